@@ -1,0 +1,172 @@
+import type {
+  ApiKeyRecord,
+  IdempotencyRecord,
+  IdempotentResponse,
+  JsonValue,
+  NewRunEvent,
+  NewRunRecord,
+  RunClaim,
+  RunEvent,
+  RunPatch,
+  RunRecord,
+  RunStatus,
+  RunTombstone,
+  SuspensionRecord,
+  SuspensionStatus,
+} from "./records.js";
+
+/** Stops a watcher or subscription. Calling it twice is harmless. */
+export type Unsubscribe = () => void;
+
+/** Write-fencing: the step is applied only while `holderId` still holds the claim acquired at `epoch`. */
+export interface ClaimFence {
+  holderId: string;
+  epoch: number;
+}
+
+/**
+ * One engine step, applied atomically: events appended with consecutive sequences
+ * **and** the run row patched, or nothing at all. Every precondition is checked
+ * inside the same transaction.
+ */
+export interface RunStep {
+  runId: string;
+  events?: NewRunEvent[];
+  patch?: RunPatch;
+  /** Reject with `ClaimLostError` unless this claim is still held. */
+  fence?: ClaimFence;
+  /** Reject with `StorageConflictError("run-status")` unless the run is in one of these statuses. */
+  expectStatus?: readonly RunStatus[];
+  /** Suspensions created in the step (a node suspending). */
+  createSuspensions?: SuspensionRecord[];
+  /**
+   * Suspension transitions: applied only when the suspension is currently `from`,
+   * else `StorageConflictError("suspension-state")`.
+   */
+  settleSuspensions?: Array<{
+    suspensionId: string;
+    from: SuspensionStatus;
+    to: SuspensionStatus;
+    resolvedAt: string;
+    resumeValue?: JsonValue;
+  }>;
+  /** Release the run's claim in the same transaction (terminal or suspended runs). */
+  releaseClaim?: boolean;
+}
+
+/** A run creation: the run row, its first events, and optionally the idempotency record answering it. */
+export interface RunCreation {
+  run: NewRunRecord;
+  events?: NewRunEvent[];
+  /**
+   * Stored as a `completed` record in the same transaction, so a crash can never leave
+   * a run without its idempotency answer or an answer without its run. A record with the
+   * same key makes the whole creation fail with `StorageConflictError("idempotency-exists")`.
+   */
+  idempotency?: Omit<IdempotencyRecord, "state" | "response" | "leaseExpiresAt"> & { response: IdempotentResponse };
+}
+
+export interface ReadEventsOptions {
+  /** Inclusive. Default 0. */
+  fromSequence?: number;
+  /** Default 100. */
+  limit?: number;
+}
+
+/** Runs and the events of their logs. */
+export interface RunStore {
+  /** Rejects with `StorageConflictError("run-exists")` when the run id is taken. */
+  createRun(creation: RunCreation): Promise<RunEvent[]>;
+  getRun(runId: string): Promise<RunRecord | null>;
+  /** Applies one {@link RunStep}; resolves to the appended events with their sequences. */
+  commitStep(step: RunStep): Promise<RunEvent[]>;
+
+  readEvents(runId: string, options?: ReadEventsOptions): Promise<RunEvent[]>;
+  latestEvent(runId: string): Promise<RunEvent | null>;
+  /**
+   * Calls `listener` whenever events are appended to the run, with the highest sequence
+   * now in the log. A notification is a hint to read, never the data itself: listeners
+   * fetch rows with {@link readEvents}. Notifications may coalesce.
+   */
+  watchEvents(runId: string, listener: (lastSequence: number) => void): Unsubscribe;
+
+  /** Suspensions of a run, optionally only those in one status. */
+  listSuspensions(runId: string, status?: SuspensionStatus): Promise<SuspensionRecord[]>;
+}
+
+/** Run claims (leases) that decide which process executes a run. */
+export interface ClaimStore {
+  /**
+   * One compare-and-set on "unclaimed or expired at `now`". Resolves to the new claim,
+   * or null when the race was lost or the run is terminal, waiting or missing.
+   */
+  claimRun(runId: string, holderId: string, ttlMs: number, now: number): Promise<RunClaim | null>;
+  /** Extends every claim still held by `holderId`; resolves to the run ids renewed. */
+  renewClaims(holderId: string, ttlMs: number, now: number): Promise<string[]>;
+  /** Releases claims held by `holderId` (all of them when `runIds` is absent). */
+  releaseClaims(holderId: string, runIds?: string[]): Promise<void>;
+  /**
+   * Runs a worker could claim now: not terminal, not waiting on a human, and unclaimed
+   * or expired at `now`. Oldest first.
+   */
+  listClaimableRuns(now: number, limit: number): Promise<string[]>;
+  /** Calls `listener` when a run may have become claimable (created, resumed, released). */
+  watchWork(listener: () => void): Unsubscribe;
+  /** Runs per status, for queue depth and admission control. */
+  countRunsByStatus(): Promise<Partial<Record<RunStatus, number>>>;
+}
+
+export type IdempotencyClaim =
+  | { outcome: "claimed"; record: IdempotencyRecord }
+  | { outcome: "existing"; record: IdempotencyRecord };
+
+/** Layer-1 HTTP idempotency records. */
+export interface IdempotencyStore {
+  /**
+   * Inserts a `pending` record if none exists under `recordKey`, or takes over a pending
+   * record whose lease expired (compare-and-set). Otherwise resolves to the existing record.
+   */
+  claimIdempotencyKey(record: IdempotencyRecord, now: number): Promise<IdempotencyClaim>;
+  getIdempotencyRecord(recordKey: string): Promise<IdempotencyRecord | null>;
+  /** Stores the final response of a pending record. */
+  completeIdempotencyKey(recordKey: string, response: IdempotentResponse): Promise<void>;
+  /** Deletes a pending record whose outcome must not be cached (4xx auth/validation, 429, 5xx). */
+  releaseIdempotencyKey(recordKey: string): Promise<void>;
+  /** Deletes records created before `createdBefore`; resolves to how many were deleted. */
+  purgeIdempotencyRecords(createdBefore: string): Promise<number>;
+}
+
+/** Hashed bearer keys. */
+export interface KeyStore {
+  putApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKey(keyHash: string): Promise<ApiKeyRecord | null>;
+}
+
+/** Retention: deleting expired terminal runs and remembering that they existed. */
+export interface RetentionStore {
+  /**
+   * Deletes up to `limit` terminal runs completed before `completedBefore`, with their
+   * events and suspensions, leaving a tombstone each. Resolves to the run ids expired.
+   */
+  expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]>;
+  /** Expires one run now, whatever its age (the conformance force-expire seam). */
+  expireRun(runId: string, expiredAt: string): Promise<boolean>;
+  getTombstone(runId: string): Promise<RunTombstone | null>;
+}
+
+/**
+ * A storage adapter: every store of the SPI over one backend, plus lifecycle.
+ * Adapters depend on this package only, never on the engine.
+ */
+export interface StorageAdapter extends RunStore, ClaimStore, IdempotencyStore, KeyStore, RetentionStore {
+  /** Human-readable backend name, e.g. `sqlite`. */
+  readonly name: string;
+  /** The storage SPI versions this adapter implements, e.g. `^1.0.0`. */
+  readonly spiVersionRange: string;
+  /** Whether runs survive a process restart (the in-memory adapter says false). */
+  readonly durable: boolean;
+  /** Resolves when the backend answers a trivial query; rejects with `StorageUnavailableError` otherwise. */
+  ping(): Promise<void>;
+  /** Releases connections and watchers. Further calls reject. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,5 @@
+export * from "./version.js";
+export * from "./errors.js";
+export * from "./records.js";
+export type * from "./adapter.js";
+export * from "./subscribe.js";

@@ -1,0 +1,163 @@
+/**
+ * The records the storage SPI moves. They are plain JSON-compatible objects so every
+ * adapter can persist them as rows or documents; wire types live in `@openwop/types`.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export const RUN_STATUSES = [
+  "pending",
+  "running",
+  "paused",
+  "waiting-approval",
+  "waiting-input",
+  "waiting-external",
+  "completed",
+  "failed",
+  "cancelling",
+  "cancelled",
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
+export const WAITING_RUN_STATUSES: readonly RunStatus[] = ["waiting-approval", "waiting-input", "waiting-external"];
+
+export function isTerminalStatus(status: string): boolean {
+  return (TERMINAL_RUN_STATUSES as readonly string[]).includes(status);
+}
+
+/** One event of a run's log, exactly as served on the wire (canonical field names). */
+export interface RunEvent {
+  eventId: string;
+  runId: string;
+  type: string;
+  payload: JsonValue;
+  timestamp: string;
+  sequence: number;
+  nodeId?: string;
+  schemaVersion?: number;
+  engineVersion?: string;
+  causationId?: string;
+}
+
+/** An event before the log assigns its identity: `runId`, `sequence` and `eventId` come from the adapter. */
+export type NewRunEvent = Omit<RunEvent, "eventId" | "runId" | "sequence">;
+
+export interface RunError {
+  code: string;
+  message: string;
+  details?: JsonObject;
+}
+
+/** The run's claim: which process executes it, until when, and the fencing epoch of that acquisition. */
+export interface RunClaim {
+  holderId: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  /** Increments on every acquisition; a write fenced with an older epoch is rejected. */
+  epoch: number;
+}
+
+/** A run as stored: the snapshot fields plus the engine's private progress state. */
+export interface RunRecord {
+  runId: string;
+  tenantId: string;
+  workflowId: string;
+  status: RunStatus;
+  /** The workflow definition the run executes, frozen at creation so a restart runs the same graph. */
+  definition: JsonObject;
+  inputs: JsonObject;
+  variables: JsonObject;
+  configurable: JsonObject;
+  tags: string[];
+  metadata: JsonObject;
+  currentNodeId: string | null;
+  error: RunError | null;
+  /** The engine's progress (node states, counters, delay deadlines): opaque to storage. */
+  engineState: JsonObject;
+  cancelRequested: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  updatedAt: string;
+  claim: RunClaim | null;
+  /** Sequence of the last appended event, or -1 when the log is empty. */
+  lastSequence: number;
+}
+
+/** What a caller supplies to create a run; the adapter fills claim and sequence bookkeeping. */
+export type NewRunRecord = Omit<RunRecord, "claim" | "lastSequence">;
+
+/** Fields of a run a step may change. Absent keys stay as they are. */
+export type RunPatch = Partial<
+  Pick<
+    RunRecord,
+    | "status"
+    | "variables"
+    | "currentNodeId"
+    | "error"
+    | "engineState"
+    | "cancelRequested"
+    | "startedAt"
+    | "completedAt"
+    | "updatedAt"
+  >
+>;
+
+export type SuspensionKind = "approval" | "clarification" | "external-event" | "custom";
+export type SuspensionStatus = "pending" | "resolved" | "cancelled";
+
+/** A pending (or settled) human-in-the-loop interrupt. */
+export interface SuspensionRecord {
+  suspensionId: string;
+  runId: string;
+  nodeId: string;
+  kind: SuspensionKind;
+  status: SuspensionStatus;
+  data: JsonObject;
+  createdAt: string;
+  resolvedAt: string | null;
+  resumeValue: JsonValue | null;
+}
+
+/** A cached final HTTP response of an idempotent request. */
+export interface IdempotentResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: JsonValue;
+}
+
+export type IdempotencyState = "pending" | "completed";
+
+/** Layer-1 idempotency record; `recordKey` is a digest of (tenant, endpoint, caller key). */
+export interface IdempotencyRecord {
+  recordKey: string;
+  tenantId: string;
+  endpoint: string;
+  requestDigest: string;
+  state: IdempotencyState;
+  /** Epoch ms after which a `pending` record may be reclaimed by compare-and-set. */
+  leaseExpiresAt: number;
+  response: IdempotentResponse | null;
+  createdAt: string;
+}
+
+/** A bearer API key as stored: only a hash of the secret, never the secret. */
+export interface ApiKeyRecord {
+  keyHash: string;
+  tenantId: string;
+  scopes: string[];
+  label: string;
+  /** Test keys may use host test seams (force-expire, forced engine versions). */
+  test: boolean;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** What remains of a run deleted by retention, so reads can answer 410 instead of 404. */
+export interface RunTombstone {
+  runId: string;
+  tenantId: string;
+  expiredAt: string;
+}

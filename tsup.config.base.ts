@@ -1,0 +1,19 @@
+import { defineConfig, type Options } from "tsup";
+
+/**
+ * The one build shape every package shares: ESM for Node 22+, declarations, source maps.
+ * A package passes its entry points; everything else stays uniform across the workspace.
+ */
+export function packageBuild(entry: Record<string, string>, overrides: Partial<Options> = {}) {
+  return defineConfig({
+    entry,
+    format: ["esm"],
+    target: "node22",
+    platform: "node",
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    splitting: false,
+    ...overrides,
+  });
+}
