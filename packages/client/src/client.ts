@@ -1,0 +1,202 @@
+import { ProtocolError, TimeoutError, WireError } from "./errors.js";
+import { HttpTransport, type RawResponse, type RequestSpec } from "./http.js";
+import { readSseFrames, type SseFrame } from "./sse-frames.js";
+import {
+  isTerminalStatus,
+  type CancelRunResponse,
+  type CreateRunRequest,
+  type CreateRunResponse,
+  type DiscoveryDocument,
+  type PollResponse,
+  type ResolveInterruptResponse,
+  type RunSnapshot,
+  type StreamMode,
+  type WorkflowDefinition,
+} from "./wire-types.js";
+
+export interface ClientOptions {
+  /** Host origin, e.g. `http://127.0.0.1:3737` (no `/v1`). */
+  readonly baseUrl: string;
+  readonly apiKey?: string;
+  /** Replaces the global `fetch`, e.g. for tests or proxies. */
+  readonly fetch?: typeof fetch;
+  /** Per-request bound; streams apply it to the wait for headers only. Default 20 s. */
+  readonly timeoutMs?: number;
+}
+
+export interface CreatedRun extends CreateRunResponse {
+  /** From the `openwop-Idempotent-Replay` header: the host answered from its idempotency cache. */
+  readonly replayed: boolean;
+}
+
+export interface PollOptions {
+  readonly lastSequence?: number;
+  /** Long-poll wait in seconds (1..60). */
+  readonly timeout?: number;
+}
+
+export interface StreamOptions {
+  readonly lastEventId?: string | number;
+  readonly streamMode?: StreamMode | string;
+  readonly signal?: AbortSignal;
+}
+
+export interface OpenedEventStream extends AsyncIterable<SseFrame> {
+  readonly status: number;
+  readonly headers: Headers;
+}
+
+export interface WaitOptions {
+  readonly timeoutMs: number;
+  readonly intervalMs?: number;
+}
+
+export interface OpenWopClient {
+  readonly baseUrl: string;
+  discovery(): Promise<DiscoveryDocument>;
+  getWorkflow(workflowId: string): Promise<WorkflowDefinition>;
+  createRun(body: CreateRunRequest, options?: { idempotencyKey?: string }): Promise<CreatedRun>;
+  getRun(runId: string): Promise<RunSnapshot>;
+  cancelRun(runId: string, reason?: string): Promise<CancelRunResponse>;
+  resolveInterrupt(runId: string, nodeId: string, resumeValue: unknown): Promise<ResolveInterruptResponse>;
+  pollEvents(runId: string, options?: PollOptions): Promise<PollResponse>;
+  /** Opens the SSE stream; resolves once headers arrive, throws {@link WireError} on a non-2xx. */
+  openEventStream(runId: string, options?: StreamOptions): Promise<OpenedEventStream>;
+  /** The frames of the run's SSE stream; ends when the server closes it. */
+  streamEvents(runId: string, options?: StreamOptions): AsyncIterable<SseFrame>;
+  /** Polls the run until it is terminal; throws {@link TimeoutError} past `timeoutMs`. */
+  waitForTerminal(runId: string, options: WaitOptions): Promise<RunSnapshot>;
+  /** One request, any answer: nothing is thrown for a non-2xx, so black-box checks can judge it. */
+  raw(method: string, path: string, init?: Omit<RequestSpec, "method" | "path">): Promise<RawResponse>;
+}
+
+const REPLAY_HEADER = "openwop-idempotent-replay";
+
+/**
+ * Creates a typed OpenWOP v1 client. Typed calls throw {@link WireError} for protocol
+ * refusals and {@link LocalClientError} subclasses when no usable answer arrived.
+ *
+ * @example
+ * const client = createClient({ baseUrl: "http://127.0.0.1:3737", apiKey });
+ * const { runId } = await client.createRun({ workflowId: "conformance-noop" });
+ * const run = await client.waitForTerminal(runId, { timeoutMs: 10_000 });
+ */
+export function createClient(options: ClientOptions): OpenWopClient {
+  const http = new HttpTransport(options);
+
+  async function call<T>(method: string, path: string, init: Omit<RequestSpec, "method" | "path"> = {}): Promise<{ body: T; response: RawResponse }> {
+    const response = await http.request({ ...init, method, path });
+    if (response.status < 200 || response.status > 299) {
+      throw new WireError({ status: response.status, body: response.body, headers: response.headers, method, path });
+    }
+    if (typeof response.body !== "object" || response.body === null) {
+      throw new ProtocolError(`${method} ${path} → ${response.status} without a JSON object body`);
+    }
+    return { body: response.body as T, response };
+  }
+
+  const runPath = (runId: string) => `/v1/runs/${encodeURIComponent(runId)}`;
+
+  async function openEventStream(runId: string, streamOptions: StreamOptions = {}): Promise<OpenedEventStream> {
+    const query = new URLSearchParams();
+    if (streamOptions.streamMode !== undefined) query.set("streamMode", streamOptions.streamMode);
+    const path = `${runPath(runId)}/events${query.size > 0 ? `?${query}` : ""}`;
+    const headers: Record<string, string> = { accept: "text/event-stream" };
+    if (streamOptions.lastEventId !== undefined) headers["last-event-id"] = String(streamOptions.lastEventId);
+    const { response, release } = await http.openStream({
+      method: "GET",
+      path,
+      headers,
+      ...(streamOptions.signal ? { signal: streamOptions.signal } : {}),
+    });
+    if (!response.ok || response.body === null) {
+      const text = await response.text().catch(() => "");
+      release();
+      throw new WireError({ status: response.status, body: parseOrUndefined(text), headers: response.headers, method: "GET", path });
+    }
+    const body = response.body;
+    return {
+      status: response.status,
+      headers: response.headers,
+      async *[Symbol.asyncIterator]() {
+        try {
+          yield* readSseFrames(body);
+        } finally {
+          release();
+        }
+      },
+    };
+  }
+
+  return {
+    baseUrl: http.baseUrl,
+    async discovery() {
+      return (await call<DiscoveryDocument>("GET", "/.well-known/openwop", { auth: false })).body;
+    },
+    async getWorkflow(workflowId) {
+      return (await call<WorkflowDefinition>("GET", `/v1/workflows/${encodeURIComponent(workflowId)}`)).body;
+    },
+    async createRun(body, createOptions = {}) {
+      const headers: Record<string, string> = {};
+      if (createOptions.idempotencyKey !== undefined) headers["idempotency-key"] = createOptions.idempotencyKey;
+      const { body: created, response } = await call<CreateRunResponse>("POST", "/v1/runs", { body, headers });
+      return { ...created, replayed: isTruthyHeader(response.headers.get(REPLAY_HEADER)) };
+    },
+    async getRun(runId) {
+      return (await call<RunSnapshot>("GET", runPath(runId))).body;
+    },
+    async cancelRun(runId, reason) {
+      return (await call<CancelRunResponse>("POST", `${runPath(runId)}/cancel`, { body: reason === undefined ? {} : { reason } })).body;
+    },
+    async resolveInterrupt(runId, nodeId, resumeValue) {
+      const path = `${runPath(runId)}/interrupts/${encodeURIComponent(nodeId)}`;
+      return (await call<ResolveInterruptResponse>("POST", path, { body: { resumeValue } })).body;
+    },
+    async pollEvents(runId, pollOptions = {}) {
+      const query = new URLSearchParams();
+      if (pollOptions.lastSequence !== undefined) query.set("lastSequence", String(pollOptions.lastSequence));
+      if (pollOptions.timeout !== undefined) query.set("timeout", String(pollOptions.timeout));
+      // The long-poll wait must not trip our own request bound.
+      const timeoutMs = pollOptions.timeout === undefined ? undefined : http.timeoutMs + pollOptions.timeout * 1000;
+      const path = `${runPath(runId)}/events/poll${query.size > 0 ? `?${query}` : ""}`;
+      const { body } = await call<PollResponse>("GET", path, timeoutMs === undefined ? {} : { timeoutMs });
+      if (!Array.isArray(body.events)) throw new ProtocolError(`GET ${path} answered without an events array`);
+      return body;
+    },
+    openEventStream,
+    async *streamEvents(runId, streamOptions) {
+      yield* await openEventStream(runId, streamOptions);
+    },
+    async waitForTerminal(runId, waitOptions) {
+      const deadline = Date.now() + waitOptions.timeoutMs;
+      const interval = waitOptions.intervalMs ?? 250;
+      let last: RunSnapshot | undefined;
+      for (;;) {
+        last = (await call<RunSnapshot>("GET", runPath(runId))).body;
+        if (isTerminalStatus(last.status)) return last;
+        if (Date.now() + interval > deadline) {
+          throw new TimeoutError(`run ${runId} not terminal after ${waitOptions.timeoutMs} ms (last status ${last.status})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, interval));
+      }
+    },
+    raw(method, path, init = {}) {
+      return http.request({ ...init, method, path });
+    },
+  };
+}
+
+/** The replay header is a flag; hosts send `true`, and anything but an explicit no counts. */
+function isTruthyHeader(value: string | null): boolean {
+  if (value === null) return false;
+  const normalised = value.trim().toLowerCase();
+  return normalised !== "" && normalised !== "false" && normalised !== "0";
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
