@@ -1,1 +1,23 @@
-export {};
+export { Engine, DEFAULT_LIMITS, type EngineOptions, type CreateRunResult } from "./engine.js";
+export { ProtocolError, validationError, notFound, type RunFailure } from "./errors.js";
+export { Authenticator, SCOPES, generateApiKey, hashApiKey, requireScope, storeApiKey, type ApiKeyGrant, type Principal, type Scope } from "./auth.js";
+export {
+  IDEMPOTENT_REPLAY_HEADER,
+  checkIdempotencyKey,
+  isCacheable,
+  runIdempotently,
+  type IdempotencyOptions,
+  type IdempotencyScope,
+  type IdempotentOutcome,
+} from "./idempotency.js";
+export { canonicalJson, isJsonObject, sha256Hex } from "./json.js";
+export { NodeRegistry } from "./nodes/registry.js";
+export { BUILTIN_NODE_TYPES, createBuiltinRegistry } from "./nodes/builtin.js";
+export type { NodeContext, NodeOutcome, NodeType, InterruptRequest } from "./nodes/types.js";
+export { WorkflowCatalog, WorkflowDefinitionError, type RegisteredWorkflow } from "./workflow/catalog.js";
+export { CONFORMANCE_FIXTURES } from "./workflow/fixtures.js";
+export { loadWorkflowsFromDir, WorkflowFileError } from "./workflow/load-dir.js";
+export type { WorkflowDefinition, WorkflowNode, WorkflowEdge, WorkflowVariable, PortValue } from "./workflow/definition.js";
+export { toRunSnapshot } from "./run/snapshot.js";
+export { ENGINE_VERSION, NON_UPDATE_EVENT_TYPES, TERMINAL_EVENT_TYPES } from "./run/events.js";
+export type { RunLimits } from "./run/create.js";

@@ -1,0 +1,188 @@
+import { randomBytes } from "node:crypto";
+import {
+  StorageConflictError,
+  assertSpiCompatible,
+  subscribeToRunEvents,
+  type IdempotentResponse,
+  type JsonObject,
+  type JsonValue,
+  type RunEvent,
+  type RunRecord,
+  type RunStatus,
+  type StorageAdapter,
+  type Unsubscribe,
+} from "@openwop/storage";
+import { ProtocolError, validationError } from "./errors.js";
+import { answerFromRecord, idempotencyRecordKey, requestDigest, type IdempotentOutcome } from "./idempotency.js";
+import { createBuiltinRegistry } from "./nodes/builtin.js";
+import type { NodeRegistry } from "./nodes/registry.js";
+import { cancelRun, resolveInterrupt } from "./run/control.js";
+import { buildRunRecord, parseCreateRunRequest, type RunLimits } from "./run/create.js";
+import { RunWorker } from "./run/worker.js";
+import { WorkflowCatalog, type RegisteredWorkflow } from "./workflow/catalog.js";
+import { CONFORMANCE_FIXTURES } from "./workflow/fixtures.js";
+
+export interface EngineOptions {
+  store: StorageAdapter;
+  registry?: NodeRegistry;
+  /** Seed the conformance fixtures (default true). */
+  seedFixtures?: boolean;
+  /** Runtime capabilities this host provides to nodes that declare `requires`. */
+  runtimeCapabilities?: Iterable<string>;
+  claimTtlMs?: number;
+  heartbeatIntervalMs?: number;
+  pollIntervalMs?: number;
+  maxActiveRuns?: number;
+  limits?: Partial<RunLimits>;
+  /** A stable id for this process's claims; random by default. */
+  holderId?: string;
+  now?: () => number;
+  onError?: (error: unknown, context: string) => void;
+  onRunTerminal?: (run: RunRecord) => void;
+}
+
+export const DEFAULT_LIMITS: RunLimits = { maxNodeExecutions: 1000, maxRunDurationMs: 86_400_000 };
+
+/** What `POST /v1/runs` answers: the 201 body, or a replay of it. */
+export interface CreateRunResult {
+  status: number;
+  body: JsonObject;
+  replayed: boolean;
+}
+
+/**
+ * The engine: workflows, runs, events, interrupts, cancellation and the worker that
+ * executes runs — over any storage adapter. The HTTP server is a thin layer on top.
+ */
+export class Engine {
+  readonly store: StorageAdapter;
+  readonly registry: NodeRegistry;
+  readonly catalog: WorkflowCatalog;
+  readonly limits: RunLimits;
+  readonly holderId: string;
+  readonly worker: RunWorker;
+  readonly now: () => number;
+
+  constructor(options: EngineOptions) {
+    assertSpiCompatible(options.store);
+    this.store = options.store;
+    this.now = options.now ?? Date.now;
+    this.registry = options.registry ?? createBuiltinRegistry();
+    this.catalog = new WorkflowCatalog(this.registry);
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.holderId = options.holderId ?? `host-${randomBytes(6).toString("hex")}`;
+    if (options.seedFixtures ?? true) for (const fixture of CONFORMANCE_FIXTURES) this.catalog.register(fixture);
+    this.worker = new RunWorker(
+      this.store,
+      {
+        store: this.store,
+        registry: this.registry,
+        runtimeCapabilities: new Set(options.runtimeCapabilities ?? []),
+        now: this.now,
+        ...(options.onRunTerminal ? { onTerminal: options.onRunTerminal } : {}),
+      },
+      {
+        holderId: this.holderId,
+        claimTtlMs: options.claimTtlMs ?? 30_000,
+        heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
+        pollIntervalMs: options.pollIntervalMs ?? 1_000,
+        maxActiveRuns: options.maxActiveRuns ?? 10_000,
+        ...(options.onError ? { onError: options.onError } : {}),
+      },
+    );
+  }
+
+  start(): void {
+    this.worker.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  workflow(workflowId: string): RegisteredWorkflow | undefined {
+    return this.catalog.get(workflowId);
+  }
+
+  /**
+   * Creates a run. With an idempotency key the run row and the cached 201 answer are
+   * written in one transaction, so concurrent duplicates produce exactly one run and a
+   * crash can never separate a run from its answer.
+   */
+  async createRun(tenantId: string, body: unknown, idempotencyKey?: string): Promise<CreateRunResult> {
+    const request = parseCreateRunRequest(body);
+    const workflow = this.catalog.get(request.workflowId);
+    if (!workflow) {
+      throw validationError(`workflow ${request.workflowId} is not registered on this host`, { field: "workflowId" });
+    }
+    const now = this.now();
+    const run = buildRunRecord(tenantId, workflow, request, this.limits, new Date(now));
+    const response: JsonObject = {
+      runId: run.runId,
+      status: "pending",
+      eventsUrl: `/v1/runs/${run.runId}/events`,
+      statusUrl: `/v1/runs/${run.runId}`,
+    };
+    if (idempotencyKey === undefined) {
+      await this.store.createRun({ run });
+      this.worker.poke();
+      return { status: 201, body: response, replayed: false };
+    }
+    const scope = { tenantId, endpoint: "POST /v1/runs", key: idempotencyKey };
+    const recordKey = idempotencyRecordKey(scope);
+    const digest = requestDigest(body as JsonValue);
+    const existing = await this.store.getIdempotencyRecord(recordKey);
+    if (existing) return this.#replay(answerFromRecord(existing, digest));
+    const cached: IdempotentResponse = { status: 201, headers: {}, body: response };
+    try {
+      await this.store.createRun({
+        run,
+        idempotency: { recordKey, tenantId, endpoint: scope.endpoint, requestDigest: digest, createdAt: run.createdAt, response: cached },
+      });
+    } catch (error) {
+      if (!(error instanceof StorageConflictError) || error.reason !== "idempotency-exists") throw error;
+      const winner = await this.store.getIdempotencyRecord(recordKey);
+      if (!winner) throw error;
+      return this.#replay(answerFromRecord(winner, digest));
+    }
+    this.worker.poke();
+    return { status: 201, body: response, replayed: false };
+  }
+
+  #replay(outcome: IdempotentOutcome): CreateRunResult {
+    return { status: outcome.response.status, body: outcome.response.body as JsonObject, replayed: outcome.replayed };
+  }
+
+  /** A run the tenant may see; another tenant's run is reported missing, never forbidden. */
+  async getRun(tenantId: string, runId: string): Promise<RunRecord> {
+    const run = await this.store.getRun(runId);
+    if (run && run.tenantId === tenantId) return run;
+    const tombstone = run ? null : await this.store.getTombstone(runId);
+    if (tombstone && tombstone.tenantId === tenantId) {
+      throw new ProtocolError(410, "run_expired", `run ${runId} expired under the retention policy`, { expiredAt: tombstone.expiredAt });
+    }
+    throw new ProtocolError(404, "not_found", `run ${runId} does not exist`);
+  }
+
+  async cancelRun(tenantId: string, runId: string): Promise<{ runId: string; status: RunStatus }> {
+    await this.getRun(tenantId, runId);
+    return cancelRun(this.store, this.worker, runId, this.now);
+  }
+
+  async resolveInterrupt(tenantId: string, runId: string, nodeId: string, body: unknown): Promise<{ runId: string; nodeId: string; status: RunStatus }> {
+    const run = await this.getRun(tenantId, runId);
+    const result = await resolveInterrupt(this.store, run, nodeId, body, this.now());
+    this.worker.poke();
+    return result;
+  }
+
+  /** Events of a run from `fromSequence` (inclusive), in order. */
+  readEvents(runId: string, fromSequence: number, limit: number): Promise<RunEvent[]> {
+    return this.store.readEvents(runId, { fromSequence, limit });
+  }
+
+  /** Backlog then live events with no gap or repeat; see `subscribeToRunEvents`. */
+  subscribe(runId: string, fromSequence: number, onEvent: (event: RunEvent) => void, onError?: (error: unknown) => void): Unsubscribe {
+    return subscribeToRunEvents(this.store, runId, { fromSequence, onEvent, ...(onError ? { onError } : {}) });
+  }
+}

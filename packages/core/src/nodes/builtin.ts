@@ -1,0 +1,23 @@
+import { requiresMissingNode } from "./conformance.js";
+import { delayNode } from "./delay.js";
+import { conditionalNode, failNode, identityNode, noopNode, setVariableNode } from "./flow.js";
+import { approvalGateNode, clarificationGateNode } from "./gates.js";
+import { NodeRegistry } from "./registry.js";
+import type { NodeType } from "./types.js";
+
+/** Every node type this toolkit ships. */
+export const BUILTIN_NODE_TYPES: readonly NodeType[] = [
+  noopNode,
+  identityNode,
+  failNode,
+  setVariableNode,
+  conditionalNode,
+  delayNode,
+  approvalGateNode,
+  clarificationGateNode,
+  requiresMissingNode,
+];
+
+export function createBuiltinRegistry(): NodeRegistry {
+  return new NodeRegistry(BUILTIN_NODE_TYPES);
+}

@@ -1,0 +1,46 @@
+import type { JsonObject, JsonValue } from "@openwop/storage";
+import { isJsonObject } from "../json.js";
+import type { NodeOutcome, NodeType } from "./types.js";
+
+export const APPROVAL_ACTIONS = ["accept", "reject", "refine", "edit-accept"] as const;
+
+/**
+ * Suspends the run until a person approves or rejects. The resume value's `action` is
+ * the decision; the node completes with it so downstream edges can branch on
+ * `approved` (`sourceOutput` "approved" / "rejected").
+ */
+export const approvalGateNode: NodeType = {
+  typeId: "core.approvalGate",
+  execute: ({ config, resumeValue }): NodeOutcome => {
+    if (resumeValue === null) {
+      const actions = Array.isArray(config["actions"]) ? config["actions"] : ["accept", "reject"];
+      const data: JsonObject = {
+        title: typeof config["title"] === "string" ? config["title"] : "Approval required",
+        actions,
+      };
+      if (typeof config["description"] === "string") data["description"] = config["description"];
+      return { kind: "interrupt", interrupt: { kind: "approval", data } };
+    }
+    const decision = isJsonObject(resumeValue) ? resumeValue : {};
+    const action = decision["action"] as JsonValue;
+    const approved = action === "accept" || action === "edit-accept";
+    return {
+      kind: "completed",
+      outputs: { ...decision, approved },
+      branch: approved ? "approved" : "rejected",
+    };
+  },
+};
+
+/** Suspends the run until a person answers `config.questions`; completes with the answers. */
+export const clarificationGateNode: NodeType = {
+  typeId: "core.clarificationGate",
+  execute: ({ config, resumeValue }): NodeOutcome => {
+    if (resumeValue === null) {
+      const questions = Array.isArray(config["questions"]) ? config["questions"] : [];
+      return { kind: "interrupt", interrupt: { kind: "clarification", data: { questions } } };
+    }
+    const answers = isJsonObject(resumeValue) ? (resumeValue["answers"] ?? {}) : {};
+    return { kind: "completed", outputs: { answers } };
+  },
+};

@@ -1,0 +1,165 @@
+import {
+  StorageConflictError,
+  isTerminalStatus,
+  type JsonObject,
+  type JsonValue,
+  type RunRecord,
+  type RunStatus,
+  type StorageAdapter,
+  type SuspensionRecord,
+} from "@openwop/storage";
+import { validateInterruptResolution } from "@openwop/schema";
+import { ProtocolError, validationError } from "../errors.js";
+import { isJsonObject } from "../json.js";
+import { APPROVAL_ACTIONS } from "../nodes/gates.js";
+import { runEvent } from "./events.js";
+import { readEngineState, storeEngineState } from "./state.js";
+import type { RunWorker } from "./worker.js";
+
+const LEGACY_DECISIONS: Record<string, string> = { approved: "accept", rejected: "reject" };
+
+/** Checks a resume value against what the suspended node asked for, and normalises legacy forms. */
+export function normaliseResumeValue(kind: SuspensionRecord["kind"], body: unknown): JsonObject {
+  const checked = validateInterruptResolution(body);
+  if (!checked.valid) {
+    const first = checked.errors[0];
+    throw validationError(`resolution body is invalid: ${first ? `${first.path || "/"} ${first.message}` : "unknown problem"}`, {
+      field: first ? first.path.replace(/^\//, "").replaceAll("/", ".") : "resumeValue",
+      errors: checked.errors.map((e) => ({ path: e.path, message: e.message })),
+    });
+  }
+  const resumeValue = (checked.value as unknown as { resumeValue: JsonObject }).resumeValue;
+  if (kind === "approval") {
+    const raw = resumeValue["action"] ?? (typeof resumeValue["decision"] === "string" ? LEGACY_DECISIONS[resumeValue["decision"]] : undefined);
+    if (typeof raw !== "string" || !(APPROVAL_ACTIONS as readonly string[]).includes(raw)) {
+      throw validationError(`an approval needs resumeValue.action, one of ${APPROVAL_ACTIONS.join(", ")}`, {
+        field: "resumeValue.action",
+        allowed: [...APPROVAL_ACTIONS],
+      });
+    }
+    return { ...resumeValue, action: raw };
+  }
+  if (kind === "clarification") {
+    const answers = resumeValue["answers"];
+    if (isJsonObject(answers)) return { answers };
+    if (Array.isArray(answers) && answers.every((a) => isJsonObject(a) && typeof a["id"] === "string" && "answer" in a)) {
+      const map: JsonObject = {};
+      for (const item of answers as JsonObject[]) map[item["id"] as string] = item["answer"] as JsonValue;
+      return { answers: map };
+    }
+    throw validationError("a clarification needs resumeValue.answers, a map of question id to answer or an array of {id, answer}", {
+      field: "resumeValue.answers",
+    });
+  }
+  return resumeValue;
+}
+
+/**
+ * Resolves a pending interrupt: records the decision, marks the node resumed and makes
+ * the run runnable again, all in one step guarded by the suspension's state — so of two
+ * concurrent resolutions exactly one wins and the other gets 409.
+ */
+export async function resolveInterrupt(
+  store: StorageAdapter,
+  run: RunRecord,
+  nodeId: string,
+  body: unknown,
+  now: number,
+): Promise<{ runId: string; nodeId: string; status: RunStatus }> {
+  const suspensions = (await store.listSuspensions(run.runId)).filter((s) => s.nodeId === nodeId);
+  const pending = suspensions.find((s) => s.status === "pending");
+  if (!pending) {
+    if (suspensions.some((s) => s.status === "cancelled") || run.status === "cancelled") {
+      throw new ProtocolError(422, "interrupt_cancelled", `the interrupt at node ${nodeId} was cancelled with its run`);
+    }
+    if (suspensions.some((s) => s.status === "resolved")) {
+      throw new ProtocolError(409, "interrupt_already_resolved", `the interrupt at node ${nodeId} is already resolved`);
+    }
+    throw new ProtocolError(404, "interrupt_not_found", `run ${run.runId} has no interrupt at node ${nodeId}`);
+  }
+  const resumeValue = normaliseResumeValue(pending.kind, body);
+  const at = new Date(now).toISOString();
+  const state = readEngineState(structuredClone(run.engineState));
+  state.nodes[nodeId] = { ...(state.nodes[nodeId] ?? { status: "pending" }), status: "resumed", resumeValue };
+  const events = [
+    runEvent("interrupt.resolved", { runId: run.runId, nodeId, interruptId: pending.suspensionId, kind: pending.kind, resumeValue, resolvedAt: at }, now, nodeId),
+    pending.kind === "approval"
+      ? runEvent("approval.received", { nodeId, ...resumeValue, decidedAt: at }, now, nodeId)
+      : runEvent("clarification.resolved", { nodeId, answers: resumeValue["answers"] ?? {} }, now, nodeId),
+    runEvent("node.resumed", { nodeId, interruptId: pending.suspensionId }, now, nodeId),
+  ];
+  try {
+    await store.commitStep({
+      runId: run.runId,
+      events,
+      patch: { status: "running", currentNodeId: null, engineState: storeEngineState(state), updatedAt: at },
+      expectStatus: [run.status],
+      settleSuspensions: [{ suspensionId: pending.suspensionId, from: "pending", to: "resolved", resolvedAt: at, resumeValue }],
+    });
+  } catch (error) {
+    if (error instanceof StorageConflictError) {
+      throw new ProtocolError(409, "interrupt_already_resolved", `the interrupt at node ${nodeId} was resolved concurrently`);
+    }
+    throw error;
+  }
+  return { runId: run.runId, nodeId, status: "running" };
+}
+
+/**
+ * Cancels a run. A run executing in this process is stopped directly and cancels itself;
+ * a run nobody executes (pending, waiting, or whose holder died) is cancelled here in one
+ * step; a run executing in another process is flagged, and its holder notices.
+ */
+export async function cancelRun(
+  store: StorageAdapter,
+  worker: RunWorker,
+  runId: string,
+  now: () => number,
+): Promise<{ runId: string; status: RunStatus }> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const run = await store.getRun(runId);
+    if (!run) throw new ProtocolError(404, "not_found", `run ${runId} does not exist`);
+    if (isTerminalStatus(run.status)) return { runId, status: run.status };
+    try {
+      if (worker.isExecuting(runId)) {
+        await store.commitStep({ runId, patch: { cancelRequested: true, status: "cancelling" }, expectStatus: [run.status] });
+        worker.stopRun(runId, "cancel");
+        return { runId, status: "cancelling" };
+      }
+      const heldElsewhere = run.claim !== null && run.claim.expiresAt > now();
+      if (heldElsewhere) {
+        await store.commitStep({ runId, patch: { cancelRequested: true, status: "cancelling" }, expectStatus: [run.status] });
+        return { runId, status: "cancelling" };
+      }
+      await cancelIdleRun(store, run, now());
+      return { runId, status: "cancelled" };
+    } catch (error) {
+      if (error instanceof StorageConflictError) continue; // the run moved on under us: look again
+      throw error;
+    }
+  }
+  throw new ProtocolError(409, "run_busy", `run ${runId} kept changing while it was being cancelled; retry`, { retryAfter: 1 });
+}
+
+async function cancelIdleRun(store: StorageAdapter, run: RunRecord, now: number): Promise<void> {
+  const at = new Date(now).toISOString();
+  const state = readEngineState(structuredClone(run.engineState));
+  const events = [];
+  for (const [nodeId, node] of Object.entries(state.nodes)) {
+    if (["running", "sleeping", "resumed", "suspended"].includes(node.status)) {
+      state.nodes[nodeId] = { ...node, status: "cancelled" };
+      events.push(runEvent("node.cancelled", { nodeId, reason: "run cancelled" }, now, nodeId));
+    }
+  }
+  const durationMs = run.startedAt ? Math.max(0, now - Date.parse(run.startedAt)) : 0;
+  events.push(runEvent("run.cancelled", { reason: "cancel requested", cancelledBy: "api", durationMs }, now));
+  const pending = await store.listSuspensions(run.runId, "pending");
+  await store.commitStep({
+    runId: run.runId,
+    events,
+    patch: { status: "cancelled", cancelRequested: true, currentNodeId: null, completedAt: at, updatedAt: at, engineState: storeEngineState(state) },
+    expectStatus: [run.status],
+    releaseClaim: true,
+    settleSuspensions: pending.map((s) => ({ suspensionId: s.suspensionId, from: "pending" as const, to: "cancelled" as const, resolvedAt: at })),
+  });
+}

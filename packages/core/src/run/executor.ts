@@ -1,0 +1,390 @@
+import {
+  ClaimLostError,
+  StorageConflictError,
+  type ClaimFence,
+  type JsonObject,
+  type NewRunEvent,
+  type RunPatch,
+  type RunRecord,
+  type RunStep,
+  type StorageAdapter,
+  type SuspensionRecord,
+} from "@openwop/storage";
+import type { RunFailure } from "../errors.js";
+import type { NodeRegistry } from "../nodes/registry.js";
+import type { NodeOutcome } from "../nodes/types.js";
+import type { WorkflowDefinition, WorkflowNode } from "../workflow/definition.js";
+import { WorkflowGraph } from "../workflow/graph.js";
+import { InputResolutionError, resolveInputs } from "../workflow/inputs.js";
+import { runEvent } from "./events.js";
+import { maskSensitiveVariables } from "./redaction.js";
+import { sleepUntil } from "./sleep.js";
+import { readEngineState, storeEngineState, type EngineState, type NodeState } from "./state.js";
+
+/** Why an execution was told to stop. */
+export type StopReason = "cancel" | "claim-lost" | "shutdown";
+
+export interface ExecutorDependencies {
+  store: StorageAdapter;
+  registry: NodeRegistry;
+  runtimeCapabilities: ReadonlySet<string>;
+  now: () => number;
+  /** Called once per run that reaches a terminal status in this process. */
+  onTerminal?: (run: RunRecord) => void;
+}
+
+/** Statuses in which the holder of a claim may keep writing. */
+const EXECUTABLE: RunStep["expectStatus"] = ["pending", "running", "cancelling"];
+
+/** Flush buffered events at least this often while nodes keep completing synchronously. */
+const FLUSH_INTERVAL_MS = 50;
+const FLUSH_EVENT_COUNT = 64;
+
+/**
+ * Executes one claimed run until it finishes, suspends, or is told to stop.
+ *
+ * Progress is written in steps: the events of consecutive fast nodes are buffered and
+ * committed together with the run row in one transaction (fenced by the claim), and
+ * the buffer is always flushed before the run waits — on a delay, an interrupt, or the
+ * end. So nothing is visible before it is durable, a terminal status commits together
+ * with its terminal event, and a crash at any point resumes from the last commit.
+ */
+export class RunExecution {
+  readonly #graph: WorkflowGraph;
+  readonly #state: EngineState;
+  readonly #fence: ClaimFence;
+  #run: RunRecord;
+  #events: NewRunEvent[] = [];
+  #patch: RunPatch = {};
+  #lastFlush: number;
+  #sleeping = false;
+
+  constructor(
+    private readonly deps: ExecutorDependencies,
+    run: RunRecord,
+    fence: ClaimFence,
+    private readonly signal: AbortSignal,
+  ) {
+    this.#run = run;
+    this.#fence = fence;
+    this.#graph = new WorkflowGraph(run.definition as unknown as WorkflowDefinition);
+    this.#state = readEngineState(structuredClone(run.engineState));
+    this.#lastFlush = deps.now();
+  }
+
+  /** True while the run waits on a delay, the only long wait an execution has. */
+  get sleeping(): boolean {
+    return this.#sleeping;
+  }
+
+  /** Runs to completion or suspension; resolves quietly when the claim is lost or the host stops. */
+  async execute(): Promise<void> {
+    try {
+      await this.#loop();
+    } catch (error) {
+      if (error instanceof ClaimLostError) return;
+      if (error instanceof StorageConflictError && error.reason === "run-status") return;
+      throw error;
+    }
+  }
+
+  async #loop(): Promise<void> {
+    if (this.#run.cancelRequested) return this.#cancel();
+    if (this.#run.status === "pending") this.#start();
+    for (;;) {
+      const reason = this.signal.reason as StopReason | undefined;
+      if (this.signal.aborted) {
+        if (reason === "cancel") return this.#cancel();
+        return this.#flushIfDirty();
+      }
+      if (this.#timedOut()) return this.#failForTimeout();
+      const step = this.#graph.next(this.#state);
+      if (step.kind === "finished") {
+        return step.outcome === "completed" ? this.#complete() : this.#fail(this.#nodeFailure(step.failedNodeId), step.failedNodeId);
+      }
+      if (step.kind === "skip") {
+        this.#setNode(step.node.id, { status: "skipped" });
+        this.#emit("node.skipped", { nodeId: step.node.id, reason: step.reason }, step.node.id);
+        continue;
+      }
+      const paused = await this.#executeNode(step.node);
+      if (paused) return;
+      if (this.#events.length >= FLUSH_EVENT_COUNT || this.deps.now() - this.#lastFlush >= FLUSH_INTERVAL_MS) {
+        await this.#flush();
+      }
+    }
+  }
+
+  #start(): void {
+    const now = this.deps.now();
+    const definition = this.#graph.definition;
+    this.#emit("run.started", {
+      workflowId: this.#run.workflowId,
+      inputs: maskSensitiveVariables(definition.variables, this.#run.inputs),
+      transport: "rest",
+      engineVersion: "1",
+      owner: { tenant: this.#run.tenantId },
+      ...(this.#run.tags.length > 0 ? { tags: this.#run.tags } : {}),
+    });
+    this.#run.status = "running";
+    this.#patch.status = "running";
+    this.#patch.startedAt = new Date(now).toISOString();
+    this.#run.startedAt = this.#patch.startedAt;
+    if (this.#state.limits.timeoutMs !== undefined) this.#state.deadline = now + this.#state.limits.timeoutMs;
+  }
+
+  /** Returns true when the run stopped executing in this process (suspended). */
+  async #executeNode(node: WorkflowNode): Promise<boolean> {
+    const current = this.#state.nodes[node.id] ?? { status: "pending" };
+    if (current.status === "pending") {
+      if (this.#state.executions + 1 > this.#state.limits.nodeExecutions) {
+        await this.#failForNodeLimit(node.id);
+        return true;
+      }
+      this.#state.executions += 1;
+      this.#setNode(node.id, { status: "running", startedAt: this.#isoNow() });
+      this.#emit("node.started", { nodeId: node.id, typeId: node.typeId, attempt: 0 }, node.id);
+      const missing = this.#missingCapability(node);
+      if (missing !== undefined) {
+        this.#nodeFailed(node.id, {
+          code: "capability_not_provided",
+          message: `node ${node.id} requires runtime capability ${missing}, which this host does not provide`,
+          details: { capability: missing, nodeId: node.id },
+        });
+        return false;
+      }
+    }
+    const outcome = await this.#invoke(node);
+    return this.#apply(node, outcome);
+  }
+
+  #missingCapability(node: WorkflowNode): string | undefined {
+    const required = [...(this.deps.registry.get(node.typeId)?.requires ?? []), ...(node.requires ?? [])];
+    return required.find((capability) => !this.deps.runtimeCapabilities.has(capability));
+  }
+
+  async #invoke(node: WorkflowNode): Promise<NodeOutcome> {
+    const type = this.deps.registry.get(node.typeId);
+    if (!type) {
+      return { kind: "failed", error: { code: "unsupported_node_type", message: `node type ${node.typeId} is not registered` } };
+    }
+    const state = this.#state.nodes[node.id] as NodeState;
+    try {
+      const inputs = resolveInputs(node.inputs, this.#run.variables, (id) => this.#state.nodes[id]?.outputs);
+      return await type.execute({
+        runId: this.#run.runId,
+        nodeId: node.id,
+        config: node.config,
+        inputs,
+        variables: this.#run.variables,
+        configurable: this.#run.configurable,
+        wakeAt: state.wakeAt ?? null,
+        resumeValue: state.status === "resumed" ? (state.resumeValue ?? null) : null,
+        now: this.deps.now,
+      });
+    } catch (error) {
+      const code = error instanceof InputResolutionError ? "invalid_node_input" : "node_error";
+      return { kind: "failed", error: { code, message: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+
+  async #apply(node: WorkflowNode, outcome: NodeOutcome): Promise<boolean> {
+    switch (outcome.kind) {
+      case "completed": {
+        for (const [name, next] of Object.entries(outcome.variables ?? {})) {
+          const previous = this.#run.variables[name];
+          this.#run.variables = { ...this.#run.variables, [name]: next };
+          this.#patch.variables = this.#run.variables;
+          this.#emit("variable.changed", { name, ...(previous === undefined ? {} : { previous }), next, nodeId: node.id }, node.id);
+        }
+        const started = this.#state.nodes[node.id]?.startedAt;
+        this.#setNode(node.id, {
+          status: "completed",
+          outputs: outcome.outputs ?? {},
+          completedAt: this.#isoNow(),
+          ...(outcome.branch === undefined ? {} : { branch: outcome.branch }),
+        });
+        this.#emit(
+          "node.completed",
+          {
+            nodeId: node.id,
+            outputs: outcome.outputs ?? {},
+            ...(started ? { durationMs: Math.max(0, this.deps.now() - Date.parse(started)) } : {}),
+          },
+          node.id,
+        );
+        return false;
+      }
+      case "failed":
+        this.#nodeFailed(node.id, outcome.error);
+        return false;
+      case "sleep":
+        await this.#sleep(node, outcome.wakeAt);
+        return false;
+      case "interrupt":
+        await this.#suspend(node, outcome.interrupt.kind, outcome.interrupt.data);
+        return true;
+    }
+  }
+
+  async #sleep(node: WorkflowNode, wakeAt: number): Promise<void> {
+    const state = this.#state.nodes[node.id] as NodeState;
+    if (state.status !== "sleeping" || state.wakeAt !== wakeAt) {
+      this.#setNode(node.id, { status: "sleeping", wakeAt });
+    }
+    await this.#flushIfDirty();
+    this.#sleeping = true;
+    try {
+      await sleepUntil(Math.min(wakeAt, this.#state.deadline ?? Number.POSITIVE_INFINITY), this.deps.now, this.signal);
+    } finally {
+      this.#sleeping = false;
+    }
+  }
+
+  async #suspend(node: WorkflowNode, kind: "approval" | "clarification", data: JsonObject): Promise<void> {
+    const now = this.deps.now();
+    const interruptId = `${this.#run.runId}:${node.id}:${this.#state.executions}`;
+    const key = interruptId;
+    this.#setNode(node.id, { status: "suspended", suspensionId: interruptId });
+    this.#emit(
+      "interrupt.requested",
+      { runId: this.#run.runId, nodeId: node.id, interruptId, kind, key, data, requestedAt: new Date(now).toISOString() },
+      node.id,
+    );
+    if (kind === "approval") {
+      this.#emit("approval.requested", { nodeId: node.id, interruptId, ...data }, node.id);
+    } else {
+      this.#emit("clarification.requested", { nodeId: node.id, interruptId, questions: data["questions"] ?? [] }, node.id);
+    }
+    this.#emit("node.suspended", { nodeId: node.id, interruptId, kind, key }, node.id);
+    const status = kind === "approval" ? "waiting-approval" : "waiting-input";
+    this.#run.status = status;
+    this.#patch.status = status;
+    this.#patch.currentNodeId = node.id;
+    const suspension: SuspensionRecord = {
+      suspensionId: interruptId,
+      runId: this.#run.runId,
+      nodeId: node.id,
+      kind,
+      status: "pending",
+      data,
+      createdAt: new Date(now).toISOString(),
+      resolvedAt: null,
+      resumeValue: null,
+    };
+    await this.#flush({ createSuspensions: [suspension], releaseClaim: true });
+  }
+
+  #nodeFailed(nodeId: string, error: RunFailure): void {
+    this.#setNode(nodeId, { status: "failed", error });
+    this.#emit("node.failed", { nodeId, error: error as unknown as JsonObject }, nodeId);
+  }
+
+  #nodeFailure(nodeId: string): RunFailure {
+    return this.#state.nodes[nodeId]?.error ?? { code: "node_failed", message: `node ${nodeId} failed` };
+  }
+
+  #timedOut(): boolean {
+    return this.#state.deadline !== undefined && this.deps.now() >= this.#state.deadline;
+  }
+
+  async #failForTimeout(): Promise<void> {
+    const limit = this.#state.limits.timeoutMs ?? 0;
+    const observed = this.#run.startedAt ? this.deps.now() - Date.parse(this.#run.startedAt) : limit;
+    this.#emit("cap.breached", { kind: "run-duration", limit, observed: Math.max(observed, limit + 1) });
+    this.#cancelInFlightNodes("run timed out");
+    await this.#fail({ code: "run_timeout", message: `run exceeded its ${limit} ms time limit` });
+  }
+
+  async #failForNodeLimit(nodeId: string): Promise<void> {
+    const limit = this.#state.limits.nodeExecutions;
+    this.#emit("cap.breached", { kind: "node-executions", limit, observed: this.#state.executions + 1, nodeId });
+    await this.#fail({
+      code: "recursion_limit_exceeded",
+      message: `run would execute more than ${limit} nodes`,
+      details: { limit, observed: this.#state.executions + 1 },
+    });
+  }
+
+  async #complete(): Promise<void> {
+    const outputs: JsonObject = {};
+    for (const [id, state] of Object.entries(this.#state.nodes)) {
+      if (state.status === "completed" && state.outputs && Object.keys(state.outputs).length > 0) outputs[id] = state.outputs;
+    }
+    this.#emit("run.completed", { outputs, durationMs: this.#durationMs() });
+    await this.#finish("completed", null);
+  }
+
+  async #fail(error: RunFailure, failedNodeId?: string): Promise<void> {
+    this.#emit("run.failed", {
+      error: error as unknown as JsonObject,
+      ...(failedNodeId === undefined ? {} : { failedNodeId }),
+      durationMs: this.#durationMs(),
+    });
+    await this.#finish("failed", error);
+  }
+
+  async #cancel(): Promise<void> {
+    this.#cancelInFlightNodes("run cancelled");
+    this.#emit("run.cancelled", { reason: "cancel requested", cancelledBy: "api", durationMs: this.#durationMs() });
+    const pending = await this.deps.store.listSuspensions(this.#run.runId, "pending");
+    await this.#finish("cancelled", null, pending.map((s) => s.suspensionId));
+  }
+
+  #cancelInFlightNodes(reason: string): void {
+    for (const [nodeId, state] of Object.entries(this.#state.nodes)) {
+      if (["running", "sleeping", "resumed", "suspended"].includes(state.status)) {
+        this.#setNode(nodeId, { status: "cancelled" });
+        this.#emit("node.cancelled", { nodeId, reason }, nodeId);
+      }
+    }
+  }
+
+  async #finish(status: "completed" | "failed" | "cancelled", error: RunFailure | null, suspensions: string[] = []): Promise<void> {
+    const at = this.#isoNow();
+    this.#run.status = status;
+    Object.assign(this.#patch, { status, error, completedAt: at, currentNodeId: null } satisfies RunPatch);
+    await this.#flush({
+      releaseClaim: true,
+      ...(suspensions.length === 0
+        ? {}
+        : { settleSuspensions: suspensions.map((id) => ({ suspensionId: id, from: "pending" as const, to: "cancelled" as const, resolvedAt: at })) }),
+    });
+    this.deps.onTerminal?.({ ...this.#run, error, completedAt: at, updatedAt: at });
+  }
+
+  #durationMs(): number {
+    return this.#run.startedAt ? Math.max(0, this.deps.now() - Date.parse(this.#run.startedAt)) : 0;
+  }
+
+  #setNode(nodeId: string, next: NodeState): void {
+    this.#state.nodes[nodeId] = next;
+  }
+
+  #emit(type: string, payload: JsonObject, nodeId?: string): void {
+    this.#events.push(runEvent(type, payload, this.deps.now(), nodeId));
+  }
+
+  #isoNow(): string {
+    return new Date(this.deps.now()).toISOString();
+  }
+
+  async #flushIfDirty(): Promise<void> {
+    if (this.#events.length > 0 || Object.keys(this.#patch).length > 0) await this.#flush();
+  }
+
+  async #flush(extra: Pick<RunStep, "createSuspensions" | "settleSuspensions" | "releaseClaim"> = {}): Promise<void> {
+    const step: RunStep = {
+      runId: this.#run.runId,
+      events: this.#events,
+      patch: { ...this.#patch, engineState: storeEngineState(this.#state), updatedAt: this.#isoNow() },
+      fence: this.#fence,
+      expectStatus: EXECUTABLE,
+      ...extra,
+    };
+    this.#events = [];
+    this.#patch = {};
+    await this.deps.store.commitStep(step);
+    this.#lastFlush = this.deps.now();
+  }
+}

@@ -1,0 +1,23 @@
+import type { Context } from "hono";
+import { ProtocolError } from "@openwop/core";
+import type { JsonValue } from "@openwop/storage";
+
+/**
+ * Reads a JSON request body. An empty body reads as `undefined` (callers decide whether
+ * that is allowed); anything that is not JSON is a 400 naming the problem, never a 500.
+ */
+export async function readJsonBody(c: Context): Promise<JsonValue | undefined> {
+  const text = await c.req.text();
+  if (text.trim().length === 0) return undefined;
+  const contentType = c.req.header("content-type") ?? "";
+  if (contentType && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType)) {
+    throw new ProtocolError(415, "unsupported_media_type", "request bodies must be application/json", {
+      field: "Content-Type",
+    });
+  }
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    throw new ProtocolError(400, "validation_error", "request body is not valid JSON", { field: "body" });
+  }
+}

@@ -1,0 +1,20 @@
+import { ProtocolError } from "@openwop/core";
+
+/** Parses a non-negative integer query value or header; absent → undefined; junk → 400 naming it. */
+export function parseSequence(raw: string | undefined, field: string): number | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (!/^\d{1,15}$/.test(raw.trim())) {
+    throw new ProtocolError(400, "validation_error", `${field} must be a non-negative integer`, { field });
+  }
+  return Number(raw.trim());
+}
+
+/** Parses an integer within bounds; absent → the default. */
+export function parseBoundedInteger(raw: string | undefined, field: string, min: number, max: number, fallback: number): number {
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ProtocolError(400, "validation_error", `${field} must be an integer from ${min} to ${max}`, { field, min, max });
+  }
+  return value;
+}

@@ -1,0 +1,118 @@
+import type { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { TERMINAL_EVENT_TYPES, toRunSnapshot } from "@openwop/core";
+import { isTerminalStatus, type JsonObject, type RunEvent } from "@openwop/storage";
+import { authorize } from "../auth-middleware.js";
+import { pathParam } from "./params.js";
+import type { AppEnv, ServerContext } from "../context.js";
+import { parseBoundedInteger, parseSequence } from "./cursor.js";
+import { admittingMode, parseStreamMode, wantsSnapshot } from "./stream-mode.js";
+
+const POLL_PAGE = 1000;
+
+/** Waits for the run's first event at or after `fromSequence`, up to `timeoutMs`. */
+function waitForEvent(ctx: ServerContext, runId: string, fromSequence: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const finish = (): void => {
+      clearTimeout(timer);
+      unsubscribe();
+      signal.removeEventListener("abort", finish);
+      resolve();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    const unsubscribe = ctx.engine.subscribe(runId, fromSequence, finish, finish);
+    signal.addEventListener("abort", finish, { once: true });
+  });
+}
+
+export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
+  app.get("/v1/runs/:runId/events/poll", authorize(ctx, "runs:read"), async (c) => {
+    const tenantId = c.get("principal").tenantId;
+    const runId = pathParam(c, "runId");
+    const cursor = parseSequence(c.req.query("lastSequence"), "lastSequence") ?? parseSequence(c.req.query("since"), "since");
+    const timeoutSeconds = parseBoundedInteger(c.req.query("timeout"), "timeout", 0, 60, 30);
+    await ctx.engine.getRun(tenantId, runId);
+    const from = cursor === undefined ? 0 : cursor + 1;
+    let events = await ctx.engine.readEvents(runId, from, POLL_PAGE);
+    let run = await ctx.engine.getRun(tenantId, runId);
+    if (events.length === 0 && cursor !== undefined && !isTerminalStatus(run.status) && timeoutSeconds > 0) {
+      await waitForEvent(ctx, runId, from, timeoutSeconds * 1000, c.req.raw.signal);
+      events = await ctx.engine.readEvents(runId, from, POLL_PAGE);
+      run = await ctx.engine.getRun(tenantId, runId);
+    }
+    const last = events.at(-1)?.sequence ?? (cursor === undefined ? run.lastSequence : Math.min(cursor, run.lastSequence));
+    const terminal = isTerminalStatus(run.status);
+    const complete = terminal && (events.at(-1)?.sequence ?? cursor ?? -1) >= run.lastSequence;
+    return c.json({
+      runId,
+      events,
+      lastEventSeq: last,
+      runStatus: run.status,
+      isTerminal: terminal,
+      isComplete: complete,
+    });
+  });
+
+  app.get("/v1/runs/:runId/events", authorize(ctx, "runs:read"), async (c) => {
+    const selection = parseStreamMode(c.req.query("streamMode"));
+    const resumeAfter =
+      parseSequence(c.req.header("last-event-id"), "Last-Event-ID") ?? parseSequence(c.req.query("lastEventId"), "lastEventId");
+    const tenantId = c.get("principal").tenantId;
+    const runId = pathParam(c, "runId");
+    await ctx.engine.getRun(tenantId, runId);
+    c.header("Cache-Control", "no-cache");
+    c.header("X-Accel-Buffering", "no");
+
+    return streamSSE(c, async (stream) => {
+      const queue: RunEvent[] = [];
+      let wake: (() => void) | undefined;
+      let failed: unknown;
+      let closed = false;
+      const notify = (): void => {
+        wake?.();
+        wake = undefined;
+      };
+      const unsubscribe = ctx.engine.subscribe(
+        runId,
+        resumeAfter === undefined ? 0 : resumeAfter + 1,
+        (event) => {
+          queue.push(event);
+          notify();
+        },
+        (error) => {
+          failed = error;
+          notify();
+        },
+      );
+      const keepAlive = setInterval(() => void stream.write(": keepalive\n\n"), ctx.sseKeepAliveMs);
+      stream.onAbort(() => {
+        closed = true;
+        notify();
+      });
+      try {
+        while (!closed && failed === undefined) {
+          const event = queue.shift();
+          if (!event) {
+            await new Promise<void>((resolve) => (wake = resolve));
+            continue;
+          }
+          const mode = admittingMode(selection, event);
+          if (mode !== undefined) {
+            await stream.writeSSE({ id: String(event.sequence), event: event.type, data: JSON.stringify(event) });
+          } else if (wantsSnapshot(selection, event)) {
+            const snapshot: JsonObject = toRunSnapshot(await ctx.engine.getRun(tenantId, runId));
+            await stream.writeSSE({
+              id: String(event.sequence),
+              event: "state.snapshot",
+              data: JSON.stringify({ ...event, type: "state.snapshot", payload: snapshot }),
+            });
+          }
+          if (TERMINAL_EVENT_TYPES.has(event.type)) break;
+        }
+      } finally {
+        clearInterval(keepAlive);
+        unsubscribe();
+      }
+    });
+  });
+}
