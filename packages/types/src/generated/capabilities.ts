@@ -1,0 +1,189 @@
+// generated — do not edit; run pnpm generate
+// Source: schemas/capabilities.schema.json (packages/types/scripts/generate.mjs).
+
+export type ObservabilityNameList = string[];
+
+/**
+ * The discovery document a host serves at GET /.well-known/openwop. Every capability family sits at the document root. Unknown and vendor-prefixed root keys are allowed so that clients written today keep reading documents from hosts that implement later additions; the blocks this toolkit implements are closed so a typo in a host's advertisement is caught instead of silently ignored.
+ */
+export interface Capabilities {
+  /**
+   * Highest <major>.<minor> of the protocol the host implements, e.g. "1.0". Three-part semver and a leading "v" are not part of the grammar.
+   */
+  protocolVersion: string;
+  /**
+   * Typed AI envelope kinds the host understands, e.g. "clarification.request". May be empty for engine-only hosts.
+   */
+  supportedEnvelopes: string[];
+  /**
+   * Schema version per envelope kind.
+   */
+  schemaVersions: {
+    [k: string]: number;
+  };
+  limits: CapabilityLimits;
+  implementation?: Implementation;
+  /**
+   * Version of the engine code that writes persisted runs. An integer here; run snapshots carry it as a number and run events as its decimal string.
+   */
+  engineVersion?: number;
+  /**
+   * Event log schema version new runs are written with (2 for v1 hosts).
+   */
+  eventLogSchemaVersion?: number;
+  /**
+   * Transports the host serves. REST is required regardless of what is listed.
+   */
+  supportedTransports?: ("rest" | "mcp" | "a2a" | "grpc")[];
+  /**
+   * Conformance fixture workflow ids the host has seeded. Fixture-dependent scenarios are skipped for ids not listed.
+   */
+  fixtures?: string[];
+  idempotency?: IdempotencyCapability;
+  /**
+   * SSE stream modes the host honours for ?streamMode=.
+   */
+  streamModes?: ("values" | "updates" | "messages" | "debug")[];
+  debugBundle?: DebugBundleCapability;
+  webhooks?: WebhooksCapability;
+  auth?: AuthCapability;
+  observability?: ObservabilityCapability;
+  /**
+   * Per-run `configurable` keys the host validates, keyed by name, each with a host-defined descriptor (for example {"type": "number", "min": 1, "max": 1000}).
+   */
+  configurable?: {
+    [k: string]: unknown;
+  };
+  production?: ProductionCapability;
+  [k: string]: unknown;
+}
+/**
+ * Engine limits. Every limit a host advertises it must enforce, so no keys beyond the defined ones are accepted.
+ */
+export interface CapabilityLimits {
+  clarificationRounds: number;
+  schemaRounds: number;
+  envelopesPerTurn: number;
+  /**
+   * Upper bound on node executions per run; clamps configurable.recursionLimit.
+   */
+  maxNodeExecutions?: number;
+  maxRunDurationMs?: number;
+  maxLoopIterations?: number;
+  maxRequestBodyBytes?: number;
+  /**
+   * Per-run token budget ceiling (budget policy). Accepted so documents from hosts that enforce budgets stay valid.
+   */
+  maxBudgetTokens?: number;
+  /**
+   * Per-run spend ceiling in US dollars (budget policy).
+   */
+  maxBudgetCostUsd?: number;
+}
+/**
+ * Who built the host. Mirrored by the debug bundle's host block.
+ */
+export interface Implementation {
+  name: string;
+  version: string;
+  vendor?: string;
+}
+export interface IdempotencyCapability {
+  supported: boolean;
+  /**
+   * How long Idempotency-Key records are kept.
+   */
+  layer1RetentionSeconds?: number;
+  /**
+   * Only single-region operation is defined for this toolkit; the multi-region value names are still in flux upstream.
+   */
+  crossRegion?: "single-region";
+}
+export interface DebugBundleCapability {
+  supported: boolean;
+  /**
+   * Size cap after which the bundle is truncated.
+   */
+  maxBytes?: number;
+}
+export interface WebhooksCapability {
+  supported: boolean;
+  /**
+   * Signature algorithms offered. The baseline "v1" (HMAC-SHA256) must always be among them.
+   */
+  signatureAlgorithms?: string[];
+  /**
+   * True when deliveries are retried and dead-lettered instead of best-effort.
+   */
+  durable?: boolean;
+}
+export interface AuthCapability {
+  /**
+   * HTTP authentication schemes accepted, e.g. "bearer".
+   */
+  schemes?: string[];
+  /**
+   * Scope vocabulary the host checks, e.g. "runs:create".
+   */
+  scopes?: string[];
+  /**
+   * Optional auth profiles implemented, e.g. "openwop-auth-api-key-rotation".
+   */
+  profiles?: string[];
+  rotation?: AuthKeyRotation;
+}
+export interface AuthKeyRotation {
+  supported: boolean;
+  /**
+   * How long a rotated-out key keeps working.
+   */
+  minGraceSeconds?: number;
+}
+export interface ObservabilityCapability {
+  namespace?: string;
+  spanNames?: ObservabilityNameList;
+  spanAttributes?: ObservabilityNameList;
+  metrics?: ObservabilityNameList;
+  otel?: OtelExport;
+}
+export interface OtelExport {
+  exportProtocols: ("http/json" | "http/protobuf" | "grpc")[];
+}
+/**
+ * The production-readiness claim (RFC 0009). Closed at every level so a claim cannot smuggle in settings the conformance suite does not check.
+ */
+export interface ProductionCapability {
+  supported: boolean;
+  backpressure?: ProductionBackpressure;
+  retention?: ProductionRetention;
+  debugBundle?: ProductionDebugBundle;
+}
+export interface ProductionBackpressure {
+  supported: boolean;
+  /**
+   * Runs in flight above which new work is refused with 503.
+   */
+  inflightCap?: number;
+  /**
+   * Value sent in Retry-After and details.retryAfter on a 503; longer holds omit the header instead.
+   */
+  retryAfterSeconds?: number;
+}
+export interface ProductionRetention {
+  supported: boolean;
+  /**
+   * Guaranteed retention of snapshots and events; a production host keeps at least seven days.
+   */
+  minWindowSeconds?: number;
+  /**
+   * True when the host exposes a test-only way to expire a run so the 410 path can be exercised.
+   */
+  testForceExpire?: boolean;
+}
+export interface ProductionDebugBundle {
+  supported: boolean;
+  /**
+   * True when oversized bundles say so with truncated/truncatedReason.
+   */
+  truncationMetadata?: boolean;
+}
