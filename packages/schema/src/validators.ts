@@ -1,0 +1,95 @@
+import { createValidator } from "./validate.js";
+
+// One named, typed validator per schema. Each compiles its schema on first use; ajv caches
+// compiled schemas by $id, so a schema is compiled once however it is reached.
+
+/**
+ * Validates a discovery document (`GET /.well-known/openwop`).
+ *
+ * @example
+ * const result = validateCapabilities(await response.json());
+ * if (result.valid) console.log(result.value.protocolVersion);
+ */
+export const validateCapabilities = createValidator("capabilities");
+
+/**
+ * Validates an error response body `{error, message, details?}`.
+ *
+ * @example
+ * validateErrorEnvelope({ error: "not_found", message: "Run not found." }).valid; // true
+ */
+export const validateErrorEnvelope = createValidator("error-envelope");
+
+/**
+ * Validates one event of a run's log.
+ *
+ * @example
+ * const result = validateRunEvent(JSON.parse(sseFrame.data));
+ */
+export const validateRunEvent = createValidator("run-event");
+
+/**
+ * Validates a run snapshot (`GET /v1/runs/{runId}`).
+ *
+ * @example
+ * const result = validateRunSnapshot(await response.json());
+ * if (result.valid && result.value.status === "failed") console.log(result.value.error);
+ */
+export const validateRunSnapshot = createValidator("run-snapshot");
+
+/**
+ * Validates a workflow definition before it is registered.
+ *
+ * @example
+ * const result = validateWorkflowDefinition(JSON.parse(await readFile(path, "utf8")));
+ */
+export const validateWorkflowDefinition = createValidator("workflow-definition");
+
+/**
+ * Validates a `POST /v1/runs` body.
+ *
+ * @example
+ * validateCreateRunRequest({}); // { valid: false, errors: [{ path: "/workflowId", ... }] }
+ */
+export const validateCreateRunRequest = createValidator("create-run-request");
+
+/**
+ * Validates the 201 body of `POST /v1/runs`.
+ *
+ * @example
+ * const result = validateCreateRunResponse(await response.json());
+ */
+export const validateCreateRunResponse = createValidator("create-run-response");
+
+/**
+ * Validates a `GET /v1/runs/{runId}/events/poll` body.
+ *
+ * @example
+ * const result = validatePollResponse(await response.json());
+ * if (result.valid && result.value.isTerminal) stopPolling();
+ */
+export const validatePollResponse = createValidator("poll-response");
+
+/**
+ * Validates the body that resolves an interrupt.
+ *
+ * @example
+ * validateInterruptResolution({ resumeValue: { action: "maybe" } }).valid; // false
+ */
+export const validateInterruptResolution = createValidator("interrupt-resolution");
+
+/**
+ * Validates a run's debug bundle.
+ *
+ * @example
+ * const result = validateDebugBundle(await response.json());
+ */
+export const validateDebugBundle = createValidator("debug-bundle");
+
+/**
+ * Validates one conformance-suite result document.
+ *
+ * @example
+ * const result = validateConformanceResult(JSON.parse(await readFile(resultPath, "utf8")));
+ */
+export const validateConformanceResult = createValidator("conformance-result");
