@@ -18,7 +18,11 @@ import type {
 /** Stops a watcher or subscription. Calling it twice is harmless. */
 export type Unsubscribe = () => void;
 
-/** Write-fencing: the step is applied only while `holderId` still holds the claim acquired at `epoch`. */
+/**
+ * Write-fencing: the step is applied only while `holderId` still holds the claim acquired at `epoch`.
+ * Checked against the stored holder and epoch, not the clock: a lapsed claim that nobody took over
+ * still passes, which is safe because every acquisition increments the epoch.
+ */
 export interface ClaimFence {
   holderId: string;
   epoch: number;
@@ -99,6 +103,9 @@ export interface ClaimStore {
   /**
    * One compare-and-set on "unclaimed or expired at `now`". Resolves to the new claim,
    * or null when the race was lost or the run is terminal, waiting or missing.
+   * Only `pending`, `running` and `cancelling` runs are claimable (`paused` is not). A claim
+   * is expired from the instant `now >= expiresAt`; a live claim is never taken, not even by
+   * its own holder. The epoch of a new claim is one more than the run's previous acquisition.
    */
   claimRun(runId: string, holderId: string, ttlMs: number, now: number): Promise<RunClaim | null>;
   /** Extends every claim still held by `holderId`; resolves to the run ids renewed. */
@@ -107,10 +114,14 @@ export interface ClaimStore {
   releaseClaims(holderId: string, runIds?: string[]): Promise<void>;
   /**
    * Runs a worker could claim now: not terminal, not waiting on a human, and unclaimed
-   * or expired at `now`. Oldest first.
+   * or expired at `now`. Oldest first (by `createdAt`, then `runId`).
    */
   listClaimableRuns(now: number, limit: number): Promise<string[]>;
-  /** Calls `listener` when a run may have become claimable (created, resumed, released). */
+  /**
+   * Calls `listener` when a run may have become claimable (created, resumed, released).
+   * Claim expiry is the passage of time, not a write, so nobody announces it: workers also
+   * poll {@link listClaimableRuns} on a timer.
+   */
   watchWork(listener: () => void): Unsubscribe;
   /** Runs per status, for queue depth and admission control. */
   countRunsByStatus(): Promise<Partial<Record<RunStatus, number>>>;
@@ -124,7 +135,8 @@ export type IdempotencyClaim =
 export interface IdempotencyStore {
   /**
    * Inserts a `pending` record if none exists under `recordKey`, or takes over a pending
-   * record whose lease expired (compare-and-set). Otherwise resolves to the existing record.
+   * record whose lease expired (`now >= leaseExpiresAt`, compare-and-set). Otherwise resolves
+   * to the existing record.
    */
   claimIdempotencyKey(record: IdempotencyRecord, now: number): Promise<IdempotencyClaim>;
   getIdempotencyRecord(recordKey: string): Promise<IdempotencyRecord | null>;

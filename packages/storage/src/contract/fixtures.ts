@@ -1,0 +1,148 @@
+import { randomUUID } from "node:crypto";
+import type { StorageAdapter } from "../adapter.js";
+import type {
+  ApiKeyRecord,
+  IdempotencyRecord,
+  JsonObject,
+  JsonValue,
+  NewRunEvent,
+  NewRunRecord,
+  RunStatus,
+  SuspensionRecord,
+} from "../records.js";
+
+/**
+ * The kit's fixed clock. Adapters never read their own clock for claims, leases or
+ * retention (the SPI passes `now` in), so tests are exact instead of timing-dependent.
+ */
+export const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
+
+/** ISO-8601 timestamp `offsetMs` after {@link T0}. */
+export function isoAt(offsetMs: number): string {
+  return new Date(T0 + offsetMs).toISOString();
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/**
+ * JSON that trips careless persistence: unicode outside the BMP, escapes, an embedded
+ * NUL (rejected by some JSON column types), floats, large safe integers, empty
+ * containers, nulls, odd keys and deep nesting.
+ */
+export const AWKWARD_JSON: JsonObject = {
+  text: "plain",
+  quotes: 'he said "hi" \\ back',
+  unicode: "héllo wörld — 你好 — 🚀",
+  control: "tab\tnewline\nnul\u0000end",
+  numbers: [0, -1, 3.14159, 1e-7, 1.5e300, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0.1 + 0.2],
+  flags: [true, false],
+  nothing: null,
+  emptyObject: {},
+  emptyArray: [],
+  nested: { a: { b: { c: { d: [{ e: "deep" }, [1, [2, [3]]]] } } } },
+  "key with spaces": 1,
+  "": "empty key",
+};
+
+export function newRun(overrides: Partial<NewRunRecord> = {}): NewRunRecord {
+  return {
+    runId: uniqueId("run"),
+    tenantId: "tenant-a",
+    workflowId: "wf-three-nodes",
+    status: "pending",
+    definition: { id: "wf-three-nodes", nodes: [{ id: "a" }, { id: "b" }, { id: "c" }] },
+    inputs: { name: "Ada" },
+    variables: { name: "Ada" },
+    configurable: {},
+    tags: ["contract"],
+    metadata: {},
+    currentNodeId: null,
+    error: null,
+    engineState: { nodes: {} },
+    cancelRequested: false,
+    createdAt: isoAt(0),
+    startedAt: null,
+    completedAt: null,
+    updatedAt: isoAt(0),
+    ...overrides,
+  };
+}
+
+export function newEvent(type: string, payload: JsonValue = {}, extra: Partial<NewRunEvent> = {}): NewRunEvent {
+  return { type, payload, timestamp: isoAt(1), ...extra };
+}
+
+/** `count` events numbered in their payloads, so a test can tell them apart after reading. */
+export function numberedEvents(count: number, type = "node.progress"): NewRunEvent[] {
+  return Array.from({ length: count }, (_, index) => newEvent(type, { index }));
+}
+
+export function newSuspension(runId: string, overrides: Partial<SuspensionRecord> = {}): SuspensionRecord {
+  return {
+    suspensionId: uniqueId("susp"),
+    runId,
+    nodeId: "b",
+    kind: "approval",
+    status: "pending",
+    data: { prompt: "Approve?" },
+    createdAt: isoAt(10),
+    resolvedAt: null,
+    resumeValue: null,
+    ...overrides,
+  };
+}
+
+export function newIdempotencyRecord(overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord {
+  return {
+    recordKey: uniqueId("idem"),
+    tenantId: "tenant-a",
+    endpoint: "POST /v1/runs/{runId}/cancel",
+    requestDigest: "sha256:aaaa",
+    state: "pending",
+    leaseExpiresAt: T0 + 30_000,
+    response: null,
+    createdAt: isoAt(0),
+    ...overrides,
+  };
+}
+
+export function newApiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
+  return {
+    keyHash: uniqueId("sha256"),
+    tenantId: "tenant-a",
+    scopes: ["runs:read", "runs:write"],
+    label: "contract key",
+    test: false,
+    createdAt: isoAt(0),
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+/** Creates a run (optionally in a given status, with first events) and resolves to its id. */
+export async function seedRun(
+  adapter: StorageAdapter,
+  overrides: Partial<NewRunRecord> = {},
+  events: NewRunEvent[] = [],
+): Promise<string> {
+  const run = newRun(overrides);
+  await adapter.createRun({ run, events });
+  return run.runId;
+}
+
+/** Seeds one run in each of `statuses`, resolving to their ids in the same order (a tuple for a tuple). */
+export async function seedRunsInStatuses<const Statuses extends readonly RunStatus[]>(
+  adapter: StorageAdapter,
+  statuses: Statuses,
+): Promise<{ -readonly [Index in keyof Statuses]: string }> {
+  const ids: string[] = [];
+  for (const status of statuses) ids.push(await seedRun(adapter, { status }));
+  return ids as { -readonly [Index in keyof Statuses]: string };
+}
+
+/** `[from, from + 1, …, to - 1]`. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, index) => from + index);
+}
