@@ -1,1 +1,1 @@
-export {};
+export { createMemoryAdapter } from "./memory-adapter.js";

@@ -1,0 +1,285 @@
+import { randomUUID } from "node:crypto";
+import type {
+  ApiKeyRecord,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  IdempotentResponse,
+  ReadEventsOptions,
+  RunClaim,
+  RunCreation,
+  RunEvent,
+  RunRecord,
+  RunStatus,
+  RunStep,
+  RunTombstone,
+  StorageAdapter,
+  SuspensionRecord,
+  SuspensionStatus,
+  Unsubscribe,
+} from "@openwop/storage";
+import { isTerminalStatus, StorageConflictError, StorageUnavailableError } from "@openwop/storage";
+import { applyStep } from "./apply-step.js";
+import { CLAIMABLE_STATUSES, isClaimable, isExpired } from "./claim-rules.js";
+import { copy } from "./copy.js";
+import { MemoryState, type StoredRun } from "./memory-state.js";
+import { KeyedNotifier, Notifier } from "./notifier.js";
+
+const DEFAULT_READ_LIMIT = 100;
+
+/**
+ * Every store of the SPI over plain maps. Each method runs to completion without
+ * yielding, which is what makes steps, CAS claims and insert-if-absent atomic here.
+ */
+class MemoryAdapter implements StorageAdapter {
+  readonly name = "memory";
+  readonly spiVersionRange = "^1.0.0";
+  readonly durable = false;
+
+  readonly #state = new MemoryState();
+  readonly #eventWatchers = new KeyedNotifier<[lastSequence: number]>();
+  readonly #workWatchers = new Notifier<[]>();
+  #closed = false;
+
+  async createRun(creation: RunCreation): Promise<RunEvent[]> {
+    this.#assertOpen();
+    const { run, events = [], idempotency } = creation;
+    if (idempotency && this.#state.idempotency.has(idempotency.recordKey)) {
+      throw new StorageConflictError(`idempotency key ${idempotency.recordKey} is already recorded`, "idempotency-exists");
+    }
+    if (this.#state.runs.has(run.runId)) {
+      throw new StorageConflictError(`run ${run.runId} already exists`, "run-exists");
+    }
+    const appended = events.map((event, sequence): RunEvent => ({ ...copy(event), eventId: randomUUID(), runId: run.runId, sequence }));
+    this.#state.runs.set(run.runId, {
+      record: { ...copy(run), claim: null, lastSequence: appended.length - 1 },
+      claimEpoch: 0,
+      events: appended,
+      suspensions: new Map(),
+    });
+    if (idempotency) {
+      this.#state.idempotency.set(idempotency.recordKey, {
+        ...copy(idempotency),
+        state: "completed",
+        // A completed record has no lease; 0 says "long expired" without a null in a number field.
+        leaseExpiresAt: 0,
+      });
+    }
+    if (appended.length > 0) this.#eventWatchers.notify(run.runId, appended.length - 1);
+    this.#workWatchers.notify();
+    return copy(appended);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | null> {
+    this.#assertOpen();
+    const stored = this.#state.runs.get(runId);
+    return stored ? copy(stored.record) : null;
+  }
+
+  async commitStep(step: RunStep): Promise<RunEvent[]> {
+    this.#assertOpen();
+    const appended = applyStep(this.#state, step);
+    const run = this.#state.runs.get(step.runId)?.record;
+    if (appended.length > 0 && run) this.#eventWatchers.notify(step.runId, run.lastSequence);
+    if (run && (step.releaseClaim || (step.patch?.status !== undefined && CLAIMABLE_STATUSES.has(step.patch.status)))) {
+      this.#workWatchers.notify();
+    }
+    return appended;
+  }
+
+  async readEvents(runId: string, options: ReadEventsOptions = {}): Promise<RunEvent[]> {
+    this.#assertOpen();
+    const events = this.#state.runs.get(runId)?.events ?? [];
+    const from = Math.max(0, options.fromSequence ?? 0);
+    const limit = options.limit ?? DEFAULT_READ_LIMIT;
+    // Sequences are gapless from 0, so a sequence is also the event's index in the log.
+    return copy(events.slice(from, from + Math.max(0, limit)));
+  }
+
+  async latestEvent(runId: string): Promise<RunEvent | null> {
+    this.#assertOpen();
+    const events = this.#state.runs.get(runId)?.events ?? [];
+    const last = events[events.length - 1];
+    return last ? copy(last) : null;
+  }
+
+  watchEvents(runId: string, listener: (lastSequence: number) => void): Unsubscribe {
+    this.#assertOpen();
+    return this.#eventWatchers.add(runId, listener);
+  }
+
+  async listSuspensions(runId: string, status?: SuspensionStatus): Promise<SuspensionRecord[]> {
+    this.#assertOpen();
+    const suspensions = [...(this.#state.runs.get(runId)?.suspensions.values() ?? [])];
+    return copy(suspensions.filter((suspension) => status === undefined || suspension.status === status));
+  }
+
+  async claimRun(runId: string, holderId: string, ttlMs: number, now: number): Promise<RunClaim | null> {
+    this.#assertOpen();
+    const stored = this.#state.runs.get(runId);
+    if (!stored || !isClaimable(stored.record, now)) return null;
+    stored.claimEpoch += 1;
+    const claim: RunClaim = { holderId, expiresAt: now + ttlMs, epoch: stored.claimEpoch };
+    stored.record.claim = claim;
+    return { ...claim };
+  }
+
+  async renewClaims(holderId: string, ttlMs: number, now: number): Promise<string[]> {
+    this.#assertOpen();
+    const renewed: string[] = [];
+    for (const { record } of this.#state.runs.values()) {
+      if (record.claim?.holderId !== holderId) continue;
+      record.claim.expiresAt = now + ttlMs;
+      renewed.push(record.runId);
+    }
+    return renewed;
+  }
+
+  async releaseClaims(holderId: string, runIds?: string[]): Promise<void> {
+    this.#assertOpen();
+    const candidates: Iterable<StoredRun | undefined> = runIds
+      ? runIds.map((runId) => this.#state.runs.get(runId))
+      : this.#state.runs.values();
+    let released = false;
+    for (const stored of candidates) {
+      if (stored?.record.claim?.holderId !== holderId) continue;
+      stored.record.claim = null;
+      released = true;
+    }
+    if (released) this.#workWatchers.notify();
+  }
+
+  async listClaimableRuns(now: number, limit: number): Promise<string[]> {
+    this.#assertOpen();
+    return [...this.#state.runs.values()]
+      .map((stored) => stored.record)
+      .filter((run) => isClaimable(run, now))
+      .sort((a, b) => compareStrings(a.createdAt, b.createdAt) || compareStrings(a.runId, b.runId))
+      .slice(0, Math.max(0, limit))
+      .map((run) => run.runId);
+  }
+
+  watchWork(listener: () => void): Unsubscribe {
+    this.#assertOpen();
+    return this.#workWatchers.add(listener);
+  }
+
+  async countRunsByStatus(): Promise<Partial<Record<RunStatus, number>>> {
+    this.#assertOpen();
+    const counts: Partial<Record<RunStatus, number>> = {};
+    for (const { record } of this.#state.runs.values()) counts[record.status] = (counts[record.status] ?? 0) + 1;
+    return counts;
+  }
+
+  async claimIdempotencyKey(record: IdempotencyRecord, now: number): Promise<IdempotencyClaim> {
+    this.#assertOpen();
+    const existing = this.#state.idempotency.get(record.recordKey);
+    if (existing && !(existing.state === "pending" && isExpired(existing.leaseExpiresAt, now))) {
+      return { outcome: "existing", record: copy(existing) };
+    }
+    this.#state.idempotency.set(record.recordKey, copy(record));
+    return { outcome: "claimed", record: copy(record) };
+  }
+
+  async getIdempotencyRecord(recordKey: string): Promise<IdempotencyRecord | null> {
+    this.#assertOpen();
+    const record = this.#state.idempotency.get(recordKey);
+    return record ? copy(record) : null;
+  }
+
+  async completeIdempotencyKey(recordKey: string, response: IdempotentResponse): Promise<void> {
+    this.#assertOpen();
+    const record = this.#state.idempotency.get(recordKey);
+    if (record?.state !== "pending") return;
+    record.state = "completed";
+    record.response = copy(response);
+  }
+
+  async releaseIdempotencyKey(recordKey: string): Promise<void> {
+    this.#assertOpen();
+    if (this.#state.idempotency.get(recordKey)?.state === "pending") this.#state.idempotency.delete(recordKey);
+  }
+
+  async purgeIdempotencyRecords(createdBefore: string): Promise<number> {
+    this.#assertOpen();
+    let purged = 0;
+    for (const [recordKey, record] of this.#state.idempotency) {
+      if (record.createdAt < createdBefore) {
+        this.#state.idempotency.delete(recordKey);
+        purged += 1;
+      }
+    }
+    return purged;
+  }
+
+  async putApiKey(key: ApiKeyRecord): Promise<void> {
+    this.#assertOpen();
+    this.#state.apiKeys.set(key.keyHash, copy(key));
+  }
+
+  async findApiKey(keyHash: string): Promise<ApiKeyRecord | null> {
+    this.#assertOpen();
+    const key = this.#state.apiKeys.get(keyHash);
+    return key ? copy(key) : null;
+  }
+
+  async expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
+    this.#assertOpen();
+    const expirable = [...this.#state.runs.values()]
+      .map((stored) => stored.record)
+      .filter((run) => isTerminalStatus(run.status) && run.completedAt !== null && run.completedAt < completedBefore)
+      .sort((a, b) => compareStrings(a.completedAt ?? "", b.completedAt ?? "") || compareStrings(a.runId, b.runId))
+      .slice(0, Math.max(0, limit));
+    for (const run of expirable) this.#expire(run.runId, expiredAt);
+    return expirable.map((run) => run.runId);
+  }
+
+  async expireRun(runId: string, expiredAt: string): Promise<boolean> {
+    this.#assertOpen();
+    return this.#expire(runId, expiredAt);
+  }
+
+  async getTombstone(runId: string): Promise<RunTombstone | null> {
+    this.#assertOpen();
+    const tombstone = this.#state.tombstones.get(runId);
+    return tombstone ? copy(tombstone) : null;
+  }
+
+  async ping(): Promise<void> {
+    this.#assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.#assertOpen();
+    this.#closed = true;
+    this.#eventWatchers.clear();
+    this.#workWatchers.clear();
+  }
+
+  #expire(runId: string, expiredAt: string): boolean {
+    const stored = this.#state.deleteRun(runId);
+    if (!stored) return false;
+    this.#state.tombstones.set(runId, { runId, tenantId: stored.record.tenantId, expiredAt });
+    return true;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StorageUnavailableError("the memory storage adapter is closed");
+  }
+}
+
+/** Orders ISO-8601 timestamps and ids by code unit, like SQL `ORDER BY` on text does. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * An in-process storage adapter for development and tests. Nothing survives the
+ * process (`durable: false`), so a host on it must never claim the production profile.
+ *
+ * @example
+ * const storage = createMemoryAdapter();
+ * await storage.createRun({ run, events: [] });
+ */
+export function createMemoryAdapter(): StorageAdapter {
+  return new MemoryAdapter();
+}

@@ -1,0 +1,28 @@
+import type { ApiKeyRecord, IdempotencyRecord, RunEvent, RunRecord, RunTombstone, SuspensionRecord } from "@openwop/storage";
+
+/** One run as the memory adapter holds it: the record, its log and its suspensions. */
+export interface StoredRun {
+  record: RunRecord;
+  /** Epoch of the latest acquisition. Kept after a release, so the next acquisition gets a higher one. */
+  claimEpoch: number;
+  events: RunEvent[];
+  suspensions: Map<string, SuspensionRecord>;
+}
+
+/** Everything the memory adapter stores. Values are never shared with callers (see `copy.ts`). */
+export class MemoryState {
+  readonly runs = new Map<string, StoredRun>();
+  /** Which run owns each suspension id, because suspension ids are unique across runs. */
+  readonly suspensionOwners = new Map<string, string>();
+  readonly idempotency = new Map<string, IdempotencyRecord>();
+  readonly apiKeys = new Map<string, ApiKeyRecord>();
+  readonly tombstones = new Map<string, RunTombstone>();
+
+  deleteRun(runId: string): StoredRun | undefined {
+    const stored = this.runs.get(runId);
+    if (!stored) return undefined;
+    for (const suspensionId of stored.suspensions.keys()) this.suspensionOwners.delete(suspensionId);
+    this.runs.delete(runId);
+    return stored;
+  }
+}
