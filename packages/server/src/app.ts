@@ -86,8 +86,11 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     "/v1/*",
     bodyLimit({
       maxSize: maxBody,
+      // The rest of an oversize body is never read, so the connection cannot be reused.
       onError: (c) =>
-        sendError(c, new ProtocolError(413, "payload_too_large", `request bodies are limited to ${maxBody} bytes`, { field: "body", maxBytes: maxBody })),
+        sendError(c, new ProtocolError(413, "payload_too_large", `request bodies are limited to ${maxBody} bytes`, { field: "body", maxBytes: maxBody }), {
+          Connection: "close",
+        }),
     }),
   );
 

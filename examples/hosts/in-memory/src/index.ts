@@ -8,6 +8,8 @@ export interface InMemoryHostOptions {
   port?: number;
   apiKey?: string;
   extraApiKeys?: Array<{ key: string; tenant: string; scopes: string[]; test?: boolean }>;
+  /** A directory of workflow definitions to register besides the conformance fixtures. */
+  workflowsDir?: string;
 }
 
 /**
@@ -21,5 +23,6 @@ export function startInMemoryHost(options: InMemoryHostOptions = {}): Promise<Ru
     port: options.port ?? 0,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(options.extraApiKeys ? { extraApiKeys: options.extraApiKeys } : {}),
+    ...(options.workflowsDir ? { workflowsDir: options.workflowsDir } : {}),
   });
 }

@@ -1,1 +1,41 @@
-export {};
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { openSqliteAdapter } from "@openwop/storage-sqlite";
+import { startOpenWopHost, type RunningHost } from "@openwop/server";
+
+export const IMPLEMENTATION = { name: "openwop-host-sqlite", version: "0.1.0", vendor: "openwop-toolkit" } as const;
+export const DEFAULT_SQLITE_PATH = "./.openwop/openwop.db";
+
+export interface SqliteHostOptions {
+  /** The database file; created with its folder when missing. */
+  path: string;
+  /** 0 picks a free port. */
+  port?: number;
+  apiKey?: string;
+  extraApiKeys?: Array<{ key: string; tenant: string; scopes: string[]; test?: boolean }>;
+  workflowsDir?: string;
+  claimTtlMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+/** Opens the SQLite file, creating its folder first so a fresh checkout just works. */
+export async function openSqliteStorage(path: string) {
+  await mkdir(dirname(path), { recursive: true });
+  return openSqliteAdapter({ path });
+}
+
+/** The embedded durable host: one process, one SQLite file (WAL). */
+export async function startSqliteHost(options: SqliteHostOptions): Promise<RunningHost> {
+  return startOpenWopHost({
+    adapter: await openSqliteStorage(options.path),
+    implementation: IMPLEMENTATION,
+    port: options.port ?? 0,
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(options.extraApiKeys ? { extraApiKeys: options.extraApiKeys } : {}),
+    ...(options.workflowsDir ? { workflowsDir: options.workflowsDir } : {}),
+    engine: {
+      ...(options.claimTtlMs ? { claimTtlMs: options.claimTtlMs } : {}),
+      ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    },
+  });
+}

@@ -1,0 +1,416 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bearer, request, type HttpResult } from "./http.js";
+import { collectUntilClosed, openSse } from "./sse.js";
+import { DIAMOND_WORKFLOW } from "./workflows.js";
+import { MALFORMED_REQUESTS } from "./malformed-requests.js";
+
+/** How a suite starts the host under test: keys and a workflows directory to honour. */
+export interface HostLaunch {
+  apiKey: string;
+  extraApiKeys: Array<{ key: string; tenant: string; scopes: string[] }>;
+  workflowsDir: string;
+}
+
+export interface LaunchedHost {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface RunEventLike {
+  sequence: number;
+  type: string;
+  nodeId?: string;
+  payload: Record<string, unknown>;
+}
+
+const ALL_SCOPES = ["manifest:read", "runs:create", "runs:read", "runs:cancel", "approvals:respond"];
+const TERMINAL = ["completed", "failed", "cancelled"];
+
+/**
+ * The core-standard behaviour of an OpenWOP host, over real sockets: discovery, auth,
+ * runs, the event log, SSE and poll, idempotency, cancellation, interrupts, limits and
+ * malformed input. Every example host runs this one suite.
+ */
+export function describeHostSuite(name: string, launch: (options: HostLaunch) => Promise<LaunchedHost>): void {
+  describe(`${name}: core-standard HTTP surface`, () => {
+    const apiKey = `hk_test_suite_${Math.random().toString(36).slice(2)}`;
+    const readOnlyKey = `hk_test_readonly_${Math.random().toString(36).slice(2)}`;
+    const otherTenantKey = `hk_test_other_${Math.random().toString(36).slice(2)}`;
+    let host: LaunchedHost;
+    let workflowsDir: string;
+    const auth = (): Record<string, string> => bearer(apiKey);
+    const call = (path: string, options: Parameters<typeof request>[2] = {}): Promise<HttpResult> =>
+      request(host.url, path, { ...options, headers: { ...auth(), ...options.headers } });
+
+    beforeAll(async () => {
+      workflowsDir = await mkdtemp(join(tmpdir(), "openwop-workflows-"));
+      await writeFile(join(workflowsDir, "diamond.json"), JSON.stringify(DIAMOND_WORKFLOW));
+      host = await launch({
+        apiKey,
+        extraApiKeys: [
+          { key: readOnlyKey, tenant: "default", scopes: ["runs:read"] },
+          { key: otherTenantKey, tenant: "tenant-b", scopes: ALL_SCOPES },
+        ],
+        workflowsDir,
+      });
+    });
+
+    afterAll(async () => {
+      await host?.close();
+      await rm(workflowsDir, { recursive: true, force: true });
+    });
+
+    async function createRun(workflowId: string, inputs: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> {
+      const created = await call("/v1/runs", { method: "POST", body: { workflowId, inputs, ...extra } });
+      expect(created.status, created.text).toBe(201);
+      return (created.json as { runId: string }).runId;
+    }
+
+    async function snapshot(runId: string): Promise<Record<string, unknown>> {
+      const result = await call(`/v1/runs/${runId}`);
+      expect(result.status, result.text).toBe(200);
+      return result.json as Record<string, unknown>;
+    }
+
+    async function waitForStatus(runId: string, statuses: string[], timeoutMs = 10_000): Promise<Record<string, unknown>> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const current = await snapshot(runId);
+        if (statuses.includes(current["status"] as string)) return current;
+        if (Date.now() > deadline) throw new Error(`run ${runId} is ${String(current["status"])}, wanted ${statuses.join("|")}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+
+    async function events(runId: string): Promise<RunEventLike[]> {
+      const result = await call(`/v1/runs/${runId}/events/poll`);
+      expect(result.status, result.text).toBe(200);
+      return (result.json as { events: RunEventLike[] }).events;
+    }
+
+    function expectWellFormedLog(log: RunEventLike[]): void {
+      expect(log.map((e) => e.sequence)).toEqual(log.map((_, i) => i));
+      const terminals = log.filter((e) => ["run.completed", "run.failed", "run.cancelled"].includes(e.type));
+      expect(terminals).toHaveLength(1);
+      expect(log.at(-1)?.type).toBe(terminals[0]?.type);
+    }
+
+    function expectEnvelope(result: HttpResult, status: number, code?: string): void {
+      expect(result.status, result.text).toBe(status);
+      const body = result.json as Record<string, unknown>;
+      expect(Object.keys(body).every((k) => ["error", "message", "details"].includes(k)), result.text).toBe(true);
+      expect(typeof body["error"]).toBe("string");
+      expect(typeof body["message"]).toBe("string");
+      expect((body["message"] as string).length).toBeGreaterThan(0);
+      if ("details" in body) expect(typeof body["details"] === "object" && body["details"] !== null).toBe(true);
+      if (code) expect(body["error"]).toBe(code);
+    }
+
+    describe("discovery", () => {
+      it("serves the root-level document without auth, cacheable, with an ETag honoured by 304", async () => {
+        const first = await request(host.url, "/.well-known/openwop");
+        expect(first.status).toBe(200);
+        const doc = first.json as Record<string, unknown>;
+        expect(doc["protocolVersion"]).toMatch(/^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/);
+        expect(Array.isArray(doc["supportedEnvelopes"])).toBe(true);
+        expect(doc["limits"]).toMatchObject({ clarificationRounds: 3, schemaRounds: 2, envelopesPerTurn: 5 });
+        expect(doc["fixtures"]).toEqual(expect.arrayContaining(["conformance-noop", "conformance-cap-breach", "conformance-capability-missing"]));
+        expect(first.headers.get("cache-control")).toMatch(/max-age/);
+        const etag = first.headers.get("etag");
+        expect(etag).toBeTruthy();
+        const second = await request(host.url, "/.well-known/openwop", { headers: { "if-none-match": etag as string } });
+        expect(second.status).toBe(304);
+      });
+
+      it("serves an OpenAPI 3.1 document of the routes without auth", async () => {
+        const result = await request(host.url, "/v1/openapi.json");
+        expect(result.status).toBe(200);
+        const doc = result.json as { openapi: string; paths: Record<string, unknown> };
+        expect(doc.openapi).toMatch(/^3\.1/);
+        expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/runs", "/v1/runs/{runId}/events", "/v1/runs/{runId}/interrupts/{nodeId}"]));
+      });
+
+      it("serves a seeded fixture definition", async () => {
+        const result = await call("/v1/workflows/conformance-multi-node");
+        expect(result.status).toBe(200);
+        expect((result.json as { edges: unknown[] }).edges).toHaveLength(2);
+      });
+    });
+
+    describe("auth", () => {
+      it("answers 401 unauthenticated for a missing or unknown key", async () => {
+        expectEnvelope(await request(host.url, "/v1/runs/x"), 401, "unauthenticated");
+        expectEnvelope(await request(host.url, "/v1/runs/x", { headers: bearer("hk_definitely_not_a_real_key_12345") }), 401, "unauthenticated");
+      });
+
+      it("answers 403 forbidden naming the scope a key lacks", async () => {
+        const result = await request(host.url, "/v1/runs", { method: "POST", headers: bearer(readOnlyKey), body: { workflowId: "conformance-noop" } });
+        expectEnvelope(result, 403, "forbidden");
+        expect((result.json as { details: Record<string, unknown> }).details["requiredScope"]).toBe("runs:create");
+      });
+
+      it("hides another tenant's run behind 404 on every run route", async () => {
+        const runId = await createRun("conformance-approval");
+        await waitForStatus(runId, ["waiting-approval"]);
+        const other = bearer(otherTenantKey);
+        expectEnvelope(await request(host.url, `/v1/runs/${runId}`, { headers: other }), 404);
+        expectEnvelope(await request(host.url, `/v1/runs/${runId}/events/poll`, { headers: other }), 404);
+        expectEnvelope(await request(host.url, `/v1/runs/${runId}/events`, { headers: other }), 404);
+        expectEnvelope(await request(host.url, `/v1/runs/${runId}/cancel`, { method: "POST", headers: other }), 404);
+        expectEnvelope(
+          await request(host.url, `/v1/runs/${runId}/interrupts/gate`, { method: "POST", headers: other, body: { resumeValue: { action: "accept" } } }),
+          404,
+        );
+        expect((await snapshot(runId))["status"]).toBe("waiting-approval");
+      });
+    });
+
+    describe("runs and the event log", () => {
+      it("completes a noop run with a well-formed log", async () => {
+        const runId = await createRun("conformance-noop");
+        const done = await waitForStatus(runId, TERMINAL);
+        expect(done["status"]).toBe("completed");
+        const log = await events(runId);
+        expectWellFormedLog(log);
+        expect(log.filter((e) => e.type !== "node.started").map((e) => e.type)).toEqual(["run.started", "node.completed", "run.completed"]);
+        expect(await events(runId)).toEqual(log);
+      });
+
+      it("round-trips identity inputs into the snapshot variables", async () => {
+        const payload = { nested: { list: [1, "two", null], flag: true } };
+        const runId = await createRun("conformance-identity", { payload });
+        const done = await waitForStatus(runId, TERMINAL);
+        expect(done["status"]).toBe("completed");
+        expect((done["variables"] as Record<string, unknown>)["payload"]).toEqual(payload);
+      });
+
+      it("shows a delay run running, then completed", async () => {
+        const runId = await createRun("conformance-delay", { delayMs: 600 });
+        expect((await waitForStatus(runId, ["running"]))["status"]).toBe("running");
+        expect((await waitForStatus(runId, TERMINAL))["status"]).toBe("completed");
+      });
+
+      it("runs a chain in edge order and a diamond with both branches before the join, the join once", async () => {
+        const chain = await createRun("conformance-multi-node");
+        await waitForStatus(chain, TERMINAL);
+        expect((await events(chain)).filter((e) => e.type === "node.completed").map((e) => e.payload["nodeId"])).toEqual(["a", "b", "c"]);
+
+        const diamond = await createRun(DIAMOND_WORKFLOW.id);
+        expect((await waitForStatus(diamond, TERMINAL))["status"]).toBe("completed");
+        const completed = (await events(diamond)).filter((e) => e.type === "node.completed").map((e) => e.payload["nodeId"] as string);
+        expect(completed.filter((id) => id === "d")).toHaveLength(1);
+        expect(completed[0]).toBe("a");
+        expect(completed.indexOf("d")).toBeGreaterThan(completed.indexOf("b"));
+        expect(completed.indexOf("d")).toBeGreaterThan(completed.indexOf("c"));
+      });
+
+      it("fails a failing run with node.failed then run.failed and a snapshot error", async () => {
+        const runId = await createRun("conformance-failure");
+        const done = await waitForStatus(runId, TERMINAL);
+        expect(done["status"]).toBe("failed");
+        expect(done["error"]).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+        const types = (await events(runId)).map((e) => e.type);
+        expect(types.indexOf("node.failed")).toBeLessThan(types.indexOf("run.failed"));
+      });
+
+      it("breaches the node-execution cap with cap.breached before run.failed", async () => {
+        const runId = await createRun("conformance-cap-breach", {}, { configurable: { recursionLimit: 5 } });
+        const done = await waitForStatus(runId, TERMINAL);
+        expect(done["error"]).toMatchObject({ code: "recursion_limit_exceeded" });
+        const log = await events(runId);
+        expectWellFormedLog(log);
+        expect(log.filter((e) => e.type === "node.started")).toHaveLength(5);
+        const breach = log.find((e) => e.type === "cap.breached");
+        expect(breach?.payload).toMatchObject({ kind: "node-executions", limit: 5, observed: 6 });
+        expect(log.indexOf(breach as RunEventLike)).toBeLessThan(log.length - 1);
+      });
+
+      it("refuses to run a node whose runtime capability is missing", async () => {
+        const runId = await createRun("conformance-capability-missing");
+        const done = await waitForStatus(runId, TERMINAL);
+        expect(done["error"]).toMatchObject({ code: "capability_not_provided" });
+        expect((done["error"] as { message: string }).message).toContain("conformance.never-provided");
+        const types = (await events(runId)).map((e) => e.type);
+        expect(types.slice(-2)).toEqual(["node.failed", "run.failed"]);
+      });
+    });
+
+    describe("SSE", () => {
+      it("frames events with id = sequence, event = type, and closes after the terminal event", async () => {
+        const runId = await createRun("conformance-noop");
+        const session = await openSse(`${host.url}/v1/runs/${runId}/events`, auth());
+        expect(session.status).toBe(200);
+        expect(session.headers.get("content-type")).toMatch(/text\/event-stream/);
+        const frames = await collectUntilClosed(session, 10_000);
+        for (const frame of frames) {
+          const data = JSON.parse(frame.data) as RunEventLike;
+          expect(Number(frame.id)).toBe(data.sequence);
+          expect(frame.event).toBe(data.type);
+        }
+        expect(frames.at(-1)?.event).toBe("run.completed");
+        expect(frames.map((f) => f.event)).not.toContain("node.started");
+      });
+
+      it("resumes after Last-Event-ID mid-run with no gap and no older events", async () => {
+        const runId = await createRun("conformance-delay", { delayMs: 800 });
+        const first = await openSse(`${host.url}/v1/runs/${runId}/events?streamMode=debug`, auth());
+        const seen: number[] = [];
+        for await (const frame of first.frames) {
+          seen.push(Number(frame.id));
+          if (frame.event === "node.started") break;
+        }
+        first.close();
+        const lastSeen = seen.at(-1) as number;
+        const resumed = await openSse(`${host.url}/v1/runs/${runId}/events?streamMode=debug`, { ...auth(), "last-event-id": String(lastSeen) });
+        const rest = (await collectUntilClosed(resumed, 10_000)).map((f) => Number(f.id));
+        expect(rest[0]).toBe(lastSeen + 1);
+        expect([...seen, ...rest]).toEqual([...seen, ...rest].map((_, i) => i));
+        const log = await events(runId);
+        expect(log.at(-1)?.sequence).toBe(rest.at(-1));
+      });
+
+      it("honours each stream mode and rejects unknown ones", async () => {
+        const runId = await createRun("conformance-multi-node");
+        await waitForStatus(runId, TERMINAL);
+        const framesOf = async (mode: string): Promise<string[]> =>
+          (await collectUntilClosed(await openSse(`${host.url}/v1/runs/${runId}/events?streamMode=${mode}`, auth()), 10_000)).map((f) => f.event ?? "");
+        const updates = await framesOf("updates");
+        const debug = await framesOf("debug");
+        const values = await framesOf("values");
+        const messages = await framesOf("messages");
+        expect(updates).toContain("run.started");
+        expect(updates).toContain("run.completed");
+        expect(debug.length).toBeGreaterThan(updates.length);
+        expect(debug).toContain("node.started");
+        expect(values.length).toBeGreaterThan(0);
+        expect(values.every((e) => e === "state.snapshot")).toBe(true);
+        expect(messages).toEqual([]);
+        const rejected = await call(`/v1/runs/${runId}/events?streamMode=everything`);
+        expectEnvelope(rejected, 400, "unsupported_stream_mode");
+        expect((rejected.json as { details: { supported: string[] } }).details.supported).toContain("updates");
+      });
+    });
+
+    describe("poll", () => {
+      it("answers a cursor past the end with 200 and no events, and long-polls for new ones", async () => {
+        const done = await createRun("conformance-noop");
+        await waitForStatus(done, TERMINAL);
+        const past = await call(`/v1/runs/${done}/events/poll?lastSequence=9999`);
+        expect(past.status).toBe(200);
+        expect(past.json).toMatchObject({ runId: done, events: [], isTerminal: true, runStatus: "completed" });
+
+        const slow = await createRun("conformance-delay", { delayMs: 700 });
+        await waitForStatus(slow, ["running"]);
+        const before = await events(slow);
+        const cursor = (before.at(-1) as RunEventLike).sequence;
+        const started = Date.now();
+        const waited = await call(`/v1/runs/${slow}/events/poll?lastSequence=${cursor}&timeout=10`);
+        expect(waited.status).toBe(200);
+        const fresh = (waited.json as { events: RunEventLike[] }).events;
+        expect(fresh.length).toBeGreaterThan(0);
+        expect(fresh[0]?.sequence).toBe(cursor + 1);
+        expect(Date.now() - started).toBeLessThan(9_000);
+      });
+    });
+
+    describe("idempotency", () => {
+      it("replays the same runId with the replay header and refuses a different body", async () => {
+        const key = `key-${Math.random().toString(36).slice(2)}`;
+        const body = { workflowId: "conformance-idempotent", inputs: { nonce: "one" } };
+        const first = await call("/v1/runs", { method: "POST", body, headers: { "idempotency-key": key } });
+        expect(first.status).toBe(201);
+        const replay = await call("/v1/runs", { method: "POST", body, headers: { "idempotency-key": key } });
+        expect([200, 201]).toContain(replay.status);
+        expect(replay.headers.get("openwop-idempotent-replay")).toBe("true");
+        expect((replay.json as { runId: string }).runId).toBe((first.json as { runId: string }).runId);
+        const mismatch = await call("/v1/runs", {
+          method: "POST",
+          body: { ...body, inputs: { nonce: "two" } },
+          headers: { "idempotency-key": key },
+        });
+        expectEnvelope(mismatch, 409, "idempotency_key_mismatch");
+        expect(mismatch.text).not.toContain((first.json as { runId: string }).runId);
+      });
+
+      it("creates exactly one run for 50 concurrent requests with one key", async () => {
+        const key = `burst-${Math.random().toString(36).slice(2)}`;
+        const body = { workflowId: "conformance-idempotent", inputs: { nonce: "burst" } };
+        const results = await Promise.all(
+          Array.from({ length: 50 }, () => call("/v1/runs", { method: "POST", body, headers: { "idempotency-key": key } })),
+        );
+        const ids = new Set(results.map((r) => (r.json as { runId?: string }).runId));
+        expect(results.every((r) => r.status === 201 || r.status === 200), results.map((r) => r.status).join(",")).toBe(true);
+        expect(ids.size).toBe(1);
+        expect(results.filter((r) => r.headers.get("openwop-idempotent-replay") !== "true")).toHaveLength(1);
+      });
+    });
+
+    describe("cancellation", () => {
+      it("cancels a running delay promptly, ending the log with run.cancelled", async () => {
+        const runId = await createRun("conformance-cancellable");
+        await waitForStatus(runId, ["running"]);
+        const cancel = await call(`/v1/runs/${runId}/cancel`, { method: "POST" });
+        expect(cancel.status).toBe(200);
+        expect(["cancelling", "cancelled"]).toContain((cancel.json as { status: string }).status);
+        expect((await waitForStatus(runId, TERMINAL, 5_000))["status"]).toBe("cancelled");
+        const log = await events(runId);
+        expectWellFormedLog(log);
+        expect(log.at(-1)?.type).toBe("run.cancelled");
+        expect(log.map((e) => e.type)).toContain("node.cancelled");
+        const again = await call(`/v1/runs/${runId}/cancel`, { method: "POST" });
+        expect(again.json).toMatchObject({ runId, status: "cancelled" });
+      });
+    });
+
+    describe("interrupts", () => {
+      it("suspends on approval and completes after accept; a second resolution conflicts", async () => {
+        const runId = await createRun("conformance-approval");
+        const waiting = await waitForStatus(runId, ["waiting-approval"]);
+        expect(waiting["currentNodeId"]).toBe("gate");
+        const types = (await events(runId)).map((e) => e.type);
+        expect(types).toEqual(expect.arrayContaining(["interrupt.requested", "approval.requested", "node.suspended"]));
+        expectEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "maybe" } } }), 400);
+        expectEnvelope(await call(`/v1/runs/${runId}/interrupts/nowhere`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 404, "interrupt_not_found");
+        const resolved = await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } });
+        expect(resolved.status, resolved.text).toBe(200);
+        expect((await waitForStatus(runId, TERMINAL))["status"]).toBe("completed");
+        expectEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 409, "interrupt_already_resolved");
+        expectWellFormedLog(await events(runId));
+      });
+
+      it("accepts clarification answers as a map and as an array", async () => {
+        for (const answers of [{ q1: "blue" }, [{ id: "q1", answer: "blue" }]]) {
+          const runId = await createRun("conformance-clarification");
+          expect((await waitForStatus(runId, ["waiting-input"]))["currentNodeId"]).toBe("ask");
+          const resolved = await call(`/v1/runs/${runId}/interrupts/ask`, { method: "POST", body: { resumeValue: { answers } } });
+          expect(resolved.status, resolved.text).toBe(200);
+          expect((await waitForStatus(runId, TERMINAL))["status"]).toBe("completed");
+          const resolution = (await events(runId)).find((e) => e.type === "clarification.resolved");
+          expect(resolution?.payload["answers"]).toEqual({ q1: "blue" });
+        }
+      });
+
+      it("answers 422 interrupt_cancelled once the run was cancelled", async () => {
+        const runId = await createRun("conformance-approval");
+        await waitForStatus(runId, ["waiting-approval"]);
+        expect((await call(`/v1/runs/${runId}/cancel`, { method: "POST" })).json).toMatchObject({ status: "cancelled" });
+        expectEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 422, "interrupt_cancelled");
+      });
+    });
+
+    describe("malformed requests", () => {
+      it.each(MALFORMED_REQUESTS.map((m) => [m.name, m] as const))("%s", async (_, malformed) => {
+        const headers = malformed.auth === false ? {} : auth();
+        const result = await request(host.url, malformed.path, {
+          method: malformed.method,
+          headers: { ...headers, ...malformed.headers },
+          ...(malformed.body === undefined ? {} : { body: malformed.body }),
+        });
+        expectEnvelope(result, malformed.status, malformed.code);
+      });
+    });
+  });
+}

@@ -1,0 +1,5 @@
+export { describeHostSuite, type HostLaunch, type LaunchedHost } from "./host-suite.js";
+export { request, bearer, type HttpResult, type RequestOptions } from "./http.js";
+export { openSse, collectUntilClosed, type SseFrame, type SseSession } from "./sse.js";
+export { MALFORMED_REQUESTS, type MalformedRequest } from "./malformed-requests.js";
+export { DIAMOND_WORKFLOW } from "./workflows.js";
