@@ -1,0 +1,210 @@
+import {
+  ClaimLostError,
+  RunNotFoundError,
+  StorageConflictError,
+  type RunEvent,
+  type RunPatch,
+  type RunStep,
+} from "@openwop/storage";
+import type { PoolClient } from "pg";
+import { CLAIMABLE_SQL } from "./claimable.js";
+import { EVENTS_CHANNEL, WORK_CHANNEL } from "./channels.js";
+import type { Database } from "./database.js";
+import { eventBatch, unnestEvents, type EventBatch } from "./event-batch.js";
+
+/**
+ * commitStep: BEGIN, one statement, COMMIT.
+ *
+ * The statement's first CTE is the run row's UPDATE. It is at once
+ * - the lock: concurrent steps on the run queue on the row until this transaction ends,
+ *   and Postgres re-reads the newest row version before applying a queued UPDATE, so
+ *   `last_sequence + n` always counts from the latest committed value: sequences are
+ *   gapless and unique across any number of processes (the (run_id, sequence) primary
+ *   key would reject a duplicate even if that reasoning were wrong);
+ * - the preconditions: fence (holder and epoch) and expectStatus sit in its WHERE, so
+ *   they are checked against the locked, newest row;
+ * - the patch and the claim release.
+ * The events, created suspensions and suspension transitions hang off its RETURNING
+ * (each a FROM item joined with it; see event-batch.ts for why they travel as arrays), so
+ * when a precondition fails nothing at all is written. Suspension transitions are
+ * compare-and-set on `from`; if fewer rows moved than were asked, the transaction rolls
+ * back. The NOTIFYs are queued by the same statement and only delivered on COMMIT.
+ */
+const COMMIT_STEP_SQL = `
+WITH run AS (
+  UPDATE runs SET
+    last_sequence    = last_sequence + $2::integer,
+    status           = CASE WHEN 'status'          = ANY($3::text[]) THEN $4::text     ELSE status END,
+    variables        = CASE WHEN 'variables'       = ANY($3::text[]) THEN $5::json     ELSE variables END,
+    current_node_id  = CASE WHEN 'currentNodeId'   = ANY($3::text[]) THEN $6::text     ELSE current_node_id END,
+    error            = CASE WHEN 'error'           = ANY($3::text[]) THEN $7::json     ELSE error END,
+    engine_state     = CASE WHEN 'engineState'     = ANY($3::text[]) THEN $8::json     ELSE engine_state END,
+    cancel_requested = CASE WHEN 'cancelRequested' = ANY($3::text[]) THEN $9::boolean  ELSE cancel_requested END,
+    started_at       = CASE WHEN 'startedAt'       = ANY($3::text[]) THEN $10::text    ELSE started_at END,
+    completed_at     = CASE WHEN 'completedAt'     = ANY($3::text[]) THEN $11::text    ELSE completed_at END,
+    completed_at_ts  = CASE WHEN 'completedAt'     = ANY($3::text[]) THEN $11::text::timestamptz
+                                                                                       ELSE completed_at_ts END,
+    updated_at       = CASE WHEN 'updatedAt'       = ANY($3::text[]) THEN $12::text    ELSE updated_at END,
+    claim_holder_id  = CASE WHEN $13::boolean THEN NULL ELSE claim_holder_id END,
+    claim_expires_at = CASE WHEN $13::boolean THEN NULL ELSE claim_expires_at END
+  WHERE run_id = $1::text
+    AND ($14::text IS NULL OR (claim_holder_id = $14::text AND claim_epoch = $15::integer))
+    AND ($16::text[] IS NULL OR status = ANY($16::text[]))
+  RETURNING run_id, last_sequence, status, claim_holder_id
+),
+appended AS (
+  INSERT INTO events (run_id, sequence, event_id, type, payload, occurred_at, node_id, schema_version, engine_version,
+    causation_id)
+  SELECT run.run_id, run.last_sequence - $2::integer + e.position::integer, e.event_id, e.type, e.payload,
+    e.occurred_at, e.node_id, e.schema_version, e.engine_version, e.causation_id
+  FROM run, ${unnestEvents(32)}
+),
+created AS (
+  INSERT INTO suspensions (suspension_id, run_id, node_id, kind, status, data, created_at, resolved_at, resume_value)
+  SELECT s.*
+  FROM run, unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::json[], $23::text[],
+    $24::text[], $25::json[]) AS s
+),
+settled AS (
+  UPDATE suspensions AS target SET
+    status = s.to_status,
+    resolved_at = s.resolved_at,
+    resume_value = CASE WHEN s.has_resume_value THEN s.resume_value ELSE target.resume_value END
+  FROM run, unnest($26::text[], $27::text[], $28::text[], $29::text[], $30::json[], $31::boolean[])
+    AS s(suspension_id, from_status, to_status, resolved_at, resume_value, has_resume_value)
+  WHERE target.suspension_id = s.suspension_id AND target.status = s.from_status
+  RETURNING target.suspension_id
+)
+SELECT
+  run.last_sequence,
+  (SELECT count(*) FROM settled)::integer AS settled,
+  CASE WHEN $2::integer > 0 THEN pg_notify('${EVENTS_CHANNEL}', run.run_id || ':' || run.last_sequence) END,
+  CASE WHEN ('status' = ANY($3::text[]) OR $13::boolean)
+        AND run.status IN ${CLAIMABLE_SQL} AND run.claim_holder_id IS NULL
+    THEN pg_notify('${WORK_CHANNEL}', run.run_id) END
+FROM run`;
+
+/** Read when the step's UPDATE matched nothing, to say which precondition failed. */
+const DIAGNOSE_SQL = "SELECT status, claim_holder_id, claim_epoch FROM runs WHERE run_id = $1 FOR UPDATE";
+
+interface CommitRow {
+  last_sequence: number;
+  settled: number;
+}
+
+interface DiagnosisRow {
+  status: string;
+  claim_holder_id: string | null;
+  claim_epoch: number;
+}
+
+type PatchField = keyof Required<RunPatch>;
+const PATCH_FIELDS: readonly PatchField[] = [
+  "status",
+  "variables",
+  "currentNodeId",
+  "error",
+  "engineState",
+  "cancelRequested",
+  "startedAt",
+  "completedAt",
+  "updatedAt",
+];
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function statementValues(step: RunStep, batch: EventBatch): unknown[] {
+  const patch: RunPatch = step.patch ?? {};
+  // A key present with the value undefined counts as absent, as it would in JSON.
+  const present = PATCH_FIELDS.filter((field) => patch[field] !== undefined);
+  const created = step.createSuspensions ?? [];
+  const settles = step.settleSuspensions ?? [];
+  return [
+    step.runId,
+    batch.count,
+    present,
+    patch.status ?? null,
+    jsonOrNull(patch.variables),
+    patch.currentNodeId ?? null,
+    jsonOrNull(patch.error),
+    jsonOrNull(patch.engineState),
+    patch.cancelRequested ?? null,
+    patch.startedAt ?? null,
+    patch.completedAt ?? null,
+    patch.updatedAt ?? null,
+    step.releaseClaim === true,
+    step.fence?.holderId ?? null,
+    step.fence?.epoch ?? null,
+    step.expectStatus ? [...step.expectStatus] : null,
+    created.map((suspension) => suspension.suspensionId),
+    created.map((suspension) => suspension.runId),
+    created.map((suspension) => suspension.nodeId),
+    created.map((suspension) => suspension.kind),
+    created.map((suspension) => suspension.status),
+    created.map((suspension) => JSON.stringify(suspension.data)),
+    created.map((suspension) => suspension.createdAt),
+    created.map((suspension) => suspension.resolvedAt),
+    created.map((suspension) => jsonOrNull(suspension.resumeValue)),
+    settles.map((settle) => settle.suspensionId),
+    settles.map((settle) => settle.from),
+    settles.map((settle) => settle.to),
+    settles.map((settle) => settle.resolvedAt),
+    settles.map((settle) => jsonOrNull(settle.resumeValue)),
+    settles.map((settle) => settle.resumeValue !== undefined),
+    ...batch.columns,
+  ];
+}
+
+/**
+ * Why the UPDATE matched no row, checked in the SPI's order of precedence (missing run,
+ * lost claim, unexpected status), or null when every precondition holds now: the row
+ * changed between the UPDATE and this locking read, and the step can simply run again.
+ */
+function diagnose(step: RunStep, row: DiagnosisRow | undefined): Error | null {
+  if (!row) return new RunNotFoundError(step.runId);
+  const fence = step.fence;
+  if (fence && (row.claim_holder_id !== fence.holderId || row.claim_epoch !== fence.epoch)) {
+    return new ClaimLostError(step.runId, fence.holderId);
+  }
+  if (step.expectStatus && !(step.expectStatus as readonly string[]).includes(row.status)) {
+    return new StorageConflictError(
+      `run ${step.runId} is ${row.status}, not ${step.expectStatus.join(" or ")}`,
+      "run-status",
+    );
+  }
+  return null;
+}
+
+async function applyStep(client: PoolClient, step: RunStep, values: unknown[]): Promise<CommitRow> {
+  // Bounded: after the diagnosing read the row is locked by us, so the second try sees
+  // exactly the row the diagnosis saw.
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const result = await client.query<CommitRow>({ name: "openwop_commit_step", text: COMMIT_STEP_SQL, values });
+    const row = result.rows[0];
+    if (row) return row;
+    const diagnosis = await client.query<DiagnosisRow>({ name: "openwop_diagnose_step", text: DIAGNOSE_SQL, values: [step.runId] });
+    const failure = diagnose(step, diagnosis.rows[0]);
+    if (failure) throw failure;
+  }
+  throw new Error(`commitStep on run ${step.runId}: the run row matched the preconditions but the update did not apply`);
+}
+
+export async function commitStep(database: Database, step: RunStep): Promise<RunEvent[]> {
+  const batch = eventBatch(step.events);
+  const values = statementValues(step, batch);
+  const settleCount = step.settleSuspensions?.length ?? 0;
+  const lastSequence = await database.transaction("committing a step", async (client) => {
+    const row = await applyStep(client, step, values);
+    if (row.settled !== settleCount) {
+      throw new StorageConflictError(
+        `run ${step.runId}: ${settleCount - row.settled} of ${settleCount} suspension transitions found the suspension ` +
+          "in another state",
+        "suspension-state",
+      );
+    }
+    return row.last_sequence;
+  });
+  return batch.materialise(step.runId, lastSequence - batch.count + 1);
+}

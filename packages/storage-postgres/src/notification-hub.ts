@@ -1,0 +1,206 @@
+import pg from "pg";
+import type { ClientConfig, Notification } from "pg";
+import type { Unsubscribe } from "@openwop/storage";
+import { EVENTS_CHANNEL, parseEventsPayload, WORK_CHANNEL } from "./channels.js";
+
+/**
+ * Fans Postgres notifications out to this process's watchers over ONE dedicated
+ * connection (outside the pool: a LISTEN must stay on the session that issued it, and a
+ * pooled client would be handed to someone else).
+ *
+ * Notifications sent while the connection is down are lost for good, so after every
+ * (re)connection the hub tells every current watcher to look again: event watchers get
+ * their run's current last sequence (read from the database), work watchers are woken.
+ * Watchers only ever re-read storage, so a spurious wake-up costs a read, never data.
+ */
+
+export interface NotificationHubOptions {
+  /** Connection settings for the dedicated listening connection. */
+  client: ClientConfig;
+  /** Reads the current last sequence of runs, to catch watchers up after a reconnection. */
+  lastSequences: (runIds: readonly string[]) => Promise<Map<string, number>>;
+  /** Receives failures of the listening connection that the hub recovers from by itself. */
+  onBackgroundError: (error: Error) => void;
+  /** First reconnection delay; doubles up to {@link maxBackoffMs}. Default 50 ms. */
+  minBackoffMs?: number;
+  /** Default 5 s. */
+  maxBackoffMs?: number;
+}
+
+type EventsListener = (lastSequence: number) => void;
+type WorkListener = () => void;
+
+/** Calls a watcher, keeping one throwing watcher from starving the others. */
+function safely(call: () => void, onError: (error: Error) => void): void {
+  try {
+    call();
+  } catch (error) {
+    onError(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+export class NotificationHub {
+  readonly #options: NotificationHubOptions;
+  readonly #eventWatchers = new Map<string, Set<EventsListener>>();
+  readonly #workWatchers = new Set<WorkListener>();
+  #client: pg.Client | null = null;
+  #closed = false;
+  #reconnectTimer: NodeJS.Timeout | null = null;
+  #backoffMs: number;
+  /** Resolves when the current connection attempt settles; lets close() wait for it. */
+  #connecting: Promise<void> | null = null;
+  #connectedOnce = false;
+
+  constructor(options: NotificationHubOptions) {
+    this.#options = options;
+    this.#backoffMs = options.minBackoffMs ?? 50;
+  }
+
+  /** Connects and LISTENs; rejects if the first connection fails (the adapter then fails to open). */
+  async start(): Promise<void> {
+    this.#connecting = this.#connect();
+    await this.#connecting;
+  }
+
+  /** Whether the listening connection is up right now (for tests and health reports). */
+  get listening(): boolean {
+    return this.#client !== null;
+  }
+
+  async #connect(): Promise<void> {
+    const client = new pg.Client(this.#options.client);
+    client.on("notification", (message) => this.#dispatch(message));
+    // Both fire when the backend is terminated or the network drops; either schedules
+    // one reconnection (the guard in #lost makes the second a no-op).
+    client.on("error", (error) => this.#lost(client, error));
+    client.on("end", () => this.#lost(client, new Error("listener connection ended")));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${EVENTS_CHANNEL}; LISTEN ${WORK_CHANNEL}`);
+    } catch (error) {
+      client.removeAllListeners("end");
+      client.on("error", () => {});
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (this.#closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    this.#client = client;
+    this.#backoffMs = this.#options.minBackoffMs ?? 50;
+    if (this.#connectedOnce) await this.#catchUpWatchers();
+    this.#connectedOnce = true;
+  }
+
+  #lost(client: pg.Client, error: Error): void {
+    if (this.#client !== client) return;
+    this.#client = null;
+    client.removeAllListeners("notification");
+    client.on("error", () => {});
+    void client.end().catch(() => {});
+    if (this.#closed) return;
+    this.#options.onBackgroundError(error);
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#reconnectTimer) return;
+    const delay = this.#backoffMs;
+    this.#backoffMs = Math.min(this.#backoffMs * 2, this.#options.maxBackoffMs ?? 5_000);
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = null;
+      this.#connecting = this.#connect().catch((error: unknown) => {
+        this.#options.onBackgroundError(error instanceof Error ? error : new Error(String(error)));
+        this.#scheduleReconnect();
+      });
+    }, delay);
+    // A reconnection loop must not keep a process alive that has nothing else to do.
+    this.#reconnectTimer.unref();
+  }
+
+  /** After a gap in listening, every watcher may have missed notifications: wake them all. */
+  async #catchUpWatchers(): Promise<void> {
+    for (const listener of [...this.#workWatchers]) safely(listener, this.#options.onBackgroundError);
+    const runIds = [...this.#eventWatchers.keys()];
+    if (runIds.length === 0) return;
+    let sequences: Map<string, number>;
+    try {
+      sequences = await this.#options.lastSequences(runIds);
+    } catch (error) {
+      // Without the sequences the watchers cannot be told what to read; drop this
+      // connection and let the next one try again rather than leave them stranded.
+      this.#options.onBackgroundError(error instanceof Error ? error : new Error(String(error)));
+      const client = this.#client;
+      if (client) this.#lost(client, new Error("could not catch watchers up after reconnecting"));
+      return;
+    }
+    for (const [runId, lastSequence] of sequences) this.notifyEvents(runId, lastSequence);
+  }
+
+  #dispatch(message: Notification): void {
+    if (message.channel === WORK_CHANNEL) {
+      this.notifyWork();
+    } else if (message.channel === EVENTS_CHANNEL && message.payload) {
+      const parsed = parseEventsPayload(message.payload);
+      if (parsed) this.notifyEvents(parsed.runId, parsed.lastSequence);
+    }
+  }
+
+  /** Tells this process's watchers of `runId` about a commit (also used for our own commits, without the round trip). */
+  notifyEvents(runId: string, lastSequence: number): void {
+    const listeners = this.#eventWatchers.get(runId);
+    if (!listeners) return;
+    for (const listener of [...listeners]) safely(() => listener(lastSequence), this.#options.onBackgroundError);
+  }
+
+  notifyWork(): void {
+    for (const listener of [...this.#workWatchers]) safely(listener, this.#options.onBackgroundError);
+  }
+
+  watchEvents(runId: string, listener: EventsListener): Unsubscribe {
+    if (this.#closed) return () => {};
+    // A wrapper per call, so the same function watching twice is unsubscribed once per call.
+    const entry: EventsListener = (lastSequence) => listener(lastSequence);
+    let listeners = this.#eventWatchers.get(runId);
+    if (!listeners) {
+      listeners = new Set();
+      this.#eventWatchers.set(runId, listeners);
+    }
+    listeners.add(entry);
+    return () => {
+      const current = this.#eventWatchers.get(runId);
+      if (!current) return;
+      current.delete(entry);
+      if (current.size === 0) this.#eventWatchers.delete(runId);
+    };
+  }
+
+  watchWork(listener: WorkListener): Unsubscribe {
+    if (this.#closed) return () => {};
+    const entry: WorkListener = () => listener();
+    this.#workWatchers.add(entry);
+    return () => {
+      this.#workWatchers.delete(entry);
+    };
+  }
+
+  /** Ends the listening connection (waiting for a connection attempt in flight) and forgets every watcher. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
+    this.#eventWatchers.clear();
+    this.#workWatchers.clear();
+    await this.#connecting?.catch(() => {});
+    const client = this.#client;
+    this.#client = null;
+    if (client) {
+      client.removeAllListeners("end");
+      client.on("error", () => {});
+      await client.end().catch(() => {});
+    }
+  }
+
+}

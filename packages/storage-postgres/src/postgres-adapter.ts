@@ -1,0 +1,163 @@
+import type {
+  ApiKeyRecord,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  IdempotentResponse,
+  ReadEventsOptions,
+  RunClaim,
+  RunCreation,
+  RunEvent,
+  RunRecord,
+  RunStatus,
+  RunStep,
+  RunTombstone,
+  StorageAdapter,
+  SuspensionRecord,
+  SuspensionStatus,
+  Unsubscribe,
+} from "@openwop/storage";
+import { findApiKey, putApiKey } from "./api-keys.js";
+import * as claims from "./claims.js";
+import { commitStep } from "./commit-step.js";
+import { createRun } from "./create-run.js";
+import type { Database } from "./database.js";
+import * as idempotency from "./idempotency.js";
+import type { NotificationHub } from "./notification-hub.js";
+import * as reads from "./run-reads.js";
+import * as retention from "./retention.js";
+
+/**
+ * The SPI over one pool and one listening connection. Each method is one statement or
+ * one transaction (see the module it delegates to); this class only adds the local
+ * fan-out of our own commits, so watchers in this process hear of them at once rather
+ * than after the NOTIFY's trip through the server (which still reaches other processes).
+ */
+export class PostgresStorageAdapter implements StorageAdapter {
+  readonly name = "postgres";
+  readonly spiVersionRange = "^1.0.0";
+  readonly durable = true;
+  readonly #database: Database;
+  readonly #hub: NotificationHub;
+  #closing: Promise<void> | null = null;
+
+  constructor(database: Database, hub: NotificationHub) {
+    this.#database = database;
+    this.#hub = hub;
+  }
+
+  async createRun(creation: RunCreation): Promise<RunEvent[]> {
+    const appended = await createRun(this.#database, creation);
+    if (appended.length > 0) this.#hub.notifyEvents(creation.run.runId, appended.length - 1);
+    this.#hub.notifyWork();
+    return appended;
+  }
+
+  getRun(runId: string): Promise<RunRecord | null> {
+    return reads.getRun(this.#database, runId);
+  }
+
+  async commitStep(step: RunStep): Promise<RunEvent[]> {
+    const appended = await commitStep(this.#database, step);
+    const last = appended.at(-1);
+    if (last) this.#hub.notifyEvents(step.runId, last.sequence);
+    // The exact "became claimable" test runs in SQL for the NOTIFY; locally a spare
+    // wake-up is cheaper than a read, and watchers must tolerate them anyway.
+    if (step.releaseClaim || step.patch?.status !== undefined) this.#hub.notifyWork();
+    return appended;
+  }
+
+  readEvents(runId: string, options?: ReadEventsOptions): Promise<RunEvent[]> {
+    return reads.readEvents(this.#database, runId, options);
+  }
+
+  latestEvent(runId: string): Promise<RunEvent | null> {
+    return reads.latestEvent(this.#database, runId);
+  }
+
+  watchEvents(runId: string, listener: (lastSequence: number) => void): Unsubscribe {
+    return this.#hub.watchEvents(runId, listener);
+  }
+
+  listSuspensions(runId: string, status?: SuspensionStatus): Promise<SuspensionRecord[]> {
+    return reads.listSuspensions(this.#database, runId, status);
+  }
+
+  claimRun(runId: string, holderId: string, ttlMs: number, now: number): Promise<RunClaim | null> {
+    return claims.claimRun(this.#database, runId, holderId, ttlMs, now);
+  }
+
+  renewClaims(holderId: string, ttlMs: number, now: number): Promise<string[]> {
+    return claims.renewClaims(this.#database, holderId, ttlMs, now);
+  }
+
+  async releaseClaims(holderId: string, runIds?: string[]): Promise<void> {
+    await claims.releaseClaims(this.#database, holderId, runIds);
+    this.#hub.notifyWork();
+  }
+
+  listClaimableRuns(now: number, limit: number): Promise<string[]> {
+    return claims.listClaimableRuns(this.#database, now, limit);
+  }
+
+  watchWork(listener: () => void): Unsubscribe {
+    return this.#hub.watchWork(listener);
+  }
+
+  countRunsByStatus(): Promise<Partial<Record<RunStatus, number>>> {
+    return claims.countRunsByStatus(this.#database);
+  }
+
+  claimIdempotencyKey(record: IdempotencyRecord, now: number): Promise<IdempotencyClaim> {
+    return idempotency.claimIdempotencyKey(this.#database, record, now);
+  }
+
+  getIdempotencyRecord(recordKey: string): Promise<IdempotencyRecord | null> {
+    return idempotency.getIdempotencyRecord(this.#database, recordKey);
+  }
+
+  completeIdempotencyKey(recordKey: string, response: IdempotentResponse): Promise<void> {
+    return idempotency.completeIdempotencyKey(this.#database, recordKey, response);
+  }
+
+  releaseIdempotencyKey(recordKey: string): Promise<void> {
+    return idempotency.releaseIdempotencyKey(this.#database, recordKey);
+  }
+
+  purgeIdempotencyRecords(createdBefore: string): Promise<number> {
+    return idempotency.purgeIdempotencyRecords(this.#database, createdBefore);
+  }
+
+  putApiKey(key: ApiKeyRecord): Promise<void> {
+    return putApiKey(this.#database, key);
+  }
+
+  findApiKey(keyHash: string): Promise<ApiKeyRecord | null> {
+    return findApiKey(this.#database, keyHash);
+  }
+
+  expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
+    return retention.expireRuns(this.#database, completedBefore, limit, expiredAt);
+  }
+
+  expireRun(runId: string, expiredAt: string): Promise<boolean> {
+    return retention.expireRun(this.#database, runId, expiredAt);
+  }
+
+  getTombstone(runId: string): Promise<RunTombstone | null> {
+    return retention.getTombstone(this.#database, runId);
+  }
+
+  async ping(): Promise<void> {
+    await this.#database.idempotent("pinging", { text: "SELECT 1" });
+  }
+
+  /** Stops listening, then closes the pool once the statements in flight have finished. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#hub.close();
+      await this.#database.close();
+    })();
+    return this.#closing;
+  }
+
+}

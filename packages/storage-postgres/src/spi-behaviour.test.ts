@@ -1,0 +1,338 @@
+import { assertSpiCompatible, type IdempotencyRecord } from "@openwop/storage";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openPostgresAdapter } from "./open-adapter.js";
+import type { PostgresStorageAdapter } from "./postgres-adapter.js";
+import { isoAt, newRunRecord, progressEvents, T0 } from "./test-support/records.js";
+import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+
+/**
+ * The adapter's own behaviour tests, Postgres specifics included. The shared contract
+ * kit (contract.test.ts) is the authority on SPI semantics; these pin down what this
+ * adapter adds or decides (JSON fidelity, claim SQL, idempotency races, retention).
+ */
+
+let pg: TestPostgres;
+let url: string;
+let adapter: PostgresStorageAdapter;
+
+beforeAll(async () => {
+  pg = await startTestPostgres();
+});
+
+afterAll(async () => {
+  await pg?.stop();
+});
+
+beforeEach(async () => {
+  url = await pg.freshDatabase();
+  adapter = await openPostgresAdapter({ connectionString: url, applicationName: "spi-test" });
+});
+
+afterEach(async () => {
+  await adapter.close();
+});
+
+describe("identity", () => {
+  it("declares a durable postgres adapter for SPI 1.x", () => {
+    expect(adapter.name).toBe("postgres");
+    expect(adapter.durable).toBe(true);
+    expect(() => assertSpiCompatible(adapter)).not.toThrow();
+  });
+
+  it("answers ping", async () => {
+    await expect(adapter.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe("runs and steps", () => {
+  it("keeps JSON text exactly as written: key order, NUL, big and tiny numbers", async () => {
+    const awkward = { z: 1, a: { y: [1.5e300, 1e-7, 0.1 + 0.2], b: "nul\u0000end 🚀" }, "": null };
+    const run = newRunRecord({ inputs: awkward, engineState: awkward, error: { code: "x", message: "\u0000" } });
+    await adapter.createRun({ run, events: [{ type: "run.created", payload: awkward, timestamp: isoAt(0) }] });
+    const stored = await adapter.getRun(run.runId);
+    expect(JSON.stringify(stored?.inputs)).toBe(JSON.stringify(awkward));
+    expect(JSON.stringify(stored?.engineState)).toBe(JSON.stringify(awkward));
+    const [event] = await adapter.readEvents(run.runId);
+    expect(JSON.stringify(event?.payload)).toBe(JSON.stringify(awkward));
+  });
+
+  it("stores scalar and null payloads", async () => {
+    const run = newRunRecord();
+    const payloads = [null, "text", 42, true, [], {}];
+    await adapter.createRun({
+      run,
+      events: payloads.map((payload) => ({ type: "x", payload, timestamp: isoAt(0) })),
+    });
+    expect((await adapter.readEvents(run.runId)).map((event) => event.payload)).toEqual(payloads);
+  });
+
+  it("reads from an inclusive sequence with a default limit of 100", async () => {
+    const run = newRunRecord();
+    await adapter.createRun({ run, events: progressEvents(150) });
+    expect(await adapter.readEvents(run.runId)).toHaveLength(100);
+    const tail = await adapter.readEvents(run.runId, { fromSequence: 120, limit: 1000 });
+    expect(tail.map((event) => event.sequence)).toEqual(Array.from({ length: 30 }, (_, index) => 120 + index));
+    expect(await adapter.readEvents(run.runId, { fromSequence: 5, limit: 0 })).toEqual([]);
+    expect((await adapter.latestEvent(run.runId))?.sequence).toBe(149);
+    expect(await adapter.latestEvent("no-such-run")).toBeNull();
+  });
+
+  it("creates and settles suspensions in steps, compare-and-set on their state", async () => {
+    const run = newRunRecord({ status: "running" });
+    await adapter.createRun({ run });
+    const suspension = {
+      suspensionId: "susp-1",
+      runId: run.runId,
+      nodeId: "b",
+      kind: "approval" as const,
+      status: "pending" as const,
+      data: { prompt: "ok?\u0000", z: 1, a: 2 },
+      createdAt: isoAt(1),
+      resolvedAt: null,
+      resumeValue: null,
+    };
+    await adapter.commitStep({ runId: run.runId, createSuspensions: [suspension], patch: { status: "waiting-approval" } });
+    expect(await adapter.listSuspensions(run.runId, "pending")).toEqual([suspension]);
+
+    const settle = { suspensionId: "susp-1", from: "pending" as const, to: "resolved" as const, resolvedAt: isoAt(2) };
+    await adapter.commitStep({
+      runId: run.runId,
+      settleSuspensions: [{ ...settle, resumeValue: { approved: true, note: "\u0000" } }],
+      patch: { status: "running" },
+      events: [{ type: "interrupt.resolved", payload: {}, timestamp: isoAt(2) }],
+    });
+    expect(await adapter.listSuspensions(run.runId)).toEqual([
+      { ...suspension, status: "resolved", resolvedAt: isoAt(2), resumeValue: { approved: true, note: "\u0000" } },
+    ]);
+    expect(await adapter.listSuspensions(run.runId, "pending")).toEqual([]);
+
+    // The same transition again finds it resolved: nothing of the step applies.
+    await expect(
+      adapter.commitStep({
+        runId: run.runId,
+        settleSuspensions: [settle],
+        patch: { status: "completed" },
+        events: [{ type: "x", payload: {}, timestamp: isoAt(3) }],
+      }),
+    ).rejects.toMatchObject({ name: "StorageConflictError", reason: "suspension-state" });
+    const after = await adapter.getRun(run.runId);
+    expect(after).toMatchObject({ status: "running", lastSequence: 0 });
+  });
+});
+
+describe("claims", () => {
+  it("claims with one compare-and-set: a live claim cannot be taken, an expired one can, with a new epoch", async () => {
+    const run = newRunRecord();
+    await adapter.createRun({ run });
+    const first = await adapter.claimRun(run.runId, "worker-a", 1_000, T0);
+    expect(first).toEqual({ holderId: "worker-a", expiresAt: T0 + 1_000, epoch: 1 });
+    expect(await adapter.claimRun(run.runId, "worker-b", 1_000, T0 + 999)).toBeNull();
+    expect(await adapter.claimRun(run.runId, "worker-b", 1_000, T0 + 1_000)).toBeNull();
+    const second = await adapter.claimRun(run.runId, "worker-b", 1_000, T0 + 1_001);
+    expect(second).toEqual({ holderId: "worker-b", expiresAt: T0 + 2_001, epoch: 2 });
+    expect((await adapter.getRun(run.runId))?.claim).toEqual(second);
+  });
+
+  it("lets exactly one of many racing claimers win", async () => {
+    const run = newRunRecord();
+    await adapter.createRun({ run });
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => adapter.claimRun(run.runId, `worker-${index}`, 30_000, T0)),
+    );
+    expect(outcomes.filter((claim) => claim !== null)).toHaveLength(1);
+  });
+
+  it("never claims terminal, waiting or missing runs", async () => {
+    for (const status of ["completed", "failed", "cancelled", "waiting-approval", "waiting-input", "waiting-external"] as const) {
+      const run = newRunRecord({ status });
+      await adapter.createRun({ run });
+      expect(await adapter.claimRun(run.runId, "worker", 1_000, T0)).toBeNull();
+    }
+    expect(await adapter.claimRun("missing", "worker", 1_000, T0)).toBeNull();
+  });
+
+  it("renews only the holder's claims and releases them", async () => {
+    const mine = newRunRecord({ createdAt: isoAt(1) });
+    const theirs = newRunRecord({ createdAt: isoAt(2) });
+    await adapter.createRun({ run: mine });
+    await adapter.createRun({ run: theirs });
+    await adapter.claimRun(mine.runId, "me", 1_000, T0);
+    await adapter.claimRun(theirs.runId, "them", 1_000, T0);
+    expect(await adapter.renewClaims("me", 5_000, T0 + 500)).toEqual([mine.runId]);
+    expect((await adapter.getRun(mine.runId))?.claim?.expiresAt).toBe(T0 + 5_500);
+    expect((await adapter.getRun(theirs.runId))?.claim?.expiresAt).toBe(T0 + 1_000);
+    await adapter.releaseClaims("me");
+    expect((await adapter.getRun(mine.runId))?.claim).toBeNull();
+    expect((await adapter.getRun(theirs.runId))?.claim?.holderId).toBe("them");
+    await adapter.releaseClaims("them", []);
+    expect((await adapter.getRun(theirs.runId))?.claim?.holderId).toBe("them");
+  });
+
+  it("lists claimable runs oldest first, skipping live claims, waiting and terminal runs", async () => {
+    const ids: string[] = [];
+    const statuses = ["pending", "running", "completed", "waiting-input", "cancelling", "paused", "pending"] as const;
+    for (const [index, status] of statuses.entries()) {
+      const run = newRunRecord({ status, createdAt: isoAt(100 - index) });
+      ids.push(run.runId);
+      await adapter.createRun({ run });
+    }
+    await adapter.claimRun(ids[1]!, "worker", 1_000, T0);
+    const listed = await adapter.listClaimableRuns(T0 + 10, 10);
+    expect(listed).toEqual([ids[6], ids[5], ids[4], ids[0]]);
+    expect(await adapter.listClaimableRuns(T0 + 10, 2)).toEqual([ids[6], ids[5]]);
+    // Once the claim expires the run is listed again.
+    expect(await adapter.listClaimableRuns(T0 + 1_001, 10)).toContain(ids[1]);
+    expect(await adapter.countRunsByStatus()).toEqual({
+      pending: 2,
+      running: 1,
+      completed: 1,
+      "waiting-input": 1,
+      cancelling: 1,
+      paused: 1,
+    });
+  });
+
+  it("does not make listing workers wait for a row another transaction holds", async () => {
+    const locked = newRunRecord({ createdAt: isoAt(1) });
+    const free = newRunRecord({ createdAt: isoAt(2) });
+    await adapter.createRun({ run: locked });
+    await adapter.createRun({ run: free });
+    const pgModule = await import("pg");
+    const holder = new pgModule.default.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM runs WHERE run_id = $1 FOR UPDATE", [locked.runId]);
+      expect(await adapter.listClaimableRuns(T0, 10)).toEqual([free.runId]);
+      await holder.query("ROLLBACK");
+      expect(await adapter.listClaimableRuns(T0, 10)).toEqual([locked.runId, free.runId]);
+    } finally {
+      await holder.end();
+    }
+  });
+});
+
+describe("idempotency records", () => {
+  const record = (overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord => ({
+    recordKey: "key-1",
+    tenantId: "tenant-a",
+    endpoint: "POST /v1/runs/{runId}/cancel",
+    requestDigest: "sha256:a",
+    state: "pending",
+    leaseExpiresAt: T0 + 1_000,
+    response: null,
+    createdAt: isoAt(0),
+    ...overrides,
+  });
+
+  it("claims once; later claimers see the record; an expired pending lease is taken over", async () => {
+    expect(await adapter.claimIdempotencyKey(record(), T0)).toEqual({ outcome: "claimed", record: record() });
+    expect(await adapter.claimIdempotencyKey(record({ requestDigest: "sha256:b" }), T0 + 10)).toEqual({
+      outcome: "existing",
+      record: record(),
+    });
+    const takeover = record({ requestDigest: "sha256:c", leaseExpiresAt: T0 + 5_000 });
+    expect(await adapter.claimIdempotencyKey(takeover, T0 + 1_001)).toEqual({ outcome: "claimed", record: takeover });
+  });
+
+  it("of racing claimers exactly one claims", async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, index) => adapter.claimIdempotencyKey(record({ requestDigest: `d${index}` }), T0)),
+    );
+    expect(outcomes.filter((outcome) => outcome.outcome === "claimed")).toHaveLength(1);
+  });
+
+  it("completes, never releases a completed record, and purges by creation instant", async () => {
+    await adapter.claimIdempotencyKey(record(), T0);
+    const response = { status: 202, headers: { "x-a": "1" }, body: { ok: true } };
+    await adapter.completeIdempotencyKey("key-1", response);
+    await adapter.releaseIdempotencyKey("key-1");
+    expect(await adapter.getIdempotencyRecord("key-1")).toEqual({ ...record(), state: "completed", response });
+    // Different spellings of instants compare as instants, not as strings.
+    await adapter.claimIdempotencyKey(record({ recordKey: "key-2", createdAt: "2030-01-01T13:00:00+01:00" }), T0);
+    expect(await adapter.purgeIdempotencyRecords("2030-01-01T12:00:00.001Z")).toBe(2);
+    expect(await adapter.getIdempotencyRecord("key-1")).toBeNull();
+  });
+
+  it("releases a pending record so the key can be claimed again", async () => {
+    await adapter.claimIdempotencyKey(record(), T0);
+    await adapter.releaseIdempotencyKey("key-1");
+    expect((await adapter.claimIdempotencyKey(record(), T0)).outcome).toBe("claimed");
+  });
+});
+
+describe("API keys", () => {
+  it("stores, finds and replaces a key by its hash", async () => {
+    const key = {
+      keyHash: "sha256:k",
+      tenantId: "tenant-a",
+      scopes: ["runs:read"],
+      label: "ci",
+      test: true,
+      createdAt: isoAt(0),
+      revokedAt: null,
+    };
+    await adapter.putApiKey(key);
+    expect(await adapter.findApiKey("sha256:k")).toEqual(key);
+    await adapter.putApiKey({ ...key, revokedAt: isoAt(5) });
+    expect((await adapter.findApiKey("sha256:k"))?.revokedAt).toBe(isoAt(5));
+    expect(await adapter.findApiKey("sha256:none")).toBeNull();
+  });
+});
+
+describe("retention", () => {
+  it("expires terminal runs completed before the cutoff, with their events and suspensions, leaving tombstones", async () => {
+    const old = newRunRecord({ status: "completed", completedAt: isoAt(0) });
+    const recent = newRunRecord({ status: "completed", completedAt: isoAt(10_000) });
+    const live = newRunRecord({ status: "running" });
+    for (const run of [old, recent, live]) await adapter.createRun({ run, events: progressEvents(3) });
+    expect(await adapter.expireRuns(isoAt(5_000), 10, isoAt(20_000))).toEqual([old.runId]);
+    expect(await adapter.getRun(old.runId)).toBeNull();
+    expect(await adapter.readEvents(old.runId)).toEqual([]);
+    expect(await adapter.getTombstone(old.runId)).toEqual({ runId: old.runId, tenantId: "tenant-a", expiredAt: isoAt(20_000) });
+    expect(await adapter.getRun(recent.runId)).not.toBeNull();
+
+    expect(await adapter.expireRun(live.runId, isoAt(30_000))).toBe(true);
+    expect(await adapter.expireRun(live.runId, isoAt(30_000))).toBe(false);
+    expect(await adapter.getTombstone(live.runId)).toMatchObject({ runId: live.runId });
+    expect(await adapter.getTombstone(recent.runId)).toBeNull();
+  });
+});
+
+describe("watchers in one process", () => {
+  it("hears its own commits at once, and stops hearing after unsubscribing", async () => {
+    const run = newRunRecord();
+    await adapter.createRun({ run });
+    const heard: number[] = [];
+    const stop = adapter.watchEvents(run.runId, (lastSequence) => heard.push(lastSequence));
+    await adapter.commitStep({ runId: run.runId, events: progressEvents(2) });
+    expect(heard).toContain(1);
+    stop();
+    stop();
+    const before = heard.length;
+    await adapter.commitStep({ runId: run.runId, events: progressEvents(1) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(heard).toHaveLength(before);
+  });
+
+  it("keeps notifying the others when one watcher throws", async () => {
+    const run = newRunRecord();
+    await adapter.createRun({ run });
+    adapter.watchEvents(run.runId, () => {
+      throw new Error("bad watcher");
+    });
+    const heard: number[] = [];
+    adapter.watchEvents(run.runId, (lastSequence) => heard.push(lastSequence));
+    await adapter.commitStep({ runId: run.runId, events: progressEvents(1) });
+    expect(heard).toContain(0);
+  });
+});
+
+describe("close", () => {
+  it("rejects calls after close with StorageUnavailableError", async () => {
+    await adapter.close();
+    await expect(adapter.getRun("x")).rejects.toMatchObject({ name: "StorageUnavailableError" });
+    await expect(adapter.ping()).rejects.toMatchObject({ name: "StorageUnavailableError" });
+    await adapter.close();
+  });
+});

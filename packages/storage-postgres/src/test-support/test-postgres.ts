@@ -1,0 +1,42 @@
+import { startPostgres, type PostgresServer } from "@openwop/pg-harness";
+import pg from "pg";
+
+/**
+ * One throwaway server per test file, and a fresh, empty database per test group, so
+ * tests never see each other's rows, claims or notifications.
+ */
+export interface TestPostgres {
+  server: PostgresServer;
+  /** Creates an empty database and resolves to its URL. */
+  freshDatabase(): Promise<string>;
+  /** Runs one statement as the superuser against `url` (for setup and sabotage). */
+  sql<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, text: string, values?: unknown[]): Promise<R[]>;
+  stop(): Promise<void>;
+}
+
+let databaseCounter = 0;
+
+export async function startTestPostgres(): Promise<TestPostgres> {
+  const server = await startPostgres();
+  const sql = async <R extends pg.QueryResultRow>(url: string, text: string, values?: unknown[]): Promise<R[]> => {
+    const client = new pg.Client({ connectionString: url });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      return (await client.query<R>(text, values)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    server,
+    sql,
+    async freshDatabase() {
+      // CREATE DATABASE over a connection: cheaper than spawning createdb for every test.
+      const name = `t${process.pid}_${++databaseCounter}`;
+      await sql(server.url, `CREATE DATABASE ${name}`);
+      return server.url.replace(/\/[^/]*$/, `/${name}`);
+    },
+    stop: () => server.stop(),
+  };
+}
