@@ -1,0 +1,82 @@
+import type { Assertions } from "../runner/assertions.js";
+import { isTerminalStatus, WireError, type RunEvent, type RunSnapshot } from "@openwop/client";
+import type { ScenarioContext } from "../runner/scenario.js";
+
+/** The terminal event types; exactly one of them ends every run's log. */
+export const TERMINAL_EVENT_TYPES: readonly string[] = ["run.completed", "run.failed", "run.cancelled"];
+
+export const isTerminalEvent = (event: { type: string }) => TERMINAL_EVENT_TYPES.includes(event.type);
+
+/**
+ * Creates a run and asserts the 201 contract. Cancels it on cleanup when the scenario
+ * leaves it unfinished, so a failing scenario does not leave long delays running.
+ */
+export async function startRun(
+  context: ScenarioContext,
+  workflowId: string,
+  inputs?: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const assert: Assertions = context.assert;
+  const response = await context.client.raw("POST", "/v1/runs", {
+    body: { workflowId, ...(inputs === undefined ? {} : { inputs }), ...extra },
+  });
+  assert.equal(response.status, 201, `POST /v1/runs (${workflowId}) status`);
+  const body = response.body as Record<string, unknown> | undefined;
+  assert.isString(body?.runId, `POST /v1/runs (${workflowId}) runId`);
+  const runId = body.runId as string;
+  context.defer(() => cancelQuietly(context, runId));
+  return runId;
+}
+
+/** Best-effort cancel for cleanup; a terminal or vanished run is fine. */
+export async function cancelQuietly(context: ScenarioContext, runId: string): Promise<void> {
+  const snapshot = await context.client.getRun(runId).catch(() => undefined);
+  if (snapshot !== undefined && !isTerminalStatus(snapshot.status)) {
+    await context.client.cancelRun(runId, "conformance cleanup").catch(() => undefined);
+  }
+}
+
+/**
+ * Polls `GET /v1/runs/{id}` every 100 ms until `done(snapshot)`. A 404 right after create
+ * is tolerated (the contract allows a brief window); anything else that is not 2xx throws.
+ */
+export async function waitForRun(
+  context: ScenarioContext,
+  runId: string,
+  done: (snapshot: RunSnapshot) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<RunSnapshot> {
+  const deadline = Date.now() + context.scaled(timeoutMs);
+  let last: RunSnapshot | undefined;
+  for (;;) {
+    try {
+      last = await context.client.getRun(runId);
+      if (done(last)) return last;
+    } catch (error) {
+      if (!(error instanceof WireError && error.status === 404 && last === undefined)) throw error;
+    }
+    if (Date.now() > deadline || context.signal.aborted) {
+      return context.assert.fail(`run ${runId} did not reach ${what} within ${context.scaled(timeoutMs)} ms (last status ${last?.status ?? "unknown"})`);
+    }
+    await context.sleep(100);
+  }
+}
+
+export const waitForTerminal = (context: ScenarioContext, runId: string, timeoutMs = 10_000) =>
+  waitForRun(context, runId, (snapshot) => isTerminalStatus(snapshot.status), timeoutMs, "a terminal status");
+
+/** The full event log of a run, read with one poll and no cursor. */
+export async function readLog(context: ScenarioContext, runId: string): Promise<RunEvent[]> {
+  const response = await context.client.pollEvents(runId);
+  return [...response.events];
+}
+
+/** Reads `sequence` (or the legacy `seq`) of an event, tolerantly, for diagnostics. */
+export function sequenceOf(event: unknown): number | undefined {
+  if (typeof event !== "object" || event === null) return undefined;
+  const record = event as Record<string, unknown>;
+  const value = record.sequence ?? record.seq;
+  return typeof value === "number" ? value : undefined;
+}

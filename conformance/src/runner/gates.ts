@@ -1,0 +1,47 @@
+import type { DiscoveryDocument } from "@openwop/client";
+import type { Gate, GateDecision } from "./scenario.js";
+
+const RUN: GateDecision = { run: true };
+
+/** For scenarios every host must pass. */
+export const always: Gate = () => RUN;
+
+/** Runs only when the host lists every fixture in discovery `fixtures`. */
+export function needsFixtures(...fixtureIds: string[]): Gate {
+  return (discovery) => {
+    const advertised = Array.isArray(discovery.fixtures) ? discovery.fixtures : [];
+    const missing = fixtureIds.filter((id) => !advertised.includes(id));
+    return missing.length === 0
+      ? RUN
+      : { run: false, outcome: "skip", reason: `fixture ${missing.join(", ")} not advertised in discovery fixtures`, advertised: false };
+  };
+}
+
+/** Runs only when `advertised(discovery)` holds; otherwise skips, naming `capability`. */
+export function whenAdvertised(capability: string, advertised: (discovery: DiscoveryDocument) => boolean): Gate {
+  return (discovery) =>
+    advertised(discovery) ? RUN : { run: false, outcome: "skip", reason: `${capability} not advertised`, advertised: false };
+}
+
+/** Runs only when every gate runs; the first refusal wins. */
+export function allOf(...gates: Gate[]): Gate {
+  return (discovery) => {
+    for (const gate of gates) {
+      const decision = gate(discovery);
+      if (!decision.run) return decision;
+    }
+    return RUN;
+  };
+}
+
+/** Reads `path` (dot-separated) from the discovery document, or `undefined`. */
+export function discoveryValue(discovery: DiscoveryDocument, path: string): unknown {
+  let current: unknown = discovery;
+  for (const key of path.split(".")) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+export const productionAdvertised = (discovery: DiscoveryDocument) => discoveryValue(discovery, "production.supported") === true;

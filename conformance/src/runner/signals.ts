@@ -1,0 +1,30 @@
+/**
+ * Throwables that end a scenario early with a verdict other than "pass". They are
+ * classes (not error codes) so the runner can classify them with `instanceof`, and any
+ * other exception is, by construction, a failure.
+ */
+
+/** An assertion did not hold: the host is wrong. */
+export class AssertionFailure extends Error {
+  override readonly name = "AssertionFailure";
+}
+
+/**
+ * The scenario could not be exercised against this host. `advertised` records whether
+ * the host promised the capability that went untested, which `--require-behavior` turns
+ * into a failure.
+ */
+export class ScenarioSkip extends Error {
+  override readonly name = "ScenarioSkip";
+  constructor(
+    message: string,
+    readonly advertised: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** The scenario does not apply to this host at all (not a gap in evidence). */
+export class ScenarioInapplicable extends Error {
+  override readonly name = "ScenarioInapplicable";
+}

@@ -1,0 +1,109 @@
+import type { Assertions } from "../runner/assertions.js";
+import { assertErrorEnvelope } from "../lib/error-envelope.js";
+import { readLog, startRun, waitForRun, waitForTerminal } from "../lib/runs.js";
+import { needsFixtures } from "../runner/gates.js";
+import type { Scenario, ScenarioContext } from "../runner/scenario.js";
+
+const PROFILES = ["openwop-interrupts", "openwop-core-standard"] as const;
+
+const resolvePath = (runId: string, nodeId: string) => `/v1/runs/${encodeURIComponent(runId)}/interrupts/${encodeURIComponent(nodeId)}`;
+
+/** Starts conformance-approval and waits until it is suspended at its gate. */
+async function suspendedApproval(context: ScenarioContext): Promise<string> {
+  const runId = await startRun(context, "conformance-approval");
+  await waitForRun(context, runId, (snapshot) => snapshot.status === "waiting-approval", 5_000, "waiting-approval");
+  return runId;
+}
+
+export const interruptScenarios: readonly Scenario[] = [
+  {
+    id: "interrupt-approval",
+    title: "conformance-approval suspends as waiting-approval at gate; accept resumes it to completed",
+    profiles: PROFILES,
+    spec: "spec/v1/core.md §10.4",
+    gate: needsFixtures("conformance-approval"),
+    async run(context) {
+      const { client } = context;
+      const assert: Assertions = context.assert;
+      const runId = await suspendedApproval(context);
+      const waiting = await client.getRun(runId);
+      assert.equal(waiting.status, "waiting-approval", "status while suspended");
+      assert.equal(waiting.currentNodeId, "gate", "currentNodeId while suspended");
+      const before = await readLog(context, runId);
+      assert.ok(before.some((event) => event.type === "interrupt.requested"), "the log has interrupt.requested");
+      assert.ok(before.some((event) => event.type === "node.suspended"), "the log has node.suspended");
+      const resolved = await client.raw("POST", resolvePath(runId, "gate"), { body: { resumeValue: { action: "accept" } } });
+      assert.equal(resolved.status, 200, "resolve with action accept");
+      const done = await waitForTerminal(context, runId);
+      assert.equal(done.status, "completed", "status after accept");
+      assert.ok((await readLog(context, runId)).some((event) => event.type === "interrupt.resolved"), "the log has interrupt.resolved");
+    },
+  },
+  {
+    id: "interrupt-clarification",
+    title: "conformance-clarification suspends as waiting-input; an answers map resumes it to completed",
+    profiles: PROFILES,
+    spec: "spec/v1/core.md §10.5",
+    gate: needsFixtures("conformance-clarification"),
+    async run(context) {
+      const { client } = context;
+      const assert: Assertions = context.assert;
+      const runId = await startRun(context, "conformance-clarification");
+      const waiting = await waitForRun(context, runId, (snapshot) => snapshot.status === "waiting-input", 5_000, "waiting-input");
+      assert.equal(waiting.currentNodeId, "ask", "currentNodeId while suspended");
+      const resolved = await client.raw("POST", resolvePath(runId, "ask"), { body: { resumeValue: { answers: { q1: "blue" } } } });
+      assert.equal(resolved.status, 200, "resolve with answers {q1: blue}");
+      const done = await waitForTerminal(context, runId);
+      assert.equal(done.status, "completed", "status after answering");
+    },
+  },
+  {
+    id: "interrupt-unknown-node",
+    title: "Resolving a node that never suspended gets 404",
+    profiles: PROFILES,
+    spec: "spec/v1/core.md §10.6",
+    gate: needsFixtures("conformance-approval"),
+    async run(context) {
+      const runId = await suspendedApproval(context);
+      const response = await context.client.raw("POST", resolvePath(runId, "no-such-node"), { body: { resumeValue: { action: "accept" } } });
+      assertErrorEnvelope(context.assert, response, { status: 404, code: ["interrupt_not_found", "not_found"] }, "resolve an unknown node");
+    },
+  },
+  {
+    id: "interrupt-invalid-resume",
+    title: "An action outside the gate's actions gets 400 or 422 and leaves the run waiting",
+    profiles: PROFILES,
+    spec: "spec/v1/core.md §10.4",
+    gate: needsFixtures("conformance-approval"),
+    async run(context) {
+      const { client } = context;
+      const assert: Assertions = context.assert;
+      const runId = await suspendedApproval(context);
+      const response = await client.raw("POST", resolvePath(runId, "gate"), { body: { resumeValue: { action: "maybe" } } });
+      assertErrorEnvelope(assert, response, { status: [400, 422], code: "validation_error" }, "resolve with action maybe");
+      assert.equal((await client.getRun(runId)).status, "waiting-approval", "a refused resolution leaves the run waiting");
+    },
+  },
+  {
+    id: "interrupt-double-resolution",
+    title: "A second resolution of the same interrupt gets 404 or 409",
+    profiles: PROFILES,
+    spec: "spec/v1/core.md §10.6",
+    gate: needsFixtures("conformance-approval"),
+    async run(context) {
+      const { client } = context;
+      const assert: Assertions = context.assert;
+      const runId = await suspendedApproval(context);
+      const first = await client.raw("POST", resolvePath(runId, "gate"), { body: { resumeValue: { action: "accept" } } });
+      assert.equal(first.status, 200, "first resolution");
+      const second = await client.raw("POST", resolvePath(runId, "gate"), { body: { resumeValue: { action: "accept" } } });
+      assertErrorEnvelope(
+        assert,
+        second,
+        { status: [404, 409], code: ["interrupt_not_found", "interrupt_already_resolved"] },
+        "second resolution of the same interrupt",
+      );
+      assert.equal((await waitForTerminal(context, runId)).status, "completed", "the run completes once");
+    },
+  },
+];

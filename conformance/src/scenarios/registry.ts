@@ -1,0 +1,43 @@
+import type { Scenario } from "../runner/scenario.js";
+import { authScenarios } from "./auth.js";
+import { cancellationScenarios } from "./cancellation.js";
+import { debugBundleScenarios } from "./debug-bundle.js";
+import { discoveryScenarios } from "./discovery.js";
+import { errorScenarios } from "./errors.js";
+import { eventOrderingScenarios } from "./event-ordering.js";
+import { fixtureScenarios } from "./fixtures.js";
+import { idempotencyScenarios } from "./idempotency.js";
+import { interruptScenarios } from "./interrupts.js";
+import { limitScenarios } from "./limits.js";
+import { pollScenarios } from "./poll.js";
+import { productionBackpressureScenarios } from "./production-backpressure.js";
+import { productionDurabilityScenarios } from "./production-durability.js";
+import { productionProfileScenarios } from "./production-profile.js";
+import { productionRetentionScenarios } from "./production-retention.js";
+import { runLifecycleScenarios } from "./run-lifecycle.js";
+import { sseScenarios } from "./sse.js";
+
+/**
+ * Every scenario, in run order: cheap protocol checks first, then runs, streams,
+ * idempotency, interrupts, gated capabilities, and the process-level scenarios last
+ * (saturation and restarts would disturb anything that ran alongside them).
+ */
+export const SCENARIOS: readonly Scenario[] = [
+  ...discoveryScenarios,
+  ...authScenarios,
+  ...errorScenarios,
+  ...runLifecycleScenarios,
+  ...eventOrderingScenarios,
+  ...sseScenarios,
+  ...pollScenarios,
+  ...idempotencyScenarios,
+  ...cancellationScenarios,
+  ...interruptScenarios,
+  ...limitScenarios,
+  ...fixtureScenarios,
+  ...debugBundleScenarios,
+  ...productionProfileScenarios,
+  ...productionRetentionScenarios,
+  ...productionBackpressureScenarios,
+  ...productionDurabilityScenarios,
+];
