@@ -88,7 +88,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
       maxSize: maxBody,
       // The rest of an oversize body is never read, so the connection cannot be reused.
       onError: (c) =>
-        sendError(c, new ProtocolError(413, "payload_too_large", `request bodies are limited to ${maxBody} bytes`, { field: "body", maxBytes: maxBody }), {
+        sendError(c, new ProtocolError(413, "validation_error", `request bodies are limited to ${maxBody} bytes`, { field: "body", maxBytes: maxBody }), {
           Connection: "close",
         }),
     }),
@@ -102,7 +102,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   app.notFound((c) => {
     const path = c.req.path;
     if (!path.startsWith("/v1/") && !path.startsWith("/.well-known/")) {
-      return sendError(c, new ProtocolError(400, "validation_error", "OpenWOP paths are versioned: use /v1/...", { field: "path", supported: ["v1"] }));
+      return sendError(c, new ProtocolError(400, "validation_error", "OpenWOP paths are versioned: use /v1/...", { field: "path", reason: "unversioned_path", supported: ["v1"] }));
     }
     const known = OPERATIONS.some((op) => new RegExp(`^${op.path.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path));
     if (known) return sendError(c, new ProtocolError(405, "method_not_allowed", `${c.req.method} is not allowed on ${path}`));

@@ -6,8 +6,9 @@ export const APPROVAL_ACTIONS = ["accept", "reject", "refine", "edit-accept"] as
 
 /**
  * Suspends the run until a person approves or rejects. The resume value's `action` is
- * the decision; the node completes with it so downstream edges can branch on
- * `approved` (`sourceOutput` "approved" / "rejected").
+ * the decision. A rejection fails the node with `approval_rejected` unless
+ * `config.onReject` is `"continue"`, in which case the node completes with the decision
+ * and downstream edges can branch on it (`sourceOutput` "approved" / "rejected").
  */
 export const approvalGateNode: NodeType = {
   typeId: "core.approvalGate",
@@ -24,6 +25,9 @@ export const approvalGateNode: NodeType = {
     const decision = isJsonObject(resumeValue) ? resumeValue : {};
     const action = decision["action"] as JsonValue;
     const approved = action === "accept" || action === "edit-accept";
+    if (action === "reject" && config["onReject"] !== "continue") {
+      return { kind: "failed", error: { code: "approval_rejected", message: "the approval was rejected" } };
+    }
     return {
       kind: "completed",
       outputs: { ...decision, approved },

@@ -12,6 +12,7 @@ import { validateInterruptResolution } from "@openwop/schema";
 import { ProtocolError, validationError } from "../errors.js";
 import { isJsonObject } from "../json.js";
 import { APPROVAL_ACTIONS } from "../nodes/gates.js";
+import { cancelInFlightNodes, runCancelledEvent } from "./cancellation.js";
 import { runEvent } from "./events.js";
 import { readEngineState, storeEngineState } from "./state.js";
 import type { RunWorker } from "./worker.js";
@@ -144,15 +145,7 @@ export async function cancelRun(
 async function cancelIdleRun(store: StorageAdapter, run: RunRecord, now: number): Promise<void> {
   const at = new Date(now).toISOString();
   const state = readEngineState(structuredClone(run.engineState));
-  const events = [];
-  for (const [nodeId, node] of Object.entries(state.nodes)) {
-    if (["running", "sleeping", "resumed", "suspended"].includes(node.status)) {
-      state.nodes[nodeId] = { ...node, status: "cancelled" };
-      events.push(runEvent("node.cancelled", { nodeId, reason: "run cancelled" }, now, nodeId));
-    }
-  }
-  const durationMs = run.startedAt ? Math.max(0, now - Date.parse(run.startedAt)) : 0;
-  events.push(runEvent("run.cancelled", { reason: "cancel requested", cancelledBy: "api", durationMs }, now));
+  const events = [...cancelInFlightNodes(state, "run cancelled", now), runCancelledEvent(run.startedAt, now)];
   const pending = await store.listSuspensions(run.runId, "pending");
   await store.commitStep({
     runId: run.runId,

@@ -16,6 +16,7 @@ import type { NodeOutcome } from "../nodes/types.js";
 import type { WorkflowDefinition, WorkflowNode } from "../workflow/definition.js";
 import { WorkflowGraph } from "../workflow/graph.js";
 import { InputResolutionError, resolveInputs } from "../workflow/inputs.js";
+import { cancelInFlightNodes, runCancelledEvent } from "./cancellation.js";
 import { runEvent } from "./events.js";
 import { maskSensitiveVariables } from "./redaction.js";
 import { sleepUntil } from "./sleep.js";
@@ -183,8 +184,10 @@ export class RunExecution {
         now: this.deps.now,
       });
     } catch (error) {
-      const code = error instanceof InputResolutionError ? "invalid_node_input" : "node_error";
-      return { kind: "failed", error: { code, message: error instanceof Error ? error.message : String(error) } };
+      if (error instanceof InputResolutionError) {
+        return { kind: "failed", error: { code: "node_input_missing", message: error.message, details: { input: error.input } } };
+      }
+      return { kind: "failed", error: { code: "node_error", message: error instanceof Error ? error.message : String(error) } };
     }
   }
 
@@ -292,7 +295,7 @@ export class RunExecution {
     const limit = this.#state.limits.timeoutMs ?? 0;
     const observed = this.#run.startedAt ? this.deps.now() - Date.parse(this.#run.startedAt) : limit;
     this.#emit("cap.breached", { kind: "run-duration", limit, observed: Math.max(observed, limit + 1) });
-    this.#cancelInFlightNodes("run timed out");
+    this.#events.push(...cancelInFlightNodes(this.#state, "run timed out", this.deps.now()));
     await this.#fail({ code: "run_timeout", message: `run exceeded its ${limit} ms time limit` });
   }
 
@@ -325,19 +328,10 @@ export class RunExecution {
   }
 
   async #cancel(): Promise<void> {
-    this.#cancelInFlightNodes("run cancelled");
-    this.#emit("run.cancelled", { reason: "cancel requested", cancelledBy: "api", durationMs: this.#durationMs() });
+    const now = this.deps.now();
+    this.#events.push(...cancelInFlightNodes(this.#state, "run cancelled", now), runCancelledEvent(this.#run.startedAt, now));
     const pending = await this.deps.store.listSuspensions(this.#run.runId, "pending");
     await this.#finish("cancelled", null, pending.map((s) => s.suspensionId));
-  }
-
-  #cancelInFlightNodes(reason: string): void {
-    for (const [nodeId, state] of Object.entries(this.#state.nodes)) {
-      if (["running", "sleeping", "resumed", "suspended"].includes(state.status)) {
-        this.#setNode(nodeId, { status: "cancelled" });
-        this.#emit("node.cancelled", { nodeId, reason }, nodeId);
-      }
-    }
   }
 
   async #finish(status: "completed" | "failed" | "cancelled", error: RunFailure | null, suspensions: string[] = []): Promise<void> {

@@ -1,8 +1,15 @@
 import type { JsonObject, JsonValue } from "@openwop/storage";
 import type { PortValue } from "./definition.js";
 
+/** A required input port had nothing to read; the node fails with `node_input_missing`. */
 export class InputResolutionError extends Error {
   override readonly name = "InputResolutionError";
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -34,16 +41,16 @@ function resolvePort(
     case "variable": {
       if (source.variableName in variables) return variables[source.variableName];
       if (source.optional) return undefined;
-      throw new InputResolutionError(`input ${port} reads variable ${source.variableName}, which is not set`);
+      throw new InputResolutionError(port, `input ${port} reads variable ${source.variableName}, which is not set`);
     }
     case "connection": {
       const outputs = outputsOf(source.nodeId);
       if (outputs && source.outputKey in outputs) return outputs[source.outputKey];
       if (outputs && source.outputKey === "output") return outputs;
       if (source.optional) return undefined;
-      throw new InputResolutionError(`input ${port} reads ${source.nodeId}.${source.outputKey}, which has no value`);
+      throw new InputResolutionError(port, `input ${port} reads ${source.nodeId}.${source.outputKey}, which has no value`);
     }
     case "expression":
-      throw new InputResolutionError(`input ${port} is an expression; this host does not evaluate expressions`);
+      throw new InputResolutionError(port, `input ${port} is an expression; this host does not evaluate expressions`);
   }
 }

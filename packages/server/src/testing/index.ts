@@ -2,4 +2,6 @@ export { describeHostSuite, type HostLaunch, type LaunchedHost } from "./host-su
 export { request, bearer, type HttpResult, type RequestOptions } from "./http.js";
 export { openSse, collectUntilClosed, type SseFrame, type SseSession } from "./sse.js";
 export { MALFORMED_REQUESTS, type MalformedRequest } from "./malformed-requests.js";
-export { DIAMOND_WORKFLOW } from "./workflows.js";
+export { DIAMOND_WORKFLOW, SLOW_CHAIN_WORKFLOW } from "./workflows.js";
+export { spawnHostProcess, type HostProcess } from "./spawn-host.js";
+export { RunProbe, type ProbedEvent } from "./run-probe.js";
