@@ -1,1 +1,2 @@
-export {};
+export { openSqliteAdapter, type SqliteAdapterOptions } from "./sqlite-adapter.js";
+export { SqliteSchemaTooNewError } from "./errors.js";

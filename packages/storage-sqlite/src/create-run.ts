@@ -1,0 +1,52 @@
+import type { RunCreation, RunEvent } from "@openwop/storage";
+import { StorageConflictError } from "@openwop/storage";
+import { appendEvents } from "./append-events.js";
+import type { Statements } from "./statements.js";
+
+/**
+ * Writes a run creation: idempotency answer, run row and first events. Runs inside the
+ * group commit's savepoint, so they commit together or not at all. The idempotency insert
+ * goes first, so a concurrent retry under the same key loses on the key's primary key.
+ */
+export function writeRunCreation(statements: Statements, creation: RunCreation): RunEvent[] {
+  const { run, events = [], idempotency } = creation;
+  if (idempotency) {
+    const inserted = statements.insertIdempotency.run({
+      recordKey: idempotency.recordKey,
+      tenantId: idempotency.tenantId,
+      endpoint: idempotency.endpoint,
+      requestDigest: idempotency.requestDigest,
+      state: "completed",
+      // A completed record has no lease; 0 reads as "long expired" and keeps the column NOT NULL.
+      leaseExpiresAt: 0,
+      responseJson: JSON.stringify(idempotency.response),
+      createdAt: idempotency.createdAt,
+    });
+    if (inserted.changes === 0) {
+      throw new StorageConflictError(`idempotency key ${idempotency.recordKey} is already recorded`, "idempotency-exists");
+    }
+  }
+  const inserted = statements.insertRun.run({
+    runId: run.runId,
+    tenantId: run.tenantId,
+    workflowId: run.workflowId,
+    status: run.status,
+    definitionJson: JSON.stringify(run.definition),
+    inputsJson: JSON.stringify(run.inputs),
+    variablesJson: JSON.stringify(run.variables),
+    configurableJson: JSON.stringify(run.configurable),
+    tagsJson: JSON.stringify(run.tags),
+    metadataJson: JSON.stringify(run.metadata),
+    currentNodeId: run.currentNodeId,
+    errorJson: run.error === null ? null : JSON.stringify(run.error),
+    engineStateJson: JSON.stringify(run.engineState),
+    cancelRequested: run.cancelRequested ? 1 : 0,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    completedAt: run.completedAt,
+    updatedAt: run.updatedAt,
+    lastSequence: events.length - 1,
+  });
+  if (inserted.changes === 0) throw new StorageConflictError(`run ${run.runId} already exists`, "run-exists");
+  return appendEvents(statements, run.runId, 0, events);
+}

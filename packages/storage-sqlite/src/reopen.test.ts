@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { IdempotencyRecord, NewRunRecord, StorageAdapter, SuspensionRecord } from "@openwop/storage";
+import { openSqliteAdapter } from "./index.js";
+import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
+
+const NOW = Date.UTC(2030, 0, 1);
+
+function run(runId: string, overrides: Partial<NewRunRecord> = {}): NewRunRecord {
+  return {
+    runId,
+    tenantId: "tenant-a",
+    workflowId: "wf",
+    status: "pending",
+    definition: { id: "wf", nodes: [{ id: "a" }] },
+    inputs: { text: "héllo 🚀" },
+    variables: { text: "héllo 🚀" },
+    configurable: {},
+    tags: ["persisted"],
+    metadata: {},
+    currentNodeId: null,
+    error: null,
+    engineState: {},
+    cancelRequested: false,
+    createdAt: "2030-01-01T00:00:00.000Z",
+    startedAt: null,
+    completedAt: null,
+    updatedAt: "2030-01-01T00:00:00.000Z",
+    ...overrides,
+  };
+}
+
+describe("SQLite durability across reopen", () => {
+  let directory: TempDirectory;
+  let adapter: StorageAdapter | undefined;
+
+  beforeEach(() => {
+    directory = createTempDirectory();
+  });
+  afterEach(async () => {
+    await adapter?.close();
+    adapter = undefined;
+    directory.remove();
+  });
+
+  it("preserves runs, events, claims, suspensions, idempotency records, keys and tombstones", async () => {
+    const path = directory.file("durable.db");
+    const writer = openSqliteAdapter({ path });
+    await writer.createRun({ run: run("run-1"), events: [{ type: "run.created", payload: { n: 1 }, timestamp: "2030-01-01T00:00:00.000Z" }] });
+    const claim = await writer.claimRun("run-1", "holder-a", 60_000, NOW);
+    const suspension: SuspensionRecord = {
+      suspensionId: "susp-1",
+      runId: "run-1",
+      nodeId: "a",
+      kind: "approval",
+      status: "pending",
+      data: { prompt: "ok?" },
+      createdAt: "2030-01-01T00:00:01.000Z",
+      resolvedAt: null,
+      resumeValue: null,
+    };
+    const stepEvents = await writer.commitStep({
+      runId: "run-1",
+      fence: { holderId: "holder-a", epoch: claim?.epoch ?? -1 },
+      events: [{ type: "node.suspended", payload: {}, timestamp: "2030-01-01T00:00:01.000Z", nodeId: "a" }],
+      patch: { status: "running", startedAt: "2030-01-01T00:00:01.000Z" },
+      createSuspensions: [suspension],
+    });
+    const pendingKey: IdempotencyRecord = {
+      recordKey: "key-1",
+      tenantId: "tenant-a",
+      endpoint: "POST /v1/runs/run-1/cancel",
+      requestDigest: "sha256:1",
+      state: "pending",
+      leaseExpiresAt: NOW + 30_000,
+      response: null,
+      createdAt: "2030-01-01T00:00:00.000Z",
+    };
+    await writer.claimIdempotencyKey(pendingKey, NOW);
+    await writer.putApiKey({ keyHash: "hash", tenantId: "tenant-a", scopes: ["runs:read"], label: "k", test: false, createdAt: "2030-01-01T00:00:00.000Z", revokedAt: null });
+    await writer.createRun({ run: run("run-gone", { status: "completed", completedAt: "2030-01-01T00:00:00.000Z" }) });
+    await writer.expireRun("run-gone", "2030-02-01T00:00:00.000Z");
+    const runBefore = await writer.getRun("run-1");
+    const logBefore = await writer.readEvents("run-1");
+    await writer.close();
+
+    adapter = openSqliteAdapter({ path });
+    expect(await adapter.getRun("run-1")).toEqual(runBefore);
+    expect(runBefore).toMatchObject({ status: "running", claim, lastSequence: 1 });
+    expect(await adapter.readEvents("run-1")).toEqual(logBefore);
+    expect(logBefore.slice(1)).toEqual(stepEvents);
+    expect(await adapter.listSuspensions("run-1")).toEqual([suspension]);
+    expect(await adapter.getIdempotencyRecord("key-1")).toEqual(pendingKey);
+    expect(await adapter.findApiKey("hash")).toMatchObject({ label: "k" });
+    expect(await adapter.getTombstone("run-gone")).toEqual({ runId: "run-gone", tenantId: "tenant-a", expiredAt: "2030-02-01T00:00:00.000Z" });
+
+    // The reopened log continues gaplessly, fenced by the claim taken before the restart.
+    const [next] = await adapter.commitStep({
+      runId: "run-1",
+      fence: { holderId: "holder-a", epoch: claim?.epoch ?? -1 },
+      events: [{ type: "node.resumed", payload: {}, timestamp: "2030-01-01T00:00:02.000Z" }],
+    });
+    expect(next?.sequence).toBe(2);
+  });
+});

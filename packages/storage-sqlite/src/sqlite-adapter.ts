@@ -1,0 +1,271 @@
+import type Database from "better-sqlite3";
+import type {
+  ApiKeyRecord,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  IdempotentResponse,
+  ReadEventsOptions,
+  RunClaim,
+  RunCreation,
+  RunEvent,
+  RunRecord,
+  RunStatus,
+  RunStep,
+  RunTombstone,
+  StorageAdapter,
+  SuspensionRecord,
+  SuspensionStatus,
+  Unsubscribe,
+} from "@openwop/storage";
+import { StorageUnavailableError } from "@openwop/storage";
+import { writeIdempotencyClaim } from "./claim-idempotency-key.js";
+import { createStepWriter, type CommittedStep } from "./commit-step.js";
+import { openConnection } from "./connection.js";
+import { writeRunCreation } from "./create-run.js";
+import { toStorageError } from "./errors.js";
+import { GroupCommit } from "./group-commit.js";
+import { loadMigrations, migrate } from "./migrations.js";
+import { KeyedNotifier, Notifier } from "./notifier.js";
+import { writeRunExpiry, writeRunsExpiry } from "./retention.js";
+import { apiKeyFromRow, eventFromRow, idempotencyFromRow, runFromRow, suspensionFromRow, tombstoneFromRow } from "./rows.js";
+import { prepareStatements, type Statements } from "./statements.js";
+
+export interface SqliteAdapterOptions {
+  /** The database file; created (with its directory) when missing. Must be on a local disk: WAL needs shared memory. */
+  path: string;
+  /**
+   * How long a write waits for another connection's write lock before failing with
+   * `StorageUnavailableError`, in milliseconds. Default 5000.
+   */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+const DEFAULT_READ_LIMIT = 100;
+const CLAIMABLE_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(["pending", "running", "cancelling"]);
+
+class SqliteAdapter implements StorageAdapter {
+  readonly name = "sqlite";
+  readonly spiVersionRange = "^1.0.0";
+  readonly durable = true;
+
+  readonly #db: Database.Database;
+  readonly #statements: Statements;
+  readonly #writeStep: (step: RunStep) => CommittedStep;
+  /** Every write goes through here: one FIFO path, group-committed (see group-commit.ts). */
+  readonly #writes: GroupCommit;
+  readonly #eventWatchers = new KeyedNotifier<[lastSequence: number]>();
+  readonly #workWatchers = new Notifier<[]>();
+  #closed = false;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#statements = prepareStatements(db);
+    this.#writeStep = createStepWriter(db, this.#statements);
+    this.#writes = new GroupCommit(db);
+  }
+
+  async createRun(creation: RunCreation): Promise<RunEvent[]> {
+    const events = await this.#write(() => writeRunCreation(this.#statements, creation));
+    if (events.length > 0) this.#eventWatchers.notify(creation.run.runId, events.length - 1);
+    this.#workWatchers.notify();
+    return events;
+  }
+
+  async getRun(runId: string): Promise<RunRecord | null> {
+    const row = this.#use(() => this.#statements.selectRun.get(runId));
+    return row ? runFromRow(row) : null;
+  }
+
+  async commitStep(step: RunStep): Promise<RunEvent[]> {
+    const committed = await this.#write(() => this.#writeStep(step));
+    if (committed.events.length > 0) this.#eventWatchers.notify(step.runId, committed.lastSequence);
+    if (step.releaseClaim || (step.patch?.status !== undefined && CLAIMABLE_STATUSES.has(step.patch.status))) {
+      this.#workWatchers.notify();
+    }
+    return committed.events;
+  }
+
+  async readEvents(runId: string, options: ReadEventsOptions = {}): Promise<RunEvent[]> {
+    // SQLite treats a negative LIMIT as "no limit"; the SPI means "nothing".
+    const limit = Math.max(0, options.limit ?? DEFAULT_READ_LIMIT);
+    const rows = this.#use(() => this.#statements.selectEvents.all(runId, Math.max(0, options.fromSequence ?? 0), limit));
+    return rows.map(eventFromRow);
+  }
+
+  async latestEvent(runId: string): Promise<RunEvent | null> {
+    const row = this.#use(() => this.#statements.selectLatestEvent.get(runId));
+    return row ? eventFromRow(row) : null;
+  }
+
+  watchEvents(runId: string, listener: (lastSequence: number) => void): Unsubscribe {
+    this.#assertOpen();
+    return this.#eventWatchers.add(runId, listener);
+  }
+
+  async listSuspensions(runId: string, status?: SuspensionStatus): Promise<SuspensionRecord[]> {
+    const rows = this.#use(() =>
+      status === undefined
+        ? this.#statements.selectSuspensions.all(runId)
+        : this.#statements.selectSuspensionsByStatus.all(runId, status),
+    );
+    return rows.map(suspensionFromRow);
+  }
+
+  async claimRun(runId: string, holderId: string, ttlMs: number, now: number): Promise<RunClaim | null> {
+    const expiresAt = now + ttlMs;
+    const epoch = await this.#write(() => this.#statements.claimRun.get({ runId, holderId, expiresAt, now }));
+    return epoch === undefined ? null : { holderId, expiresAt, epoch };
+  }
+
+  async renewClaims(holderId: string, ttlMs: number, now: number): Promise<string[]> {
+    return this.#write(() => this.#statements.renewClaims.all({ holderId, expiresAt: now + ttlMs }));
+  }
+
+  async releaseClaims(holderId: string, runIds?: string[]): Promise<void> {
+    const released = await this.#write(() =>
+      runIds === undefined
+        ? this.#statements.releaseAllClaims.run(holderId)
+        : this.#statements.releaseNamedClaims.run(holderId, JSON.stringify(runIds)),
+    );
+    if (released.changes > 0) this.#workWatchers.notify();
+  }
+
+  async listClaimableRuns(now: number, limit: number): Promise<string[]> {
+    return this.#use(() => this.#statements.listClaimableRuns.all({ now, limit: Math.max(0, limit) }));
+  }
+
+  watchWork(listener: () => void): Unsubscribe {
+    this.#assertOpen();
+    return this.#workWatchers.add(listener);
+  }
+
+  async countRunsByStatus(): Promise<Partial<Record<RunStatus, number>>> {
+    const rows = this.#use(() => this.#statements.countRunsByStatus.all());
+    const counts: Partial<Record<RunStatus, number>> = {};
+    for (const row of rows) counts[row.status as RunStatus] = row.count;
+    return counts;
+  }
+
+  async claimIdempotencyKey(record: IdempotencyRecord, now: number): Promise<IdempotencyClaim> {
+    return this.#write(() => writeIdempotencyClaim(this.#statements, record, now));
+  }
+
+  async getIdempotencyRecord(recordKey: string): Promise<IdempotencyRecord | null> {
+    const row = this.#use(() => this.#statements.selectIdempotency.get(recordKey));
+    return row ? idempotencyFromRow(row) : null;
+  }
+
+  async completeIdempotencyKey(recordKey: string, response: IdempotentResponse): Promise<void> {
+    await this.#write(() => this.#statements.completeIdempotency.run(JSON.stringify(response), recordKey));
+  }
+
+  async releaseIdempotencyKey(recordKey: string): Promise<void> {
+    await this.#write(() => this.#statements.releaseIdempotency.run(recordKey));
+  }
+
+  async purgeIdempotencyRecords(createdBefore: string): Promise<number> {
+    return this.#write(() => this.#statements.purgeIdempotency.run(createdBefore).changes);
+  }
+
+  async putApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.#write(() =>
+      this.#statements.upsertApiKey.run({
+        keyHash: key.keyHash,
+        tenantId: key.tenantId,
+        scopesJson: JSON.stringify(key.scopes),
+        label: key.label,
+        test: key.test ? 1 : 0,
+        createdAt: key.createdAt,
+        revokedAt: key.revokedAt,
+      }),
+    );
+  }
+
+  async findApiKey(keyHash: string): Promise<ApiKeyRecord | null> {
+    const row = this.#use(() => this.#statements.selectApiKey.get(keyHash));
+    return row ? apiKeyFromRow(row) : null;
+  }
+
+  async expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
+    return this.#write(() => writeRunsExpiry(this.#statements, completedBefore, limit, expiredAt));
+  }
+
+  async expireRun(runId: string, expiredAt: string): Promise<boolean> {
+    return this.#write(() => writeRunExpiry(this.#statements, runId, expiredAt));
+  }
+
+  async getTombstone(runId: string): Promise<RunTombstone | null> {
+    const row = this.#use(() => this.#statements.selectTombstone.get(runId));
+    return row ? tombstoneFromRow(row) : null;
+  }
+
+  async ping(): Promise<void> {
+    this.#use(() => this.#statements.ping.get());
+  }
+
+  async close(): Promise<void> {
+    this.#assertOpen();
+    this.#closed = true;
+    // Writes already requested were accepted before close: commit them, then let go.
+    this.#use(() => this.#writes.flush(), { evenWhenClosed: true });
+    this.#eventWatchers.clear();
+    this.#workWatchers.clear();
+    this.#use(() => this.#db.close(), { evenWhenClosed: true });
+  }
+
+  /** Queues a write for the next group commit; its failure reaches the caller in the SPI's vocabulary. */
+  async #write<T>(work: () => T): Promise<T> {
+    this.#assertOpen();
+    try {
+      return await this.#writes.write(work);
+    } catch (error) {
+      throw toStorageError(error);
+    }
+  }
+
+  /**
+   * Runs one synchronous database call. The public methods are `async`, so whatever this
+   * throws (translated into the SPI's errors) reaches the caller as a rejection.
+   */
+  #use<T>(work: () => T, options: { evenWhenClosed?: boolean } = {}): T {
+    if (!options.evenWhenClosed) this.#assertOpen();
+    try {
+      return work();
+    } catch (error) {
+      throw toStorageError(error);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StorageUnavailableError("the SQLite storage adapter is closed");
+  }
+}
+
+/**
+ * Opens (creating or upgrading) a SQLite database and returns a storage adapter over it.
+ *
+ * One adapter, and one connection, per process and file. Statements are prepared once.
+ * Every write is atomic on its own (one savepoint) and durable when its promise resolves;
+ * the writes requested in one event-loop turn share one `BEGIN IMMEDIATE` transaction
+ * (group commit, see `group-commit.ts`). `watchEvents` / `watchWork` are fed by an
+ * in-process emitter after each commit. Another process may open the same file (its
+ * writes wait up to `busyTimeoutMs` for the lock), but its appends are not announced to
+ * this process's watchers: run one host process per database file.
+ *
+ * @throws SqliteSchemaTooNewError when the file was written by a newer release.
+ *
+ * @example
+ * const storage = openSqliteAdapter({ path: "./.openwop/openwop.db" });
+ * assertSpiCompatible(storage);
+ */
+export function openSqliteAdapter(options: SqliteAdapterOptions): StorageAdapter {
+  const db = openConnection(options.path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+  try {
+    migrate(db, loadMigrations(), db.name);
+    return new SqliteAdapter(db);
+  } catch (error) {
+    db.close();
+    throw toStorageError(error);
+  }
+}
