@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DiscoveryDocument } from "@openwop/client";
 import { always } from "./gates.js";
 import { runScenario } from "./run-scenario.js";
-import type { Scenario, SuiteOptions } from "./scenario.js";
+import type { Scenario, ScenarioContext, SuiteOptions } from "./scenario.js";
 
 const discovery: DiscoveryDocument = {
   protocolVersion: "1.0",
@@ -70,7 +70,7 @@ describe("runScenario", () => {
     const run = await runScenario(
       scenario({
         timeoutMs: 50,
-        run: async (context) => {
+        run: async (context: ScenarioContext) => {
           context.defer(() => void cleaned.push("first"));
           context.defer(() => void cleaned.push("second"));
           context.assert.ok(true, "x");
