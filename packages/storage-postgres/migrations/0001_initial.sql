@@ -37,10 +37,10 @@ CREATE TABLE runs (
   last_sequence    integer NOT NULL DEFAULT -1
 ) WITH (fillfactor = 80);
 
--- The work queue: non-terminal runs not waiting on a human, oldest first. The predicate
--- must stay identical to CLAIMABLE_STATUSES in src/claimable.ts or the planner ignores it.
+-- The work queue: runs a worker may execute, oldest first. The predicate must stay
+-- identical to CLAIMABLE_STATUSES in src/claimable.ts, or the planner ignores the index.
 CREATE INDEX runs_claimable ON runs (created_at, run_id)
-  WHERE status IN ('pending', 'running', 'paused', 'cancelling');
+  WHERE status IN ('pending', 'running', 'cancelling');
 
 -- renewClaims / releaseClaims find a holder's runs without scanning every run.
 CREATE INDEX runs_by_claim_holder ON runs (claim_holder_id) WHERE claim_holder_id IS NOT NULL;

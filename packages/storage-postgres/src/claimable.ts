@@ -1,12 +1,11 @@
-import { RUN_STATUSES, TERMINAL_RUN_STATUSES, WAITING_RUN_STATUSES, type RunStatus } from "@openwop/storage";
+import { TERMINAL_RUN_STATUSES, type RunStatus } from "@openwop/storage";
 
 /**
- * Statuses a worker may claim: not terminal and not waiting on a human (the SPI's words).
- * `paused` is included by that definition; the engine decides what a claimed paused run does.
+ * Statuses a worker may claim and execute. Not terminal, not waiting on a human or an
+ * external event, and not `paused`: an operator paused it, and only their resume (which
+ * sets `running`) makes it work again. The contract kit pins exactly this set.
  */
-export const CLAIMABLE_STATUSES: readonly RunStatus[] = RUN_STATUSES.filter(
-  (status) => !TERMINAL_RUN_STATUSES.includes(status) && !WAITING_RUN_STATUSES.includes(status),
-);
+export const CLAIMABLE_STATUSES: readonly RunStatus[] = ["pending", "running", "cancelling"];
 
 /**
  * The same set as an SQL list, spelled out literally in queries rather than bound as a

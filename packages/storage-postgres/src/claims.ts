@@ -13,6 +13,8 @@ import type { Database } from "./database.js";
  * The one compare-and-set that acquires a claim, fresh or stale alike: there is no
  * separate steal path, and expiry is the only authority to take a claim over. The epoch
  * increments on every acquisition, so the previous holder's fence stops matching.
+ * A claim counts as expired from the instant `expiresAt` itself (`<=`), as the contract
+ * kit pins it.
  */
 const CLAIM_RUN_SQL = `
 UPDATE runs SET
@@ -21,7 +23,7 @@ UPDATE runs SET
   claim_epoch = claim_epoch + 1
 WHERE run_id = $1::text
   AND status IN ${CLAIMABLE_SQL}
-  AND (claim_holder_id IS NULL OR claim_expires_at < $4::bigint)
+  AND (claim_holder_id IS NULL OR claim_expires_at <= $4::bigint)
 RETURNING claim_epoch, claim_expires_at`;
 
 export async function claimRun(
@@ -85,7 +87,7 @@ export async function releaseClaims(database: Database, holderId: string, runIds
 const LIST_CLAIMABLE_SQL = `
 SELECT run_id FROM runs
 WHERE status IN ${CLAIMABLE_SQL}
-  AND (claim_holder_id IS NULL OR claim_expires_at < $1::bigint)
+  AND (claim_holder_id IS NULL OR claim_expires_at <= $1::bigint)
 ORDER BY created_at, run_id
 LIMIT $2
 FOR UPDATE SKIP LOCKED`;

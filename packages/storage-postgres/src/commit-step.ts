@@ -24,7 +24,8 @@ import { eventBatch, unnestEvents, type EventBatch } from "./event-batch.js";
  * - the preconditions: fence (holder and epoch) and expectStatus sit in its WHERE, so
  *   they are checked against the locked, newest row;
  * - the patch and the claim release.
- * The events, created suspensions and suspension transitions hang off its RETURNING
+ * The events, created suspensions and suspension transitions (of this run's suspensions
+ * only) hang off its RETURNING
  * (each a FROM item joined with it; see event-batch.ts for why they travel as arrays), so
  * when a precondition fails nothing at all is written. Suspension transitions are
  * compare-and-set on `from`; if fewer rows moved than were asked, the transaction rolls
@@ -72,7 +73,7 @@ settled AS (
     resume_value = CASE WHEN s.has_resume_value THEN s.resume_value ELSE target.resume_value END
   FROM run, unnest($26::text[], $27::text[], $28::text[], $29::text[], $30::json[], $31::boolean[])
     AS s(suspension_id, from_status, to_status, resolved_at, resume_value, has_resume_value)
-  WHERE target.suspension_id = s.suspension_id AND target.status = s.from_status
+  WHERE target.suspension_id = s.suspension_id AND target.run_id = run.run_id AND target.status = s.from_status
   RETURNING target.suspension_id
 )
 SELECT

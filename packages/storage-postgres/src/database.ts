@@ -20,6 +20,10 @@ function neverReachedServer(error: unknown): boolean {
   return error instanceof Error && NOT_SENT_MESSAGES.some((fragment) => error.message.includes(fragment));
 }
 
+function isPoolTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message.includes("timeout exceeded when trying to connect");
+}
+
 /** A short randomised pause, so transactions that deadlocked do not collide again in lockstep. */
 function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
@@ -51,8 +55,10 @@ export class Database {
       try {
         return await this.#pool.connect();
       } catch (error) {
-        // Nothing was sent yet, so a fresh attempt is always safe.
-        if (attempt < MAX_ATTEMPTS && isConnectionFailure(error) && !this.#closed) continue;
+        // Nothing was sent yet, so a fresh attempt is always safe; but a pool that stayed
+        // exhausted for the whole timeout is an answer, and waiting again only hides it.
+        const retry = isConnectionFailure(error) && !isPoolTimeout(error) && !this.#closed;
+        if (attempt < MAX_ATTEMPTS && retry) continue;
         throw toStorageError(error, doing);
       }
     }

@@ -8,7 +8,8 @@ import { IDEMPOTENCY_COLUMNS, idempotencyFromRow, type IdempotencyRow } from "./
  * Insert-if-absent, or take over a pending record whose lease expired, in one statement.
  * ON CONFLICT makes the insert wait for a concurrent inserter of the same key and then
  * see its row, so two racing callers cannot both claim. When neither branch wrote, the
- * second SELECT returns the existing row with `claimed = false`.
+ * second SELECT returns the existing row with `claimed = false`. A lease is over from the
+ * instant `leaseExpiresAt` itself, like a claim.
  */
 const CLAIM_SQL = `
 WITH claimed AS (
@@ -23,7 +24,7 @@ WITH claimed AS (
     response = NULL,
     created_at = EXCLUDED.created_at,
     created_at_ts = EXCLUDED.created_at_ts
-  WHERE existing.state = 'pending' AND existing.lease_expires_at < $7::bigint
+  WHERE existing.state = 'pending' AND existing.lease_expires_at <= $7::bigint
   RETURNING ${IDEMPOTENCY_COLUMNS}
 )
 SELECT ${IDEMPOTENCY_COLUMNS}, true AS claimed FROM claimed

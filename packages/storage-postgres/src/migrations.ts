@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import type { PoolClient } from "pg";
+import type { ClientBase } from "pg";
 import { SchemaMismatchError, SchemaTooNewError } from "./errors.js";
 
 /**
@@ -62,7 +62,7 @@ export interface MigrationReport {
  * concurrent openers queue instead of racing, and either every pending migration
  * applies or none does. Refuses a database that is newer than this code.
  */
-export async function migrate(client: PoolClient, options: MigrateOptions = {}): Promise<MigrationReport> {
+export async function migrate(client: ClientBase, options: MigrateOptions = {}): Promise<MigrationReport> {
   const migrations = loadMigrations();
   const target = options.upTo ?? migrations.length;
   await client.query("BEGIN");

@@ -1,0 +1,204 @@
+import { StorageUnavailableError, type RunEvent } from "@openwop/storage";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPostgresAdapter } from "./open-adapter.js";
+import type { PostgresStorageAdapter } from "./postgres-adapter.js";
+import { eventually } from "./test-support/eventually.js";
+import { newRunRecord, progressEvents, T0 } from "./test-support/records.js";
+import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+
+/** Connections dying, servers going away, claims taken over: the adapter must stay correct and recover. */
+let pgServer: TestPostgres;
+
+beforeAll(async () => {
+  pgServer = await startTestPostgres();
+});
+
+afterAll(async () => {
+  await pgServer?.stop();
+});
+
+async function terminateAll(url: string, applicationName: string): Promise<number> {
+  const rows = await pgServer.sql<{ terminated: boolean }>(
+    url,
+    "SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE application_name LIKE $1",
+    [`${applicationName}%`],
+  );
+  return rows.filter((row) => row.terminated).length;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe("pg_terminate_backend of every connection while commits are in flight", () => {
+  it("each commit resolves or rejects as unavailable, resolved commits are all in the log, and the adapter recovers", { timeout: 60_000 }, async () => {
+    const url = await pgServer.freshDatabase();
+    const backgroundErrors: Error[] = [];
+    const adapter = await openPostgresAdapter({
+      connectionString: url,
+      applicationName: "victim",
+      poolSize: 8,
+      onBackgroundError: (error) => backgroundErrors.push(error),
+    });
+    try {
+      const runs = Array.from({ length: 4 }, () => newRunRecord({ status: "running" }));
+      for (const run of runs) await adapter.createRun({ run });
+
+      const resolved: RunEvent[][] = [];
+      const rejections: unknown[] = [];
+      let stop = false;
+      const writers = Array.from({ length: 24 }, async (_, writer) => {
+        const runId = runs[writer % runs.length]!.runId;
+        while (!stop) {
+          try {
+            resolved.push(await adapter.commitStep({ runId, events: progressEvents(2, { writer }) }));
+          } catch (error) {
+            rejections.push(error);
+          }
+        }
+      });
+
+      let terminated = 0;
+      for (let round = 0; round < 5; round++) {
+        await sleep(150);
+        terminated += await terminateAll(url, "victim");
+      }
+      await sleep(150);
+      stop = true;
+      await Promise.all(writers);
+
+      expect(terminated).toBeGreaterThanOrEqual(5);
+      for (const error of rejections) expect(error).toBeInstanceOf(StorageUnavailableError);
+      expect(resolved.length).toBeGreaterThan(50);
+
+      // Recovered without a restart: fresh connections serve new work, listener included.
+      await eventually(async () => {
+        const rows = await pgServer.sql(url, "SELECT 1 FROM pg_stat_activity WHERE application_name = 'victim:listen'");
+        return rows.length === 1;
+      }, "the listener to reconnect");
+      await expect(adapter.ping()).resolves.toBeUndefined();
+      const after = await adapter.commitStep({ runId: runs[0]!.runId, events: progressEvents(1) });
+      expect(after).toHaveLength(1);
+
+      // Every resolved commit is in the log, exactly as it was acknowledged, and every log
+      // is still gapless (a rejected commit may or may not have landed: its outcome was unknown).
+      for (const run of runs) {
+        const log = await adapter.readEvents(run.runId, { limit: 100_000 });
+        expect(log.map((event) => event.sequence)).toEqual(log.map((_, index) => index));
+        const byEventId = new Map(log.map((event) => [event.eventId, event]));
+        for (const event of resolved.flat().filter((candidate) => candidate.runId === run.runId)) {
+          expect(byEventId.get(event.eventId)).toEqual(event);
+        }
+      }
+      expect(backgroundErrors.length).toBeGreaterThan(0);
+    } finally {
+      await adapter.close();
+    }
+  });
+});
+
+describe("a pool that stays exhausted", () => {
+  it("rejects with StorageUnavailableError after the connection timeout", async () => {
+    const url = await pgServer.freshDatabase();
+    const adapter = await openPostgresAdapter({ connectionString: url, poolSize: 1, connectionTimeoutMs: 200 });
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      const run = newRunRecord({ status: "running" });
+      await adapter.createRun({ run });
+      await locker.query("BEGIN");
+      await locker.query("SELECT 1 FROM runs WHERE run_id = $1 FOR UPDATE", [run.runId]);
+      // This step holds the only pooled connection while it waits for the row lock.
+      const blocked = adapter.commitStep({ runId: run.runId, events: progressEvents(1) });
+      await sleep(50);
+      const started = Date.now();
+      await expect(adapter.getRun(run.runId)).rejects.toBeInstanceOf(StorageUnavailableError);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await locker.query("COMMIT");
+      expect(await blocked).toHaveLength(1);
+      expect((await adapter.getRun(run.runId))?.lastSequence).toBe(0);
+    } finally {
+      await locker.end();
+      await adapter.close();
+    }
+  });
+});
+
+describe("a server outage", () => {
+  it("rejects calls with StorageUnavailableError while the server is down and recovers when it returns", { timeout: 60_000 }, async () => {
+    const url = await pgServer.freshDatabase();
+    const reader = await openPostgresAdapter({ connectionString: url, applicationName: "outage-reader" });
+    const writer = await openPostgresAdapter({ connectionString: url, applicationName: "outage-writer" });
+    try {
+      const run = newRunRecord({ status: "running" });
+      await writer.createRun({ run });
+      const heard: number[] = [];
+      reader.watchEvents(run.runId, (lastSequence) => heard.push(lastSequence));
+
+      await pgServer.server.stopServer();
+      try {
+        await expect(reader.ping()).rejects.toBeInstanceOf(StorageUnavailableError);
+        await expect(writer.getRun(run.runId)).rejects.toBeInstanceOf(StorageUnavailableError);
+        await expect(writer.commitStep({ runId: run.runId, events: progressEvents(1) })).rejects.toBeInstanceOf(
+          StorageUnavailableError,
+        );
+        await expect(writer.claimRun(run.runId, "w", 1_000, T0)).rejects.toBeInstanceOf(StorageUnavailableError);
+      } finally {
+        await pgServer.server.startServer();
+      }
+
+      await expect(reader.ping()).resolves.toBeUndefined();
+      const appended = await writer.commitStep({ runId: run.runId, events: progressEvents(2) });
+      expect(appended.map((event) => event.sequence)).toEqual([0, 1]);
+      // The reader's listener found its way back (its backoff is capped at 5 s).
+      await eventually(() => heard.includes(1), "the reader to hear the commit after the outage", 15_000);
+    } finally {
+      await Promise.all([reader.close(), writer.close()]);
+    }
+  });
+});
+
+describe("fencing across processes", () => {
+  it("rejects the old holder's write once another holder took the expired claim, and keeps the new holder's", async () => {
+    const url = await pgServer.freshDatabase();
+    const hostA = await openPostgresAdapter({ connectionString: url, applicationName: "host-a" });
+    const hostB = await openPostgresAdapter({ connectionString: url, applicationName: "host-b" });
+    try {
+      const run = newRunRecord({ status: "running" });
+      await hostA.createRun({ run });
+      const claimA = await hostA.claimRun(run.runId, "host-a", 1_000, T0);
+      await hostA.commitStep({
+        runId: run.runId,
+        fence: { holderId: "host-a", epoch: claimA!.epoch },
+        events: progressEvents(1, { by: "a" }),
+      });
+      // Host A stalls past its lease; host B takes the run over through the same CAS.
+      expect(await hostB.claimRun(run.runId, "host-b", 1_000, T0 + 500)).toBeNull();
+      const claimB = await hostB.claimRun(run.runId, "host-b", 30_000, T0 + 2_000);
+      expect(claimB?.epoch).toBe(claimA!.epoch + 1);
+
+      await expect(
+        hostA.commitStep({
+          runId: run.runId,
+          fence: { holderId: "host-a", epoch: claimA!.epoch },
+          events: progressEvents(1, { by: "a-late" }),
+          patch: { status: "completed" },
+        }),
+      ).rejects.toMatchObject({ name: "ClaimLostError", runId: run.runId, holderId: "host-a" });
+      // Renewal cannot resurrect it either: it is scoped to the holder, who no longer holds it.
+      expect(await hostA.renewClaims("host-a", 30_000, T0 + 2_001)).toEqual([]);
+
+      await hostB.commitStep({
+        runId: run.runId,
+        fence: { holderId: "host-b", epoch: claimB!.epoch },
+        events: progressEvents(1, { by: "b" }),
+      });
+      const log = await hostA.readEvents(run.runId);
+      expect(log.map((event) => (event.payload as { by: string }).by)).toEqual(["a", "b"]);
+      expect((await hostA.getRun(run.runId))?.status).toBe("running");
+    } finally {
+      await Promise.all([hostA.close(), hostB.close()]);
+    }
+  });
+});

@@ -1,0 +1,160 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadMigrations, migrate } from "./migrations.js";
+import { openPostgresAdapter } from "./open-adapter.js";
+import { isoAt } from "./test-support/records.js";
+import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+
+let pgServer: TestPostgres;
+
+beforeAll(async () => {
+  pgServer = await startTestPostgres();
+});
+
+afterAll(async () => {
+  await pgServer?.stop();
+});
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function recordedMigrations(url: string): Promise<Array<{ version: number; name: string }>> {
+  return pgServer.sql(url, "SELECT version, name FROM schema_migrations ORDER BY version");
+}
+
+describe("migrations", () => {
+  it("ships numbered files without gaps, at least two of them", () => {
+    const migrations = loadMigrations();
+    expect(migrations.length).toBeGreaterThanOrEqual(2);
+    expect(migrations.map((migration) => migration.version)).toEqual(migrations.map((_, index) => index + 1));
+    expect(migrations[0]?.name).toBe("0001_initial");
+  });
+
+  it("upgrades a database written by the 0001 release, and its rows read back through the SPI", async () => {
+    const url = await pgServer.freshDatabase();
+    await withClient(url, async (client) => {
+      expect(await migrate(client, { upTo: 1 })).toEqual({ applied: [1], version: 1 });
+      // Rows exactly as the 0001 release wrote them (no instant columns yet).
+      await client.query(`
+        INSERT INTO runs (run_id, tenant_id, workflow_id, status, definition, inputs, variables, configurable, tags,
+          metadata, current_node_id, error, engine_state, cancel_requested, created_at, started_at, completed_at,
+          updated_at, claim_holder_id, claim_expires_at, claim_epoch, last_sequence)
+        VALUES
+          ('old-done', 't', 'wf', 'completed', '{"id":"wf"}', '{"b":1,"a":2}', '{}', '{}', '["x"]', '{}', 'c', NULL,
+           '{"nodes":{}}', false, '${isoAt(0)}', '${isoAt(1)}', '2030-01-01T12:00:10+00:00', '${isoAt(10_000)}',
+           NULL, NULL, 3, 1),
+          ('old-live', 't', 'wf', 'running', '{"id":"wf"}', '{}', '{}', '{}', '[]', '{}', 'a', NULL, '{}', false,
+           '${isoAt(0)}', '${isoAt(1)}', NULL, '${isoAt(1)}', 'host-1', 5000, 7, -1)`);
+      await client.query(`
+        INSERT INTO events (run_id, sequence, event_id, type, payload, occurred_at, node_id, schema_version,
+          engine_version, causation_id)
+        VALUES ('old-done', 0, 'e0', 'run.started', '{"z":1,"a":2}', '${isoAt(1)}', NULL, 1, '0.1.0', NULL),
+               ('old-done', 1, 'e1', 'run.completed', 'null', '${isoAt(2)}', 'c', NULL, NULL, 'e0')`);
+      await client.query(`
+        INSERT INTO suspensions (suspension_id, run_id, node_id, kind, status, data, created_at, resolved_at, resume_value)
+        VALUES ('s1', 'old-done', 'b', 'approval', 'resolved', '{"prompt":"ok?"}', '${isoAt(1)}', '${isoAt(2)}', 'true')`);
+      await client.query(`
+        INSERT INTO idempotency_records (record_key, tenant_id, endpoint, request_digest, state, lease_expires_at,
+          response, created_at)
+        VALUES ('k1', 't', 'POST /v1/runs', 'sha256:a', 'completed', 0, '{"status":201,"headers":{},"body":{}}',
+          '${isoAt(0)}')`);
+    });
+    expect(await recordedMigrations(url)).toEqual([{ version: 1, name: "0001_initial" }]);
+
+    const adapter = await openPostgresAdapter({ connectionString: url });
+    try {
+      expect(await recordedMigrations(url)).toEqual(
+        loadMigrations().map((migration) => ({ version: migration.version, name: migration.name })),
+      );
+      expect(await adapter.getRun("old-done")).toMatchObject({
+        status: "completed",
+        inputs: { b: 1, a: 2 },
+        tags: ["x"],
+        completedAt: "2030-01-01T12:00:10+00:00",
+        claim: null,
+        lastSequence: 1,
+      });
+      expect(await adapter.getRun("old-live")).toMatchObject({ claim: { holderId: "host-1", expiresAt: 5000, epoch: 7 } });
+      expect(await adapter.readEvents("old-done")).toEqual([
+        { eventId: "e0", runId: "old-done", type: "run.started", payload: { z: 1, a: 2 }, timestamp: isoAt(1), sequence: 0, schemaVersion: 1, engineVersion: "0.1.0" },
+        { eventId: "e1", runId: "old-done", type: "run.completed", payload: null, timestamp: isoAt(2), sequence: 1, nodeId: "c", causationId: "e0" },
+      ]);
+      expect(await adapter.listSuspensions("old-done")).toMatchObject([{ suspensionId: "s1", resumeValue: true }]);
+      // The log continues where the old release left it.
+      const appended = await adapter.commitStep({
+        runId: "old-live",
+        fence: { holderId: "host-1", epoch: 7 },
+        events: [{ type: "node.started", payload: {}, timestamp: isoAt(3) }],
+      });
+      expect(appended[0]?.sequence).toBe(0);
+      // 0002 backfilled the instants: retention and purges see the old rows (the
+      // completion at 12:00:10+00:00 is 10 s after T0, before the 12:00:11Z cutoff).
+      expect(await adapter.expireRuns("2030-01-01T12:00:11Z", 10, isoAt(20_000))).toEqual(["old-done"]);
+      expect(await adapter.readEvents("old-done")).toEqual([]);
+      expect(await adapter.listSuspensions("old-done")).toEqual([]);
+      expect(await adapter.purgeIdempotencyRecords(isoAt(1))).toBe(1);
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  it("lets concurrent openers (separate sessions) migrate a fresh database at once: all succeed, each migration applies once", async () => {
+    const url = await pgServer.freshDatabase();
+    const adapters = await Promise.all([1, 2, 3].map(() => openPostgresAdapter({ connectionString: url })));
+    try {
+      expect(await recordedMigrations(url)).toHaveLength(loadMigrations().length);
+      for (const adapter of adapters) await expect(adapter.ping()).resolves.toBeUndefined();
+    } finally {
+      await Promise.all(adapters.map((adapter) => adapter.close()));
+    }
+  });
+
+  it("applies nothing when the database is current", async () => {
+    const url = await pgServer.freshDatabase();
+    await (await openPostgresAdapter({ connectionString: url })).close();
+    await withClient(url, async (client) => {
+      expect(await migrate(client)).toEqual({ applied: [], version: loadMigrations().length });
+    });
+  });
+
+  it("refuses a database migrated by a newer release, changing nothing", async () => {
+    const url = await pgServer.freshDatabase();
+    await (await openPostgresAdapter({ connectionString: url })).close();
+    await pgServer.sql(url, "INSERT INTO schema_migrations (version, name) VALUES (99, '0099_future')");
+    await expect(openPostgresAdapter({ connectionString: url })).rejects.toMatchObject({
+      name: "SchemaTooNewError",
+      databaseVersion: 99,
+      knownVersion: loadMigrations().length,
+    });
+  });
+
+  it("refuses a database whose recorded migration names differ from ours", async () => {
+    const url = await pgServer.freshDatabase();
+    await (await openPostgresAdapter({ connectionString: url })).close();
+    await pgServer.sql(url, "UPDATE schema_migrations SET name = '0001_something_else' WHERE version = 1");
+    await expect(openPostgresAdapter({ connectionString: url })).rejects.toMatchObject({ name: "SchemaMismatchError" });
+  });
+
+  it("rolls a failing migration back completely", async () => {
+    const url = await pgServer.freshDatabase();
+    await withClient(url, async (client) => {
+      await migrate(client, { upTo: 1 });
+      // Sabotage: 0002 adds this column, so its ALTER TABLE fails half way through the file.
+      await client.query("ALTER TABLE idempotency_records ADD COLUMN created_at_ts timestamptz");
+      await expect(migrate(client)).rejects.toThrow(/already exists/);
+    });
+    expect(await recordedMigrations(url)).toEqual([{ version: 1, name: "0001_initial" }]);
+    const columns = await pgServer.sql<{ column_name: string }>(
+      url,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'runs' AND column_name = 'completed_at_ts'",
+    );
+    expect(columns).toEqual([]);
+  });
+});
