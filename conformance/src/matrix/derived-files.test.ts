@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { SCENARIOS } from "../scenarios/registry.js";
+import { derivedFiles, driftReport, readCommittedInputs } from "./outputs.js";
+import { PRODUCTION_REQUIREMENTS, witnessesOf } from "./production-requirements.js";
+import { findRepoRoot } from "./repo-root.js";
+
+const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+
+describe("generated conformance files", () => {
+  it("match what the committed results and the registry generate (pnpm matrix --render-only)", async () => {
+    const { index, results } = await readCommittedInputs(root);
+    expect(await driftReport(root, derivedFiles(index, results, SCENARIOS))).toEqual([]);
+  });
+
+  it("map every production requirement except P6's log records to at least one witness", () => {
+    const witnesses = Object.fromEntries(PRODUCTION_REQUIREMENTS.map((requirement) => [requirement.id, witnessesOf(requirement, SCENARIOS).map((scenario) => scenario.id)]));
+    expect(witnesses).toEqual({
+      P1: ["restart-during-run", "stale-claim"],
+      P2: ["production-backpressure"],
+      P3: ["idempotency-replay", "idempotency-key-mismatch", "idempotency-concurrent", "idempotency-retry"],
+      P4: ["production-retention-expiry"],
+      P5: ["debug-bundle-truncation"],
+      P6: ["restart-during-run", "stale-claim"],
+    });
+  });
+
+  it("every citation names a section heading that exists in spec/", () => {
+    for (const scenario of SCENARIOS) {
+      for (const citation of [scenario.spec, ...(scenario.alsoCites ?? [])]) {
+        expect(citation, scenario.id).toMatch(/^spec\/v[0-9]+\/[A-Za-z0-9._/-]+\.md §[0-9]+(\.[0-9]+)*$/);
+        const [file, section] = citation.split(" §") as [string, string];
+        const text = existsSync(join(root, file)) ? readFileSync(join(root, file), "utf8") : "";
+        // Headings read "## 3. Discovery" or "### 3.5 Caching and validators".
+        const heading = new RegExp(`^#{2,4} ${section.replaceAll(".", "\\.")}\\.?\\s`, "m");
+        expect(heading.test(text), `${scenario.id} cites ${citation}`).toBe(true);
+      }
+    }
+  });
+});
