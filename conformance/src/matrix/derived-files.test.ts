@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -13,6 +15,19 @@ describe("generated conformance files", () => {
   it("match what the committed results and the registry generate (pnpm matrix --render-only)", async () => {
     const { index, results } = await readCommittedInputs(root);
     expect(await driftReport(root, derivedFiles(index, results, SCENARIOS))).toEqual([]);
+  });
+
+  it("describe a drifted or missing file by its first differing lines", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "openwop-drift-"));
+    try {
+      await writeFile(join(dir, "a.md"), "same\nold line\n");
+      const problems = await driftReport(dir, new Map([["a.md", "same\nnew line\n"], ["b.md", "x\n"]]));
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toMatch(/a\.md: differs[\s\S]*line 2:\n    committed: old line\n    generated: new line/);
+      expect(problems[1]).toMatch(/b\.md: missing/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("map every production requirement except P6's log records to at least one witness", () => {

@@ -1,0 +1,60 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { validateConformanceResult } from "@openwop/schema";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchHost, type LaunchedHost } from "../host-manifest/launch.js";
+import { loadHostManifest } from "../host-manifest/manifest.js";
+
+const cli = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+const manifestPath = fileURLToPath(new URL("../../../examples/hosts/in-memory/openwop-host.json", import.meta.url));
+
+/** Runs the built CLI the way a user would, and collects its exit code and both streams. */
+function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, NO_COLOR: "1", OPENWOP_BASE_URL: "", OPENWOP_API_KEY: "", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe.skipIf(!existsSync(cli))("openwop-conformance (built CLI)", () => {
+  let host: LaunchedHost | undefined;
+  let dir: string;
+
+  beforeAll(async () => {
+    host = await launchHost(await loadHostManifest(manifestPath));
+    dir = await mkdtemp(join(tmpdir(), "openwop-cli-"));
+  }, 60_000);
+  afterAll(async () => {
+    await host?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("exits 2 on an unknown flag and on an unreachable host", async () => {
+    const unknown = await runCli(["--base-url", "http://127.0.0.1:9", "--api-key", "k", "--require-behaviour"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option/);
+    const unreachable = await runCli(["--base-url", "http://127.0.0.1:9", "--api-key", "k"]);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toMatch(/host unreachable/);
+  });
+
+  it("runs a filtered suite from env fallbacks, prints progress to stderr and the summary to stdout, and writes a schema-valid result", async () => {
+    const json = join(dir, "result.json");
+    const run = await runCli(["--filter", "discovery", "--json", json], { OPENWOP_BASE_URL: host?.baseUrl ?? "", OPENWOP_API_KEY: host?.keys.apiKey ?? "" });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^PASS discovery-document/m);
+    expect(run.stdout).toMatch(/^pass 3 {2}fail 0/m);
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+    const document = JSON.parse(await readFile(json, "utf8")) as unknown;
+    expect(validateConformanceResult(document).valid).toBe(true);
+    expect(JSON.stringify(document)).not.toContain(host?.keys.apiKey ?? "<no key>");
+  });
+});
