@@ -13,7 +13,8 @@ export function packageBuild(entry: Record<string, string>, overrides: Partial<O
     dts: true,
     sourcemap: true,
     clean: true,
-    splitting: false,
+    // Shared chunks keep one copy of each class across entry points, so `instanceof` holds.
+    splitting: true,
     ...overrides,
   });
 }
