@@ -1,0 +1,92 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemoryAdapter } from "@openwop/storage-memory";
+import { SpiVersionMismatchError, STORAGE_SPI_VERSION } from "@openwop/storage";
+import { afterEach, describe, expect, it } from "vitest";
+import { startOpenWopHost, type RunningHost } from "./host.js";
+import { bearer, request } from "./testing/http.js";
+import { openSse } from "./testing/sse.js";
+
+const implementation = { name: "host-test", version: "0.0.0" };
+const KEY = "hk_test_host_unit";
+let host: RunningHost | undefined;
+
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+describe("startOpenWopHost", () => {
+  it("refuses an adapter built for another storage SPI major, naming both versions", async () => {
+    const adapter = Object.assign(createMemoryAdapter(), { spiVersionRange: "^2.0.0" });
+    const attempt = startOpenWopHost({ adapter, implementation });
+    await expect(attempt).rejects.toBeInstanceOf(SpiVersionMismatchError);
+    await expect(attempt).rejects.toThrow(new RegExp(`\\^2\\.0\\.0.*${STORAGE_SPI_VERSION.replaceAll(".", "\\.")}`));
+  });
+
+  it("stops start-up at a bad workflow file, naming the file and the problem", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "openwop-bad-workflows-"));
+    try {
+      await writeFile(join(dir, "broken.json"), JSON.stringify({ id: "broken", name: "b", version: "1", nodes: [] }));
+      await expect(startOpenWopHost({ adapter: createMemoryAdapter(), implementation, workflowsDir: dir })).rejects.toThrow(
+        /broken\.json: .*nodes/,
+      );
+      await writeFile(join(dir, "broken.json"), "{ nope");
+      await expect(startOpenWopHost({ adapter: createMemoryAdapter(), implementation, workflowsDir: dir })).rejects.toThrow(
+        /broken\.json: not valid JSON/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails a run that outlives configurable.runTimeoutMs with run_timeout after cap.breached", async () => {
+    host = await startOpenWopHost({ adapter: createMemoryAdapter(), implementation, apiKey: KEY });
+    const created = await request(host.url, "/v1/runs", {
+      method: "POST",
+      headers: bearer(KEY),
+      body: { workflowId: "conformance-delay", inputs: { delayMs: 5000 }, configurable: { runTimeoutMs: 200 } },
+    });
+    const runId = (created.json as { runId: string }).runId;
+    let status = "";
+    for (let i = 0; i < 100 && !["completed", "failed", "cancelled"].includes(status); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = ((await request(host.url, `/v1/runs/${runId}`, { headers: bearer(KEY) })).json as { status: string }).status;
+    }
+    const snapshot = (await request(host.url, `/v1/runs/${runId}`, { headers: bearer(KEY) })).json as { status: string; error: { code: string } };
+    expect(snapshot.status).toBe("failed");
+    expect(snapshot.error.code).toBe("run_timeout");
+    const types = ((await request(host.url, `/v1/runs/${runId}/events/poll`, { headers: bearer(KEY) })).json as { events: Array<{ type: string; payload: { kind?: string } }> }).events;
+    const breach = types.findIndex((e) => e.type === "cap.breached" && e.payload.kind === "run-duration");
+    expect(breach).toBeGreaterThan(-1);
+    expect(types.slice(breach + 1).map((e) => e.type)).toEqual(["node.cancelled", "run.failed"]);
+  });
+
+  it("sends keep-alive comments on an idle stream at the configured interval", async () => {
+    host = await startOpenWopHost({ adapter: createMemoryAdapter(), implementation, apiKey: KEY, app: { sseKeepAliveMs: 100 } });
+    const created = await request(host.url, "/v1/runs", {
+      method: "POST",
+      headers: bearer(KEY),
+      body: { workflowId: "conformance-delay", inputs: { delayMs: 700 } },
+    });
+    const runId = (created.json as { runId: string }).runId;
+    const session = await openSse(`${host.url}/v1/runs/${runId}/events`, bearer(KEY));
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    session.close();
+    expect(session.comments.filter((c) => c.includes("keepalive")).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("accepts the legacy `since` poll cursor", async () => {
+    host = await startOpenWopHost({ adapter: createMemoryAdapter(), implementation, apiKey: KEY });
+    const created = await request(host.url, "/v1/runs", { method: "POST", headers: bearer(KEY), body: { workflowId: "conformance-noop" } });
+    const runId = (created.json as { runId: string }).runId;
+    let events: Array<{ sequence: number }> = [];
+    for (let i = 0; i < 100 && events.length < 3; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      events = ((await request(host.url, `/v1/runs/${runId}/events/poll`, { headers: bearer(KEY) })).json as { events: typeof events }).events;
+    }
+    const after = (await request(host.url, `/v1/runs/${runId}/events/poll?since=0`, { headers: bearer(KEY) })).json as { events: typeof events };
+    expect(after.events.map((e) => e.sequence)).toEqual(events.slice(1).map((e) => e.sequence));
+  });
+});
