@@ -1,6 +1,7 @@
+import { TERMINAL_EVENT_TYPES } from "../lib/runs.js";
 import type { FaultSwitch } from "./switches.js";
 
-const TERMINAL = new Set(["run.completed", "run.failed", "run.cancelled"]);
+const TERMINAL = new Set(TERMINAL_EVENT_TYPES);
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { TERMINAL_EVENT_TYPES } from "../lib/runs.js";
 import { rewriteJsonBody } from "./json-faults.js";
 import { SseRewriter, type RawFrame } from "./sse-rewriter.js";
 import type { FaultSwitch } from "./switches.js";
@@ -30,7 +31,7 @@ export interface FaultProxy {
 }
 
 const EXEMPT = new Set(["/.well-known/openwop", "/v1/openapi.json"]);
-const TERMINAL_EVENTS = new Set(["run.completed", "run.failed", "run.cancelled"]);
+const TERMINAL_EVENTS = new Set(TERMINAL_EVENT_TYPES);
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);

@@ -72,11 +72,3 @@ export async function readLog(context: ScenarioContext, runId: string): Promise<
   const response = await context.client.pollEvents(runId);
   return [...response.events];
 }
-
-/** Reads `sequence` (or the legacy `seq`) of an event, tolerantly, for diagnostics. */
-export function sequenceOf(event: unknown): number | undefined {
-  if (typeof event !== "object" || event === null) return undefined;
-  const record = event as Record<string, unknown>;
-  const value = record.sequence ?? record.seq;
-  return typeof value === "number" ? value : undefined;
-}

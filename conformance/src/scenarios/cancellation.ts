@@ -1,6 +1,6 @@
 import type { Assertions } from "../runner/assertions.js";
 import { assertErrorEnvelope } from "../lib/error-envelope.js";
-import { readLog, startRun, waitForRun } from "../lib/runs.js";
+import { isTerminalEvent, readLog, startRun, waitForRun } from "../lib/runs.js";
 import { needsFixtures } from "../runner/gates.js";
 import type { Scenario } from "../runner/scenario.js";
 
@@ -26,7 +26,7 @@ export const cancellationScenarios: readonly Scenario[] = [
       assert.equal(snapshot.status, "cancelled", "status after cancel");
       const events = await readLog(context, runId);
       assert.equal(events.at(-1)?.type, "run.cancelled", "the last event is run.cancelled");
-      assert.equal(events.filter((event) => event.type.startsWith("run.") && ["run.completed", "run.failed", "run.cancelled"].includes(event.type)).length, 1, "exactly one terminal event");
+      assert.equal(events.filter(isTerminalEvent).length, 1, "exactly one terminal event");
       const again = await client.raw("POST", path, { body: {} });
       assert.equal(again.status, 200, "cancelling a terminal run answers 200");
       assert.equal((again.body as { status?: unknown } | undefined)?.status, "cancelled", "and reports the terminal status");

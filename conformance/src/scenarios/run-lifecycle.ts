@@ -1,15 +1,11 @@
 import type { Assertions } from "../runner/assertions.js";
-import type { RunEvent } from "@openwop/client";
 import { validateRunSnapshot } from "@openwop/schema";
 import { readLog, startRun, waitForRun, waitForTerminal } from "../lib/runs.js";
 import { assertSchemaValid } from "../lib/schema-checks.js";
+import { updatesView } from "../lib/stream-modes.js";
 import { needsFixtures } from "../runner/gates.js";
 import type { Scenario } from "../runner/scenario.js";
 
-const UPDATES_HIDDEN = new Set(["node.started", "node.retried", "variable.changed", "version.pinned", "log.appended", "output.chunk"]);
-
-/** The `updates` view of a log (stream-modes.md §3.2), enough to compare orders. */
-const updatesView = (events: readonly RunEvent[]) => events.filter((event) => !UPDATES_HIDDEN.has(event.type) && !event.type.startsWith("lease."));
 
 export const runLifecycleScenarios: readonly Scenario[] = [
   {

@@ -4,11 +4,11 @@ import { assertErrorEnvelope } from "../lib/error-envelope.js";
 import { readLog, startRun, waitForTerminal } from "../lib/runs.js";
 import { assertSchemaValid } from "../lib/schema-checks.js";
 import { collectFrames, frameEvent } from "../lib/sse.js";
+import { updatesView } from "../lib/stream-modes.js";
 import type { Assertions } from "../runner/assertions.js";
 import { needsFixtures } from "../runner/gates.js";
 import type { Scenario } from "../runner/scenario.js";
 
-const UPDATES_EXCLUDED = new Set(["node.started", "node.retried", "variable.changed", "version.pinned", "log.appended", "output.chunk"]);
 const STREAM_MODES = ["updates", "values", "messages", "debug"];
 
 /** Checks the three-field framing of stream-modes.md §2.3 and returns the frames' sequences. */
@@ -129,7 +129,7 @@ export const sseScenarios: readonly Scenario[] = [
       const updates = await collectFrames(context, runId, { streamMode: "updates", stopAtTerminal: true, boundMs: 10_000 });
       assert.equal(updates.endedBy, "terminal", "updates: reaches the terminal frame");
       assertFraming(assert, updates.frames, "updates");
-      const expectedUpdates = log.filter((event) => !UPDATES_EXCLUDED.has(event.type) && !event.type.startsWith("lease."));
+      const expectedUpdates = updatesView(log);
       assert.deepEqual(sequencesOf(updates.frames), expectedUpdates.map((event) => event.sequence), "updates: exactly the admitted events of the log, in order");
       assert.ok(!updates.frames.some((frame) => frame.event === "node.started"), "updates: no node.started");
 
