@@ -4,7 +4,7 @@
  * engine's happy path (create, claim, start, one step per node, complete and release:
  * seven round trips of storage, five of them appending events).
  *
- *   ../../pnpmw exec node --conditions=source --experimental-transform-types --no-warnings \
+ *   ../../pnpmw exec node --conditions=@openwop/source --experimental-transform-types --no-warnings \
  *     --import ./src/test-support/resolve-ts.mjs scripts/throughput.ts [--runs 3000] [--concurrency 64] [--pool 10]
  */
 import { randomUUID } from "node:crypto";

@@ -3,8 +3,9 @@ import { fileURLToPath } from "node:url";
 
 /**
  * Runs a TypeScript module of this package in a separate Node process (the Node running
- * the tests, so the same major), with the `source` export condition and type stripping,
- * the way vitest would load it.
+ * the tests, so the same major) the way vitest loads it: with the `@openwop/source` export
+ * condition, so workspace packages resolve to their sources and never to a stale dist/,
+ * and with Node's own type stripping.
  */
 const RESOLVE_HOOK = fileURLToPath(new URL("./resolve-ts.mjs", import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL("../../", import.meta.url));
@@ -21,7 +22,7 @@ export function spawnTypeScriptWorker(modulePath: string, args: string[]): Worke
   const child = spawn(
     process.execPath,
     [
-      "--conditions=source",
+      "--conditions=@openwop/source",
       "--experimental-transform-types",
       "--no-warnings",
       "--import",
