@@ -1,5 +1,5 @@
 import type { Assertions } from "../runner/assertions.js";
-import { isTerminalStatus, WireError, type RunEvent, type RunSnapshot } from "@openwop/client";
+import { isTerminalStatus, WireError, type OpenWopClient, type RunEvent, type RunSnapshot } from "@openwop/client";
 import type { ScenarioContext } from "../runner/scenario.js";
 
 /** The terminal event types; exactly one of them ends every run's log. */
@@ -39,7 +39,8 @@ export async function cancelQuietly(context: ScenarioContext, runId: string): Pr
 
 /**
  * Polls `GET /v1/runs/{id}` every 100 ms until `done(snapshot)`. A 404 right after create
- * is tolerated (the contract allows a brief window); anything else that is not 2xx throws.
+ * is tolerated (the contract allows a brief window); other failures throw, unless
+ * `via.tolerateErrors` says the host is expected to be unreachable for a while (a restart).
  */
 export async function waitForRun(
   context: ScenarioContext,
@@ -47,15 +48,18 @@ export async function waitForRun(
   done: (snapshot: RunSnapshot) => boolean,
   timeoutMs: number,
   what: string,
+  via: { readonly client?: OpenWopClient; readonly tolerateErrors?: boolean } = {},
 ): Promise<RunSnapshot> {
+  const client = via.client ?? context.client;
   const deadline = Date.now() + context.scaled(timeoutMs);
   let last: RunSnapshot | undefined;
   for (;;) {
     try {
-      last = await context.client.getRun(runId);
+      last = await client.getRun(runId);
       if (done(last)) return last;
     } catch (error) {
-      if (!(error instanceof WireError && error.status === 404 && last === undefined)) throw error;
+      const earlyNotFound = error instanceof WireError && error.status === 404 && last === undefined;
+      if (!earlyNotFound && via.tolerateErrors !== true) throw error;
     }
     if (Date.now() > deadline || context.signal.aborted) {
       return context.assert.fail(`run ${runId} did not reach ${what} within ${context.scaled(timeoutMs)} ms (last status ${last?.status ?? "unknown"})`);

@@ -1,24 +1,12 @@
-import { isTerminalStatus, type OpenWopClient, type RunSnapshot } from "@openwop/client";
+import { isTerminalStatus, type OpenWopClient } from "@openwop/client";
 import type { LaunchedHost } from "../host-manifest/launch.js";
 import { launchScenarioHost } from "../lib/host-processes.js";
-import { isTerminalEvent } from "../lib/runs.js";
+import { isTerminalEvent, waitForRun } from "../lib/runs.js";
 import type { Assertions } from "../runner/assertions.js";
 import { allOf, needsFixtures, productionAdvertised, whenAdvertised } from "../runner/gates.js";
-import type { Scenario, ScenarioContext } from "../runner/scenario.js";
+import type { Scenario } from "../runner/scenario.js";
 
 const gate = allOf(whenAdvertised("production.supported", productionAdvertised), needsFixtures("conformance-delay"));
-
-/** Polls a run through `client` (not the suite's host) until `done`, tolerating a restarting host. */
-async function waitOn(context: ScenarioContext, client: OpenWopClient, runId: string, done: (snapshot: RunSnapshot) => boolean, timeoutMs: number, what: string): Promise<RunSnapshot> {
-  const deadline = Date.now() + context.scaled(timeoutMs);
-  let last: RunSnapshot | undefined;
-  while (Date.now() < deadline && !context.signal.aborted) {
-    last = await client.getRun(runId).catch(() => last);
-    if (last !== undefined && done(last)) return last;
-    await context.sleep(150);
-  }
-  return context.assert.fail(`run ${runId} did not reach ${what} within ${context.scaled(timeoutMs)} ms (last status ${last?.status ?? "unknown"})`);
-}
 
 /** The log after a process died mid-run: gapless, one run.started, one terminal event, last. */
 async function assertRecoveredLog(assert: Assertions, client: OpenWopClient, runId: string): Promise<void> {
@@ -72,10 +60,10 @@ export const productionDurabilityScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const first = await launchScenarioHost(context);
       const runId = await createDelayRun(assert, first.client, 4_000);
-      await waitOn(context, first.client, runId, (snapshot) => snapshot.status === "running", 5_000, "running");
+      await waitForRun(context, runId, (snapshot) => snapshot.status === "running", 5_000, "running", { client: first.client });
       await first.host.kill();
       const second = await launchScenarioHost(context, { port: first.host.port, peer: first.host });
-      const done = await waitOn(context, second.client, runId, (snapshot) => isTerminalStatus(snapshot.status), 30_000, "a terminal status");
+      const done = await waitForRun(context, runId, (snapshot) => isTerminalStatus(snapshot.status), 30_000, "a terminal status", { client: second.client, tolerateErrors: true });
       assert.equal(done.status, "completed", "status after restart");
       await assertRecoveredLog(assert, second.client, runId);
       assertTerminalLogRecord(assert, second.host, runId);
@@ -94,11 +82,11 @@ export const productionDurabilityScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const holder = await launchScenarioHost(context);
       const runId = await createDelayRun(assert, holder.client, 4_000);
-      await waitOn(context, holder.client, runId, (snapshot) => snapshot.status === "running", 5_000, "running");
+      await waitForRun(context, runId, (snapshot) => snapshot.status === "running", 5_000, "running", { client: holder.client });
       // Kill without warning: the claim stays held until its lease runs out.
       await holder.host.kill();
       const peer = await launchScenarioHost(context, { peer: holder.host });
-      const done = await waitOn(context, peer.client, runId, (snapshot) => isTerminalStatus(snapshot.status), 30_000, "a terminal status");
+      const done = await waitForRun(context, runId, (snapshot) => isTerminalStatus(snapshot.status), 30_000, "a terminal status", { client: peer.client, tolerateErrors: true });
       assert.equal(done.status, "completed", "status after the peer's takeover");
       await assertRecoveredLog(assert, peer.client, runId);
       assertTerminalLogRecord(assert, peer.host, runId);
