@@ -59,11 +59,14 @@ export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
       parseSequence(c.req.header("last-event-id"), "Last-Event-ID") ?? parseSequence(c.req.query("lastEventId"), "lastEventId");
     const tenantId = c.get("principal").tenantId;
     const runId = pathParam(c, "runId");
-    await ctx.engine.getRun(tenantId, runId);
+    const run = await ctx.engine.getRun(tenantId, runId);
     c.header("Cache-Control", "no-cache");
     c.header("X-Accel-Buffering", "no");
+    // Resuming at (or past) the terminal event of a finished run: nothing can follow, so close at once.
+    const nothingLeft = isTerminalStatus(run.status) && resumeAfter !== undefined && resumeAfter >= run.lastSequence;
 
     return streamSSE(c, async (stream) => {
+      if (nothingLeft) return;
       const queue: RunEvent[] = [];
       let wake: (() => void) | undefined;
       let failed: unknown;

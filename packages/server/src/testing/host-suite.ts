@@ -270,6 +270,9 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         expect([...seen, ...rest]).toEqual([...seen, ...rest].map((_, i) => i));
         const log = await events(runId);
         expect(log.at(-1)?.sequence).toBe(rest.at(-1));
+        const atEnd = await openSse(`${host.url}/v1/runs/${runId}/events?streamMode=debug`, { ...auth(), "last-event-id": String(rest.at(-1)) });
+        expect(atEnd.status).toBe(200);
+        expect(await collectUntilClosed(atEnd, 2_000)).toEqual([]);
       });
 
       it("honours each stream mode and rejects unknown ones", async () => {
