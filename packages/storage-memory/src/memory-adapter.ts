@@ -22,7 +22,7 @@ import { applyStep } from "./apply-step.js";
 import { CLAIMABLE_STATUSES, isClaimable, isExpired } from "./claim-rules.js";
 import { copy } from "./copy.js";
 import { MemoryState, type StoredRun } from "./memory-state.js";
-import { KeyedNotifier, Notifier } from "./notifier.js";
+import { KeyedNotifier, Notifier } from "@openwop/storage";
 
 const DEFAULT_READ_LIMIT = 100;
 

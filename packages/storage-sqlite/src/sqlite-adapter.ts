@@ -17,7 +17,7 @@ import type {
   SuspensionStatus,
   Unsubscribe,
 } from "@openwop/storage";
-import { StorageUnavailableError } from "@openwop/storage";
+import { KeyedNotifier, Notifier, StorageUnavailableError } from "@openwop/storage";
 import { writeIdempotencyClaim } from "./claim-idempotency-key.js";
 import { createStepWriter, type CommittedStep } from "./commit-step.js";
 import { openConnection } from "./connection.js";
@@ -25,7 +25,6 @@ import { writeRunCreation } from "./create-run.js";
 import { toStorageError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { loadMigrations, migrate } from "./migrations.js";
-import { KeyedNotifier, Notifier } from "./notifier.js";
 import { writeRunExpiry, writeRunsExpiry } from "./retention.js";
 import { apiKeyFromRow, eventFromRow, idempotencyFromRow, runFromRow, suspensionFromRow, tombstoneFromRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
@@ -54,6 +53,9 @@ class SqliteAdapter implements StorageAdapter {
   readonly #writeStep: (step: RunStep) => CommittedStep;
   /** Every write goes through here: one FIFO path, group-committed (see group-commit.ts). */
   readonly #writes: GroupCommit;
+  // In-process notifications are enough: one host process owns a SQLite file, so every write
+  // that matters to a watcher passes through this adapter. A second process on the same file
+  // writes safely, but its appends are not announced here; readers that must see them poll.
   readonly #eventWatchers = new KeyedNotifier<[lastSequence: number]>();
   readonly #workWatchers = new Notifier<[]>();
   #closed = false;

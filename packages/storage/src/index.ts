@@ -3,3 +3,4 @@ export * from "./errors.js";
 export * from "./records.js";
 export type * from "./adapter.js";
 export * from "./subscribe.js";
+export { Notifier, KeyedNotifier } from "./notifier.js";

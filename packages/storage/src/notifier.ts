@@ -1,5 +1,7 @@
 /**
- * A synchronous in-process fan-out of "something changed" hints.
+ * A synchronous in-process fan-out of "something changed" hints, for adapters whose
+ * writes all pass through one process (memory, SQLite); a shared backend such as
+ * Postgres needs its own cross-process channel instead.
  *
  * Listeners run after the change is visible, each in isolation: one that throws is
  * reported as a process warning and neither fails the write that triggered it nor keeps
