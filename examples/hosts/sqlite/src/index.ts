@@ -1,10 +1,20 @@
 import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { openSqliteAdapter } from "@openwop/storage-sqlite";
 import { startOpenWopHost, type RunningHost } from "@openwop/server";
 
 export const IMPLEMENTATION = { name: "openwop-host-sqlite", version: "0.1.0", vendor: "openwop-toolkit" } as const;
 export const DEFAULT_SQLITE_PATH = "./.openwop/openwop.db";
+
+/**
+ * Where the database lives when OPENWOP_SQLITE_PATH is unset: relative to the directory the
+ * user ran the command in (`INIT_CWD`, set by pnpm), not the host package's folder that
+ * `pnpm --dir` switches to — so `./pnpmw start` at the repository root uses ./.openwop/.
+ */
+export function sqlitePathFromEnv(env: NodeJS.ProcessEnv): string {
+  if (env["OPENWOP_SQLITE_PATH"]) return env["OPENWOP_SQLITE_PATH"];
+  return resolve(env["INIT_CWD"] ?? process.cwd(), DEFAULT_SQLITE_PATH);
+}
 
 export interface SqliteHostOptions {
   /** The database file; created with its folder when missing. */
