@@ -12,7 +12,7 @@ import {
   type StorageAdapter,
   type Unsubscribe,
 } from "@openwop/storage";
-import { ProtocolError, validationError } from "./errors.js";
+import { ProtocolError, notFound, validationError } from "./errors.js";
 import { answerFromRecord, idempotencyRecordKey, requestDigest, type IdempotentOutcome } from "./idempotency.js";
 import { createBuiltinRegistry } from "./nodes/builtin.js";
 import type { NodeRegistry } from "./nodes/registry.js";
@@ -161,7 +161,7 @@ export class Engine {
     if (tombstone && tombstone.tenantId === tenantId) {
       throw new ProtocolError(410, "run_expired", `run ${runId} expired under the retention policy`, { expiredAt: tombstone.expiredAt });
     }
-    throw new ProtocolError(404, "not_found", `run ${runId} does not exist`);
+    throw notFound(`run ${runId} does not exist`);
   }
 
   async cancelRun(tenantId: string, runId: string): Promise<{ runId: string; status: RunStatus }> {

@@ -1,5 +1,5 @@
 import type { IdempotencyRecord, IdempotentResponse, JsonValue, StorageAdapter } from "@openwop/storage";
-import { ProtocolError } from "./errors.js";
+import { ProtocolError, validationError } from "./errors.js";
 import { canonicalJson, sha256Hex } from "./json.js";
 
 /** The header that marks a replayed answer. */
@@ -18,7 +18,7 @@ export interface IdempotencyScope {
 
 export function checkIdempotencyKey(key: string): void {
   if (!KEY_PATTERN.test(key)) {
-    throw new ProtocolError(400, "validation_error", "Idempotency-Key must be 1 to 255 URL-safe characters", {
+    throw validationError("Idempotency-Key must be 1 to 255 URL-safe characters", {
       field: "Idempotency-Key",
     });
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { JsonObject, JsonValue } from "@openwop/storage";
+import type { JsonObject } from "@openwop/storage";
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -22,9 +22,4 @@ function sortKeys(value: unknown): unknown {
 
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");
-}
-
-/** A structural copy of JSON data, so engine state never aliases caller objects. */
-export function cloneJson<T extends JsonValue>(value: T): T {
-  return structuredClone(value);
 }

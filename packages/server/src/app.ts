@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { Authenticator, ProtocolError, type Engine } from "@openwop/core";
+import { Authenticator, ProtocolError, notFound, validationError, type Engine } from "@openwop/core";
 import { StorageUnavailableError, type JsonObject } from "@openwop/storage";
 import type { AppEnv, ServerContext } from "./context.js";
 import { buildDiscoveryDocument, type Implementation } from "./discovery.js";
@@ -102,11 +102,11 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   app.notFound((c) => {
     const path = c.req.path;
     if (!path.startsWith("/v1/") && !path.startsWith("/.well-known/")) {
-      return sendError(c, new ProtocolError(400, "validation_error", "OpenWOP paths are versioned: use /v1/...", { field: "path", reason: "unversioned_path", supported: ["v1"] }));
+      return sendError(c, validationError("OpenWOP paths are versioned: use /v1/...", { field: "path", reason: "unversioned_path", supported: ["v1"] }));
     }
     const known = OPERATIONS.some((op) => new RegExp(`^${op.path.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path));
     if (known) return sendError(c, new ProtocolError(405, "method_not_allowed", `${c.req.method} is not allowed on ${path}`));
-    return sendError(c, new ProtocolError(404, "not_found", `no route for ${c.req.method} ${path}`));
+    return sendError(c, notFound(`no route for ${c.req.method} ${path}`));
   });
 
   return app;

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { ProtocolError } from "@openwop/core";
+import { ProtocolError, validationError } from "@openwop/core";
 import type { JsonValue } from "@openwop/storage";
 
 /**
@@ -18,6 +18,6 @@ export async function readJsonBody(c: Context): Promise<JsonValue | undefined> {
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
-    throw new ProtocolError(400, "validation_error", "request body is not valid JSON", { field: "body" });
+    throw validationError("request body is not valid JSON", { field: "body" });
   }
 }

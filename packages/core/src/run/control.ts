@@ -9,7 +9,7 @@ import {
   type SuspensionRecord,
 } from "@openwop/storage";
 import { validateInterruptResolution } from "@openwop/schema";
-import { ProtocolError, validationError } from "../errors.js";
+import { ProtocolError, notFound, validationError } from "../errors.js";
 import { isJsonObject } from "../json.js";
 import { APPROVAL_ACTIONS } from "../nodes/gates.js";
 import { cancelInFlightNodes, runCancelledEvent } from "./cancellation.js";
@@ -119,7 +119,7 @@ export async function cancelRun(
 ): Promise<{ runId: string; status: RunStatus }> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const run = await store.getRun(runId);
-    if (!run) throw new ProtocolError(404, "not_found", `run ${runId} does not exist`);
+    if (!run) throw notFound(`run ${runId} does not exist`);
     if (isTerminalStatus(run.status)) return { runId, status: run.status };
     try {
       if (worker.isExecuting(runId)) {

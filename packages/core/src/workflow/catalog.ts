@@ -1,6 +1,6 @@
 import { validateWorkflowDefinition } from "@openwop/schema";
 import type { NodeRegistry } from "../nodes/registry.js";
-import { SUPPORTED_COMPARISON_LIST } from "./compare.js";
+import { COMPARISONS, isComparison } from "./compare.js";
 import type { WorkflowDefinition } from "./definition.js";
 import { WorkflowGraph } from "./graph.js";
 
@@ -81,8 +81,8 @@ export class WorkflowCatalog {
     for (const edge of definition.edges) {
       if (!nodeIds.has(edge.sourceNodeId)) problems.push(`edge ${edge.id} starts at unknown node ${edge.sourceNodeId}`);
       if (!nodeIds.has(edge.targetNodeId)) problems.push(`edge ${edge.id} ends at unknown node ${edge.targetNodeId}`);
-      if (edge.condition && !SUPPORTED_COMPARISON_LIST.includes(edge.condition.type)) {
-        problems.push(`edge ${edge.id} condition type ${edge.condition.type} is not supported (use ${SUPPORTED_COMPARISON_LIST.join(", ")})`);
+      if (edge.condition && !isComparison(edge.condition.type)) {
+        problems.push(`edge ${edge.id} condition type ${edge.condition.type} is not supported (use ${COMPARISONS.join(", ")})`);
       }
     }
     if (problems.length === 0) {

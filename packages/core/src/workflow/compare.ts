@@ -2,7 +2,6 @@ import type { JsonValue } from "@openwop/storage";
 
 /** The comparisons conditional nodes and edge conditions understand. */
 export const COMPARISONS = ["equals", "notEquals", "contains", "truthy", "falsy"] as const;
-export const SUPPORTED_COMPARISON_LIST: readonly string[] = COMPARISONS;
 export type Comparison = (typeof COMPARISONS)[number];
 
 export function isComparison(value: unknown): value is Comparison {

@@ -1,10 +1,10 @@
-import { ProtocolError } from "@openwop/core";
+import { validationError } from "@openwop/core";
 
 /** Parses a non-negative integer query value or header; absent → undefined; junk → 400 naming it. */
 export function parseSequence(raw: string | undefined, field: string): number | undefined {
   if (raw === undefined || raw === "") return undefined;
   if (!/^\d{1,15}$/.test(raw.trim())) {
-    throw new ProtocolError(400, "validation_error", `${field} must be a non-negative integer`, { field });
+    throw validationError(`${field} must be a non-negative integer`, { field });
   }
   return Number(raw.trim());
 }
@@ -14,7 +14,7 @@ export function parseBoundedInteger(raw: string | undefined, field: string, min:
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ProtocolError(400, "validation_error", `${field} must be an integer from ${min} to ${max}`, { field, min, max });
+    throw validationError(`${field} must be an integer from ${min} to ${max}`, { field, min, max });
   }
   return value;
 }

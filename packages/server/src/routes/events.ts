@@ -31,8 +31,10 @@ export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
     const runId = pathParam(c, "runId");
     const cursor = parseSequence(c.req.query("lastSequence"), "lastSequence") ?? parseSequence(c.req.query("since"), "since");
     const timeoutSeconds = parseBoundedInteger(c.req.query("timeout"), "timeout", 0, 60, 30);
-    await ctx.engine.getRun(tenantId, runId);
     const from = cursor === undefined ? 0 : cursor + 1;
+    // The run is read after its events, so a terminal status implies the events read include
+    // everything up to it; the same read answers 404 for another tenant's run before any event
+    // is returned.
     let events = await ctx.engine.readEvents(runId, from, POLL_PAGE);
     let run = await ctx.engine.getRun(tenantId, runId);
     if (events.length === 0 && cursor !== undefined && !isTerminalStatus(run.status) && timeoutSeconds > 0) {

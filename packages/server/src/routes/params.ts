@@ -1,11 +1,11 @@
 import type { Context } from "hono";
-import { ProtocolError } from "@openwop/core";
+import { validationError } from "@openwop/core";
 
 /** A path parameter the route pattern guarantees; a missing one is a routing bug reported as 400. */
 export function pathParam(c: Context, name: string): string {
   const value = c.req.param(name);
   if (typeof value !== "string" || value.length === 0) {
-    throw new ProtocolError(400, "validation_error", `path parameter ${name} is required`, { field: name });
+    throw validationError(`path parameter ${name} is required`, { field: name });
   }
   return value;
 }

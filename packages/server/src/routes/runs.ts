@@ -4,6 +4,8 @@ import {
   IDEMPOTENT_REPLAY_HEADER,
   ProtocolError,
   checkIdempotencyKey,
+  notFound,
+  validationError,
   runIdempotently,
   toRunSnapshot,
 } from "@openwop/core";
@@ -61,14 +63,14 @@ async function mutate(
 export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   app.get("/v1/workflows/:workflowId", authorize(ctx, "manifest:read"), (c) => {
     const workflow = ctx.engine.workflow(pathParam(c, "workflowId"));
-    if (!workflow) throw new ProtocolError(404, "not_found", `workflow ${pathParam(c, "workflowId")} is not registered`);
+    if (!workflow) throw notFound(`workflow ${pathParam(c, "workflowId")} is not registered`);
     return c.json(workflow.definition);
   });
 
   app.post("/v1/runs", authorize(ctx, "runs:create"), async (c) => {
     const key = idempotencyKeyOf(c);
     const body = await readJsonBody(c);
-    if (body === undefined) throw new ProtocolError(400, "validation_error", "request body is required", { field: "body" });
+    if (body === undefined) throw validationError("request body is required", { field: "body" });
     const result = await ctx.engine.createRun(c.get("principal").tenantId, body, key);
     if (result.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, "true");
     return c.json(result.body, result.status as ContentfulStatusCode);
@@ -82,7 +84,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   app.post("/v1/runs/:runId/cancel", authorize(ctx, "runs:cancel"), async (c) => {
     const body = await readJsonBody(c);
     if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
-      throw new ProtocolError(400, "validation_error", "cancel body must be an object such as {\"reason\": \"...\"}", { field: "body" });
+      throw validationError("cancel body must be an object such as {\"reason\": \"...\"}", { field: "body" });
     }
     const runId = pathParam(c, "runId");
     return mutate(ctx, c, "POST /v1/runs/{runId}/cancel", body as JsonObject | undefined, async () => ({
@@ -92,7 +94,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
 
   app.post("/v1/runs/:runId/interrupts/:nodeId", authorize(ctx, "approvals:respond"), async (c) => {
     const body = await readJsonBody(c);
-    if (body === undefined) throw new ProtocolError(400, "validation_error", "request body {\"resumeValue\": ...} is required", { field: "resumeValue" });
+    if (body === undefined) throw validationError("request body {\"resumeValue\": ...} is required", { field: "resumeValue" });
     const runId = pathParam(c, "runId");
     const nodeId = pathParam(c, "nodeId");
     return mutate(ctx, c, "POST /v1/runs/{runId}/interrupts/{nodeId}", body as JsonObject, async () => ({
