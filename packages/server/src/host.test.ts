@@ -6,6 +6,7 @@ import { SpiVersionMismatchError, STORAGE_SPI_VERSION } from "@openwop/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import { startOpenWopHost, type RunningHost } from "./host.js";
 import { bearer, request } from "./testing/http.js";
+import { RunProbe } from "./testing/run-probe.js";
 import { openSse } from "./testing/sse.js";
 
 const implementation = { name: "host-test", version: "0.0.0" };
@@ -43,21 +44,12 @@ describe("startOpenWopHost", () => {
 
   it("fails a run that outlives configurable.runTimeoutMs with run_timeout after cap.breached", async () => {
     host = await startOpenWopHost({ adapter: createMemoryAdapter(), implementation, apiKey: KEY });
-    const created = await request(host.url, "/v1/runs", {
-      method: "POST",
-      headers: bearer(KEY),
-      body: { workflowId: "conformance-delay", inputs: { delayMs: 5000 }, configurable: { runTimeoutMs: 200 } },
-    });
-    const runId = (created.json as { runId: string }).runId;
-    let status = "";
-    for (let i = 0; i < 100 && !["completed", "failed", "cancelled"].includes(status); i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      status = ((await request(host.url, `/v1/runs/${runId}`, { headers: bearer(KEY) })).json as { status: string }).status;
-    }
-    const snapshot = (await request(host.url, `/v1/runs/${runId}`, { headers: bearer(KEY) })).json as { status: string; error: { code: string } };
-    expect(snapshot.status).toBe("failed");
-    expect(snapshot.error.code).toBe("run_timeout");
-    const types = ((await request(host.url, `/v1/runs/${runId}/events/poll`, { headers: bearer(KEY) })).json as { events: Array<{ type: string; payload: { kind?: string } }> }).events;
+    const probe = new RunProbe(() => (host as RunningHost).url, KEY);
+    const runId = await probe.create("conformance-delay", { delayMs: 5000 }, { configurable: { runTimeoutMs: 200 } });
+    const snapshot = await probe.waitForSnapshot(runId, ["completed", "failed", "cancelled"], 5_000);
+    expect(snapshot["status"]).toBe("failed");
+    expect(snapshot["error"]).toMatchObject({ code: "run_timeout" });
+    const types = await probe.events(runId);
     const breach = types.findIndex((e) => e.type === "cap.breached" && e.payload.kind === "run-duration");
     expect(breach).toBeGreaterThan(-1);
     expect(types.slice(breach + 1).map((e) => e.type)).toEqual(["node.cancelled", "run.failed"]);
@@ -79,14 +71,12 @@ describe("startOpenWopHost", () => {
 
   it("accepts the legacy `since` poll cursor", async () => {
     host = await startOpenWopHost({ adapter: createMemoryAdapter(), implementation, apiKey: KEY });
-    const created = await request(host.url, "/v1/runs", { method: "POST", headers: bearer(KEY), body: { workflowId: "conformance-noop" } });
-    const runId = (created.json as { runId: string }).runId;
-    let events: Array<{ sequence: number }> = [];
-    for (let i = 0; i < 100 && events.length < 3; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      events = ((await request(host.url, `/v1/runs/${runId}/events/poll`, { headers: bearer(KEY) })).json as { events: typeof events }).events;
-    }
+    const probe = new RunProbe(() => (host as RunningHost).url, KEY);
+    const runId = await probe.create("conformance-noop");
+    await probe.waitFor(runId, ["completed"], 5_000);
+    const events = await probe.events(runId);
     const after = (await request(host.url, `/v1/runs/${runId}/events/poll?since=0`, { headers: bearer(KEY) })).json as { events: typeof events };
+    expect(events.length).toBeGreaterThan(1);
     expect(after.events.map((e) => e.sequence)).toEqual(events.slice(1).map((e) => e.sequence));
   });
 });

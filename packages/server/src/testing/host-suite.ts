@@ -6,6 +6,7 @@ import { bearer, request, type HttpResult } from "./http.js";
 import { collectUntilClosed, openSse } from "./sse.js";
 import { DIAMOND_WORKFLOW } from "./workflows.js";
 import { MALFORMED_REQUESTS } from "./malformed-requests.js";
+import { RunProbe, type ProbedEvent } from "./run-probe.js";
 
 /** How a suite starts the host under test: keys and a workflows directory to honour. */
 export interface HostLaunch {
@@ -19,12 +20,7 @@ export interface LaunchedHost {
   close(): Promise<void>;
 }
 
-interface RunEventLike {
-  sequence: number;
-  type: string;
-  nodeId?: string;
-  payload: Record<string, unknown>;
-}
+type RunEventLike = ProbedEvent;
 
 const ALL_SCOPES = ["manifest:read", "runs:create", "runs:read", "runs:cancel", "approvals:respond"];
 const TERMINAL = ["completed", "failed", "cancelled"];
@@ -63,40 +59,13 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
       await rm(workflowsDir, { recursive: true, force: true });
     });
 
-    async function createRun(workflowId: string, inputs: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> {
-      const created = await call("/v1/runs", { method: "POST", body: { workflowId, inputs, ...extra } });
-      expect(created.status, created.text).toBe(201);
-      return (created.json as { runId: string }).runId;
-    }
-
-    async function snapshot(runId: string): Promise<Record<string, unknown>> {
-      const result = await call(`/v1/runs/${runId}`);
-      expect(result.status, result.text).toBe(200);
-      return result.json as Record<string, unknown>;
-    }
-
-    async function waitForStatus(runId: string, statuses: string[], timeoutMs = 10_000): Promise<Record<string, unknown>> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const current = await snapshot(runId);
-        if (statuses.includes(current["status"] as string)) return current;
-        if (Date.now() > deadline) throw new Error(`run ${runId} is ${String(current["status"])}, wanted ${statuses.join("|")}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    }
-
-    async function events(runId: string): Promise<RunEventLike[]> {
-      const result = await call(`/v1/runs/${runId}/events/poll`);
-      expect(result.status, result.text).toBe(200);
-      return (result.json as { events: RunEventLike[] }).events;
-    }
-
-    function expectWellFormedLog(log: RunEventLike[]): void {
-      expect(log.map((e) => e.sequence)).toEqual(log.map((_, i) => i));
-      const terminals = log.filter((e) => ["run.completed", "run.failed", "run.cancelled"].includes(e.type));
-      expect(terminals).toHaveLength(1);
-      expect(log.at(-1)?.type).toBe(terminals[0]?.type);
-    }
+    const probe = new RunProbe(() => host.url, apiKey);
+    const createRun = (workflowId: string, inputs: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> =>
+      probe.create(workflowId, inputs, extra);
+    const snapshot = (runId: string): Promise<Record<string, unknown>> => probe.snapshot(runId);
+    const waitForStatus = (runId: string, statuses: string[], timeoutMs = 10_000): Promise<Record<string, unknown>> =>
+      probe.waitForSnapshot(runId, statuses, timeoutMs);
+    const events = (runId: string): Promise<RunEventLike[]> => probe.events(runId);
 
     function expectEnvelope(result: HttpResult, status: number, code?: string): void {
       expect(result.status, result.text).toBe(status);
@@ -173,8 +142,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         const runId = await createRun("conformance-noop");
         const done = await waitForStatus(runId, TERMINAL);
         expect(done["status"]).toBe("completed");
-        const log = await events(runId);
-        expectWellFormedLog(log);
+        const log = await probe.expectIntactLog(runId);
         expect(log.filter((e) => e.type !== "node.started").map((e) => e.type)).toEqual(["run.started", "node.completed", "run.completed"]);
         expect(await events(runId)).toEqual(log);
       });
@@ -220,8 +188,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         const runId = await createRun("conformance-cap-breach", {}, { configurable: { recursionLimit: 5 } });
         const done = await waitForStatus(runId, TERMINAL);
         expect(done["error"]).toMatchObject({ code: "recursion_limit_exceeded" });
-        const log = await events(runId);
-        expectWellFormedLog(log);
+        const log = await probe.expectIntactLog(runId);
         expect(log.filter((e) => e.type === "node.started")).toHaveLength(5);
         const breach = log.find((e) => e.type === "cap.breached");
         expect(breach?.payload).toMatchObject({ kind: "node-executions", limit: 5, observed: 6 });
@@ -359,8 +326,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         expect(cancel.status).toBe(200);
         expect(["cancelling", "cancelled"]).toContain((cancel.json as { status: string }).status);
         expect((await waitForStatus(runId, TERMINAL, 5_000))["status"]).toBe("cancelled");
-        const log = await events(runId);
-        expectWellFormedLog(log);
+        const log = await probe.expectIntactLog(runId);
         expect(log.at(-1)?.type).toBe("run.cancelled");
         expect(log.map((e) => e.type)).toContain("node.cancelled");
         const again = await call(`/v1/runs/${runId}/cancel`, { method: "POST" });
@@ -381,7 +347,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         expect(resolved.status, resolved.text).toBe(200);
         expect((await waitForStatus(runId, TERMINAL))["status"]).toBe("completed");
         expectEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 409, "interrupt_already_resolved");
-        expectWellFormedLog(await events(runId));
+        await probe.expectIntactLog(runId);
       });
 
       it("accepts clarification answers as a map and as an array", async () => {

@@ -15,26 +15,41 @@ export class RunProbe {
     private readonly apiKey: string,
   ) {}
 
-  async create(workflowId: string, inputs: Record<string, unknown> = {}): Promise<string> {
-    const created = await request(this.url(), "/v1/runs", { method: "POST", headers: bearer(this.apiKey), body: { workflowId, inputs } });
+  /** Creates a run and returns its id; `extra` adds body fields such as `configurable`. */
+  async create(workflowId: string, inputs: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> {
+    const created = await request(this.url(), "/v1/runs", {
+      method: "POST",
+      headers: bearer(this.apiKey),
+      body: { workflowId, inputs, ...extra },
+    });
     expect(created.status, created.text).toBe(201);
     return (created.json as { runId: string }).runId;
   }
 
-  async status(runId: string): Promise<string> {
+  async snapshot(runId: string): Promise<Record<string, unknown>> {
     const result = await request(this.url(), `/v1/runs/${runId}`, { headers: bearer(this.apiKey) });
     expect(result.status, result.text).toBe(200);
-    return (result.json as { status: string }).status;
+    return result.json as Record<string, unknown>;
+  }
+
+  async status(runId: string): Promise<string> {
+    return (await this.snapshot(runId))["status"] as string;
+  }
+
+  /** Polls the snapshot until the run reaches one of `statuses`, and returns that snapshot. */
+  async waitForSnapshot(runId: string, statuses: string[], timeoutMs: number): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const snapshot = await this.snapshot(runId);
+      const status = snapshot["status"] as string;
+      if (statuses.includes(status)) return snapshot;
+      if (Date.now() > deadline) throw new Error(`run ${runId} is ${status} after ${timeoutMs} ms; wanted ${statuses.join("|")}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   async waitFor(runId: string, statuses: string[], timeoutMs: number): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const status = await this.status(runId);
-      if (statuses.includes(status)) return status;
-      if (Date.now() > deadline) throw new Error(`run ${runId} is ${status} after ${timeoutMs} ms; wanted ${statuses.join("|")}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return (await this.waitForSnapshot(runId, statuses, timeoutMs))["status"] as string;
   }
 
   /** Waits until the run's log holds an event of `type` (optionally for one node). */
