@@ -11,6 +11,7 @@ import { OPERATIONS } from "./operations.js";
 import { servePublicDocument } from "./routes/discovery.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerRunRoutes } from "./routes/runs.js";
+import { DEFAULT_PRODUCTION_SETTINGS, type ProductionSettings } from "./production/settings.js";
 
 export interface OpenWopAppOptions {
   engine: Engine;
@@ -21,6 +22,8 @@ export interface OpenWopAppOptions {
   idempotencyWaitMs?: number;
   /** Extra discovery blocks for capabilities the host serves (e.g. `production`, `debugBundle`). */
   discoveryExtra?: JsonObject;
+  /** Operational limits; defaults from {@link DEFAULT_PRODUCTION_SETTINGS}. */
+  settings?: Partial<ProductionSettings>;
   /** Receives unexpected errors (answered with 500) for logging. */
   onError?: (error: unknown, correlationId: string) => void;
 }
@@ -58,6 +61,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     discovery,
     sseKeepAliveMs: Math.min(options.sseKeepAliveMs ?? 15_000, 30_000),
     idempotencyWaitMs: options.idempotencyWaitMs ?? 5_000,
+    settings: { ...DEFAULT_PRODUCTION_SETTINGS, ...options.settings },
   };
 
   const app = new Hono<AppEnv>();

@@ -1,5 +1,6 @@
 import type { Authenticator, Engine, Principal } from "@openwop/core";
 import type { JsonObject } from "@openwop/storage";
+import type { ProductionSettings } from "./production/settings.js";
 
 /** Per-request values middleware sets for handlers. */
 export type AppVariables = {
@@ -18,4 +19,6 @@ export interface ServerContext {
   sseKeepAliveMs: number;
   /** How long a duplicate idempotent request waits for the first one to finish. */
   idempotencyWaitMs: number;
+  /** Backpressure, admission, retention and debug-bundle limits, as advertised. */
+  settings: ProductionSettings;
 }
