@@ -45,7 +45,7 @@ export async function runHostForMatrix(loaded: LoadedHostManifest, root: string,
   try {
     if (manifest.services?.includes("postgres")) {
       try {
-        postgres = await startPostgresService(root);
+        postgres = await startPostgresService();
       } catch (error) {
         return notRun("postgres service unavailable", error instanceof Error ? error.message : String(error));
       }

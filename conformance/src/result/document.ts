@@ -31,6 +31,7 @@ export function resultDocument(suite: SuiteRun, meta: { readonly command: string
       title: run.scenario.title,
       profiles: [...run.scenario.profiles],
       spec: run.scenario.spec,
+      ...(run.scenario.alsoCites?.length ? { alsoCites: [...run.scenario.alsoCites] } : {}),
       outcome: run.outcome,
       durationMs: run.durationMs,
       ...(run.message === undefined ? {} : { message: run.message }),

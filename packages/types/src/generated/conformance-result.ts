@@ -54,6 +54,10 @@ export interface ScenarioResult {
    * The normative text the scenario checks, e.g. "spec/v1/core.md §3.2".
    */
   spec: string;
+  /**
+   * Further normative sections the scenario witnesses, e.g. the production-profile requirement a debug-bundle scenario proves.
+   */
+  alsoCites?: string[];
   outcome: ScenarioOutcome;
   durationMs: number;
   /**
