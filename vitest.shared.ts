@@ -11,5 +11,9 @@ export const sharedTestConfig = defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // In-process hosts log every request as a JSON line on stdout; keep test output to
+    // warnings and errors. Tests that read logs pass their own logger, or set the level
+    // in a spawned host's environment.
+    env: { OPENWOP_LOG_LEVEL: process.env["OPENWOP_LOG_LEVEL"] ?? "warn" },
   },
 });

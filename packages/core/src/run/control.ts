@@ -3,6 +3,7 @@ import {
   isTerminalStatus,
   type JsonObject,
   type JsonValue,
+  type RunPatch,
   type RunRecord,
   type RunStatus,
   type StorageAdapter,
@@ -110,12 +111,14 @@ export async function resolveInterrupt(
  * Cancels a run. A run executing in this process is stopped directly and cancels itself;
  * a run nobody executes (pending, waiting, or whose holder died) is cancelled here in one
  * step; a run executing in another process is flagged, and its holder notices.
+ * `onTerminal` hears of a run cancelled here, as an executing run's holder would report it.
  */
 export async function cancelRun(
   store: StorageAdapter,
   worker: RunWorker,
   runId: string,
   now: () => number,
+  onTerminal?: (run: RunRecord) => void,
 ): Promise<{ runId: string; status: RunStatus }> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const run = await store.getRun(runId);
@@ -132,7 +135,8 @@ export async function cancelRun(
         await store.commitStep({ runId, patch: { cancelRequested: true, status: "cancelling" }, expectStatus: [run.status] });
         return { runId, status: "cancelling" };
       }
-      await cancelIdleRun(store, run, now());
+      const cancelled = await cancelIdleRun(store, run, now());
+      onTerminal?.(cancelled);
       return { runId, status: "cancelled" };
     } catch (error) {
       if (error instanceof StorageConflictError) continue; // the run moved on under us: look again
@@ -142,17 +146,27 @@ export async function cancelRun(
   throw new ProtocolError(409, "run_busy", `run ${runId} kept changing while it was being cancelled; retry`, { retryAfter: 1 });
 }
 
-async function cancelIdleRun(store: StorageAdapter, run: RunRecord, now: number): Promise<void> {
+/** Cancels a run nobody executes in one step; returns the run as committed. */
+async function cancelIdleRun(store: StorageAdapter, run: RunRecord, now: number): Promise<RunRecord> {
   const at = new Date(now).toISOString();
   const state = readEngineState(structuredClone(run.engineState));
   const events = [...cancelInFlightNodes(state, "run cancelled", now), runCancelledEvent(run.startedAt, now)];
   const pending = await store.listSuspensions(run.runId, "pending");
+  const patch = {
+    status: "cancelled",
+    cancelRequested: true,
+    currentNodeId: null,
+    completedAt: at,
+    updatedAt: at,
+    engineState: storeEngineState(state),
+  } satisfies RunPatch;
   await store.commitStep({
     runId: run.runId,
     events,
-    patch: { status: "cancelled", cancelRequested: true, currentNodeId: null, completedAt: at, updatedAt: at, engineState: storeEngineState(state) },
+    patch,
     expectStatus: [run.status],
     releaseClaim: true,
     settleSuspensions: pending.map((s) => ({ suspensionId: s.suspensionId, from: "pending" as const, to: "cancelled" as const, resolvedAt: at })),
   });
+  return { ...run, ...patch, claim: null };
 }

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from "@openwop/storage";
+import type { RunOrigin } from "../telemetry/origin.js";
 
 export type NodeStatus =
   | "pending"
@@ -36,6 +37,8 @@ export interface EngineState {
   limits: { nodeExecutions: number; timeoutMs?: number };
   /** Epoch ms after which the run fails with `run_timeout`; set when the run starts. */
   deadline?: number;
+  /** The creating request's correlation id and trace context; absent on runs created before it was kept. */
+  origin?: RunOrigin;
 }
 
 export function initialEngineState(nodeIds: readonly string[], limits: EngineState["limits"]): EngineState {

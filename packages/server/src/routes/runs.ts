@@ -15,6 +15,7 @@ import { pathParam } from "./params.js";
 import { readJsonBody } from "../body.js";
 import type { AppEnv, ServerContext } from "../context.js";
 import { envelopeOf } from "../envelope.js";
+import { parseTraceparent } from "../observability/trace-context.js";
 
 function idempotencyKeyOf(c: Context<AppEnv>): string | undefined {
   const key = c.req.header("idempotency-key");
@@ -71,7 +72,10 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
     const key = idempotencyKeyOf(c);
     const body = await readJsonBody(c);
     if (body === undefined) throw validationError("request body is required", { field: "body" });
-    const result = await ctx.engine.createRun(c.get("principal").tenantId, body, key);
+    // Kept with the run: its terminal log record names this request, its spans join this trace.
+    const trace = parseTraceparent(c.req.header("traceparent"));
+    const origin = { correlationId: c.get("correlationId"), ...(trace ? { trace } : {}) };
+    const result = await ctx.engine.createRun(c.get("principal").tenantId, body, key, origin);
     if (result.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, "true");
     return c.json(result.body, result.status as ContentfulStatusCode);
   });
