@@ -1,4 +1,6 @@
+import type { Logger } from "pino";
 import type { Implementation } from "../discovery.js";
+import { routeOtelDiagnostics } from "./otel-diag.js";
 
 /** What runHostMain holds on to: flushes and stops exporters at exit. */
 export interface OtelSdkHandle {
@@ -34,7 +36,7 @@ export function otelExportRequested(env: NodeJS.ProcessEnv): { traces: boolean; 
  * rather than sent to a default endpoint; logs stay on standard output (no OTLP logs).
  * Must run before the host is built: a meter taken before registration stays a no-op.
  */
-export async function startOtelSdk(env: NodeJS.ProcessEnv, implementation: Implementation): Promise<OtelSdkHandle> {
+export async function startOtelSdk(env: NodeJS.ProcessEnv, implementation: Implementation, logger?: Logger): Promise<OtelSdkHandle> {
   const wanted = otelExportRequested(env);
   if (!wanted.traces && !wanted.metrics) return NOT_STARTED;
   // The contract's implementer default sampler; the SDK reads these from the process environment.
@@ -53,6 +55,7 @@ export async function startOtelSdk(env: NodeJS.ProcessEnv, implementation: Imple
     ...(wanted.traces ? {} : { spanProcessors: [] }),
     ...(wanted.metrics ? {} : { metricReaders: [] }),
   });
+  if (logger) routeOtelDiagnostics(logger, env["OTEL_LOG_LEVEL"]);
   return { started: true, shutdown: () => boundedShutdown(sdk.shutdown()) };
 }
 
