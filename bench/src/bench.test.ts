@@ -1,0 +1,216 @@
+import { describe, expect, it } from "vitest";
+import { closedLoop } from "./closed-loop.js";
+import { filesystemOf } from "./machine.js";
+import { defaultHoldMs, parseOptions, UsageError } from "./options.js";
+import { moduleOf, summarizeProfile, type CpuProfile } from "./profile.js";
+import { wantsColour } from "./progress.js";
+import { renderMarkdown } from "./report.js";
+import { checkTargets, finishHost, measured, notMeasured, type BenchReport } from "./results.js";
+import { SseParser } from "./sse.js";
+import { percentile, percentileOfSorted, ratio, summarize } from "./stats.js";
+import { classify, overallTier } from "./tiers.js";
+import type { DeliveryResult, HeldResult, InProcessResult, ThroughputResult } from "./workloads.js";
+
+const summary = (p50: number, p99: number) => ({ count: 100, min: 0, p50, p90: p50, p99, max: p99, mean: p50 });
+const resources = { wallSeconds: 10, measuredCpuSeconds: 5, postgresCpuSeconds: null, benchCpuSeconds: 2, peakRssBytes: 100 * 1048576 };
+
+function throughput(runsPerSecond: number, postP50: number, postP99: number): ThroughputResult {
+  return {
+    runs: 5000, clients: 64, warmupRuns: 500, seconds: 5000 / runsPerSecond, runsPerSecond,
+    createMs: summary(postP50, postP99), createToTerminalMs: summary(20, 80), notCompleted: 0, errors: 0,
+    hostProcesses: 1, resources,
+  };
+}
+
+describe("percentiles", () => {
+  it("uses the nearest rank, never interpolating", () => {
+    const samples = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(samples, 50)).toBe(50);
+    expect(percentile(samples, 99)).toBe(99);
+    expect(percentile(samples, 100)).toBe(100);
+    expect(percentile(samples, 0)).toBe(1);
+    expect(percentileOfSorted([1, 2, 3, 4], 50)).toBe(2);
+    expect(percentileOfSorted([7], 99)).toBe(7);
+  });
+
+  it("does not reorder its input and answers NaN for no samples", () => {
+    const samples = [3, 1, 2];
+    expect(percentile(samples, 50)).toBe(2);
+    expect(samples).toEqual([3, 1, 2]);
+    expect(percentile([], 50)).toBeNaN();
+    expect(() => percentile([1], 101)).toThrow(RangeError);
+  });
+
+  it("summarises count, extremes, mean and the tail", () => {
+    const s = summarize([10, 20, 30, 40, 1000]);
+    expect(s).toMatchObject({ count: 5, min: 10, p50: 30, p99: 1000, max: 1000, mean: 220 });
+    expect(summarize([]).count).toBe(0);
+  });
+
+  it("divides only what can be divided", () => {
+    expect(ratio(500, 1000)).toBe(0.5);
+    expect(ratio(1, 3)).toBe(0.33);
+    expect(ratio(1, 0)).toBeNull();
+    expect(ratio(undefined, 3)).toBeNull();
+  });
+});
+
+describe("scale tiers", () => {
+  it("gives each property the highest tier whose floor it meets", () => {
+    expect(classify("postP50Ms", 80).tier).toBe("high-throughput");
+    expect(classify("postP50Ms", 100).tier).toBe("high-throughput");
+    expect(classify("postP50Ms", 101).tier).toBe("production");
+    expect(classify("postP99Ms", 4000).tier).toBe("minimal");
+    expect(classify("postP99Ms", 6000).tier).toBe("none");
+    expect(classify("deliveryP99Ms", 200).tier).toBe("high-throughput");
+    expect(classify("concurrentRuns", 5000).tier).toBe("high-throughput");
+    expect(classify("concurrentRuns", 4999).tier).toBe("production");
+    expect(classify("concurrentRuns", 0).tier).toBe("none");
+    expect(classify("concurrentRuns", undefined).tier).toBeNull();
+  });
+
+  it("meets overall only the lowest tier of the measured properties", () => {
+    expect(overallTier([classify("postP50Ms", 5), classify("deliveryP99Ms", 300), classify("concurrentRuns", null)])).toBe("production");
+    expect(overallTier([classify("postP99Ms", 9000), classify("postP50Ms", 5)])).toBe("none");
+    expect(overallTier([classify("postP99Ms", null)])).toBeNull();
+  });
+});
+
+describe("results", () => {
+  const held: HeldResult = {
+    runs: 5000, holdMs: 45_000, creationSeconds: 10, postMs: summary(5, 40), inFlight: 5000, running: 5000, windowSeconds: 15,
+    statusReadMs: summary(3, 30), rssBeforeBytes: 100 * 1048576, rssInFlightBytes: 400 * 1048576, peakRssBytes: 450 * 1048576,
+    completed: 5000, notCompleted: 0, drainSeconds: 2, errors: 0, resources,
+  };
+  const delivery: DeliveryResult = { subscribers: 200, delayMs: summary(3, 60), liveEvents: 1400, backlogEvents: 400, completedRuns: 200, errors: 0, resources };
+  const ceiling: InProcessResult = { ...throughput(2000, 1, 3), resources };
+
+  it("derives ratios, tiers and target verdicts from the measured workloads", () => {
+    const host = finishHost("postgres", {
+      throughput: measured(throughput(600, 10, 90)),
+      delivery: measured(delivery),
+      held: measured(held),
+      ceiling: measured(ceiling),
+      peer: notMeasured("the peer could not start"),
+    });
+    expect(host.ratios.hostOverCeiling).toBe(0.3);
+    expect(host.ratios.hostOverPeer).toBeNull();
+    expect(host.tier).toBe("high-throughput");
+    const targets = checkTargets({ postgres: host });
+    const verdict = (id: string) => targets.find((t) => t.id === id)?.met;
+    expect(verdict("postgres-throughput")).toBe(true);
+    expect(verdict("postgres-post-p99")).toBe(true);
+    expect(verdict("postgres-delivery-p99")).toBe(false);
+    expect(verdict("postgres-rss")).toBe(true);
+    expect(verdict("postgres-ceiling")).toBe(false);
+    expect(verdict("postgres-peer")).toBeNull();
+  });
+
+  it("renders every section of the page, with the reason for what was not measured", () => {
+    const sqlite = finishHost("sqlite", { throughput: measured(throughput(1200, 2, 20)), ceiling: measured(ceiling), delivery: notMeasured("host exited") });
+    const report: BenchReport = {
+      schemaVersion: 1,
+      generatedAt: "2026-01-01T00:00:00.000Z",
+      command: "./pnpmw bench --runs 500",
+      durationSeconds: 90,
+      machine: { cpuModel: "Test CPU", cores: 2, memoryGiB: 24, os: "Linux", node: "v24.0.0", postgres: null, scratchFilesystem: "ext4", loadAverage: { start: [0, 0, 0], end: [0, 0, 0] } },
+      settings: {
+        workloads: ["throughput", "ceiling", "delivery"], hosts: ["sqlite"], runs: 500, clients: 64, warmup: 50, subscribers: 200, held: 500,
+        holdMs: 18_000, readers: 32, postgres: { sharedBuffers: "256MB", maxConnections: 300, durability: "defaults" }, sqlite: "WAL", hostEnvironment: { A: "1" },
+      },
+      hosts: { sqlite },
+      targets: checkTargets({ sqlite }),
+    };
+    const page = renderMarkdown(report, "## Analysis\n\nWhy.");
+    expect(page).toContain("./pnpmw bench --runs 500");
+    expect(page).toContain("## 1. Throughput");
+    expect(page).toContain("**1,200**");
+    expect(page).toContain("host exited");
+    expect(page).toContain("## Analysis");
+    expect(page).toContain("Test CPU, 2 cores");
+    expect(page).not.toContain("## 4. Scale-out");
+  });
+});
+
+describe("the SSE parser", () => {
+  it("emits whole frames however the bytes are split", () => {
+    const parser = new SseParser();
+    const text = ': keepalive\n\nid: 0\nevent: run.started\ndata: {"a":1}\n\nid: 1\r\nevent: run.completed\r\ndata: x\r\ndata: y\r\n\r\n';
+    const frames = [...text].flatMap((char) => parser.push(char));
+    expect(frames).toEqual([
+      { id: "0", event: "run.started", data: '{"a":1}' },
+      { id: "1", event: "run.completed", data: "x\ny" },
+    ]);
+  });
+});
+
+describe("options", () => {
+  it("defaults to the full bench and scales the hold with the held count", () => {
+    const options = parseOptions([]);
+    expect(options).toMatchObject({ runs: 5000, clients: 64, held: 5000, subscribers: 200, warmup: 500, write: true, json: false });
+    expect(options.workloads).toHaveLength(6);
+    expect(options.holdMs).toBe(defaultHoldMs(5000));
+    expect(defaultHoldMs(500)).toBe(18_000);
+    expect(defaultHoldMs(100_000)).toBe(60_000);
+  });
+
+  it("keeps the canonical order and refuses unknown names and bad numbers", () => {
+    expect(parseOptions(["--hosts", "postgres,sqlite", "--runs", "500", "--no-write"])).toMatchObject({ hosts: ["sqlite", "postgres"], runs: 500, held: 500, warmup: 50, write: false });
+    expect(() => parseOptions(["--hosts", "mysql"])).toThrow(UsageError);
+    expect(() => parseOptions(["--runs", "0"])).toThrow(UsageError);
+    expect(() => parseOptions(["--bogus"])).toThrow(UsageError);
+  });
+});
+
+describe("colour", () => {
+  it("honours NO_COLOR, FORCE_COLOR and dumb terminals", () => {
+    expect(wantsColour({ env: {}, isTTY: true })).toBe(true);
+    expect(wantsColour({ env: {}, isTTY: false })).toBe(false);
+    expect(wantsColour({ env: { NO_COLOR: "1" }, isTTY: true })).toBe(false);
+    expect(wantsColour({ env: { NO_COLOR: "" }, isTTY: true })).toBe(true);
+    expect(wantsColour({ env: { FORCE_COLOR: "1" }, isTTY: false })).toBe(true);
+    expect(wantsColour({ env: { TERM: "dumb" }, isTTY: true })).toBe(false);
+  });
+});
+
+describe("the closed loop", () => {
+  it("runs every run once, counts failures apart, and keeps warm-up out of the figures", async () => {
+    const seen: number[] = [];
+    const result = await closedLoop({ runs: 40, clients: 8, warmup: 10 }, async (_client, index) => {
+      seen.push(index);
+      if (index === 3) throw new Error("boom");
+      return { createMs: 1, completed: index !== 5 };
+    });
+    expect(seen).toHaveLength(50);
+    expect(result).toMatchObject({ runs: 40, warmupRuns: 10, errors: 1, notCompleted: 1, firstError: "boom" });
+    expect(result.createMs.count).toBe(39);
+  });
+});
+
+describe("profiles and machine facts", () => {
+  it("attributes self and inclusive time to functions and modules", () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: 0 }, children: [2, 4] },
+        { id: 2, callFrame: { functionName: "handle", url: "file:///r/packages/server/dist/index.js", lineNumber: 9 }, children: [3] },
+        { id: 3, callFrame: { functionName: "query", url: "file:///r/node_modules/.pnpm/pg@8/node_modules/pg/lib/client.js", lineNumber: 0 } },
+        { id: 4, callFrame: { functionName: "(idle)", url: "", lineNumber: 0 } },
+      ],
+      samples: [2, 3, 3, 4],
+      timeDeltas: [1000, 1000, 2000, 5000],
+    };
+    const summary = summarizeProfile(profile, "p.cpuprofile");
+    expect(summary.busyMs).toBe(4);
+    expect(summary.byModule).toEqual([{ name: "pg", percent: 75 }, { name: "@openwop/server", percent: 25 }]);
+    expect(summary.topInclusive[0]).toMatchObject({ percent: 100 });
+    expect(summary.topInclusive[0]?.name).toContain("handle");
+    expect(moduleOf("node:internal/timers", "processImmediate")).toBe("node (internals)");
+    expect(moduleOf("file:///r/examples/hosts/sqlite/dist/main.js", "x")).toBe("host-sqlite");
+  });
+
+  it("finds the filesystem of the deepest mount covering a path", () => {
+    const mounts = "/dev/vda / ext4 rw 0 0\ntmpfs /tmp tmpfs rw 0 0\ntmpfs /tmpx tmpfs rw 0 0\n";
+    expect(filesystemOf("/tmp/openwop-bench-1", mounts)).toBe("tmpfs");
+    expect(filesystemOf("/work/main", mounts)).toBe("ext4");
+  });
+});

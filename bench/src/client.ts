@@ -1,0 +1,133 @@
+import { performance } from "node:perf_hooks";
+import { Pool } from "undici";
+import { SseParser, type SseFrame } from "./sse.js";
+
+/**
+ * The bench's HTTP client for one host: an undici pool with room for every concurrent
+ * request and open SSE stream the workload needs, so the client never queues requests
+ * behind its own connection limit.
+ */
+
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);
+export const TERMINAL_EVENTS: ReadonlySet<string> = new Set(["run.completed", "run.failed", "run.cancelled"]);
+
+export class HttpFailure extends Error {
+  override readonly name = "HttpFailure";
+  constructor(
+    readonly operation: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`${operation} answered ${status}: ${body.slice(0, 300)}`);
+  }
+}
+
+export interface CreatedRun {
+  runId: string;
+  latencyMs: number;
+}
+
+export interface StatusRead {
+  status: string;
+  latencyMs: number;
+}
+
+/** One received SSE frame, stamped with the client's clock when it was parsed. */
+export interface ReceivedFrame extends SseFrame {
+  receivedAt: number;
+}
+
+export interface StreamResult {
+  /** The terminal event type, or undefined when the stream closed without one. */
+  terminal: string | undefined;
+  /** Epoch ms when the response headers arrived (the subscription was live). */
+  openedAt: number;
+  frames: number;
+}
+
+export class HostClient {
+  readonly url: string;
+  readonly #pool: Pool;
+  readonly #authorization: string;
+
+  constructor(url: string, apiKey: string, connections: number) {
+    this.url = url;
+    this.#authorization = `Bearer ${apiKey}`;
+    this.#pool = new Pool(url, {
+      connections,
+      pipelining: 1,
+      // SSE streams of held runs stay open for a long time without data.
+      bodyTimeout: 0,
+      headersTimeout: 120_000,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  /** `POST /v1/runs`; the latency is from sending the request to having the whole 201 body. */
+  async createRun(workflowId: string, inputs: Record<string, unknown> = {}): Promise<CreatedRun> {
+    const started = performance.now();
+    const response = await this.#pool.request({
+      path: "/v1/runs",
+      method: "POST",
+      headers: { authorization: this.#authorization, "content-type": "application/json" },
+      body: JSON.stringify({ workflowId, inputs }),
+    });
+    const text = await response.body.text();
+    const latencyMs = performance.now() - started;
+    if (response.statusCode !== 201) throw new HttpFailure("POST /v1/runs", response.statusCode, text);
+    const runId = (JSON.parse(text) as { runId?: unknown }).runId;
+    if (typeof runId !== "string") throw new HttpFailure("POST /v1/runs", response.statusCode, `no runId in ${text}`);
+    return { runId, latencyMs };
+  }
+
+  /** `GET /v1/runs/{id}`: the run's status and how long the read took. */
+  async readStatus(runId: string): Promise<StatusRead> {
+    const started = performance.now();
+    const response = await this.#pool.request({
+      path: `/v1/runs/${encodeURIComponent(runId)}`,
+      method: "GET",
+      headers: { authorization: this.#authorization },
+    });
+    const text = await response.body.text();
+    const latencyMs = performance.now() - started;
+    if (response.statusCode !== 200) throw new HttpFailure("GET /v1/runs/{id}", response.statusCode, text);
+    const status = (JSON.parse(text) as { status?: unknown }).status;
+    return { status: typeof status === "string" ? status : "unknown", latencyMs };
+  }
+
+  /**
+   * Subscribes to `GET /v1/runs/{id}/events` and reads until the host closes the stream
+   * (it does after the terminal event). `onFrame` sees every frame as it is parsed.
+   */
+  async followEvents(
+    runId: string,
+    options: { streamMode?: string; onOpen?: (openedAt: number) => void; onFrame?: (frame: ReceivedFrame) => void } = {},
+  ): Promise<StreamResult> {
+    const query = options.streamMode ? `?streamMode=${encodeURIComponent(options.streamMode)}` : "";
+    const response = await this.#pool.request({
+      path: `/v1/runs/${encodeURIComponent(runId)}/events${query}`,
+      method: "GET",
+      headers: { authorization: this.#authorization, accept: "text/event-stream" },
+    });
+    const openedAt = Date.now();
+    if (response.statusCode !== 200) throw new HttpFailure("GET /v1/runs/{id}/events", response.statusCode, await response.body.text());
+    options.onOpen?.(openedAt);
+    const parser = new SseParser();
+    let terminal: string | undefined;
+    let frames = 0;
+    response.body.setEncoding("utf8");
+    for await (const chunk of response.body as AsyncIterable<string>) {
+      const receivedAt = Date.now();
+      for (const frame of parser.push(chunk)) {
+        frames += 1;
+        options.onFrame?.({ ...frame, receivedAt });
+        if (TERMINAL_EVENTS.has(frame.event)) terminal = frame.event;
+      }
+    }
+    return { terminal, openedAt, frames };
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+}

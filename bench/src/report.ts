@@ -1,0 +1,382 @@
+import type { HostKind } from "./hosts.js";
+import { type BenchReport, type HostResults, type Outcome, type TargetCheck } from "./results.js";
+import type { ResourceUse } from "./resources.js";
+import type { Summary } from "./stats.js";
+import { TIER_RULES, TIERS } from "./tiers.js";
+
+/**
+ * Renders docs/benchmarks.md from a bench report. Everything here is derived from the
+ * report (plus an optional hand-written analysis section), so the page always matches
+ * bench/results/latest.json.
+ */
+
+const HOST_TITLES: Record<HostKind, string> = { sqlite: "SQLite host", postgres: "Postgres host" };
+const MIB = 1024 * 1024;
+
+const num = (value: number | null | undefined, digits = 1): string =>
+  value == null || !Number.isFinite(value) ? "–" : value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const ms = (value: number | null | undefined): string => (value == null || !Number.isFinite(value) ? "–" : `${num(value, 1)} ms`);
+const mib = (bytes: number | null | undefined): string => (bytes == null ? "–" : `${num(bytes / MIB, 0)} MiB`);
+const p50p99 = (summary: Summary | undefined): string => (summary && summary.count > 0 ? `${ms(summary.p50)} / ${ms(summary.p99)}` : "–");
+const times = (value: number | null | undefined): string => (value == null ? "–" : `${num(value, 2)}×`);
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+function verdict(check: TargetCheck): string {
+  if (check.met === null) return "not measured";
+  return check.met ? "**met**" : "**missed**";
+}
+
+/** One cell for a workload that may not have been measured: the reason, or the figure. */
+function cell<T>(outcome: Outcome<T> | undefined, show: (value: T) => string): string {
+  if (!outcome) return "–";
+  if (outcome.status === "not-measured") return `not measured`;
+  return show(outcome.result);
+}
+
+function reasons(report: BenchReport): string[] {
+  const notes: string[] = [];
+  for (const [kind, host] of Object.entries(report.hosts) as Array<[HostKind, HostResults]>) {
+    for (const [workload, outcome] of Object.entries(host)) {
+      const o = outcome as Outcome<unknown> | undefined;
+      if (o && typeof o === "object" && "status" in o && o.status === "not-measured") {
+        notes.push(`- ${HOST_TITLES[kind]}, ${workload}: not measured — ${o.reason}`);
+      }
+    }
+  }
+  return notes;
+}
+
+function cpuPerRun(resources: ResourceUse | undefined, runs: number | undefined, field: "measuredCpuSeconds" | "postgresCpuSeconds" | "benchCpuSeconds"): string {
+  const seconds = resources?.[field];
+  if (seconds == null || !runs) return "–";
+  return `${num((seconds * 1000) / runs, 2)} ms`;
+}
+
+function machineSection(report: BenchReport): string {
+  const m = report.machine;
+  return [
+    "## Machine",
+    "",
+    table(
+      ["", ""],
+      [
+        ["CPU", `${m.cpuModel}, ${m.cores} cores`],
+        ["Memory", `${num(m.memoryGiB, 1)} GiB`],
+        ["OS", m.os],
+        ["Node", m.node],
+        ["Postgres", m.postgres ?? "not used"],
+        ["Scratch filesystem (SQLite files, Postgres cluster)", m.scratchFilesystem ?? "unknown"],
+        ["Load average (1/5/15 min) at start → end", `${m.loadAverage.start.join(" / ")} → ${m.loadAverage.end.join(" / ")}`],
+      ],
+    ),
+    "",
+    `Everything ran on this one machine at once: the bench's HTTP clients, the host process(es) and Postgres share its ${m.cores} cores, which is why the CPU split is reported with each workload.`,
+  ].join("\n");
+}
+
+function settingsSection(report: BenchReport): string {
+  const s = report.settings;
+  return [
+    "## Settings",
+    "",
+    table(
+      ["", ""],
+      [
+        ["Workloads", s.workloads.join(", ")],
+        ["Hosts", s.hosts.join(", ")],
+        ["Runs per throughput measurement", `${num(s.runs, 0)} (after ${num(s.warmup, 0)} unmeasured warm-up runs)`],
+        ["Concurrent clients", num(s.clients, 0)],
+        ["SSE subscribers", num(s.subscribers, 0)],
+        ["Held runs / hold", `${num(s.held, 0)} runs sleeping ${num(s.holdMs / 1000, 0)} s; ${num(s.readers, 0)} status readers`],
+        ["Postgres", `shared_buffers ${s.postgres.sharedBuffers}, max_connections ${s.postgres.maxConnections}, ${s.postgres.durability}`],
+        ["SQLite", s.sqlite],
+        ["Host environment", Object.entries(s.hostEnvironment).map(([k, v]) => `${k}=${v}`).join(", ")],
+      ],
+    ),
+  ].join("\n");
+}
+
+function targetsSection(report: BenchReport): string {
+  return [
+    "## Targets",
+    "",
+    table(
+      ["Host", "What", "Target", "Measured", "Verdict"],
+      report.targets.map((t) => [t.host === "both" ? "both" : HOST_TITLES[t.host], t.description, t.target, t.measured ?? "–", verdict(t)]),
+    ),
+  ].join("\n");
+}
+
+function tiersSection(report: BenchReport, kinds: HostKind[]): string {
+  const header = ["Property", ...TIERS.map((tier) => `\`${tier}\``), ...kinds.map((k) => HOST_TITLES[k])];
+  const properties = Object.keys(TIER_RULES) as Array<keyof typeof TIER_RULES>;
+  const rows = properties.map((property) => {
+    const rule = TIER_RULES[property];
+    const bound = (tier: (typeof TIERS)[number]): string => `${rule.kind === "max" ? "≤" : "≥"} ${num(rule.bounds[tier], 0)} ${rule.unit}`;
+    return [
+      rule.label,
+      ...TIERS.map(bound),
+      ...kinds.map((kind) => {
+        const v = report.hosts[kind]?.tiers.find((t) => t.property === property);
+        if (!v || v.tier === null) return "not measured";
+        return `${num(v.value, 1)} ${v.unit} → \`${v.tier}\``;
+      }),
+    ];
+  });
+  rows.push(["**Tier met on every measured property**", "", "", "", ...kinds.map((kind) => `**\`${report.hosts[kind]?.tier ?? "not measured"}\`**`)]);
+  return [
+    "## Scale tiers (contract §9)",
+    "",
+    "Each property is classified on its own against the floors of the scale-profile table; POST latencies come from workload 1, delivery from workload 2, runs in flight from workload 3 (one tenant, so the per-tenant and global counts are the same and the stricter global floor applies).",
+    "",
+    table(header, rows),
+    "",
+    "A tier also asks for idempotency retention, backpressure, fan-out and replay; those are protocol behaviours the conformance suite checks, not load figures, so they are not part of this table.",
+  ].join("\n");
+}
+
+function throughputSection(report: BenchReport, kinds: HostKind[]): string {
+  const get = (kind: HostKind) => report.hosts[kind]?.throughput;
+  const row = (label: string, show: (kind: HostKind) => string): string[] => [label, ...kinds.map(show)];
+  return [
+    "## 1. Throughput",
+    "",
+    `${num(report.settings.runs, 0)} runs of a three-node chain (\`core.noop\` a → b → c) by ${num(report.settings.clients, 0)} concurrent clients; each client creates a run with \`POST /v1/runs\`, follows it over SSE until the host closes the stream after the terminal event, then creates the next.`,
+    "",
+    table(
+      ["", ...kinds.map((k) => HOST_TITLES[k])],
+      [
+        row("runs/s", (k) => cell(get(k), (r) => `**${num(r.runsPerSecond)}**`)),
+        row("POST /v1/runs p50 / p99", (k) => cell(get(k), (r) => p50p99(r.createMs))),
+        row("create → terminal event p50 / p99", (k) => cell(get(k), (r) => p50p99(r.createToTerminalMs))),
+        row("runs not completed / errors", (k) => cell(get(k), (r) => `${r.notCompleted} / ${r.errors}`)),
+        row("host CPU per run", (k) => cell(get(k), (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds"))),
+        row("Postgres CPU per run", (k) => cell(get(k), (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds"))),
+        row("bench client CPU per run", (k) => cell(get(k), (r) => cpuPerRun(r.resources, r.runs, "benchCpuSeconds"))),
+        row("measured wall time", (k) => cell(get(k), (r) => `${num(r.seconds, 1)} s`)),
+      ],
+    ),
+  ].join("\n");
+}
+
+function deliverySection(report: BenchReport, kinds: HostKind[]): string {
+  const get = (kind: HostKind) => report.hosts[kind]?.delivery;
+  const row = (label: string, show: (kind: HostKind) => string): string[] => [label, ...kinds.map(show)];
+  return [
+    "## 2. Event delivery",
+    "",
+    `${num(report.settings.subscribers, 0)} SSE subscribers (\`streamMode=debug\`), one per run, ${num(report.settings.subscribers, 0)} runs at once. Each run sleeps 3–5 s first (staggered), so its subscriber is connected before the events that follow are appended; the delay of an event is the client's receipt time minus the event's \`timestamp\` (same clock). Events already in the log when the stream opened are counted apart and not as delivery.`,
+    "",
+    table(
+      ["", ...kinds.map((k) => HOST_TITLES[k])],
+      [
+        row("delivery delay p50 / p99", (k) => cell(get(k), (r) => p50p99(r.delayMs))),
+        row("delivery delay max", (k) => cell(get(k), (r) => ms(r.delayMs.max))),
+        row("live events measured", (k) => cell(get(k), (r) => num(r.liveEvents, 0))),
+        row("backlog events (not counted)", (k) => cell(get(k), (r) => num(r.backlogEvents, 0))),
+        row("runs completed / errors", (k) => cell(get(k), (r) => `${r.completedRuns} / ${r.errors}`)),
+      ],
+    ),
+  ].join("\n");
+}
+
+function heldSection(report: BenchReport, kinds: HostKind[]): string {
+  const get = (kind: HostKind) => report.hosts[kind]?.held;
+  const row = (label: string, show: (kind: HostKind) => string): string[] => [label, ...kinds.map(show)];
+  const perRun = (before: number | null, during: number | null, runs: number): string =>
+    before == null || during == null || runs === 0 ? "–" : `${num((during - before) / runs / 1024, 1)} KiB`;
+  return [
+    "## 3. Held load",
+    "",
+    `${num(report.settings.held, 0)} runs of a delay workflow (sleep ${num(report.settings.holdMs / 1000, 0)} s, then a no-op), created by ${num(report.settings.clients, 0)} clients, so all of them are in flight at once. While none is due yet, ${num(report.settings.readers, 0)} clients read \`GET /v1/runs/{id}\` over every run in random order, and the host's resident memory is read from \`/proc/<pid>/status\`. Then the bench waits for every run to finish.`,
+    "",
+    table(
+      ["", ...kinds.map((k) => HOST_TITLES[k])],
+      [
+        row("runs created / creation time", (k) => cell(get(k), (r) => `${num(r.runs, 0)} in ${num(r.creationSeconds, 1)} s`)),
+        row("POST /v1/runs p50 / p99 while filling", (k) => cell(get(k), (r) => p50p99(r.postMs))),
+        row("runs in flight at once (seen `running`)", (k) => cell(get(k), (r) => `**${num(r.inFlight, 0)}** (${num(r.running, 0)})`)),
+        row("GET /v1/runs/{id} p50 / p99", (k) => cell(get(k), (r) => p50p99(r.statusReadMs))),
+        row("status reads in the window", (k) => cell(get(k), (r) => `${num(r.statusReadMs.count, 0)} in ${num(r.windowSeconds, 1)} s`)),
+        row("host RSS: idle → in flight (peak)", (k) => cell(get(k), (r) => `${mib(r.rssBeforeBytes)} → **${mib(r.rssInFlightBytes)}** (${mib(r.peakRssBytes)})`)),
+        row("RSS per run in flight", (k) => cell(get(k), (r) => perRun(r.rssBeforeBytes, r.rssInFlightBytes, r.inFlight))),
+        row("completed afterwards / not", (k) => cell(get(k), (r) => `${num(r.completed, 0)} / ${num(r.notCompleted, 0)}`)),
+        row("all finished, after the last was due", (k) => cell(get(k), (r) => (r.drainSeconds === null ? "gave up waiting" : `${num(r.drainSeconds, 1)} s`))),
+        row("errors", (k) => cell(get(k), (r) => num(r.errors, 0))),
+      ],
+    ),
+  ].join("\n");
+}
+
+function scaleOutSection(report: BenchReport): string | null {
+  const outcome = report.hosts.postgres?.scaleOut;
+  if (!outcome) return null;
+  const intro = "The throughput workload against one Postgres host process, then against two processes on one database (each on a fresh database), with the clients spread round-robin over the processes. A run created through one process may be executed by either.";
+  if (outcome.status === "not-measured") return ["## 4. Scale-out (Postgres)", "", intro, "", `Not measured: ${outcome.reason}`].join("\n");
+  const { oneHost, twoHosts, speedup } = outcome.result;
+  const row = (label: string, show: (r: typeof oneHost) => string): string[] => [label, show(oneHost), show(twoHosts)];
+  return [
+    "## 4. Scale-out (Postgres)",
+    "",
+    intro,
+    "",
+    table(
+      ["", "one process", "two processes"],
+      [
+        row("runs/s", (r) => `**${num(r.runsPerSecond)}**`),
+        row("POST /v1/runs p50 / p99", (r) => p50p99(r.createMs)),
+        row("create → terminal p50 / p99", (r) => p50p99(r.createToTerminalMs)),
+        row("host CPU per run (all processes)", (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds")),
+        row("Postgres CPU per run", (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds")),
+        row("runs not completed / errors", (r) => `${r.notCompleted} / ${r.errors}`),
+      ],
+    ),
+    "",
+    `Two processes over one: **${times(speedup)}**.`,
+  ].join("\n");
+}
+
+function ceilingSection(report: BenchReport, kinds: HostKind[]): string {
+  const row = (label: string, show: (kind: HostKind) => string): string[] => [label, ...kinds.map(show)];
+  return [
+    "## 5. Ceiling: engine and adapter without HTTP",
+    "",
+    "The same runs, clients and warm-up, driven in one process straight through `Engine.createRun` and the storage adapter; each client waits for the terminal event through the engine's store subscription (the same reads the SSE route makes). Its runs/s is what the engine and storage allow on this machine; host over ceiling is the share the HTTP layer leaves.",
+    "",
+    table(
+      ["", ...kinds.map((k) => HOST_TITLES[k])],
+      [
+        row("in-process runs/s", (k) => cell(report.hosts[k]?.ceiling, (r) => `**${num(r.runsPerSecond)}**`)),
+        row("createRun p50 / p99", (k) => cell(report.hosts[k]?.ceiling, (r) => p50p99(r.createMs))),
+        row("create → terminal p50 / p99", (k) => cell(report.hosts[k]?.ceiling, (r) => p50p99(r.createToTerminalMs))),
+        row("process CPU per run", (k) => cell(report.hosts[k]?.ceiling, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds"))),
+        row("host runs/s (workload 1)", (k) => cell(report.hosts[k]?.throughput, (r) => num(r.runsPerSecond))),
+        row("**host / ceiling**", (k) => `**${times(report.hosts[k]?.ratios.hostOverCeiling)}**`),
+      ],
+    ),
+  ].join("\n");
+}
+
+function peerSection(report: BenchReport): string | null {
+  const host = report.hosts.postgres;
+  if (!host?.peer) return null;
+  const intro =
+    "[DBOS Transact](https://docs.dbos.dev/) (`@dbos-inc/dbos-sdk`) running the equivalent workflow — three checkpointed no-op steps — on its own database of the same Postgres server, with the same runs, clients and warm-up, each client calling the workflow and awaiting its result. DBOS is a library with no HTTP layer, so the fair pairs are our host against DBOS (what a user of each gets) and our in-process ceiling against DBOS (engine against engine). Both use a pool of 10 connections (the defaults of each).";
+  if (host.peer.status === "not-measured") return ["## 6. Peer: DBOS Transact", "", intro, "", `Not measured: ${host.peer.reason}`].join("\n");
+  const peer = host.peer.result;
+  return [
+    "## 6. Peer: DBOS Transact",
+    "",
+    intro,
+    "",
+    table(
+      ["", "DBOS Transact", "our Postgres ceiling", "our Postgres host"],
+      [
+        ["runs/s", `**${num(peer.runsPerSecond)}**`, cell(host.ceiling, (r) => num(r.runsPerSecond)), cell(host.throughput, (r) => num(r.runsPerSecond))],
+        ["start → result p50 / p99", p50p99(peer.createToTerminalMs), cell(host.ceiling, (r) => p50p99(r.createToTerminalMs)), cell(host.throughput, (r) => p50p99(r.createToTerminalMs))],
+        ["process CPU per run", cpuPerRun(peer.resources, peer.runs, "measuredCpuSeconds"), cell(host.ceiling, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds")), cell(host.throughput, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds"))],
+        ["Postgres CPU per run", cpuPerRun(peer.resources, peer.runs, "postgresCpuSeconds"), cell(host.ceiling, (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds")), cell(host.throughput, (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds"))],
+        ["runs not completed / errors", `${peer.notCompleted} / ${peer.errors}`, cell(host.ceiling, (r) => `${r.notCompleted} / ${r.errors}`), cell(host.throughput, (r) => `${r.notCompleted} / ${r.errors}`)],
+      ],
+    ),
+    "",
+    `Our Postgres host over DBOS: **${times(host.ratios.hostOverPeer)}**; our in-process ceiling over DBOS: **${times(host.ratios.ceilingOverPeer)}**.`,
+  ].join("\n");
+}
+
+function ratiosSection(report: BenchReport, kinds: HostKind[]): string {
+  const rows: string[][] = [];
+  for (const kind of kinds) {
+    const r = report.hosts[kind]?.ratios;
+    if (!r) continue;
+    rows.push([HOST_TITLES[kind], "host / in-process ceiling", times(r.hostOverCeiling)]);
+    if (kind === "postgres") {
+      rows.push([HOST_TITLES[kind], "host / DBOS Transact", times(r.hostOverPeer)]);
+      rows.push([HOST_TITLES[kind], "in-process ceiling / DBOS Transact", times(r.ceilingOverPeer)]);
+      rows.push([HOST_TITLES[kind], "two processes / one", times(r.twoHostsOverOne)]);
+    }
+  }
+  return ["## Ratios", "", "Ratios compare figures taken minutes apart in the same run on the same machine, which is what makes them meaningful; the absolute figures move with the machine.", "", table(["Host", "Ratio", "Value"], rows)].join("\n");
+}
+
+function publishedSection(): string {
+  return [
+    "## Published figures of other systems, for scale",
+    "",
+    "Vendor figures on their own (much larger) hardware; they are not comparable with the table above, only a sense of the range. Sources: `shared/reference/peers-and-anchors-notes.md` §A.",
+    "",
+    table(
+      ["System", "Figure", "Setup"],
+      [
+        ["DBOS", "43k workflows/s sustained", "one RDS Postgres with 96 vCPU (dbos.dev blog)"],
+        ["Hatchet", "2000 runs/s at 83% database CPU", "8-vCPU RDS, two engine replicas (hatchet docs, self-hosting/benchmarking)"],
+        ["graphile-worker", "15.6k jobs/s without batching, ~184k/s with", "i9-14900K, Postgres on the same host (graphile/worker performance.md)"],
+        ["Temporal Cloud", "StartWorkflowExecution p99 69 ms", "managed service, one week in Jan 2026 (docs.temporal.io)"],
+      ],
+    ),
+  ].join("\n");
+}
+
+function profilesSection(report: BenchReport): string | null {
+  if (!report.profiles || report.profiles.length === 0) return null;
+  const parts = ["## CPU profiles", "", "Written with `--profile` (`node --cpu-prof` on each measured process); shares are of busy (non-idle) CPU time."];
+  for (const profile of report.profiles) {
+    parts.push(
+      "",
+      `### ${profile.file} (${num(profile.busyMs / 1000, 1)} s busy)`,
+      "",
+      table(["Module (self time)", "%"], profile.byModule.slice(0, 10).map((e) => [e.name, num(e.percent, 1)])),
+      "",
+      table(["Function (self time)", "%"], profile.topSelf.slice(0, 12).map((e) => [e.name, num(e.percent, 1)])),
+    );
+  }
+  return parts.join("\n");
+}
+
+function methodSection(): string {
+  return [
+    "## Method",
+    "",
+    "- Every host is started from its built `dist/main.js` as its own process, with the environment its manifest documents (`PORT`, `HOST`, `OPENWOP_API_KEY`, `OPENWOP_WORKFLOWS_DIR`, and `OPENWOP_SQLITE_PATH` or `DATABASE_URL`), on a fresh SQLite file or a fresh Postgres database for every measurement, with the backpressure bounds raised out of the way.",
+    "- The clients are undici connection pools in the bench process, sized so no request waits for a connection of the client's own.",
+    "- Percentiles are nearest-rank over every sample of the measured phase (no interpolation, no sampling); throughput counts completed runs over the wall time of the measured phase, after a warm-up with the same concurrency.",
+    "- CPU is read from `/proc/<pid>/stat` for the measured processes and every `postgres` process, and from `process.cpuUsage()` for the bench itself; memory from `VmRSS`/`VmHWM` in `/proc/<pid>/status`.",
+    "- Nothing asserts on wall-clock figures: the bench reports, and the targets table says what was met.",
+  ].join("\n");
+}
+
+/** The whole page. `analysis` is hand-written markdown (bench/analysis.md) placed after the figures. */
+export function renderMarkdown(report: BenchReport, analysis?: string): string {
+  const kinds = (["sqlite", "postgres"] as const).filter((kind) => report.hosts[kind] !== undefined);
+  const minutes = report.durationSeconds / 60;
+  const sections: Array<string | null> = [
+    "# Benchmarks",
+    [
+      `<!-- Generated by \`./pnpmw bench\` (bench/src/report.ts); edit bench/analysis.md or the bench, not this file. -->`,
+      "",
+      `Generated ${report.generatedAt} by \`${report.command}\` in ${num(minutes, 1)} minutes. The raw figures are in [\`bench/results/latest.json\`](../bench/results/latest.json); to reproduce, run the same command from the repository root.`,
+    ].join("\n"),
+    targetsSection(report),
+    tiersSection(report, kinds),
+    machineSection(report),
+    settingsSection(report),
+    throughputSection(report, kinds),
+    deliverySection(report, kinds),
+    heldSection(report, kinds),
+    scaleOutSection(report),
+    ceilingSection(report, kinds),
+    peerSection(report),
+    ratiosSection(report, kinds),
+    reasons(report).length > 0 ? ["## Not measured", "", ...reasons(report)].join("\n") : null,
+    analysis?.trim() ? analysis.trim() : null,
+    profilesSection(report),
+    publishedSection(),
+    methodSection(),
+  ];
+  return `${sections.filter((s): s is string => s !== null).join("\n\n")}\n`;
+}
+

@@ -1,0 +1,144 @@
+import type { HostKind } from "./hosts.js";
+import type { MachineInfo } from "./machine.js";
+import type { ProfileSummary } from "./profile.js";
+import { ratio } from "./stats.js";
+import { classify, overallTier, type Tier, type TierVerdict } from "./tiers.js";
+import type { DeliveryResult, HeldResult, InProcessResult, PeerResult, ScaleOutResult, ThroughputResult } from "./workloads.js";
+
+/** A workload's outcome: its figures, or why there are none. */
+export type Outcome<T> = { status: "measured"; result: T } | { status: "not-measured"; reason: string };
+
+export const measured = <T>(result: T): Outcome<T> => ({ status: "measured", result });
+export const notMeasured = <T>(reason: string): Outcome<T> => ({ status: "not-measured", reason });
+
+export function valueOf<T>(outcome: Outcome<T> | undefined): T | undefined {
+  return outcome?.status === "measured" ? outcome.result : undefined;
+}
+
+export interface HostResults {
+  throughput?: Outcome<ThroughputResult>;
+  delivery?: Outcome<DeliveryResult>;
+  held?: Outcome<HeldResult>;
+  ceiling?: Outcome<InProcessResult>;
+  /** Postgres only. */
+  scaleOut?: Outcome<ScaleOutResult>;
+  /** Postgres only. */
+  peer?: Outcome<PeerResult>;
+  ratios: HostRatios;
+  tiers: TierVerdict[];
+  /** The tier met on every measured property. */
+  tier: Tier | "none" | null;
+}
+
+export interface HostRatios {
+  /** Host runs/s (workload 1) over in-process runs/s (workload 5). */
+  hostOverCeiling: number | null;
+  /** Postgres host runs/s over DBOS runs/s. */
+  hostOverPeer?: number | null;
+  /** Our in-process Postgres runs/s over DBOS runs/s (both without HTTP). */
+  ceilingOverPeer?: number | null;
+  /** Two Postgres host processes' runs/s over one's. */
+  twoHostsOverOne?: number | null;
+}
+
+export interface TargetCheck {
+  id: string;
+  host: HostKind | "both";
+  description: string;
+  target: string;
+  measured: string | null;
+  met: boolean | null;
+}
+
+export interface BenchSettings {
+  workloads: string[];
+  hosts: string[];
+  runs: number;
+  clients: number;
+  warmup: number;
+  subscribers: number;
+  held: number;
+  holdMs: number;
+  readers: number;
+  postgres: { sharedBuffers: string; maxConnections: number; durability: string };
+  sqlite: string;
+  hostEnvironment: Record<string, string>;
+}
+
+export interface BenchReport {
+  schemaVersion: 1;
+  generatedAt: string;
+  command: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  settings: BenchSettings;
+  hosts: Partial<Record<HostKind, HostResults>>;
+  targets: TargetCheck[];
+  profiles?: ProfileSummary[];
+}
+
+/** The per-property tier verdicts of one host, from workloads 1 (POST), 2 (delivery) and 3 (in flight). */
+export function tiersOf(results: Omit<HostResults, "tiers" | "tier" | "ratios">): TierVerdict[] {
+  const throughput = valueOf(results.throughput);
+  const delivery = valueOf(results.delivery);
+  const held = valueOf(results.held);
+  return [
+    classify("postP50Ms", throughput?.createMs.p50),
+    classify("postP99Ms", throughput?.createMs.p99),
+    classify("deliveryP99Ms", delivery?.delayMs.p99),
+    classify("concurrentRuns", held?.inFlight),
+  ];
+}
+
+export function ratiosOf(kind: HostKind, results: Omit<HostResults, "tiers" | "tier" | "ratios">): HostRatios {
+  const host = valueOf(results.throughput)?.runsPerSecond;
+  const ceiling = valueOf(results.ceiling)?.runsPerSecond;
+  const ratios: HostRatios = { hostOverCeiling: ratio(host, ceiling) };
+  if (kind === "postgres") {
+    const peer = valueOf(results.peer)?.runsPerSecond;
+    ratios.hostOverPeer = ratio(host, peer);
+    ratios.ceilingOverPeer = ratio(ceiling, peer);
+    ratios.twoHostsOverOne = valueOf(results.scaleOut)?.speedup ?? null;
+  }
+  return ratios;
+}
+
+/** Completes a host's results with its ratios and tiers. */
+export function finishHost(kind: HostKind, results: Omit<HostResults, "tiers" | "tier" | "ratios">): HostResults {
+  const tiers = tiersOf(results);
+  return { ...results, ratios: ratiosOf(kind, results), tiers, tier: overallTier(tiers) };
+}
+
+const GIB = 1024 ** 3;
+
+function check(id: string, host: HostKind | "both", description: string, target: string, value: number | null | undefined, pass: (v: number) => boolean, show: (v: number) => string): TargetCheck {
+  if (value == null || !Number.isFinite(value)) return { id, host, description, target, measured: null, met: null };
+  return { id, host, description, target, measured: show(value), met: pass(value) };
+}
+
+/** The issue's targets, each met, missed, or not measured in this run. */
+export function checkTargets(hosts: Partial<Record<HostKind, HostResults>>): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const ms = (v: number): string => `${v} ms`;
+  for (const kind of ["sqlite", "postgres"] as const) {
+    const host = hosts[kind];
+    if (!host) continue;
+    const throughput = valueOf(host.throughput);
+    const delivery = valueOf(host.delivery);
+    const held = valueOf(host.held);
+    const floor = kind === "sqlite" ? 1000 : 500;
+    checks.push(
+      check(`${kind}-throughput`, kind, "runs/s, 3-node chain, 64 clients", `≥ ${floor} runs/s`, throughput?.runsPerSecond, (v) => v >= floor, (v) => `${v} runs/s`),
+      check(`${kind}-post-p99`, kind, "POST /v1/runs p99 under that load", "≤ 100 ms", throughput?.createMs.p99, (v) => v <= 100, ms),
+      check(`${kind}-delivery-p99`, kind, "SSE append-to-receipt delay p99", "≤ 50 ms", delivery?.delayMs.p99, (v) => v <= 50, ms),
+      check(`${kind}-in-flight`, kind, "runs in flight at once", "≥ 5000 runs", held?.inFlight, (v) => v >= 5000, (v) => `${v} runs`),
+      check(`${kind}-rss`, kind, "host RSS with those runs in flight", "≤ 1 GiB", held?.rssInFlightBytes, (v) => v <= GIB, (v) => `${(v / 1048576).toFixed(0)} MiB`),
+      check(`${kind}-status-p99`, kind, "GET /v1/runs/{id} p99 meanwhile", "≤ 100 ms", held?.statusReadMs.p99, (v) => v <= 100, ms),
+      check(`${kind}-ceiling`, kind, "host runs/s over in-process runs/s", "≥ 0.5", host.ratios.hostOverCeiling, (v) => v >= 0.5, (v) => `${v}`),
+    );
+    if (kind === "postgres") {
+      checks.push(check("postgres-peer", kind, "Postgres host runs/s over DBOS Transact runs/s", "≥ 1.0", host.ratios.hostOverPeer, (v) => v >= 1, (v) => `${v}×`));
+    }
+  }
+  return checks;
+}

@@ -1,0 +1,74 @@
+/**
+ * The ceiling: the bench's three-node chain driven straight through the engine and a
+ * storage adapter in this one process, with no HTTP. Each client creates a run with
+ * `engine.createRun` and waits for its terminal event through the store's subscription
+ * (`engine.subscribe`, which reads the log the same way the SSE route does).
+ */
+import { Engine, TERMINAL_EVENT_TYPES } from "@openwop/core";
+import type { StorageAdapter } from "@openwop/storage";
+import { openPostgresAdapter } from "@openwop/storage-postgres";
+import { openSqliteAdapter } from "@openwop/storage-sqlite";
+import { closedLoop } from "../closed-loop.js";
+import { CHAIN_WORKFLOW } from "../workflows.js";
+import { announceMeasuring, readWorkerConfig, reportAndIdle } from "./protocol.js";
+
+export interface CeilingConfig {
+  storage: "sqlite" | "postgres";
+  sqlitePath?: string;
+  databaseUrl?: string;
+  runs: number;
+  clients: number;
+  warmup: number;
+}
+
+const config = readWorkerConfig<CeilingConfig>();
+
+async function openStorage(): Promise<StorageAdapter> {
+  if (config.storage === "sqlite") return openSqliteAdapter({ path: config.sqlitePath as string });
+  return openPostgresAdapter({ connectionString: config.databaseUrl as string, applicationName: "openwop-bench-ceiling" });
+}
+
+function untilTerminal(engine: Engine, runId: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stop: (() => void) | undefined;
+    let settled = false;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      stop?.();
+      outcome();
+    };
+    stop = engine.subscribe(
+      runId,
+      0,
+      (event) => {
+        if (TERMINAL_EVENT_TYPES.has(event.type)) finish(() => resolve(event.type));
+      },
+      (error) => finish(() => reject(error)),
+    );
+    // The subscription may have delivered the terminal event before `stop` was assigned.
+    if (settled) stop();
+  });
+}
+
+const store = await openStorage();
+const engine = new Engine({ store });
+engine.catalog.register(CHAIN_WORKFLOW);
+engine.start();
+
+const result = await closedLoop(
+  { runs: config.runs, clients: config.clients, warmup: config.warmup, onMeasuredPhaseStart: announceMeasuring },
+  async () => {
+    const started = performance.now();
+    const created = await engine.createRun("default", { workflowId: CHAIN_WORKFLOW.id, inputs: {} });
+    const createMs = performance.now() - started;
+    const runId = created.body["runId"] as string;
+    const terminal = await untilTerminal(engine, runId);
+    return { createMs, completed: terminal === "run.completed" };
+  },
+);
+
+reportAndIdle(result, async () => {
+  await engine.stop();
+  await store.close();
+});
