@@ -36,12 +36,13 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     "interrupt-invalid-resume",
     "interrupt-double-resolution",
     "production-backpressure",
+    "debug-bundle-export",
   ],
   "retry-after-missing": ["production-backpressure"],
   // Every scenario that compares a stream, or an event count, with the log sees the duplicate.
-  "duplicate-terminal": ["run-noop-completes", "event-ordering", "sse-resume", "sse-terminal-close", "sse-stream-modes", "cancel-running-run"],
+  "duplicate-terminal": ["run-noop-completes", "event-ordering", "sse-resume", "sse-terminal-close", "sse-stream-modes", "cancel-running-run", "debug-bundle-export"],
   // The lost event 1 is the first node.started: gapless checks and node-start counts see it.
-  "sequence-gap": ["event-ordering", "sse-resume", "poll-long-wait", "cap-breach-recursion-limit"],
+  "sequence-gap": ["event-ordering", "sse-resume", "poll-long-wait", "cap-breach-recursion-limit", "debug-bundle-export"],
   "replay-header-missing": ["idempotency-replay"],
   "unauthenticated-as-forbidden": ["auth-missing-credential", "auth-invalid-key"],
   "sse-never-closes": ["sse-terminal-close"],

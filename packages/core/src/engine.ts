@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import {
   StorageConflictError,
   assertSpiCompatible,
+  isTerminalStatus,
   subscribeToRunEvents,
   type IdempotentResponse,
   type JsonObject,
@@ -16,9 +17,15 @@ import { ProtocolError, notFound, validationError } from "./errors.js";
 import { answerFromRecord, idempotencyRecordKey, requestDigest, type IdempotentOutcome } from "./idempotency.js";
 import { createBuiltinRegistry } from "./nodes/builtin.js";
 import type { NodeRegistry } from "./nodes/registry.js";
+import { PendingRunAdmission, type PendingRunAdmissionOptions } from "./admission/pending-runs.js";
+import { forceExpireRun, type ExpiredRun } from "./retention/force-expire.js";
 import { cancelRun, resolveInterrupt } from "./run/control.js";
 import { buildRunRecord, parseCreateRunRequest, type RunLimits } from "./run/create.js";
 import { RunWorker } from "./run/worker.js";
+import { TelemetryHub } from "./telemetry/hub.js";
+import type { RunOrigin } from "./telemetry/origin.js";
+import type { EngineTelemetry } from "./telemetry/sink.js";
+import { terminalSummary, type TerminalStatus } from "./telemetry/terminal.js";
 import { WorkflowCatalog, type RegisteredWorkflow } from "./workflow/catalog.js";
 import { CONFORMANCE_FIXTURES } from "./workflow/fixtures.js";
 
@@ -39,6 +46,10 @@ export interface EngineOptions {
   now?: () => number;
   onError?: (error: unknown, context: string) => void;
   onRunTerminal?: (run: RunRecord) => void;
+  /** A sink for run/node metrics and the terminal record; more can be attached via `engine.telemetry`. */
+  telemetry?: Partial<EngineTelemetry>;
+  /** Bound on runs waiting to execute; unbounded when absent. */
+  admission?: Omit<PendingRunAdmissionOptions, "now">;
 }
 
 export const DEFAULT_LIMITS: RunLimits = { maxNodeExecutions: 1000, maxRunDurationMs: 86_400_000 };
@@ -62,6 +73,11 @@ export class Engine {
   readonly holderId: string;
   readonly worker: RunWorker;
   readonly now: () => number;
+  /** Where the engine reports runs created, executions, settled nodes, breached limits and terminal runs. */
+  readonly telemetry: TelemetryHub;
+  readonly #onRunTerminal: ((run: RunRecord) => void) | undefined;
+  readonly #onError: ((error: unknown, context: string) => void) | undefined;
+  readonly admission: PendingRunAdmission | undefined;
 
   constructor(options: EngineOptions) {
     assertSpiCompatible(options.store);
@@ -70,7 +86,12 @@ export class Engine {
     this.registry = options.registry ?? createBuiltinRegistry();
     this.catalog = new WorkflowCatalog(this.registry);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.admission = options.admission ? new PendingRunAdmission(this.store, { ...options.admission, now: this.now }) : undefined;
     this.holderId = options.holderId ?? `host-${randomBytes(6).toString("hex")}`;
+    this.#onError = options.onError;
+    this.#onRunTerminal = options.onRunTerminal;
+    this.telemetry = new TelemetryHub(options.onError);
+    if (options.telemetry) this.telemetry.attach(options.telemetry);
     if (options.seedFixtures ?? true) for (const fixture of CONFORMANCE_FIXTURES) this.catalog.register(fixture);
     this.worker = new RunWorker(
       this.store,
@@ -79,7 +100,8 @@ export class Engine {
         registry: this.registry,
         runtimeCapabilities: new Set(options.runtimeCapabilities ?? []),
         now: this.now,
-        ...(options.onRunTerminal ? { onTerminal: options.onRunTerminal } : {}),
+        onTerminal: (run) => this.#runTerminal(run),
+        telemetry: this.telemetry,
       },
       {
         holderId: this.holderId,
@@ -109,14 +131,14 @@ export class Engine {
    * written in one transaction, so concurrent duplicates produce exactly one run and a
    * crash can never separate a run from its answer.
    */
-  async createRun(tenantId: string, body: unknown, idempotencyKey?: string): Promise<CreateRunResult> {
+  async createRun(tenantId: string, body: unknown, idempotencyKey?: string, origin?: RunOrigin): Promise<CreateRunResult> {
     const request = parseCreateRunRequest(body);
     const workflow = this.catalog.get(request.workflowId);
     if (!workflow) {
       throw validationError(`workflow ${request.workflowId} is not registered on this host`, { field: "workflowId" });
     }
     const now = this.now();
-    const run = buildRunRecord(tenantId, workflow, request, this.limits, new Date(now));
+    const run = buildRunRecord(tenantId, workflow, request, this.limits, new Date(now), origin);
     const response: JsonObject = {
       runId: run.runId,
       status: "pending",
@@ -124,7 +146,10 @@ export class Engine {
       statusUrl: `/v1/runs/${run.runId}`,
     };
     if (idempotencyKey === undefined) {
+      await this.admission?.admit();
       await this.store.createRun({ run });
+      this.telemetry.runCreated({ workflowId: run.workflowId });
+      this.admission?.noteCreated();
       this.worker.poke();
       return { status: 201, body: response, replayed: false };
     }
@@ -134,6 +159,8 @@ export class Engine {
     const existing = await this.store.getIdempotencyRecord(recordKey);
     if (existing) return this.#replay(answerFromRecord(existing, digest));
     const cached: IdempotentResponse = { status: 201, headers: {}, body: response };
+    // After the replay check: a retry of an accepted run is answered even when the queue is full.
+    await this.admission?.admit();
     try {
       await this.store.createRun({
         run,
@@ -145,8 +172,24 @@ export class Engine {
       if (!winner) throw error;
       return this.#replay(answerFromRecord(winner, digest));
     }
+    this.telemetry.runCreated({ workflowId: run.workflowId });
+    this.admission?.noteCreated();
     this.worker.poke();
     return { status: 201, body: response, replayed: false };
+  }
+
+  /**
+   * A run reached a terminal status in this process (an execution finished it, or a cancel
+   * of a run nobody executed): report it once, after the commit. Never throws into the run.
+   */
+  #runTerminal(run: RunRecord): void {
+    if (!isTerminalStatus(run.status)) return;
+    this.telemetry.runTerminal(terminalSummary(run, run.status as TerminalStatus));
+    try {
+      this.#onRunTerminal?.(run);
+    } catch (error) {
+      this.#onError?.(error, `onRunTerminal for run ${run.runId}`);
+    }
   }
 
   #replay(outcome: IdempotentOutcome): CreateRunResult {
@@ -166,7 +209,7 @@ export class Engine {
 
   async cancelRun(tenantId: string, runId: string): Promise<{ runId: string; status: RunStatus }> {
     await this.getRun(tenantId, runId);
-    return cancelRun(this.store, this.worker, runId, this.now);
+    return cancelRun(this.store, this.worker, runId, this.now, (run) => this.#runTerminal(run));
   }
 
   async resolveInterrupt(tenantId: string, runId: string, nodeId: string, body: unknown): Promise<{ runId: string; nodeId: string; status: RunStatus }> {
@@ -174,6 +217,20 @@ export class Engine {
     const result = await resolveInterrupt(this.store, run, nodeId, body, this.now());
     this.worker.poke();
     return result;
+  }
+
+  /**
+   * The force-expire test seam: removes one finished run of the tenant now, exactly as the
+   * retention sweep would. Another tenant's run is 404, an already expired run 410, an
+   * unfinished run 409 `run_not_terminal`.
+   */
+  async expireRun(tenantId: string, runId: string): Promise<ExpiredRun> {
+    const run = await this.getRun(tenantId, runId);
+    const expired = await forceExpireRun(this.store, run, this.now());
+    if (expired) return expired;
+    // A sweep removed it between the read and the delete: answer from its tombstone (410).
+    await this.getRun(tenantId, runId);
+    throw notFound(`run ${runId} does not exist`);
   }
 
   /** Events of a run from `fromSequence` (inclusive), in order. */

@@ -23,6 +23,10 @@ export const validationError = (message: string, details?: JsonObject): Protocol
 export const notFound = (message: string, details?: JsonObject): ProtocolError =>
   new ProtocolError(404, "not_found", message, details);
 
+/** The backpressure answer: 503 with the retry hint the `Retry-After` header repeats. */
+export const serviceUnavailable = (message: string, retryAfterSeconds: number, details?: JsonObject): ProtocolError =>
+  new ProtocolError(503, "service_unavailable", message, { ...details, retryAfter: retryAfterSeconds });
+
 /** A run error as recorded on the snapshot and in `run.failed`. */
 export interface RunFailure {
   code: string;

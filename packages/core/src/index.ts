@@ -1,5 +1,5 @@
 export { Engine, DEFAULT_LIMITS, type EngineOptions, type CreateRunResult } from "./engine.js";
-export { ProtocolError, validationError, notFound, type RunFailure } from "./errors.js";
+export { ProtocolError, validationError, notFound, serviceUnavailable, type RunFailure } from "./errors.js";
 export { Authenticator, SCOPES, generateApiKey, hashApiKey, requireScope, storeApiKey, type ApiKeyGrant, type Principal, type Scope } from "./auth.js";
 export {
   IDEMPOTENT_REPLAY_HEADER,
@@ -21,3 +21,14 @@ export type { WorkflowDefinition, WorkflowNode, WorkflowEdge, WorkflowVariable, 
 export { toRunSnapshot } from "./run/snapshot.js";
 export { ENGINE_VERSION, NON_UPDATE_EVENT_TYPES, TERMINAL_EVENT_TYPES } from "./run/events.js";
 export type { RunLimits } from "./run/create.js";
+export { buildDebugBundle, type BuiltDebugBundle, type DebugBundleRequest } from "./debug-bundle/build-bundle.js";
+export { Redactor, type RedactionPolicy, type RunSecrets } from "./debug-bundle/redact.js";
+export { DEFAULT_SECRET_KEY_PATTERNS, DEFAULT_SECRET_VALUE_PATTERNS, normalizeKey } from "./debug-bundle/secret-patterns.js";
+export type { TruncationReason } from "./debug-bundle/fit-events.js";
+export { PendingRunAdmission, type PendingRunAdmissionOptions } from "./admission/pending-runs.js";
+export { RetentionSweeper, type RetentionSweeperOptions, type RetentionSweepResult, type RetentionSweepStore } from "./retention/sweeper.js";
+export type { ExpiredRun } from "./retention/force-expire.js";
+export { TelemetryHub } from "./telemetry/hub.js";
+export type { EngineTelemetry, NodeSettled, RunTerminalSummary } from "./telemetry/sink.js";
+export type { TerminalStatus } from "./telemetry/terminal.js";
+export type { RunOrigin, StoredTraceContext } from "./telemetry/origin.js";

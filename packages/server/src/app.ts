@@ -1,17 +1,26 @@
 import { randomBytes } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { Authenticator, ProtocolError, notFound, validationError, type Engine } from "@openwop/core";
+import { Authenticator, ProtocolError, notFound, serviceUnavailable, validationError, type Engine, type RedactionPolicy } from "@openwop/core";
 import { StorageUnavailableError, type JsonObject } from "@openwop/storage";
 import type { AppEnv, ServerContext } from "./context.js";
 import { buildDiscoveryDocument, type Implementation } from "./discovery.js";
-import { sendError, serviceUnavailable } from "./envelope.js";
+import { sendError } from "./envelope.js";
 import { buildOpenApiDocument } from "./openapi.js";
 import { OPERATIONS } from "./operations.js";
 import { servePublicDocument } from "./routes/discovery.js";
+import { registerDebugBundleRoutes } from "./routes/debug-bundle.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerRunRoutes } from "./routes/runs.js";
-import { DEFAULT_PRODUCTION_SETTINGS, type ProductionSettings } from "./production/settings.js";
+import { registerTestSeamRoutes } from "./routes/test-seams.js";
+import { productionDiscoveryBlock } from "./production/discovery-block.js";
+import { InflightGate } from "./production/inflight-gate.js";
+import { DEFAULT_PRODUCTION_SETTINGS, productionClaimBlocker, type ProductionSettings } from "./production/settings.js";
+import { registerHealthRoutes } from "./routes/health.js";
+import { registerMetricsRoute } from "./observability/metrics-route.js";
+import { Observability } from "./observability/observability.js";
+import { parseTraceparent } from "./observability/trace-context.js";
+import type { Logger } from "./observability/logger.js";
 
 export interface OpenWopAppOptions {
   engine: Engine;
@@ -24,16 +33,26 @@ export interface OpenWopAppOptions {
   discoveryExtra?: JsonObject;
   /** Operational limits; defaults from {@link DEFAULT_PRODUCTION_SETTINGS}. */
   settings?: Partial<ProductionSettings>;
-  /** Receives unexpected errors (answered with 500) for logging. */
+  /**
+   * Advertise the `production` discovery block. Only for hosts on durable storage whose
+   * settings meet the profile's floors; see {@link productionClaimBlocker}.
+   */
+  advertiseProduction?: boolean;
+  /** Which keys and string shapes debug bundles mask as secrets; the core defaults when absent. */
+  debugBundleRedaction?: RedactionPolicy;
+  /** Receives unexpected errors (answered with 500), besides the log record the app writes. */
   onError?: (error: unknown, correlationId: string) => void;
+  /**
+   * The structured log (request lines, run terminal records, internal errors). Default: JSON
+   * lines on standard output at `OPENWOP_LOG_LEVEL` (default `info`).
+   */
+  logger?: Logger;
+  /** Shares one logger, metrics registry and instruments between app and host; built from `logger` when absent. */
+  observability?: Observability;
 }
 
-const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
-
 function correlationIdOf(c: Context): string {
-  const trace = TRACEPARENT.exec(c.req.header("traceparent") ?? "");
-  if (trace && !/^0+$/.test(trace[1] as string)) return trace[1] as string;
-  return randomBytes(16).toString("hex");
+  return parseTraceparent(c.req.header("traceparent"))?.traceId ?? randomBytes(16).toString("hex");
 }
 
 /**
@@ -46,14 +65,18 @@ function correlationIdOf(c: Context): string {
 export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   const maxBody = options.maxRequestBodyBytes ?? 1_048_576;
   const engine = options.engine;
+  const settings: ProductionSettings = { ...DEFAULT_PRODUCTION_SETTINGS, ...options.settings };
+  const production: JsonObject =
+    options.advertiseProduction === true && productionClaimBlocker(settings) === undefined ? { production: productionDiscoveryBlock(settings) } : {};
   const discovery = buildDiscoveryDocument({
     implementation: options.implementation,
     fixtures: engine.catalog.ids().filter((id) => id.startsWith("conformance-")),
     maxNodeExecutions: engine.limits.maxNodeExecutions,
     maxRunDurationMs: engine.limits.maxRunDurationMs,
     maxRequestBodyBytes: maxBody,
-    idempotencyRetentionSeconds: 86_400,
-    ...(options.discoveryExtra ? { extra: options.discoveryExtra } : {}),
+    idempotencyRetentionSeconds: settings.idempotencyRetentionSeconds,
+    debugBundleMaxBytes: settings.debugBundleMaxBytes,
+    extra: { ...production, ...options.discoveryExtra },
   });
   const ctx: ServerContext = {
     engine,
@@ -61,7 +84,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     discovery,
     sseKeepAliveMs: Math.min(options.sseKeepAliveMs ?? 15_000, 30_000),
     idempotencyWaitMs: options.idempotencyWaitMs ?? 5_000,
-    settings: { ...DEFAULT_PRODUCTION_SETTINGS, ...options.settings },
+    settings,
   };
 
   const app = new Hono<AppEnv>();
@@ -73,15 +96,28 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     await next();
   });
 
+  const observability =
+    options.observability ??
+    new Observability({ store: engine.store, version: options.implementation.version, ...(options.logger ? { logger: options.logger } : {}) });
+  observability.attach(engine);
+  // Before the in-flight gate, so refused requests are logged and counted too.
+  app.use(observability.requestLog());
+  registerMetricsRoute(app, observability);
+
+  app.use(new InflightGate({ cap: settings.inflightCap, retryAfterSeconds: settings.retryAfterSeconds }).middleware());
+
   app.onError((error, c) => {
     if (error instanceof ProtocolError) {
       const retryAfter = error.details?.["retryAfter"];
       return sendError(c, error, error.status === 503 && typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : {});
     }
     if (error instanceof StorageUnavailableError) {
-      return sendError(c, serviceUnavailable("storage is unavailable; retry shortly", 1), { "Retry-After": "1" });
+      // The degraded state: storage is down, the process is not; the caller retries.
+      const retryAfter = settings.retryAfterSeconds;
+      return sendError(c, serviceUnavailable("storage is unavailable; retry shortly", retryAfter), { "Retry-After": String(retryAfter) });
     }
     const correlationId = c.get("correlationId") ?? "unknown";
+    observability.internalError(c, error, correlationId);
     options.onError?.(error, correlationId);
     return sendError(c, new ProtocolError(500, "internal_error", "the host failed to handle this request", { correlationId }));
   });
@@ -100,8 +136,12 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
 
   servePublicDocument(app, "/.well-known/openwop", discovery);
   servePublicDocument(app, "/v1/openapi.json", buildOpenApiDocument(options.implementation.name, options.implementation.version, OPERATIONS));
+  registerHealthRoutes(app, ctx);
   registerRunRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerDebugBundleRoutes(app, ctx, options.debugBundleRedaction ? { redaction: options.debugBundleRedaction } : {});
+  // Host-private, conformance only: while disabled its path is an unknown path (404).
+  if (ctx.settings.testForceExpire) registerTestSeamRoutes(app, ctx);
 
   app.notFound((c) => {
     const path = c.req.path;

@@ -14,6 +14,8 @@ export interface DiscoveryOptions {
   maxRunDurationMs: number;
   maxRequestBodyBytes: number;
   idempotencyRetentionSeconds: number;
+  /** The debug-bundle size cap the host applies, advertised as `debugBundle.maxBytes`. */
+  debugBundleMaxBytes: number;
   /** Optional capability blocks, advertised only when the host really serves them. */
   extra?: JsonObject;
 }
@@ -45,6 +47,8 @@ export function buildDiscoveryDocument(options: DiscoveryOptions): JsonObject {
       recursionLimit: { type: "number", min: 1, max: options.maxNodeExecutions },
       runTimeoutMs: { type: "number", min: 1, max: options.maxRunDurationMs },
     },
+    // Every host serves debug bundles; `maxBytes` is the cap it really applies (debug-bundle.md §1).
+    debugBundle: { supported: true, maxBytes: options.debugBundleMaxBytes },
     ...(options.extra ?? {}),
   };
 }

@@ -6,6 +6,8 @@ export interface EnvHostConfig {
   extraApiKeys: Array<{ key: string; tenant: string; scopes: string[]; test?: boolean }>;
   claimTtlMs: number;
   heartbeatIntervalMs: number;
+  /** Runs this process executes at once (delays and interrupts waiting in memory included). */
+  maxActiveRuns: number;
   workflowsDir: string | undefined;
 }
 
@@ -58,6 +60,7 @@ export function readHostConfig(env: NodeJS.ProcessEnv, defaultPort: number): Env
     extraApiKeys: extraKeys(env["OPENWOP_EXTRA_API_KEYS"]),
     claimTtlMs,
     heartbeatIntervalMs,
+    maxActiveRuns: integer(env, "OPENWOP_MAX_ACTIVE_RUNS", 10_000, 1, 1_000_000),
     workflowsDir: env["OPENWOP_WORKFLOWS_DIR"] || undefined,
   };
 }

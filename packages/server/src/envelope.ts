@@ -19,6 +19,3 @@ export function sendError(c: Context, error: ProtocolError, headers: Record<stri
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.json(envelopeOf(error), error.status as ContentfulStatusCode);
 }
-
-export const serviceUnavailable = (message: string, retryAfterSeconds: number): ProtocolError =>
-  new ProtocolError(503, "service_unavailable", message, { retryAfter: retryAfterSeconds });

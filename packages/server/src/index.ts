@@ -6,3 +6,16 @@ export { buildOpenApiDocument, type OperationSpec } from "./openapi.js";
 export { OPERATIONS } from "./operations.js";
 export { envelopeOf, type ErrorEnvelope } from "./envelope.js";
 export { runHostMain } from "./main-runner.js";
+export {
+  DEFAULT_PRODUCTION_SETTINGS,
+  MIN_IDEMPOTENCY_RETENTION_SECONDS,
+  MIN_PRODUCTION_RETENTION_SECONDS,
+  productionClaimBlocker,
+  readProductionSettings,
+  type ProductionSettings,
+} from "./production/settings.js";
+export { BACKPRESSURE_EXEMPT_PATHS } from "./production/inflight-gate.js";
+export { createLogger, logLevelFromEnv, type Logger, type LoggerOptions } from "./observability/logger.js";
+export { Observability, type ObservabilityOptions } from "./observability/observability.js";
+export { startOtelSdk, otelExportRequested, type OtelSdkHandle } from "./observability/otel-sdk.js";
+export { parseTraceparent } from "./observability/trace-context.js";

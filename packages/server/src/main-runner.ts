@@ -2,12 +2,20 @@ import type { StorageAdapter } from "@openwop/storage";
 import type { Implementation } from "./discovery.js";
 import { HostConfigError, readHostConfig } from "./env-config.js";
 import { startOpenWopHost, type HostOptions } from "./host.js";
+import { createLogger, errorField, logLevelFromEnv, type Logger } from "./observability/logger.js";
+import { startOtelSdk, type OtelSdkHandle } from "./observability/otel-sdk.js";
+import { productionClaimBlocker, readProductionSettings } from "./production/settings.js";
 
 export interface HostMainOptions {
   implementation: Implementation;
   defaultPort: number;
   /** Opens the host's storage from the environment; throw HostConfigError for bad settings. */
   openAdapter: (env: NodeJS.ProcessEnv) => Promise<StorageAdapter>;
+  /**
+   * The host's storage is durable, so it may advertise `openwop-production` when its
+   * settings meet the profile's floors. The in-memory host leaves this off.
+   */
+  durableStorage?: boolean;
   /** Extra host options derived from the environment (discovery blocks, engine tuning). */
   extraOptions?: (env: NodeJS.ProcessEnv) => Partial<HostOptions>;
 }
@@ -16,11 +24,25 @@ export interface HostMainOptions {
  * The whole life of a host process: read the environment, open storage, listen, print
  * where, and on SIGTERM/SIGINT drain and release claims before exiting. Configuration
  * problems exit with status 2 and a one-line reason instead of a stack trace.
+ *
+ * Everything it reports is a JSON log line on standard output, except two plain lines that
+ * tools grep for: `openwop host listening on <url>` and `bootstrap api key: <key>`. When the
+ * standard `OTEL_*` export variables are set, the OpenTelemetry SDK is started first and
+ * shut down (flushed) on exit.
  */
 export async function runHostMain(options: HostMainOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let host;
+  let logger: Logger | undefined;
+  let otel: OtelSdkHandle | undefined;
   try {
+    logger = createLogger({ level: logLevelFromEnv(env) });
     const config = readHostConfig(env, options.defaultPort);
+    const settings = readProductionSettings(env);
+    const blocker = options.durableStorage ? productionClaimBlocker(settings) : undefined;
+    if (blocker) logger.warn({ event: "host.production_not_advertised", reason: blocker }, `not advertising openwop-production: ${blocker}`);
+    // Before the host exists: its meters must come from the registered provider.
+    otel = await startOtelSdk(env, options.implementation, logger);
+    if (otel.started) logger.info({ event: "host.otel_started" }, "OpenTelemetry export started from the OTEL_* environment");
     const adapter = await options.openAdapter(env);
     host = await startOpenWopHost({
       adapter,
@@ -30,37 +52,45 @@ export async function runHostMain(options: HostMainOptions, env: NodeJS.ProcessE
       ...(config.apiKey ? { apiKey: config.apiKey } : {}),
       extraApiKeys: config.extraApiKeys,
       ...(config.workflowsDir ? { workflowsDir: config.workflowsDir } : {}),
-      engine: { claimTtlMs: config.claimTtlMs, heartbeatIntervalMs: config.heartbeatIntervalMs, onError: logError },
-      app: { onError: (error, correlationId) => logError(error, `request ${correlationId}`) },
+      // Engine and request errors go to `logger` (the host's and the app's defaults use it).
+      engine: { claimTtlMs: config.claimTtlMs, heartbeatIntervalMs: config.heartbeatIntervalMs, maxActiveRuns: config.maxActiveRuns },
+      app: { settings, advertiseProduction: options.durableStorage === true, logger },
       ...options.extraOptions?.(env),
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${options.implementation.name}: cannot start: ${message}\n`);
+    if (logger) logger.error({ event: "host.start_failed", err: errorField(error) }, `${options.implementation.name}: cannot start: ${message}`);
+    // Without a logger the log level itself was the problem: say so plainly.
+    else process.stderr.write(`${options.implementation.name}: cannot start: ${message}\n`);
+    await otel?.shutdown().catch(() => undefined);
     process.exitCode = error instanceof HostConfigError ? 2 : 1;
     return;
   }
   process.stdout.write(`openwop host listening on ${host.url}\n`);
   if (!env["OPENWOP_API_KEY"]) process.stdout.write(`bootstrap api key: ${host.apiKey}\n`);
   const running = host;
+  const log = logger;
+  const telemetry = otel;
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`${signal} received: draining and releasing claims\n`);
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logError(error, "shutdown");
-        process.exit(1);
-      },
-    );
+    log.info({ event: "host.stopping", signal }, `${signal} received: draining and releasing claims`);
+    running
+      .close()
+      .then(
+        () => 0,
+        (error: unknown) => {
+          log.error({ event: "host.stop_failed", err: errorField(error) }, "shutdown failed");
+          return 1;
+        },
+      )
+      // Flush spans and metrics still buffered; an exporter problem never blocks the exit code.
+      .then(async (code) => {
+        await telemetry?.shutdown().catch(() => undefined);
+        process.exit(code);
+      });
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
-}
-
-function logError(error: unknown, context: string): void {
-  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${JSON.stringify({ level: "error", context, message })}\n`);
 }

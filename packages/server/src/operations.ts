@@ -10,5 +10,6 @@ export const OPERATIONS: readonly OperationSpec[] = [
   { method: "post", path: "/v1/runs/{runId}/cancel", summary: "Cancel a run", scope: "runs:cancel", responses: { "200": "Cancelling or cancelled", "404": "Unknown run" } },
   { method: "get", path: "/v1/runs/{runId}/events", summary: "Stream run events (SSE)", scope: "runs:read", responses: { "200": "text/event-stream", "400": "Unsupported stream mode" } },
   { method: "get", path: "/v1/runs/{runId}/events/poll", summary: "Poll run events", scope: "runs:read", responses: { "200": "PollResponse" } },
+  { method: "get", path: "/v1/runs/{runId}/debug-bundle", summary: "Export a redacted debug bundle of a run", scope: "runs:read", responses: { "200": "DebugBundle", "400": "maxEvents is not a positive integer", "404": "Unknown run", "410": "Run expired" } },
   { method: "post", path: "/v1/runs/{runId}/interrupts/{nodeId}", summary: "Resolve an interrupt", scope: "approvals:respond", responses: { "200": "Resolved", "400": "Invalid resume value", "404": "No such interrupt", "409": "Already resolved", "422": "Cancelled" } },
 ];

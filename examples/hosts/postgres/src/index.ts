@@ -1,5 +1,5 @@
 import { openPostgresAdapter } from "@openwop/storage-postgres";
-import { startOpenWopHost, type RunningHost } from "@openwop/server";
+import { startOpenWopHost, type ProductionSettings, type RunningHost } from "@openwop/server";
 
 export const IMPLEMENTATION = { name: "openwop-host-postgres", version: "0.1.0", vendor: "openwop-toolkit" } as const;
 
@@ -12,6 +12,8 @@ export interface PostgresHostOptions {
   workflowsDir?: string;
   claimTtlMs?: number;
   heartbeatIntervalMs?: number;
+  /** Backpressure, admission, retention and bundle limits; production defaults otherwise. */
+  settings?: Partial<ProductionSettings>;
 }
 
 /** The shared-database host: any number of processes on one Postgres database. */
@@ -23,6 +25,8 @@ export async function startPostgresHost(options: PostgresHostOptions): Promise<R
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(options.extraApiKeys ? { extraApiKeys: options.extraApiKeys } : {}),
     ...(options.workflowsDir ? { workflowsDir: options.workflowsDir } : {}),
+    // Durable storage: the host advertises openwop-production when its settings allow it.
+    app: { advertiseProduction: true, ...(options.settings ? { settings: options.settings } : {}) },
     engine: {
       ...(options.claimTtlMs ? { claimTtlMs: options.claimTtlMs } : {}),
       ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { openSqliteAdapter } from "@openwop/storage-sqlite";
-import { startOpenWopHost, type RunningHost } from "@openwop/server";
+import { startOpenWopHost, type ProductionSettings, type RunningHost } from "@openwop/server";
 
 export const IMPLEMENTATION = { name: "openwop-host-sqlite", version: "0.1.0", vendor: "openwop-toolkit" } as const;
 export const DEFAULT_SQLITE_PATH = "./.openwop/openwop.db";
@@ -26,6 +26,8 @@ export interface SqliteHostOptions {
   workflowsDir?: string;
   claimTtlMs?: number;
   heartbeatIntervalMs?: number;
+  /** Backpressure, admission, retention and bundle limits; production defaults otherwise. */
+  settings?: Partial<ProductionSettings>;
 }
 
 /** Opens the SQLite file, creating its folder first so a fresh checkout just works. */
@@ -43,6 +45,8 @@ export async function startSqliteHost(options: SqliteHostOptions): Promise<Runni
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...(options.extraApiKeys ? { extraApiKeys: options.extraApiKeys } : {}),
     ...(options.workflowsDir ? { workflowsDir: options.workflowsDir } : {}),
+    // Durable storage: the host advertises openwop-production when its settings allow it.
+    app: { advertiseProduction: true, ...(options.settings ? { settings: options.settings } : {}) },
     engine: {
       ...(options.claimTtlMs ? { claimTtlMs: options.claimTtlMs } : {}),
       ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),

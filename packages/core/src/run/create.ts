@@ -5,6 +5,7 @@ import { validationError } from "../errors.js";
 import { isJsonObject } from "../json.js";
 import type { RegisteredWorkflow } from "../workflow/catalog.js";
 import type { WorkflowVariable } from "../workflow/definition.js";
+import type { RunOrigin } from "../telemetry/origin.js";
 import { initialEngineState, storeEngineState } from "./state.js";
 
 /** A create-run request after validation: only what the engine needs. */
@@ -109,13 +110,18 @@ export function resolveRunLimits(
   };
 }
 
-/** Builds the stored run for a validated request. The run starts `pending`, with an empty log. */
+/**
+ * Builds the stored run for a validated request. The run starts `pending`, with an empty
+ * log. `origin` (the creating request's correlation id and trace context) is kept in the
+ * engine state, so it survives restarts and takeovers.
+ */
 export function buildRunRecord(
   tenantId: string,
   workflow: RegisteredWorkflow,
   request: CreateRunRequest,
   limits: RunLimits,
   now: Date,
+  origin?: RunOrigin,
 ): NewRunRecord {
   const variables = seedVariables(workflow.definition.variables, request.inputs);
   const resolved = resolveRunLimits(workflow, request.configurable, limits);
@@ -123,6 +129,7 @@ export function buildRunRecord(
     nodeExecutions: resolved.nodeExecutionLimit,
     ...(resolved.timeoutMs === undefined ? {} : { timeoutMs: resolved.timeoutMs }),
   });
+  if (origin) state.origin = origin;
   const timestamp = now.toISOString();
   return {
     runId: `run-${randomUUID()}`,

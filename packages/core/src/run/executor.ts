@@ -19,6 +19,8 @@ import { InputResolutionError, resolveInputs } from "../workflow/inputs.js";
 import { cancelInFlightNodes, runCancelledEvent } from "./cancellation.js";
 import { runEvent } from "./events.js";
 import { maskSensitiveVariables } from "./redaction.js";
+import type { EngineTelemetry } from "../telemetry/sink.js";
+import { RunTracing } from "../telemetry/run-tracing.js";
 import { sleepUntil } from "./sleep.js";
 import { readEngineState, storeEngineState, type EngineState, type NodeState } from "./state.js";
 
@@ -32,6 +34,8 @@ export interface ExecutorDependencies {
   now: () => number;
   /** Called once per run that reaches a terminal status in this process. */
   onTerminal?: (run: RunRecord) => void;
+  /** Receives metric-worthy occurrences (executions, settled nodes, breached limits). */
+  telemetry?: EngineTelemetry;
 }
 
 /** Statuses in which the holder of a claim may keep writing. */
@@ -59,6 +63,8 @@ export class RunExecution {
   #patch: RunPatch = {};
   #lastFlush: number;
   #sleeping = false;
+  #tracing: RunTracing | undefined;
+  #terminalError: RunFailure | null = null;
 
   constructor(
     private readonly deps: ExecutorDependencies,
@@ -80,12 +86,21 @@ export class RunExecution {
 
   /** Runs to completion or suspension; resolves quietly when the claim is lost or the host stops. */
   async execute(): Promise<void> {
+    const tracing = new RunTracing(this.#run, this.#state.origin);
+    this.#tracing = tracing;
+    // Persisted with the next step, so every later execution of this run joins this trace.
+    if (this.#state.origin && tracing.traceToStore) this.#state.origin = { ...this.#state.origin, trace: tracing.traceToStore };
+    this.deps.telemetry?.executionStarted();
     try {
       await this.#loop();
     } catch (error) {
       if (error instanceof ClaimLostError) return;
       if (error instanceof StorageConflictError && error.reason === "run-status") return;
+      tracing.recordError(error);
       throw error;
+    } finally {
+      tracing.end(this.#run.status, this.#terminalError?.code);
+      this.deps.telemetry?.executionEnded();
     }
   }
 
@@ -142,6 +157,7 @@ export class RunExecution {
         await this.#failForNodeLimit(node.id);
         return true;
       }
+      this.#tracing?.nodeStarted(node.id, node.typeId);
       this.#state.executions += 1;
       this.#setNode(node.id, { status: "running", startedAt: this.#isoNow() });
       this.#emit("node.started", { nodeId: node.id, typeId: node.typeId, attempt: 0 }, node.id);
@@ -155,6 +171,8 @@ export class RunExecution {
         return false;
       }
     }
+    // A node in progress (sleeping, resumed, taken over) gets its span in this execution.
+    this.#tracing?.nodeStarted(node.id, node.typeId);
     const outcome = await this.#invoke(node);
     return this.#apply(node, outcome);
   }
@@ -216,6 +234,7 @@ export class RunExecution {
           },
           node.id,
         );
+        this.#nodeSettled(node.id, "completed", started);
         return false;
       }
       case "failed":
@@ -260,6 +279,7 @@ export class RunExecution {
       this.#emit("clarification.requested", { nodeId: node.id, interruptId, questions: data["questions"] ?? [] }, node.id);
     }
     this.#emit("node.suspended", { nodeId: node.id, interruptId, kind, key }, node.id);
+    this.#tracing?.nodeEnded(node.id, "suspended");
     const status = kind === "approval" ? "waiting-approval" : "waiting-input";
     this.#run.status = status;
     this.#patch.status = status;
@@ -279,8 +299,25 @@ export class RunExecution {
   }
 
   #nodeFailed(nodeId: string, error: RunFailure): void {
+    const started = this.#state.nodes[nodeId]?.startedAt;
     this.#setNode(nodeId, { status: "failed", error });
     this.#emit("node.failed", { nodeId, error: error as unknown as JsonObject }, nodeId);
+    this.#nodeSettled(nodeId, "failed", started, error.code);
+  }
+
+  /** Reports a node that settled in this execution: its span ends and the node metrics move. */
+  #nodeSettled(nodeId: string, status: "completed" | "failed", startedAt: string | undefined, errorCode?: string): void {
+    this.#tracing?.nodeEnded(nodeId, status, errorCode);
+    const typeId = this.#graph.definition.nodes.find((n) => n.id === nodeId)?.typeId ?? "unknown";
+    const durationMs = startedAt ? Math.max(0, this.deps.now() - Date.parse(startedAt)) : 0;
+    this.deps.telemetry?.nodeSettled({ nodeType: typeId, status, durationMs });
+  }
+
+  /** A limit was breached: on the run span and counted, alongside the `cap.breached` event. */
+  #capBreached(kind: string, limit: number, observed: number, extra: JsonObject = {}): void {
+    this.#emit("cap.breached", { kind, limit, observed, ...extra });
+    this.#tracing?.capBreached(kind, limit, observed);
+    this.deps.telemetry?.capExceeded({ kind });
   }
 
   #nodeFailure(nodeId: string): RunFailure {
@@ -294,14 +331,14 @@ export class RunExecution {
   async #failForTimeout(): Promise<void> {
     const limit = this.#state.limits.timeoutMs ?? 0;
     const observed = this.#run.startedAt ? this.deps.now() - Date.parse(this.#run.startedAt) : limit;
-    this.#emit("cap.breached", { kind: "run-duration", limit, observed: Math.max(observed, limit + 1) });
+    this.#capBreached("run-duration", limit, Math.max(observed, limit + 1));
     this.#events.push(...cancelInFlightNodes(this.#state, "run timed out", this.deps.now()));
     await this.#fail({ code: "run_timeout", message: `run exceeded its ${limit} ms time limit` });
   }
 
   async #failForNodeLimit(nodeId: string): Promise<void> {
     const limit = this.#state.limits.nodeExecutions;
-    this.#emit("cap.breached", { kind: "node-executions", limit, observed: this.#state.executions + 1, nodeId });
+    this.#capBreached("node-executions", limit, this.#state.executions + 1, { nodeId });
     await this.#fail({
       code: "recursion_limit_exceeded",
       message: `run would execute more than ${limit} nodes`,
@@ -336,15 +373,23 @@ export class RunExecution {
 
   async #finish(status: "completed" | "failed" | "cancelled", error: RunFailure | null, suspensions: string[] = []): Promise<void> {
     const at = this.#isoNow();
+    const before = this.#run.status;
     this.#run.status = status;
     Object.assign(this.#patch, { status, error, completedAt: at, currentNodeId: null } satisfies RunPatch);
-    await this.#flush({
-      releaseClaim: true,
-      ...(suspensions.length === 0
-        ? {}
-        : { settleSuspensions: suspensions.map((id) => ({ suspensionId: id, from: "pending" as const, to: "cancelled" as const, resolvedAt: at })) }),
-    });
-    this.deps.onTerminal?.({ ...this.#run, error, completedAt: at, updatedAt: at });
+    try {
+      await this.#flush({
+        releaseClaim: true,
+        ...(suspensions.length === 0
+          ? {}
+          : { settleSuspensions: suspensions.map((id) => ({ suspensionId: id, from: "pending" as const, to: "cancelled" as const, resolvedAt: at })) }),
+      });
+    } catch (failure) {
+      // Not committed (claim lost, storage down): the run did not end here, and its span must not say so.
+      this.#run.status = before;
+      throw failure;
+    }
+    this.#terminalError = error;
+    this.deps.onTerminal?.({ ...this.#run, error, completedAt: at, updatedAt: at, engineState: storeEngineState(this.#state) });
   }
 
   #durationMs(): number {

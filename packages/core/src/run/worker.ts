@@ -52,6 +52,11 @@ export class RunWorker {
     }
   }
 
+  /** True between start() and stop(): the claim loop is looking for work. */
+  get running(): boolean {
+    return !this.#stopped;
+  }
+
   get activeRunCount(): number {
     return this.#active.size;
   }

@@ -606,6 +606,15 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
             "type": "string",
             "pattern": "^spec/v[0-9]+/[A-Za-z0-9._/-]+\\.md( §[0-9]+(\\.[0-9]+)*)?$"
           },
+          "alsoCites": {
+            "description": "Further normative sections the scenario witnesses, e.g. the production-profile requirement a debug-bundle scenario proves.",
+            "type": "array",
+            "items": {
+              "type": "string",
+              "pattern": "^spec/v[0-9]+/[A-Za-z0-9._/-]+\\.md( §[0-9]+(\\.[0-9]+)*)?$"
+            },
+            "uniqueItems": true
+          },
           "outcome": {
             "$ref": "#/$defs/ScenarioOutcome"
           },
