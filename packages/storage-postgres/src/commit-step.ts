@@ -13,7 +13,7 @@ import type { Database } from "./database.js";
 import { eventBatch, unnestEvents, type EventBatch } from "./event-batch.js";
 
 /**
- * commitStep: BEGIN, one statement, COMMIT.
+ * commitStep: one statement; wrapped in BEGIN … COMMIT only when it settles suspensions.
  *
  * The statement's first CTE is the run row's UPDATE. It is at once
  * - the lock: concurrent steps on the run queue on the row until this transaction ends,
@@ -87,6 +87,8 @@ FROM run`;
 
 /** Read when the step's UPDATE matched nothing, to say which precondition failed. */
 const DIAGNOSE_SQL = "SELECT status, claim_holder_id, claim_epoch FROM runs WHERE run_id = $1 FOR UPDATE";
+/** The same outside a transaction, where a row lock would end with the statement anyway. */
+const DIAGNOSE_UNLOCKED_SQL = "SELECT status, claim_holder_id, claim_epoch FROM runs WHERE run_id = $1";
 
 interface CommitRow {
   last_sequence: number;
@@ -192,10 +194,39 @@ async function applyStep(client: PoolClient, step: RunStep, values: unknown[]): 
   throw new Error(`commitStep on run ${step.runId}: the run row matched the preconditions but the update did not apply`);
 }
 
+/** Precondition failures re-diagnosed without a lock before falling back to a transaction. */
+const AUTOCOMMIT_ATTEMPTS = 3;
+
+/**
+ * The step as a lone statement, outside any transaction: Postgres runs it as its own
+ * transaction, so it is as atomic as BEGIN … COMMIT around it, in one round trip instead
+ * of three. When the statement matches no row (it then wrote nothing at all: every other
+ * part of it hangs off the run row's UPDATE), an unlocked read says which precondition
+ * failed; if none does any more, the row changed in between and the statement runs again.
+ * Resolves to undefined when that keeps happening, for the caller to take the locking path.
+ */
+async function applyStepAutocommit(client: PoolClient, step: RunStep, values: unknown[]): Promise<CommitRow | undefined> {
+  for (let attempt = 1; attempt <= AUTOCOMMIT_ATTEMPTS; attempt++) {
+    const result = await client.query<CommitRow>({ name: "openwop_commit_step", text: COMMIT_STEP_SQL, values });
+    const row = result.rows[0];
+    if (row) return row;
+    const diagnosis = await client.query<DiagnosisRow>({ name: "openwop_diagnose_step_unlocked", text: DIAGNOSE_UNLOCKED_SQL, values: [step.runId] });
+    const failure = diagnose(step, diagnosis.rows[0]);
+    if (failure) throw failure;
+  }
+  return undefined;
+}
+
 export async function commitStep(database: Database, step: RunStep): Promise<RunEvent[]> {
   const batch = eventBatch(step.events);
   const values = statementValues(step, batch);
   const settleCount = step.settleSuspensions?.length ?? 0;
+  // Settling suspensions must roll back when fewer moved than were asked, which needs a
+  // transaction around the statement; every other step is the statement alone.
+  if (settleCount === 0) {
+    const row = await database.autocommit("committing a step", (client) => applyStepAutocommit(client, step, values));
+    if (row) return batch.materialise(step.runId, row.last_sequence - batch.count + 1);
+  }
   const lastSequence = await database.transaction("committing a step", async (client) => {
     const row = await applyStep(client, step, values);
     if (row.settled !== settleCount) {

@@ -142,6 +142,36 @@ export class Database {
   }
 
   /**
+   * Runs `work` on one pooled client **without** BEGIN … COMMIT: for work whose one write
+   * is a single statement (Postgres runs a lone statement as its own transaction, so it is
+   * exactly as atomic), at a third of the round trips. `work` may also read, but only the
+   * write statement may change anything.
+   *
+   * It is run again when it provably changed nothing: the statement never reached the
+   * server, or the server aborted it as a deadlock or serialisation failure. A connection
+   * lost while the statement ran leaves its outcome unknown: `StorageUnavailableError`.
+   */
+  async autocommit<T>(doing: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.#checkout(doing);
+      let broken: Error | undefined;
+      try {
+        return await work(client);
+      } catch (error) {
+        if (isConnectionFailure(error)) broken = error instanceof Error ? error : new Error(String(error));
+        const nothingHappened = neverReachedServer(error) || isRetryableTransactionFailure(error);
+        if (nothingHappened && attempt < MAX_ATTEMPTS && !this.#closed) {
+          await backoff(attempt);
+          continue;
+        }
+        throw toStorageError(error, doing);
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  /**
    * Lends `work` one client for statements that manage their own transaction (the
    * migrator). No retries: `work` knows best what is safe to repeat.
    */

@@ -23,6 +23,7 @@ import { createRun } from "./create-run.js";
 import type { Database } from "./database.js";
 import * as idempotency from "./idempotency.js";
 import type { NotificationHub } from "./notification-hub.js";
+import { ReleasedClaims } from "./released-claims.js";
 import * as reads from "./run-reads.js";
 import * as retention from "./retention.js";
 
@@ -38,6 +39,7 @@ export class PostgresStorageAdapter implements StorageAdapter {
   readonly durable = true;
   readonly #database: Database;
   readonly #hub: NotificationHub;
+  readonly #releasedInSteps = new ReleasedClaims();
   #closing: Promise<void> | null = null;
 
   constructor(database: Database, hub: NotificationHub) {
@@ -58,6 +60,7 @@ export class PostgresStorageAdapter implements StorageAdapter {
 
   async commitStep(step: RunStep): Promise<RunEvent[]> {
     const appended = await commitStep(this.#database, step);
+    if (step.releaseClaim) this.#releasedInSteps.released(step.runId);
     const last = appended.at(-1);
     if (last) this.#hub.notifyEvents(step.runId, last.sequence);
     // The exact "became claimable" test runs in SQL for the NOTIFY; locally a spare
@@ -82,7 +85,9 @@ export class PostgresStorageAdapter implements StorageAdapter {
     return reads.listSuspensions(this.#database, runId, status);
   }
 
-  claimRun(runId: string, holderId: string, ttlMs: number, now: number): Promise<RunClaim | null> {
+  async claimRun(runId: string, holderId: string, ttlMs: number, now: number): Promise<RunClaim | null> {
+    // Forgotten before the claim, not after: a claim whose outcome is unknown may have landed.
+    this.#releasedInSteps.claimed(runId);
     return claims.claimRun(this.#database, runId, holderId, ttlMs, now);
   }
 
@@ -91,7 +96,10 @@ export class PostgresStorageAdapter implements StorageAdapter {
   }
 
   async releaseClaims(holderId: string, runIds?: string[]): Promise<void> {
-    await claims.releaseClaims(this.#database, holderId, runIds);
+    const held = runIds === undefined ? undefined : this.#releasedInSteps.stillHeld(runIds);
+    // Every named run was released by its own last step already: nothing to write, nothing new to announce.
+    if (held !== undefined && held.length === 0 && runIds !== undefined && runIds.length > 0) return;
+    await claims.releaseClaims(this.#database, holderId, held);
     this.#hub.notifyWork();
   }
 
@@ -154,6 +162,7 @@ export class PostgresStorageAdapter implements StorageAdapter {
   /** Stops listening, then closes the pool once the statements in flight have finished. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      this.#releasedInSteps.clear();
       await this.#hub.close();
       await this.#database.close();
     })();

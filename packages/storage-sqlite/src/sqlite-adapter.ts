@@ -25,6 +25,7 @@ import { writeRunCreation } from "./create-run.js";
 import { toStorageError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { loadMigrations, migrate } from "./migrations.js";
+import { ReleasedClaims } from "./released-claims.js";
 import { writeRunExpiry, writeRunsExpiry } from "./retention.js";
 import { apiKeyFromRow, eventFromRow, idempotencyFromRow, runFromRow, suspensionFromRow, tombstoneFromRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
@@ -58,6 +59,7 @@ class SqliteAdapter implements StorageAdapter {
   // writes safely, but its appends are not announced here; readers that must see them poll.
   readonly #eventWatchers = new KeyedNotifier<[lastSequence: number]>();
   readonly #workWatchers = new Notifier<[]>();
+  readonly #releasedInSteps = new ReleasedClaims();
   #closed = false;
 
   constructor(db: Database.Database) {
@@ -81,6 +83,7 @@ class SqliteAdapter implements StorageAdapter {
 
   async commitStep(step: RunStep): Promise<RunEvent[]> {
     const committed = await this.#write(() => this.#writeStep(step));
+    if (step.releaseClaim) this.#releasedInSteps.released(step.runId);
     if (committed.events.length > 0) this.#eventWatchers.notify(step.runId, committed.lastSequence);
     if (step.releaseClaim || (step.patch?.status !== undefined && CLAIMABLE_STATUSES.has(step.patch.status))) {
       this.#workWatchers.notify();
@@ -116,6 +119,7 @@ class SqliteAdapter implements StorageAdapter {
 
   async claimRun(runId: string, holderId: string, ttlMs: number, now: number): Promise<RunClaim | null> {
     const expiresAt = now + ttlMs;
+    this.#releasedInSteps.claimed(runId);
     const epoch = await this.#write(() => this.#statements.claimRun.get({ runId, holderId, expiresAt, now }));
     return epoch === undefined ? null : { holderId, expiresAt, epoch };
   }
@@ -125,10 +129,13 @@ class SqliteAdapter implements StorageAdapter {
   }
 
   async releaseClaims(holderId: string, runIds?: string[]): Promise<void> {
+    const held = runIds === undefined ? undefined : this.#releasedInSteps.stillHeld(runIds);
+    // Every named run was released by its own last step already: nothing to write, nothing new to announce.
+    if (held !== undefined && held.length === 0 && runIds !== undefined && runIds.length > 0) return;
     const released = await this.#write(() =>
-      runIds === undefined
+      held === undefined
         ? this.#statements.releaseAllClaims.run(holderId)
-        : this.#statements.releaseNamedClaims.run(holderId, JSON.stringify(runIds)),
+        : this.#statements.releaseNamedClaims.run(holderId, JSON.stringify(held)),
     );
     if (released.changes > 0) this.#workWatchers.notify();
   }
@@ -209,6 +216,7 @@ class SqliteAdapter implements StorageAdapter {
   async close(): Promise<void> {
     this.#assertOpen();
     this.#closed = true;
+    this.#releasedInSteps.clear();
     // Writes already requested were accepted before close: commit them, then let go.
     this.#use(() => this.#writes.flush(), { evenWhenClosed: true });
     this.#eventWatchers.clear();

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPostgresAdapter } from "./open-adapter.js";
+import { ReleasedClaims } from "./released-claims.js";
+import { newRunRecord, progressEvents, T0 } from "./test-support/records.js";
+import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+
+describe("ReleasedClaims", () => {
+  it("answers a release once, forgets a run once it is claimed again, and stays bounded", () => {
+    const released = new ReleasedClaims(2);
+    released.released("a");
+    released.released("b");
+    expect(released.stillHeld(["a", "c"])).toEqual(["c"]);
+    expect(released.stillHeld(["a"])).toEqual(["a"]);
+    released.claimed("b");
+    expect(released.stillHeld(["b"])).toEqual(["b"]);
+    for (const id of ["x", "y", "z"]) released.released(id);
+    expect(released.stillHeld(["x", "y", "z"])).toEqual(["x"]);
+  });
+});
+
+describe("steps outside a transaction, and releases answered from memory", () => {
+  let pg: TestPostgres;
+  let url: string;
+
+  beforeAll(async () => {
+    pg = await startTestPostgres();
+    url = await pg.freshDatabase();
+  });
+  afterAll(async () => {
+    await pg?.stop();
+  });
+
+  it("commits, fences and releases exactly as before, and a claim taken again is still released", async () => {
+    const adapter = await openPostgresAdapter({ connectionString: url });
+    try {
+      const run = newRunRecord();
+      await adapter.createRun({ run });
+      const first = await adapter.claimRun(run.runId, "holder-a", 30_000, T0);
+      const fence = { holderId: "holder-a", epoch: first?.epoch ?? -1 };
+      expect(await adapter.commitStep({ runId: run.runId, fence, events: progressEvents(2) })).toHaveLength(2);
+      await adapter.commitStep({ runId: run.runId, fence, events: progressEvents(1), releaseClaim: true });
+      await adapter.releaseClaims("holder-a", [run.runId]);
+      expect(await adapter.getRun(run.runId)).toMatchObject({ claim: null, lastSequence: 2 });
+      // The released claim's fence no longer holds, on the statement-only path too.
+      await expect(adapter.commitStep({ runId: run.runId, fence, events: progressEvents(1) })).rejects.toMatchObject({ name: "ClaimLostError" });
+
+      const again = await adapter.claimRun(run.runId, "holder-a", 30_000, T0 + 1);
+      await adapter.commitStep({ runId: run.runId, fence: { holderId: "holder-a", epoch: again?.epoch ?? -1 }, releaseClaim: true });
+      const third = await adapter.claimRun(run.runId, "holder-a", 30_000, T0 + 2);
+      expect(third?.epoch).toBe((again?.epoch ?? 0) + 1);
+      await adapter.releaseClaims("holder-a", [run.runId]);
+      expect((await adapter.getRun(run.runId))?.claim).toBeNull();
+      expect(await adapter.listClaimableRuns(T0 + 3, 10)).toEqual([run.runId]);
+    } finally {
+      await adapter.close();
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { NewRunRecord, StorageAdapter } from "@openwop/storage";
+import { openSqliteAdapter } from "./index.js";
+import { ReleasedClaims } from "./released-claims.js";
+import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
+
+const NOW = Date.UTC(2030, 0, 1);
+
+const run = (runId: string): NewRunRecord => ({
+  runId, tenantId: "tenant-a", workflowId: "wf", status: "pending", definition: {}, inputs: {}, variables: {}, configurable: {},
+  tags: [], metadata: {}, currentNodeId: null, error: null, engineState: {}, cancelRequested: false,
+  createdAt: "2030-01-01T00:00:00.000Z", startedAt: null, completedAt: null, updatedAt: "2030-01-01T00:00:00.000Z",
+});
+
+describe("ReleasedClaims", () => {
+  it("answers a release once, forgets a run once it is claimed again, and stays bounded", () => {
+    const released = new ReleasedClaims(2);
+    released.released("a");
+    released.released("b");
+    expect(released.stillHeld(["a", "c"])).toEqual(["c"]);
+    expect(released.stillHeld(["a"])).toEqual(["a"]);
+    released.claimed("b");
+    expect(released.stillHeld(["b"])).toEqual(["b"]);
+    for (const id of ["x", "y", "z"]) released.released(id);
+    expect(released.stillHeld(["x", "y", "z"])).toEqual(["x"]);
+  });
+});
+
+describe("releaseClaims after a step that released the claim", () => {
+  let directory: TempDirectory;
+  let adapter: StorageAdapter;
+
+  beforeEach(() => {
+    directory = createTempDirectory();
+    adapter = openSqliteAdapter({ path: directory.file("released.db") });
+  });
+  afterEach(async () => {
+    await adapter.close();
+    directory.remove();
+  });
+
+  it("is a no-op when nothing claimed the run since, and still releases a claim taken again", async () => {
+    await adapter.createRun({ run: run("r1") });
+    const first = await adapter.claimRun("r1", "holder-a", 30_000, NOW);
+    await adapter.commitStep({ runId: "r1", fence: { holderId: "holder-a", epoch: first?.epoch ?? -1 }, releaseClaim: true });
+    await adapter.releaseClaims("holder-a", ["r1"]);
+    expect((await adapter.getRun("r1"))?.claim).toBeNull();
+
+    const second = await adapter.claimRun("r1", "holder-a", 30_000, NOW + 1);
+    expect(second?.epoch).toBe((first?.epoch ?? 0) + 1);
+    await adapter.commitStep({ runId: "r1", fence: { holderId: "holder-a", epoch: second?.epoch ?? -1 }, releaseClaim: true });
+    const third = await adapter.claimRun("r1", "holder-a", 30_000, NOW + 2);
+    expect(third).not.toBeNull();
+    await adapter.releaseClaims("holder-a", ["r1"]);
+    expect((await adapter.getRun("r1"))?.claim).toBeNull();
+    expect(await adapter.listClaimableRuns(NOW + 3, 10)).toEqual(["r1"]);
+  });
+});
