@@ -42,6 +42,14 @@ function safely(call: () => void, onError: (error: Error) => void): void {
 export class NotificationHub {
   readonly #options: NotificationHubOptions;
   readonly #eventWatchers = new Map<string, Set<EventsListener>>();
+  /**
+   * The highest sequence announced to a run's watchers, kept while it has any. Our own
+   * commits are announced twice, locally at once and again when their NOTIFY comes back
+   * over the listening connection; the echo (or any announcement at or below this mark)
+   * would only make every watcher read again to find nothing new. A watcher that joins
+   * later reads the log after joining, so it has everything up to the mark already.
+   */
+  readonly #announced = new Map<string, number>();
   readonly #workWatchers = new Set<WorkListener>();
   #client: pg.Client | null = null;
   #closed = false;
@@ -151,6 +159,9 @@ export class NotificationHub {
   notifyEvents(runId: string, lastSequence: number): void {
     const listeners = this.#eventWatchers.get(runId);
     if (!listeners) return;
+    const announced = this.#announced.get(runId);
+    if (announced !== undefined && lastSequence <= announced) return;
+    this.#announced.set(runId, lastSequence);
     for (const listener of [...listeners]) safely(() => listener(lastSequence), this.#options.onBackgroundError);
   }
 
@@ -172,7 +183,10 @@ export class NotificationHub {
       const current = this.#eventWatchers.get(runId);
       if (!current) return;
       current.delete(entry);
-      if (current.size === 0) this.#eventWatchers.delete(runId);
+      if (current.size === 0) {
+        this.#eventWatchers.delete(runId);
+        this.#announced.delete(runId);
+      }
     };
   }
 
@@ -192,6 +206,7 @@ export class NotificationHub {
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
     this.#eventWatchers.clear();
+    this.#announced.clear();
     this.#workWatchers.clear();
     await this.#connecting?.catch(() => {});
     const client = this.#client;
