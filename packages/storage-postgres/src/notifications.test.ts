@@ -130,3 +130,24 @@ describe("listener reconnection", () => {
     subscription.stop();
   });
 });
+
+describe("announcements", () => {
+  it("wakes a watcher once per commit of its own process, not again for the NOTIFY echo, and for every peer commit", async () => {
+    const run = newRunRecord({ status: "running" });
+    await writer.createRun({ run });
+    const heard: number[] = [];
+    const stop = reader.watchEvents(run.runId, (lastSequence) => heard.push(lastSequence));
+    try {
+      await reader.commitStep({ runId: run.runId, events: progressEvents(2) });
+      expect(heard).toEqual([1]);
+      // Long enough for the echo of that commit to come back over the listening connection.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(heard).toEqual([1]);
+      await writer.commitStep({ runId: run.runId, events: progressEvents(1) });
+      await eventually(() => heard.length === 2, "the peer's commit");
+      expect(heard).toEqual([1, 2]);
+    } finally {
+      stop();
+    }
+  });
+});
