@@ -17,6 +17,7 @@ describe("openConnection", () => {
       expect(db.pragma("synchronous", { simple: true })).toBe(1); // NORMAL
       expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
       expect(db.pragma("busy_timeout", { simple: true })).toBe(1_234);
+      expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(10_000);
     } finally {
       db.close();
     }
