@@ -54,7 +54,10 @@ export const debugBundleScenarios: readonly Scenario[] = [
   {
     id: "debug-bundle-truncation",
     title: "?maxEvents=1 yields a truncated bundle that says why and keeps a prefix of the log",
-    profiles: ["openwop-production", "openwop-debug-bundle"],
+    // Only production hosts must accept maxEvents (debug-bundle.md §5.2: MAY otherwise), so this
+    // witness belongs to openwop-production alone; in the debug-bundle set a host without the
+    // production block would be skipped here and denied a profile it may hold.
+    profiles: ["openwop-production"],
     spec: "spec/v1/debug-bundle.md §5.2",
     alsoCites: ["spec/v1/debug-bundle.md §5.3", "spec/v1/debug-bundle.md §5.4", "spec/v1/production-profile.md §3.5"],
     gate: allOf(whenAdvertised("production.supported", productionAdvertised), needsFixtures("conformance-multi-node")),
