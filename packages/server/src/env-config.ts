@@ -15,7 +15,8 @@ export class HostConfigError extends Error {
   override readonly name = "HostConfigError";
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+/** An integer environment variable within [min, max]; anything else stops start-up with a clear reason. */
+export function readIntegerEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
@@ -48,19 +49,19 @@ function extraKeys(raw: string | undefined): EnvHostConfig["extraApiKeys"] {
 }
 
 export function readHostConfig(env: NodeJS.ProcessEnv, defaultPort: number): EnvHostConfig {
-  const claimTtlMs = integer(env, "OPENWOP_CLAIM_TTL_MS", 30_000, 100, 3_600_000);
-  const heartbeatIntervalMs = integer(env, "OPENWOP_HEARTBEAT_INTERVAL_MS", Math.min(10_000, Math.floor(claimTtlMs / 3)), 10, 3_600_000);
+  const claimTtlMs = readIntegerEnv(env, "OPENWOP_CLAIM_TTL_MS", 30_000, 100, 3_600_000);
+  const heartbeatIntervalMs = readIntegerEnv(env, "OPENWOP_HEARTBEAT_INTERVAL_MS", Math.min(10_000, Math.floor(claimTtlMs / 3)), 10, 3_600_000);
   if (heartbeatIntervalMs >= claimTtlMs) {
     throw new HostConfigError(`OPENWOP_HEARTBEAT_INTERVAL_MS (${heartbeatIntervalMs}) must be shorter than OPENWOP_CLAIM_TTL_MS (${claimTtlMs})`);
   }
   return {
-    port: integer(env, "PORT", defaultPort, 0, 65_535),
+    port: readIntegerEnv(env, "PORT", defaultPort, 0, 65_535),
     host: env["HOST"] || "127.0.0.1",
     apiKey: env["OPENWOP_API_KEY"] || undefined,
     extraApiKeys: extraKeys(env["OPENWOP_EXTRA_API_KEYS"]),
     claimTtlMs,
     heartbeatIntervalMs,
-    maxActiveRuns: integer(env, "OPENWOP_MAX_ACTIVE_RUNS", 10_000, 1, 1_000_000),
+    maxActiveRuns: readIntegerEnv(env, "OPENWOP_MAX_ACTIVE_RUNS", 10_000, 1, 1_000_000),
     workflowsDir: env["OPENWOP_WORKFLOWS_DIR"] || undefined,
   };
 }

@@ -1,4 +1,4 @@
-import { HostConfigError } from "../env-config.js";
+import { HostConfigError, readIntegerEnv } from "../env-config.js";
 
 /** The RFC 0009 floor: a production host keeps finished runs for at least 7 days. */
 export const MIN_PRODUCTION_RETENTION_SECONDS = 604_800;
@@ -43,16 +43,6 @@ export const DEFAULT_PRODUCTION_SETTINGS: ProductionSettings = {
   testForceExpire: false,
 };
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new HostConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
 function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   const raw = env[name];
   if (raw === undefined || raw === "" || raw === "0" || raw === "false") return false;
@@ -64,14 +54,14 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
 export function readProductionSettings(env: NodeJS.ProcessEnv): ProductionSettings {
   const d = DEFAULT_PRODUCTION_SETTINGS;
   return {
-    inflightCap: integer(env, "OPENWOP_INFLIGHT_CAP", d.inflightCap, 1, 1_000_000),
-    retryAfterSeconds: integer(env, "OPENWOP_RETRY_AFTER_SECONDS", d.retryAfterSeconds, 0, 86_400),
-    maxPendingRuns: integer(env, "OPENWOP_MAX_PENDING_RUNS", d.maxPendingRuns, 1, 100_000_000),
-    retentionSeconds: integer(env, "OPENWOP_RETENTION_SECONDS", d.retentionSeconds, 1, 3_153_600_000),
-    retentionSweepIntervalMs: integer(env, "OPENWOP_RETENTION_SWEEP_INTERVAL_MS", d.retentionSweepIntervalMs, 10, 86_400_000),
-    retentionSweepBatchSize: integer(env, "OPENWOP_RETENTION_SWEEP_BATCH", d.retentionSweepBatchSize, 1, 100_000),
-    idempotencyRetentionSeconds: integer(env, "OPENWOP_IDEMPOTENCY_RETENTION_SECONDS", d.idempotencyRetentionSeconds, MIN_IDEMPOTENCY_RETENTION_SECONDS, 3_153_600_000),
-    debugBundleMaxBytes: integer(env, "OPENWOP_DEBUG_BUNDLE_MAX_BYTES", d.debugBundleMaxBytes, 1024, 1_073_741_824),
+    inflightCap: readIntegerEnv(env, "OPENWOP_INFLIGHT_CAP", d.inflightCap, 1, 1_000_000),
+    retryAfterSeconds: readIntegerEnv(env, "OPENWOP_RETRY_AFTER_SECONDS", d.retryAfterSeconds, 0, 86_400),
+    maxPendingRuns: readIntegerEnv(env, "OPENWOP_MAX_PENDING_RUNS", d.maxPendingRuns, 1, 100_000_000),
+    retentionSeconds: readIntegerEnv(env, "OPENWOP_RETENTION_SECONDS", d.retentionSeconds, 1, 3_153_600_000),
+    retentionSweepIntervalMs: readIntegerEnv(env, "OPENWOP_RETENTION_SWEEP_INTERVAL_MS", d.retentionSweepIntervalMs, 10, 86_400_000),
+    retentionSweepBatchSize: readIntegerEnv(env, "OPENWOP_RETENTION_SWEEP_BATCH", d.retentionSweepBatchSize, 1, 100_000),
+    idempotencyRetentionSeconds: readIntegerEnv(env, "OPENWOP_IDEMPOTENCY_RETENTION_SECONDS", d.idempotencyRetentionSeconds, MIN_IDEMPOTENCY_RETENTION_SECONDS, 3_153_600_000),
+    debugBundleMaxBytes: readIntegerEnv(env, "OPENWOP_DEBUG_BUNDLE_MAX_BYTES", d.debugBundleMaxBytes, 1024, 1_073_741_824),
     testForceExpire: flag(env, "OPENWOP_TEST_FORCE_EXPIRE"),
   };
 }
