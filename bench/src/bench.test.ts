@@ -9,13 +9,15 @@ import { checkTargets, finishHost, measured, notMeasured, type BenchReport } fro
 import { SseParser } from "./sse.js";
 import { percentile, percentileOfSorted, ratio, summarize } from "./stats.js";
 import { classify, overallTier } from "./tiers.js";
-import type { DeliveryResult, HeldResult, InProcessResult, ThroughputResult } from "./workloads.js";
+import type { BenchEnvironment } from "./environment.js";
+import { medianOf, type DeliveryResult, type HeldResult, type InProcessResult, type ThroughputResult } from "./workloads.js";
 
 const summary = (p50: number, p99: number) => ({ count: 100, min: 0, p50, p90: p50, p99, max: p99, mean: p50 });
 const resources = { wallSeconds: 10, measuredCpuSeconds: 5, postgresCpuSeconds: null, benchCpuSeconds: 2, peakRssBytes: 100 * 1048576 };
 
 function throughput(runsPerSecond: number, postP50: number, postP99: number): ThroughputResult {
   return {
+    repeats: [runsPerSecond - 10, runsPerSecond, runsPerSecond + 10],
     runs: 5000, clients: 64, warmupRuns: 500, seconds: 5000 / runsPerSecond, runsPerSecond,
     createMs: summary(postP50, postP99), createToTerminalMs: summary(20, 80), notCompleted: 0, errors: 0,
     hostProcesses: 1, resources,
@@ -116,7 +118,7 @@ describe("results", () => {
       machine: { cpuModel: "Test CPU", cores: 2, memoryGiB: 24, os: "Linux", node: "v24.0.0", postgres: null, scratchFilesystem: "ext4", loadAverage: { start: [0, 0, 0], end: [0, 0, 0] } },
       settings: {
         workloads: ["throughput", "ceiling", "delivery"], hosts: ["sqlite"], runs: 500, clients: 64, warmup: 50, subscribers: 200, held: 500,
-        holdMs: 18_000, readers: 32, postgres: { sharedBuffers: "256MB", maxConnections: 300, durability: "defaults" }, sqlite: "WAL", hostEnvironment: { A: "1" },
+        holdMs: 18_000, readers: 32, repeat: 3, hostLogLevel: "info", postgres: { sharedBuffers: "256MB", maxConnections: 300, durability: "defaults" }, sqlite: "WAL", hostEnvironment: { A: "1" },
       },
       hosts: { sqlite },
       targets: checkTargets({ sqlite }),
@@ -124,7 +126,7 @@ describe("results", () => {
     const page = renderMarkdown(report, "## Analysis\n\nWhy.");
     expect(page).toContain("./pnpmw bench --runs 500");
     expect(page).toContain("## 1. Throughput");
-    expect(page).toContain("**1,200**");
+    expect(page).toContain("**1,200** (1,190 · 1,200 · 1,210)");
     expect(page).toContain("host exited");
     expect(page).toContain("## Analysis");
     expect(page).toContain("Test CPU, 2 cores");
@@ -147,7 +149,7 @@ describe("the SSE parser", () => {
 describe("options", () => {
   it("defaults to the full bench and scales the hold with the held count", () => {
     const options = parseOptions([]);
-    expect(options).toMatchObject({ runs: 5000, clients: 64, held: 5000, subscribers: 200, warmup: 500, write: true, json: false });
+    expect(options).toMatchObject({ runs: 5000, clients: 64, held: 5000, subscribers: 200, warmup: 500, repeat: 3, write: true, json: false });
     expect(options.workloads).toHaveLength(6);
     expect(options.holdMs).toBe(defaultHoldMs(5000));
     expect(defaultHoldMs(500)).toBe(18_000);
@@ -184,6 +186,15 @@ describe("the closed loop", () => {
     expect(seen).toHaveLength(50);
     expect(result).toMatchObject({ runs: 40, warmupRuns: 10, errors: 1, notCompleted: 1, firstError: "boom" });
     expect(result.createMs.count).toBe(39);
+  });
+});
+
+describe("repetitions", () => {
+  it("keeps the repetition with the median runs/s and lists them all in order", async () => {
+    const rates = [500, 900, 700];
+    const env = { options: { repeat: 3 }, progress: { step: () => {} } } as unknown as BenchEnvironment;
+    const result = await medianOf(env, async () => ({ runsPerSecond: rates.shift() as number, tag: "x" }));
+    expect(result).toEqual({ runsPerSecond: 700, tag: "x", repeats: [500, 900, 700] });
   });
 });
 

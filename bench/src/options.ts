@@ -21,6 +21,8 @@ export interface BenchOptions {
   holdMs: number;
   /** Concurrent readers issuing GET /v1/runs/{id} during the hold. */
   readers: number;
+  /** Repetitions of each runs/s measurement (workloads 1, 4, 5, 6); the median is reported. */
+  repeat: number;
   json: boolean;
   write: boolean;
   /** Write V8 CPU profiles of the host processes (and summarise them). */
@@ -43,13 +45,14 @@ bench/results/latest.json and docs/benchmarks.md.
   --held N           runs held in flight at once (default: --runs)
   --hold-ms N        how long each held run sleeps (default 15000 + 6 ms per held run, at most 60000)
   --readers N        concurrent status readers during the hold (default 32)
+  --repeat N         repetitions of each runs/s measurement, median reported (default 3)
   --json             print the results as JSON on stdout (progress stays on stderr)
   --no-write         do not write bench/results/latest.json and docs/benchmarks.md
   --profile          write CPU profiles of the host processes to bench/results/tmp/profiles
   --quiet            no progress on stderr
   -h, --help         this text
 
-A quick pass: ./pnpmw bench --runs 500 --no-write`;
+A quick pass: ./pnpmw bench --runs 500 --repeat 1 --no-write`;
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -94,6 +97,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         held: { type: "string" },
         "hold-ms": { type: "string" },
         readers: { type: "string" },
+        repeat: { type: "string" },
         json: { type: "boolean", default: false },
         "no-write": { type: "boolean", default: false },
         profile: { type: "boolean", default: false },
@@ -117,6 +121,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     held,
     holdMs: positiveInteger("hold-ms", v["hold-ms"], defaultHoldMs(held), 1000),
     readers: positiveInteger("readers", v.readers, 32),
+    repeat: positiveInteger("repeat", v.repeat, 3),
     json: v.json === true,
     write: v["no-write"] !== true,
     profile: v.profile === true,

@@ -20,6 +20,12 @@ const mib = (bytes: number | null | undefined): string => (bytes == null ? "–"
 const p50p99 = (summary: Summary | undefined): string => (summary && summary.count > 0 ? `${ms(summary.p50)} / ${ms(summary.p99)}` : "–");
 const times = (value: number | null | undefined): string => (value == null ? "–" : `${num(value, 2)}×`);
 
+/** `1,234.5 (1,200 · 1,234.5 · 1,300)` when there were repetitions. */
+const rate = (value: number, repeats: number[] | undefined, bold = true): string => {
+  const main = bold ? `**${num(value)}**` : num(value);
+  return repeats && repeats.length > 1 ? `${main} (${repeats.map((r) => num(r)).join(" · ")})` : main;
+};
+
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
@@ -88,13 +94,14 @@ function settingsSection(report: BenchReport): string {
       [
         ["Workloads", s.workloads.join(", ")],
         ["Hosts", s.hosts.join(", ")],
-        ["Runs per throughput measurement", `${num(s.runs, 0)} (after ${num(s.warmup, 0)} unmeasured warm-up runs)`],
+        ["Runs per throughput measurement", `${num(s.runs, 0)} (after ${num(s.warmup, 0)} unmeasured warm-up runs), repeated ${num(s.repeat, 0)}× on fresh storage; the median repetition is reported`],
         ["Concurrent clients", num(s.clients, 0)],
         ["SSE subscribers", num(s.subscribers, 0)],
         ["Held runs / hold", `${num(s.held, 0)} runs sleeping ${num(s.holdMs / 1000, 0)} s; ${num(s.readers, 0)} status readers`],
         ["Postgres", `shared_buffers ${s.postgres.sharedBuffers}, max_connections ${s.postgres.maxConnections}, ${s.postgres.durability}`],
         ["SQLite", s.sqlite],
         ["Host environment", Object.entries(s.hostEnvironment).map(([k, v]) => `${k}=${v}`).join(", ")],
+        ["Host log level", `${s.hostLogLevel} (every request is logged as a JSON line at \`info\`)`],
       ],
     ),
   ].join("\n");
@@ -150,7 +157,7 @@ function throughputSection(report: BenchReport, kinds: HostKind[]): string {
     table(
       ["", ...kinds.map((k) => HOST_TITLES[k])],
       [
-        row("runs/s", (k) => cell(get(k), (r) => `**${num(r.runsPerSecond)}**`)),
+        row("runs/s (each repetition)", (k) => cell(get(k), (r) => rate(r.runsPerSecond, r.repeats))),
         row("POST /v1/runs p50 / p99", (k) => cell(get(k), (r) => p50p99(r.createMs))),
         row("create → terminal event p50 / p99", (k) => cell(get(k), (r) => p50p99(r.createToTerminalMs))),
         row("runs not completed / errors", (k) => cell(get(k), (r) => `${r.notCompleted} / ${r.errors}`)),
@@ -227,7 +234,7 @@ function scaleOutSection(report: BenchReport): string | null {
     table(
       ["", "one process", "two processes"],
       [
-        row("runs/s", (r) => `**${num(r.runsPerSecond)}**`),
+        row("runs/s (each repetition)", (r) => rate(r.runsPerSecond, r.repeats)),
         row("POST /v1/runs p50 / p99", (r) => p50p99(r.createMs)),
         row("create → terminal p50 / p99", (r) => p50p99(r.createToTerminalMs)),
         row("host CPU per run (all processes)", (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds")),
@@ -250,7 +257,7 @@ function ceilingSection(report: BenchReport, kinds: HostKind[]): string {
     table(
       ["", ...kinds.map((k) => HOST_TITLES[k])],
       [
-        row("in-process runs/s", (k) => cell(report.hosts[k]?.ceiling, (r) => `**${num(r.runsPerSecond)}**`)),
+        row("in-process runs/s (each repetition)", (k) => cell(report.hosts[k]?.ceiling, (r) => rate(r.runsPerSecond, r.repeats))),
         row("createRun p50 / p99", (k) => cell(report.hosts[k]?.ceiling, (r) => p50p99(r.createMs))),
         row("create → terminal p50 / p99", (k) => cell(report.hosts[k]?.ceiling, (r) => p50p99(r.createToTerminalMs))),
         row("process CPU per run", (k) => cell(report.hosts[k]?.ceiling, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds"))),
@@ -276,7 +283,7 @@ function peerSection(report: BenchReport): string | null {
     table(
       ["", "DBOS Transact", "our Postgres ceiling", "our Postgres host"],
       [
-        ["runs/s", `**${num(peer.runsPerSecond)}**`, cell(host.ceiling, (r) => num(r.runsPerSecond)), cell(host.throughput, (r) => num(r.runsPerSecond))],
+        ["runs/s (each repetition)", rate(peer.runsPerSecond, peer.repeats), cell(host.ceiling, (r) => rate(r.runsPerSecond, r.repeats, false)), cell(host.throughput, (r) => rate(r.runsPerSecond, r.repeats, false))],
         ["start → result p50 / p99", p50p99(peer.createToTerminalMs), cell(host.ceiling, (r) => p50p99(r.createToTerminalMs)), cell(host.throughput, (r) => p50p99(r.createToTerminalMs))],
         ["process CPU per run", cpuPerRun(peer.resources, peer.runs, "measuredCpuSeconds"), cell(host.ceiling, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds")), cell(host.throughput, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds"))],
         ["Postgres CPU per run", cpuPerRun(peer.resources, peer.runs, "postgresCpuSeconds"), cell(host.ceiling, (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds")), cell(host.throughput, (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds"))],

@@ -60,6 +60,9 @@ export interface BenchSettings {
   held: number;
   holdMs: number;
   readers: number;
+  repeat: number;
+  /** OPENWOP_LOG_LEVEL as the hosts saw it. */
+  hostLogLevel: string;
   postgres: { sharedBuffers: string; maxConnections: number; durability: string };
   sqlite: string;
   hostEnvironment: Record<string, string>;
