@@ -67,6 +67,14 @@ function verdictLines(report: BenchReport): string {
   return `${lines.join("\n")}\n`;
 }
 
+const JSON_PATH = join(repoRoot, "bench", "results", "latest.json");
+const MARKDOWN_PATH = join(repoRoot, "docs", "benchmarks.md");
+
+async function writeMarkdown(report: BenchReport): Promise<void> {
+  const analysis = await readFile(join(repoRoot, "bench", "analysis.md"), "utf8").catch(() => undefined);
+  await writeFile(MARKDOWN_PATH, renderMarkdown(report, analysis));
+}
+
 async function run(options: BenchOptions, argv: readonly string[]): Promise<void> {
   const progress = createProgress(process.stderr, process.env, options.quiet);
   const started = Date.now();
@@ -107,12 +115,9 @@ async function run(options: BenchOptions, argv: readonly string[]): Promise<void
       progress.step(`CPU profiles in ${profileDir}`);
     }
     if (options.write) {
-      const jsonPath = join(repoRoot, "bench", "results", "latest.json");
-      const markdownPath = join(repoRoot, "docs", "benchmarks.md");
-      const analysis = await readFile(join(repoRoot, "bench", "analysis.md"), "utf8").catch(() => undefined);
-      await mkdir(dirname(jsonPath), { recursive: true });
-      await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-      await writeFile(markdownPath, renderMarkdown(report, analysis));
+      await mkdir(dirname(JSON_PATH), { recursive: true });
+      await writeFile(JSON_PATH, `${JSON.stringify(report, null, 2)}\n`);
+      await writeMarkdown(report);
       progress.step("wrote bench/results/latest.json and docs/benchmarks.md");
     }
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : verdictLines(report));
@@ -134,6 +139,9 @@ try {
   const options = parseOptions(argv);
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
+  } else if (options.renderOnly) {
+    await writeMarkdown(JSON.parse(await readFile(JSON_PATH, "utf8")) as BenchReport);
+    process.stderr.write("bench: re-rendered docs/benchmarks.md from bench/results/latest.json\n");
   } else {
     await run(options, argv);
   }

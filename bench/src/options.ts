@@ -28,6 +28,8 @@ export interface BenchOptions {
   /** Write V8 CPU profiles of the host processes (and summarise them). */
   profile: boolean;
   quiet: boolean;
+  /** Only re-render docs/benchmarks.md from bench/results/latest.json (and bench/analysis.md). */
+  renderOnly: boolean;
   help: boolean;
 }
 
@@ -50,6 +52,7 @@ bench/results/latest.json and docs/benchmarks.md.
   --no-write         do not write bench/results/latest.json and docs/benchmarks.md
   --profile          write CPU profiles of the host processes to bench/results/tmp/profiles
   --quiet            no progress on stderr
+  --render-only      measure nothing: re-render docs/benchmarks.md from bench/results/latest.json
   -h, --help         this text
 
 A quick pass: ./pnpmw bench --runs 500 --repeat 1 --no-write`;
@@ -102,6 +105,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         "no-write": { type: "boolean", default: false },
         profile: { type: "boolean", default: false },
         quiet: { type: "boolean", default: false },
+        "render-only": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -126,6 +130,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     write: v["no-write"] !== true,
     profile: v.profile === true,
     quiet: v.quiet === true,
+    renderOnly: v["render-only"] === true,
     help: v.help === true,
   };
 }
