@@ -102,7 +102,7 @@ async function run(options: BenchOptions, argv: readonly string[]): Promise<void
         holdMs: options.holdMs,
         readers: options.readers,
         repeat: options.repeat,
-        hostLogLevel: process.env["OPENWOP_LOG_LEVEL"] || "info (the hosts' default)",
+        hostLogLevel: process.env["OPENWOP_LOG_LEVEL"] || "info",
         postgres: { ...POSTGRES_SETTINGS, durability: "fsync on, synchronous_commit on (defaults)" },
         sqlite: "WAL, synchronous=NORMAL (the adapter's settings)",
         hostEnvironment: NO_SHEDDING_ENV,

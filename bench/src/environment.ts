@@ -1,8 +1,10 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPostgres, type PostgresServer } from "@openwop/pg-harness";
+import { promisify } from "node:util";
+import { findPostgresBinaries, startPostgres, type PostgresServer } from "@openwop/pg-harness";
 import { startHost, type HostKind, type RunningHost } from "./hosts.js";
 import type { BenchOptions } from "./options.js";
 import { spawnNode, type ManagedProcess } from "./processes.js";
@@ -64,7 +66,18 @@ export class BenchEnvironment {
       return { sqlitePath: join(dir, "openwop.db") };
     }
     const server = await this.postgres();
-    return { databaseUrl: await server.createDatabase(`bench_${unique}`) };
+    const databaseUrl = await server.createDatabase(`bench_${unique}`);
+    await this.checkpoint(databaseUrl);
+    return { databaseUrl };
+  }
+
+  /**
+   * Runs a Postgres CHECKPOINT, so a measurement never pays for writing back the pages
+   * the previous one dirtied (a checkpoint triggered by max_wal_size or the timeout in the
+   * middle of a measurement costs it a burst of writes and fsyncs it did not cause).
+   */
+  async checkpoint(databaseUrl: string): Promise<void> {
+    await promisify(execFile)(findPostgresBinaries().psql, ["-X", "-q", "-d", databaseUrl, "-c", "CHECKPOINT"]);
   }
 
   /** Starts `count` host processes of `kind` over one fresh store. */

@@ -98,10 +98,10 @@ function settingsSection(report: BenchReport): string {
         ["Concurrent clients", num(s.clients, 0)],
         ["SSE subscribers", num(s.subscribers, 0)],
         ["Held runs / hold", `${num(s.held, 0)} runs sleeping ${num(s.holdMs / 1000, 0)} s; ${num(s.readers, 0)} status readers`],
-        ["Postgres", `shared_buffers ${s.postgres.sharedBuffers}, max_connections ${s.postgres.maxConnections}, ${s.postgres.durability}`],
+        ["Postgres", `shared_buffers ${s.postgres.sharedBuffers}, max_connections ${s.postgres.maxConnections}, ${s.postgres.durability}; a CHECKPOINT before every measurement`],
         ["SQLite", s.sqlite],
         ["Host environment", Object.entries(s.hostEnvironment).map(([k, v]) => `${k}=${v}`).join(", ")],
-        ["Host log level", `${s.hostLogLevel} (every request is logged as a JSON line at \`info\`)`],
+        ["Host log level", `\`${s.hostLogLevel}\` (\`OPENWOP_LOG_LEVEL\`; at \`info\`, the default, every request is logged as a JSON line on standard output)`],
       ],
     ),
   ].join("\n");
@@ -255,7 +255,7 @@ function ceilingSection(report: BenchReport, kinds: HostKind[]): string {
     "The same runs, clients and warm-up, driven in one process straight through `Engine.createRun` and the storage adapter; each client waits for the terminal event through the engine's store subscription (the same reads the SSE route makes). Its runs/s is what the engine and storage allow on this machine; host over ceiling is the share the HTTP layer leaves.",
     "",
     table(
-      ["", ...kinds.map((k) => HOST_TITLES[k])],
+      ["", ...kinds.map((k) => `engine on ${k === "sqlite" ? "SQLite" : "Postgres"}`)],
       [
         row("in-process runs/s (each repetition)", (k) => cell(report.hosts[k]?.ceiling, (r) => rate(r.runsPerSecond, r.repeats))),
         row("createRun p50 / p99", (k) => cell(report.hosts[k]?.ceiling, (r) => p50p99(r.createMs))),

@@ -401,6 +401,7 @@ export async function measurePeer(env: BenchEnvironment): Promise<PeerResult> {
   const result = await medianOf(env, async () => {
     attempt += 1;
     const databaseUrl = await server.createDatabase(`bench_dbos_${attempt}`);
+    await env.checkpoint(databaseUrl);
     return (await runWorker(env, "dbos-worker", "peer-dbos", { databaseUrl, runs, clients, warmup, mode: "call" }, true)) as PeerResult;
   });
   env.progress.step(`DBOS: ${result.runsPerSecond} runs/s`);
