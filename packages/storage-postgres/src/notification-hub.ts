@@ -169,6 +169,11 @@ export class NotificationHub {
     for (const listener of [...this.#workWatchers]) safely(listener, this.#options.onBackgroundError);
   }
 
+  /** Whether anyone in this process watches the run's events. */
+  hasEventWatchers(runId: string): boolean {
+    return this.#eventWatchers.has(runId);
+  }
+
   watchEvents(runId: string, listener: EventsListener): Unsubscribe {
     if (this.#closed) return () => {};
     // A wrapper per call, so the same function watching twice is unsubscribed once per call.

@@ -23,6 +23,7 @@ import { createRun } from "./create-run.js";
 import type { Database } from "./database.js";
 import * as idempotency from "./idempotency.js";
 import type { NotificationHub } from "./notification-hub.js";
+import { RecentEvents } from "./recent-events.js";
 import { ReleasedClaims } from "./released-claims.js";
 import * as reads from "./run-reads.js";
 import * as retention from "./retention.js";
@@ -40,6 +41,7 @@ export class PostgresStorageAdapter implements StorageAdapter {
   readonly #database: Database;
   readonly #hub: NotificationHub;
   readonly #releasedInSteps = new ReleasedClaims();
+  readonly #recentEvents = new RecentEvents();
   #closing: Promise<void> | null = null;
 
   constructor(database: Database, hub: NotificationHub) {
@@ -61,6 +63,8 @@ export class PostgresStorageAdapter implements StorageAdapter {
   async commitStep(step: RunStep): Promise<RunEvent[]> {
     const appended = await commitStep(this.#database, step);
     if (step.releaseClaim) this.#releasedInSteps.released(step.runId);
+    // Before announcing: the watchers' reads that the announcement triggers find them here.
+    if (appended.length > 0 && this.#hub.hasEventWatchers(step.runId)) this.#recentEvents.record(step.runId, appended);
     const last = appended.at(-1);
     if (last) this.#hub.notifyEvents(step.runId, last.sequence);
     // The exact "became claimable" test runs in SQL for the NOTIFY; locally a spare
@@ -69,8 +73,10 @@ export class PostgresStorageAdapter implements StorageAdapter {
     return appended;
   }
 
-  readEvents(runId: string, options?: ReadEventsOptions): Promise<RunEvent[]> {
-    return reads.readEvents(this.#database, runId, options);
+  async readEvents(runId: string, options?: ReadEventsOptions): Promise<RunEvent[]> {
+    const fromSequence = Math.max(0, Math.floor(options?.fromSequence ?? 0));
+    const limit = Math.max(0, Math.floor(options?.limit ?? reads.DEFAULT_READ_LIMIT));
+    return this.#recentEvents.read(runId, fromSequence, limit) ?? reads.readEvents(this.#database, runId, { fromSequence, limit });
   }
 
   latestEvent(runId: string): Promise<RunEvent | null> {
@@ -78,7 +84,11 @@ export class PostgresStorageAdapter implements StorageAdapter {
   }
 
   watchEvents(runId: string, listener: (lastSequence: number) => void): Unsubscribe {
-    return this.#hub.watchEvents(runId, listener);
+    const stop = this.#hub.watchEvents(runId, listener);
+    return () => {
+      stop();
+      if (!this.#hub.hasEventWatchers(runId)) this.#recentEvents.forget(runId);
+    };
   }
 
   listSuspensions(runId: string, status?: SuspensionStatus): Promise<SuspensionRecord[]> {
@@ -143,11 +153,14 @@ export class PostgresStorageAdapter implements StorageAdapter {
     return findApiKey(this.#database, keyHash);
   }
 
-  expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
-    return retention.expireRuns(this.#database, completedBefore, limit, expiredAt);
+  async expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
+    const expired = await retention.expireRuns(this.#database, completedBefore, limit, expiredAt);
+    for (const runId of expired) this.#recentEvents.forget(runId);
+    return expired;
   }
 
-  expireRun(runId: string, expiredAt: string): Promise<boolean> {
+  async expireRun(runId: string, expiredAt: string): Promise<boolean> {
+    this.#recentEvents.forget(runId);
     return retention.expireRun(this.#database, runId, expiredAt);
   }
 
@@ -163,6 +176,7 @@ export class PostgresStorageAdapter implements StorageAdapter {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#releasedInSteps.clear();
+      this.#recentEvents.clear();
       await this.#hub.close();
       await this.#database.close();
     })();

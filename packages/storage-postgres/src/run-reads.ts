@@ -14,7 +14,7 @@ import {
 
 /** Reads of runs, their logs and suspensions. Reads are safe to repeat, so they retry on a lost connection. */
 
-const DEFAULT_READ_LIMIT = 100;
+export const DEFAULT_READ_LIMIT = 100;
 
 export async function getRun(database: Database, runId: string): Promise<RunRecord | null> {
   const result = await database.idempotent<RunRow>("reading a run", {
