@@ -25,6 +25,7 @@ import { writeRunCreation } from "./create-run.js";
 import { toStorageError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { loadMigrations, migrate } from "./migrations.js";
+import { RecentEvents } from "./recent-events.js";
 import { ReleasedClaims } from "./released-claims.js";
 import { writeRunExpiry, writeRunsExpiry } from "./retention.js";
 import { apiKeyFromRow, eventFromRow, idempotencyFromRow, runFromRow, suspensionFromRow, tombstoneFromRow } from "./rows.js";
@@ -60,6 +61,9 @@ class SqliteAdapter implements StorageAdapter {
   readonly #eventWatchers = new KeyedNotifier<[lastSequence: number]>();
   readonly #workWatchers = new Notifier<[]>();
   readonly #releasedInSteps = new ReleasedClaims();
+  readonly #recentEvents = new RecentEvents();
+  /** Event watchers per run, so the recent events are kept exactly while someone may read them. */
+  readonly #watchedRuns = new Map<string, number>();
   #closed = false;
 
   constructor(db: Database.Database) {
@@ -84,6 +88,8 @@ class SqliteAdapter implements StorageAdapter {
   async commitStep(step: RunStep): Promise<RunEvent[]> {
     const committed = await this.#write(() => this.#writeStep(step));
     if (step.releaseClaim) this.#releasedInSteps.released(step.runId);
+    // Before announcing: the watchers' reads that the announcement triggers find them here.
+    if (committed.events.length > 0 && this.#watchedRuns.has(step.runId)) this.#recentEvents.record(step.runId, committed.events);
     if (committed.events.length > 0) this.#eventWatchers.notify(step.runId, committed.lastSequence);
     if (step.releaseClaim || (step.patch?.status !== undefined && CLAIMABLE_STATUSES.has(step.patch.status))) {
       this.#workWatchers.notify();
@@ -94,6 +100,9 @@ class SqliteAdapter implements StorageAdapter {
   async readEvents(runId: string, options: ReadEventsOptions = {}): Promise<RunEvent[]> {
     // SQLite treats a negative LIMIT as "no limit"; the SPI means "nothing".
     const limit = Math.max(0, options.limit ?? DEFAULT_READ_LIMIT);
+    this.#assertOpen();
+    const recent = this.#recentEvents.read(runId, Math.max(0, options.fromSequence ?? 0), limit);
+    if (recent) return recent;
     const rows = this.#use(() => this.#statements.selectEvents.all(runId, Math.max(0, options.fromSequence ?? 0), limit));
     return rows.map(eventFromRow);
   }
@@ -105,7 +114,20 @@ class SqliteAdapter implements StorageAdapter {
 
   watchEvents(runId: string, listener: (lastSequence: number) => void): Unsubscribe {
     this.#assertOpen();
-    return this.#eventWatchers.add(runId, listener);
+    const stop = this.#eventWatchers.add(runId, listener);
+    this.#watchedRuns.set(runId, (this.#watchedRuns.get(runId) ?? 0) + 1);
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      stop();
+      const left = (this.#watchedRuns.get(runId) ?? 1) - 1;
+      if (left > 0) this.#watchedRuns.set(runId, left);
+      else {
+        this.#watchedRuns.delete(runId);
+        this.#recentEvents.forget(runId);
+      }
+    };
   }
 
   async listSuspensions(runId: string, status?: SuspensionStatus): Promise<SuspensionRecord[]> {
@@ -197,10 +219,13 @@ class SqliteAdapter implements StorageAdapter {
   }
 
   async expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
-    return this.#write(() => writeRunsExpiry(this.#statements, completedBefore, limit, expiredAt));
+    const expired = await this.#write(() => writeRunsExpiry(this.#statements, completedBefore, limit, expiredAt));
+    for (const runId of expired) this.#recentEvents.forget(runId);
+    return expired;
   }
 
   async expireRun(runId: string, expiredAt: string): Promise<boolean> {
+    this.#recentEvents.forget(runId);
     return this.#write(() => writeRunExpiry(this.#statements, runId, expiredAt));
   }
 
@@ -217,6 +242,8 @@ class SqliteAdapter implements StorageAdapter {
     this.#assertOpen();
     this.#closed = true;
     this.#releasedInSteps.clear();
+    this.#recentEvents.clear();
+    this.#watchedRuns.clear();
     // Writes already requested were accepted before close: commit them, then let go.
     this.#use(() => this.#writes.flush(), { evenWhenClosed: true });
     this.#eventWatchers.clear();
