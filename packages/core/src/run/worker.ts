@@ -119,11 +119,25 @@ export class RunWorker {
         const room = this.options.maxActiveRuns - this.#active.size;
         if (room <= 0) break;
         const candidates = await this.store.listClaimableRuns(this.deps.now(), Math.min(room, 256));
-        for (const runId of candidates) {
-          if (this.#stopped) return;
-          if (this.#active.has(runId)) continue;
-          const claim = await this.store.claimRun(runId, this.options.holderId, this.options.claimTtlMs, this.deps.now());
-          if (claim) await this.#launch(runId, claim);
+        // Claimed side by side, not one after another: each claim is its own compare-and-set,
+        // so nothing is gained by waiting, and concurrent writes share a group commit (SQLite)
+        // or a pool (Postgres). A burst of new runs then starts in one round of storage
+        // latency instead of one per run.
+        const outcomes = await Promise.allSettled(
+          candidates
+            .filter((runId) => !this.#active.has(runId))
+            .map(async (runId) => {
+              if (this.#stopped) return;
+              const claim = await this.store.claimRun(runId, this.options.holderId, this.options.claimTtlMs, this.deps.now());
+              if (!claim) return;
+              // Stopped while claiming: hand the run straight back rather than start it unsupervised.
+              if (this.#stopped) await this.store.releaseClaims(this.options.holderId, [runId]).catch(() => undefined);
+              else await this.#launch(runId, claim);
+            }),
+        );
+        if (this.#stopped) return;
+        for (const outcome of outcomes) {
+          if (outcome.status === "rejected") this.options.onError?.(outcome.reason, "claiming a run");
         }
         if (candidates.length === Math.min(room, 256) && candidates.length > 0) this.#rescan = true;
       } while (this.#rescan && !this.#stopped);
