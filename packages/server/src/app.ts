@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { Authenticator, ProtocolError, notFound, serviceUnavailable, validationError, type Engine, type RedactionPolicy } from "@openwop/core";
@@ -19,7 +18,7 @@ import { DEFAULT_PRODUCTION_SETTINGS, productionClaimBlocker, type ProductionSet
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerMetricsRoute } from "./observability/metrics-route.js";
 import { Observability } from "./observability/observability.js";
-import { parseTraceparent } from "./observability/trace-context.js";
+import { correlationIdFor } from "./observability/correlation-id.js";
 import type { Logger } from "./observability/logger.js";
 
 export interface OpenWopAppOptions {
@@ -52,7 +51,7 @@ export interface OpenWopAppOptions {
 }
 
 function correlationIdOf(c: Context): string {
-  return parseTraceparent(c.req.header("traceparent"))?.traceId ?? randomBytes(16).toString("hex");
+  return correlationIdFor(c.req.header("traceparent"));
 }
 
 /**

@@ -14,6 +14,28 @@ export interface WorkerOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
+/** Claims in flight at once during a scan. */
+const CLAIM_CONCURRENCY = 16;
+
+/** Runs `task` over `items` with at most `limit` in flight; every outcome is reported, none thrown. */
+async function settleWithConcurrency<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<PromiseSettledResult<void>[]> {
+  const outcomes: PromiseSettledResult<void>[] = new Array(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        await task(items[index] as T);
+        outcomes[index] = { status: "fulfilled", value: undefined };
+      } catch (reason) {
+        outcomes[index] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return outcomes;
+}
+
 interface ActiveRun {
   execution: RunExecution;
   controller: AbortController;
@@ -121,19 +143,19 @@ export class RunWorker {
         const candidates = await this.store.listClaimableRuns(this.deps.now(), Math.min(room, 256));
         // Claimed side by side, not one after another: each claim is its own compare-and-set,
         // so nothing is gained by waiting, and concurrent writes share a group commit (SQLite)
-        // or a pool (Postgres). A burst of new runs then starts in one round of storage
-        // latency instead of one per run.
-        const outcomes = await Promise.allSettled(
-          candidates
-            .filter((runId) => !this.#active.has(runId))
-            .map(async (runId) => {
-              if (this.#stopped) return;
-              const claim = await this.store.claimRun(runId, this.options.holderId, this.options.claimTtlMs, this.deps.now());
-              if (!claim) return;
-              // Stopped while claiming: hand the run straight back rather than start it unsupervised.
-              if (this.#stopped) await this.store.releaseClaims(this.options.holderId, [runId]).catch(() => undefined);
-              else await this.#launch(runId, claim);
-            }),
+        // or a pool (Postgres). Bounded, so a burst of new runs starts in a few rounds of
+        // storage latency without flooding the event loop with launches at once.
+        const outcomes = await settleWithConcurrency(
+          candidates.filter((runId) => !this.#active.has(runId)),
+          CLAIM_CONCURRENCY,
+          async (runId) => {
+            if (this.#stopped) return;
+            const claim = await this.store.claimRun(runId, this.options.holderId, this.options.claimTtlMs, this.deps.now());
+            if (!claim) return;
+            // Stopped while claiming: hand the run straight back rather than start it unsupervised.
+            if (this.#stopped) await this.store.releaseClaims(this.options.holderId, [runId]).catch(() => undefined);
+            else await this.#launch(runId, claim);
+          },
         );
         if (this.#stopped) return;
         for (const outcome of outcomes) {
