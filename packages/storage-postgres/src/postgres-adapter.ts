@@ -16,6 +16,7 @@ import type {
   SuspensionStatus,
   Unsubscribe,
 } from "@openwop/storage";
+import { RecentEvents, ReleasedClaims } from "@openwop/storage";
 import { findApiKey, putApiKey } from "./api-keys.js";
 import * as claims from "./claims.js";
 import { commitStep } from "./commit-step.js";
@@ -23,8 +24,6 @@ import { createRun } from "./create-run.js";
 import type { Database } from "./database.js";
 import * as idempotency from "./idempotency.js";
 import type { NotificationHub } from "./notification-hub.js";
-import { RecentEvents } from "./recent-events.js";
-import { ReleasedClaims } from "./released-claims.js";
 import * as reads from "./run-reads.js";
 import * as retention from "./retention.js";
 

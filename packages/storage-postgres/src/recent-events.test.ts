@@ -1,38 +1,9 @@
-import type { RunEvent } from "@openwop/storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { RecentEvents } from "./recent-events.js";
 import { eventually } from "./test-support/eventually.js";
 import { newRunRecord, progressEvents } from "./test-support/records.js";
 import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
 
-const event = (sequence: number): RunEvent => ({ eventId: `e${sequence}`, runId: "r", type: "node.progress", payload: { sequence }, timestamp: "2030-01-01T00:00:00.000Z", sequence });
-
-describe("RecentEvents", () => {
-  it("answers reads that start inside a contiguous stretch, with fresh objects, and nothing else", () => {
-    const recent = new RecentEvents(4);
-    recent.record("r", [event(3), event(4)]);
-    recent.record("r", [event(5)]);
-    expect(recent.read("r", 4, 10)?.map((e) => e.sequence)).toEqual([4, 5]);
-    expect(recent.read("r", 3, 2)?.map((e) => e.sequence)).toEqual([3, 4]);
-    expect(recent.read("r", 2, 10)).toBeUndefined();
-    expect(recent.read("r", 6, 10)).toBeUndefined();
-    expect(recent.read("other", 0, 10)).toBeUndefined();
-    const first = recent.read("r", 5, 1);
-    (first?.[0]?.payload as { sequence: number }).sequence = 99;
-    expect(recent.read("r", 5, 1)?.[0]?.payload).toEqual({ sequence: 5 });
-    // A stretch that does not continue the entry (a peer appended in between) replaces it.
-    recent.record("r", [event(8)]);
-    expect(recent.read("r", 5, 10)).toBeUndefined();
-    expect(recent.read("r", 8, 10)?.map((e) => e.sequence)).toEqual([8]);
-    // Bounded per run: the oldest events go first.
-    recent.record("r", [event(9), event(10), event(11), event(12)]);
-    expect(recent.read("r", 8, 10)).toBeUndefined();
-    expect(recent.read("r", 9, 10)?.map((e) => e.sequence)).toEqual([9, 10, 11, 12]);
-    recent.forget("r");
-    expect(recent.read("r", 9, 10)).toBeUndefined();
-  });
-});
 
 describe("reads of a watched run after this process's commits", () => {
   let pg: TestPostgres;

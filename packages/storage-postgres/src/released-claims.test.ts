@@ -1,22 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { ReleasedClaims } from "./released-claims.js";
 import { newRunRecord, progressEvents, T0 } from "./test-support/records.js";
 import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
-
-describe("ReleasedClaims", () => {
-  it("answers a release once, forgets a run once it is claimed again, and stays bounded", () => {
-    const released = new ReleasedClaims(2);
-    released.released("a");
-    released.released("b");
-    expect(released.stillHeld(["a", "c"])).toEqual(["c"]);
-    expect(released.stillHeld(["a"])).toEqual(["a"]);
-    released.claimed("b");
-    expect(released.stillHeld(["b"])).toEqual(["b"]);
-    for (const id of ["x", "y", "z"]) released.released(id);
-    expect(released.stillHeld(["x", "y", "z"])).toEqual(["x"]);
-  });
-});
 
 describe("steps outside a transaction, and releases answered from memory", () => {
   let pg: TestPostgres;

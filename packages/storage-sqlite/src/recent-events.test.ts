@@ -1,34 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NewRunEvent, NewRunRecord, RunEvent, StorageAdapter } from "@openwop/storage";
+import type { NewRunEvent, NewRunRecord, StorageAdapter } from "@openwop/storage";
 import { openSqliteAdapter } from "./index.js";
-import { RecentEvents } from "./recent-events.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
 
-const event = (sequence: number): RunEvent => ({ eventId: `e${sequence}`, runId: "r", type: "node.progress", payload: { sequence }, timestamp: "2030-01-01T00:00:00.000Z", sequence });
 const progress = (count: number, from = "local"): NewRunEvent[] =>
   Array.from({ length: count }, (_, index) => ({ type: "node.progress", payload: { index, from }, timestamp: "2030-01-01T00:00:00.000Z", nodeId: "a" }));
 const run = (runId: string): NewRunRecord => ({
   runId, tenantId: "tenant-a", workflowId: "wf", status: "running", definition: {}, inputs: {}, variables: {}, configurable: {},
   tags: [], metadata: {}, currentNodeId: null, error: null, engineState: {}, cancelRequested: false,
   createdAt: "2030-01-01T00:00:00.000Z", startedAt: null, completedAt: null, updatedAt: "2030-01-01T00:00:00.000Z",
-});
-
-describe("RecentEvents", () => {
-  it("answers reads that start inside a contiguous stretch, with fresh objects, and nothing else", () => {
-    const recent = new RecentEvents(3);
-    recent.record("r", [event(3), event(4)]);
-    expect(recent.read("r", 4, 10)?.map((e) => e.sequence)).toEqual([4]);
-    expect(recent.read("r", 2, 10)).toBeUndefined();
-    expect(recent.read("r", 5, 10)).toBeUndefined();
-    const first = recent.read("r", 3, 1);
-    (first?.[0]?.payload as { sequence: number }).sequence = 99;
-    expect(recent.read("r", 3, 1)?.[0]?.payload).toEqual({ sequence: 3 });
-    recent.record("r", [event(5), event(6)]);
-    expect(recent.read("r", 3, 10)).toBeUndefined();
-    expect(recent.read("r", 4, 10)?.map((e) => e.sequence)).toEqual([4, 5, 6]);
-    recent.record("r", [event(9)]);
-    expect(recent.read("r", 4, 10)).toBeUndefined();
-  });
 });
 
 describe("reads of a watched run after this adapter's commits", () => {

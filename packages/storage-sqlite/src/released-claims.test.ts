@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NewRunRecord, StorageAdapter } from "@openwop/storage";
 import { openSqliteAdapter } from "./index.js";
-import { ReleasedClaims } from "./released-claims.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
 
 const NOW = Date.UTC(2030, 0, 1);
@@ -10,20 +9,6 @@ const run = (runId: string): NewRunRecord => ({
   runId, tenantId: "tenant-a", workflowId: "wf", status: "pending", definition: {}, inputs: {}, variables: {}, configurable: {},
   tags: [], metadata: {}, currentNodeId: null, error: null, engineState: {}, cancelRequested: false,
   createdAt: "2030-01-01T00:00:00.000Z", startedAt: null, completedAt: null, updatedAt: "2030-01-01T00:00:00.000Z",
-});
-
-describe("ReleasedClaims", () => {
-  it("answers a release once, forgets a run once it is claimed again, and stays bounded", () => {
-    const released = new ReleasedClaims(2);
-    released.released("a");
-    released.released("b");
-    expect(released.stillHeld(["a", "c"])).toEqual(["c"]);
-    expect(released.stillHeld(["a"])).toEqual(["a"]);
-    released.claimed("b");
-    expect(released.stillHeld(["b"])).toEqual(["b"]);
-    for (const id of ["x", "y", "z"]) released.released(id);
-    expect(released.stillHeld(["x", "y", "z"])).toEqual(["x"]);
-  });
 });
 
 describe("releaseClaims after a step that released the claim", () => {

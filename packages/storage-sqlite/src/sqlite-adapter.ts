@@ -17,7 +17,7 @@ import type {
   SuspensionStatus,
   Unsubscribe,
 } from "@openwop/storage";
-import { KeyedNotifier, Notifier, StorageUnavailableError } from "@openwop/storage";
+import { KeyedNotifier, Notifier, RecentEvents, ReleasedClaims, StorageUnavailableError } from "@openwop/storage";
 import { writeIdempotencyClaim } from "./claim-idempotency-key.js";
 import { createStepWriter, type CommittedStep } from "./commit-step.js";
 import { openConnection } from "./connection.js";
@@ -25,8 +25,6 @@ import { writeRunCreation } from "./create-run.js";
 import { toStorageError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { loadMigrations, migrate } from "./migrations.js";
-import { RecentEvents } from "./recent-events.js";
-import { ReleasedClaims } from "./released-claims.js";
 import { writeRunExpiry, writeRunsExpiry } from "./retention.js";
 import { apiKeyFromRow, eventFromRow, idempotencyFromRow, runFromRow, suspensionFromRow, tombstoneFromRow } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";

@@ -1,14 +1,14 @@
-import type { RunEvent } from "@openwop/storage";
+import type { RunEvent } from "./records.js";
 
 /**
- * The events this adapter committed last, per run, kept only while the run has event
- * watchers, so the read every watcher makes right after being told of a commit is
- * answered without a query.
+ * For adapters: the events this adapter committed last, per run, kept only while the run
+ * has event watchers, so the read every watcher makes right after being told of a commit
+ * is answered without a query. Shared by the SQLite and Postgres adapters.
  *
  * What it answers is exact: the log is append-only and gapless, and an entry only ever
  * holds a contiguous stretch that this adapter itself committed (a stretch that does not
- * continue the entry replaces it, which is what another connection writing the same file
- * would cause). A read starting inside the stretch gets the events from there to the end
+ * continue the entry replaces it, which is what another connection or process writing the
+ * same log would cause). A read starting inside the stretch gets the events from there to the end
  * of the stretch, a prefix of the log; readers are told of later commits and read again
  * from where they stopped, past the stretch, from the database. Every read gets its own
  * objects, parsed from text, exactly as a read from the database would.
