@@ -18,6 +18,7 @@ import { answerFromRecord, idempotencyRecordKey, requestDigest, type IdempotentO
 import { createBuiltinRegistry } from "./nodes/builtin.js";
 import type { NodeRegistry } from "./nodes/registry.js";
 import { PendingRunAdmission, type PendingRunAdmissionOptions } from "./admission/pending-runs.js";
+import { RunStatusCounts } from "./admission/run-status-counts.js";
 import { forceExpireRun, type ExpiredRun } from "./retention/force-expire.js";
 import { cancelRun, resolveInterrupt } from "./run/control.js";
 import { buildRunRecord, parseCreateRunRequest, type RunLimits } from "./run/create.js";
@@ -49,7 +50,7 @@ export interface EngineOptions {
   /** A sink for run/node metrics and the terminal record; more can be attached via `engine.telemetry`. */
   telemetry?: Partial<EngineTelemetry>;
   /** Bound on runs waiting to execute; unbounded when absent. */
-  admission?: Omit<PendingRunAdmissionOptions, "now">;
+  admission?: PendingRunAdmissionOptions;
 }
 
 export const DEFAULT_LIMITS: RunLimits = { maxNodeExecutions: 1000, maxRunDurationMs: 86_400_000 };
@@ -78,6 +79,8 @@ export class Engine {
   readonly #onRunTerminal: ((run: RunRecord) => void) | undefined;
   readonly #onError: ((error: unknown, context: string) => void) | undefined;
   readonly admission: PendingRunAdmission | undefined;
+  /** Runs per status, cached; shared by admission control and the queue metrics. */
+  readonly runCounts: RunStatusCounts;
 
   constructor(options: EngineOptions) {
     assertSpiCompatible(options.store);
@@ -86,7 +89,8 @@ export class Engine {
     this.registry = options.registry ?? createBuiltinRegistry();
     this.catalog = new WorkflowCatalog(this.registry);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.admission = options.admission ? new PendingRunAdmission(this.store, { ...options.admission, now: this.now }) : undefined;
+    this.runCounts = new RunStatusCounts(this.store, this.now);
+    this.admission = options.admission ? new PendingRunAdmission(this.runCounts, options.admission) : undefined;
     this.holderId = options.holderId ?? `host-${randomBytes(6).toString("hex")}`;
     this.#onError = options.onError;
     this.#onRunTerminal = options.onRunTerminal;

@@ -26,6 +26,7 @@ export { Redactor, type RedactionPolicy, type RunSecrets } from "./debug-bundle/
 export { DEFAULT_SECRET_KEY_PATTERNS, DEFAULT_SECRET_VALUE_PATTERNS, normalizeKey } from "./debug-bundle/secret-patterns.js";
 export type { TruncationReason } from "./debug-bundle/fit-events.js";
 export { PendingRunAdmission, type PendingRunAdmissionOptions } from "./admission/pending-runs.js";
+export { RunStatusCounts, type CountedRuns, type RunStatusCountMap } from "./admission/run-status-counts.js";
 export { RetentionSweeper, type RetentionSweeperOptions, type RetentionSweepResult, type RetentionSweepStore } from "./retention/sweeper.js";
 export type { ExpiredRun } from "./retention/force-expire.js";
 export { TelemetryHub } from "./telemetry/hub.js";

@@ -97,7 +97,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
 
   const observability =
     options.observability ??
-    new Observability({ store: engine.store, version: options.implementation.version, ...(options.logger ? { logger: options.logger } : {}) });
+    new Observability({ runCounts: engine.runCounts, version: options.implementation.version, ...(options.logger ? { logger: options.logger } : {}) });
   observability.attach(engine);
   // Before the in-flight gate, so refused requests are logged and counted too.
   app.use(observability.requestLog());

@@ -1,5 +1,5 @@
-import type { ClaimStore } from "@openwop/storage";
 import { serviceUnavailable } from "../errors.js";
+import type { RunStatusCounts } from "./run-status-counts.js";
 
 export interface PendingRunAdmissionOptions {
   /** Runs waiting to execute (status `pending`) beyond which new runs are refused. */
@@ -13,7 +13,6 @@ export interface PendingRunAdmissionOptions {
    * refresh's worth of its peers' work.
    */
   refreshMs?: number;
-  now?: () => number;
 }
 
 /**
@@ -22,16 +21,15 @@ export interface PendingRunAdmissionOptions {
  * is written, so an accepted run is never dropped to make room.
  */
 export class PendingRunAdmission {
-  readonly #store: Pick<ClaimStore, "countRunsByStatus">;
-  readonly #options: Required<Omit<PendingRunAdmissionOptions, "now">> & { now: () => number };
+  readonly #counts: RunStatusCounts;
+  readonly #options: Required<PendingRunAdmissionOptions>;
   #counted = 0;
   #countedAt = Number.NEGATIVE_INFINITY;
   #createdSince = 0;
-  #refreshing: Promise<void> | undefined;
 
-  constructor(store: Pick<ClaimStore, "countRunsByStatus">, options: PendingRunAdmissionOptions) {
-    this.#store = store;
-    this.#options = { refreshMs: 250, now: Date.now, ...options };
+  constructor(counts: RunStatusCounts, options: PendingRunAdmissionOptions) {
+    this.#counts = counts;
+    this.#options = { refreshMs: 250, ...options };
   }
 
   /** The last known number of pending runs, including this process's creates since it was read. */
@@ -41,7 +39,13 @@ export class PendingRunAdmission {
 
   /** Resolves when one more run may be accepted; throws the 503 envelope otherwise. */
   async admit(): Promise<void> {
-    if (this.#options.now() - this.#countedAt >= this.#options.refreshMs) await this.#refresh();
+    const { counts, countedAt } = await this.#counts.read(this.#options.refreshMs);
+    if (countedAt !== this.#countedAt) {
+      // A newer count from storage includes the runs this process created before it.
+      this.#counted = counts.pending ?? 0;
+      this.#countedAt = countedAt;
+      this.#createdSince = 0;
+    }
     if (this.pendingEstimate >= this.#options.maxPendingRuns) {
       throw serviceUnavailable(
         `${this.pendingEstimate} runs are waiting to execute (bound ${this.#options.maxPendingRuns}); retry later`,
@@ -50,23 +54,8 @@ export class PendingRunAdmission {
     }
   }
 
-  /** Counts a run this process just created, until the next refresh sees it in storage. */
+  /** Counts a run this process just created, until the next count from storage sees it. */
   noteCreated(): void {
     this.#createdSince += 1;
-  }
-
-  #refresh(): Promise<void> {
-    this.#refreshing ??= (async () => {
-      try {
-        const startedAt = this.#options.now();
-        const counts = await this.#store.countRunsByStatus();
-        this.#counted = counts.pending ?? 0;
-        this.#countedAt = startedAt;
-        this.#createdSince = 0;
-      } finally {
-        this.#refreshing = undefined;
-      }
-    })();
-    return this.#refreshing;
   }
 }

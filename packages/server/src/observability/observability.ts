@@ -1,5 +1,4 @@
-import type { Engine } from "@openwop/core";
-import type { ClaimStore } from "@openwop/storage";
+import type { Engine, RunStatusCounts } from "@openwop/core";
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import type { AppEnv } from "../context.js";
@@ -14,8 +13,8 @@ import { terminalLogSink } from "./terminal-log.js";
 export interface ObservabilityOptions {
   /** Default: JSON lines on standard output at `OPENWOP_LOG_LEVEL` (default `info`). */
   logger?: Logger;
-  /** Where queue depth and backlog are counted. */
-  store: Pick<ClaimStore, "countRunsByStatus">;
+  /** Where queue depth and backlog are counted: the engine's shared, cached run counts. */
+  runCounts: RunStatusCounts;
   /** Reported as the OpenTelemetry meter version. */
   version?: string;
   /** How long a queue sample from storage is reused; default 5 s. */
@@ -36,7 +35,7 @@ export class Observability {
 
   constructor(options: ObservabilityOptions) {
     this.logger = options.logger ?? createLogger({ level: logLevelFromEnv(process.env) });
-    this.queue = new QueueSampler(options.store, options.queueSampleMaxAgeMs);
+    this.queue = new QueueSampler(options.runCounts, options.queueSampleMaxAgeMs);
     this.otel = new OtelInstruments(this.queue, options.version);
   }
 

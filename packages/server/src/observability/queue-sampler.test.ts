@@ -1,4 +1,5 @@
 import type { RunStatus } from "@openwop/storage";
+import { RunStatusCounts } from "@openwop/core";
 import { describe, expect, it } from "vitest";
 import { QueueSampler } from "./queue-sampler.js";
 
@@ -20,13 +21,13 @@ function countingStore(initial: Partial<Record<RunStatus, number>>) {
 describe("QueueSampler", () => {
   it("counts pending runs and the non-terminal backlog", async () => {
     const store = countingStore({ pending: 3, running: 2, "waiting-approval": 1, completed: 40, failed: 2, cancelled: 1 });
-    expect(await new QueueSampler(store).read()).toEqual({ pending: 3, backlog: 6 });
+    expect(await new QueueSampler(new RunStatusCounts(store)).read()).toEqual({ pending: 3, backlog: 6 });
   });
 
   it("reuses a sample younger than its maximum age, and shares one query among concurrent readers", async () => {
     let now = 0;
     const store = countingStore({ pending: 1 });
-    const sampler = new QueueSampler(store, 5_000, () => now);
+    const sampler = new QueueSampler(new RunStatusCounts(store, () => now), 5_000, () => now);
     await Promise.all([sampler.read(), sampler.read(), sampler.read()]);
     expect(store.queries).toBe(1);
     store.counts = { pending: 7 };
@@ -40,7 +41,7 @@ describe("QueueSampler", () => {
   it("keeps the last sample when the store fails, without retrying before the maximum age", async () => {
     let now = 0;
     const store = countingStore({ pending: 2 });
-    const sampler = new QueueSampler(store, 1_000, () => now);
+    const sampler = new QueueSampler(new RunStatusCounts(store, () => now), 1_000, () => now);
     await sampler.read();
     store.failing = true;
     now = 1_000;

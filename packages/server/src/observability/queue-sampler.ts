@@ -1,4 +1,5 @@
-import { isTerminalStatus, type ClaimStore, type RunStatus } from "@openwop/storage";
+import type { RunStatusCounts } from "@openwop/core";
+import { isTerminalStatus } from "@openwop/storage";
 
 export interface QueueSample {
   /** Runs waiting to execute (`pending`). */
@@ -8,41 +9,32 @@ export interface QueueSample {
 }
 
 /**
- * Queue figures from storage, cached. `countRunsByStatus` scans every live run in the
- * adapters, so a scrape or an OpenTelemetry collection reuses a sample younger than
- * `maxAgeMs` and concurrent readers share one query. A failed count keeps the last
- * sample (and is not retried before `maxAgeMs`): metrics never add load to a struggling store.
+ * Queue figures for the metrics, from the engine's shared run counts: a scrape or an
+ * OpenTelemetry collection accepts a count up to `maxAgeMs` old (admission control may
+ * have refreshed it more recently). A failed count keeps the last sample and is not
+ * retried before `maxAgeMs`: metrics never add load to a struggling store.
  */
 export class QueueSampler {
   #sample: QueueSample = { pending: 0, backlog: 0 };
-  #sampledAt = Number.NEGATIVE_INFINITY;
-  #refreshing: Promise<void> | undefined;
+  #failedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly store: Pick<ClaimStore, "countRunsByStatus">,
+    private readonly counts: RunStatusCounts,
     private readonly maxAgeMs = 5_000,
     private readonly now: () => number = Date.now,
   ) {}
 
   async read(): Promise<QueueSample> {
-    if (this.now() - this.#sampledAt >= this.maxAgeMs) await this.#refresh();
+    if (this.now() - this.#failedAt < this.maxAgeMs) return this.#sample;
+    try {
+      const { counts } = await this.counts.read(this.maxAgeMs);
+      let backlog = 0;
+      for (const [status, count] of Object.entries(counts)) if (!isTerminalStatus(status)) backlog += count ?? 0;
+      this.#sample = { pending: counts.pending ?? 0, backlog };
+    } catch {
+      // Keep the last sample; readiness, not metrics, reports an unreachable store.
+      this.#failedAt = this.now();
+    }
     return this.#sample;
-  }
-
-  #refresh(): Promise<void> {
-    this.#refreshing ??= (async () => {
-      try {
-        const counts: Partial<Record<RunStatus, number>> = await this.store.countRunsByStatus();
-        let backlog = 0;
-        for (const [status, count] of Object.entries(counts)) if (!isTerminalStatus(status)) backlog += count ?? 0;
-        this.#sample = { pending: counts.pending ?? 0, backlog };
-      } catch {
-        // Keep the last sample; readiness, not metrics, reports an unreachable store.
-      } finally {
-        this.#sampledAt = this.now();
-        this.#refreshing = undefined;
-      }
-    })();
-    return this.#refreshing;
   }
 }
