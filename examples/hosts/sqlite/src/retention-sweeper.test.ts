@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { RetentionSweeper, type RetentionSweeperOptions, type RetentionSweepStore } from "@openwop/core";
 import { StorageUnavailableError, type IdempotencyRecord, type NewRunRecord, type RunStatus, type StorageAdapter } from "@openwop/storage";
 import { afterEach, describe, expect, it } from "vitest";
+import { eventually } from "@openwop/server/testing";
 import { openSqliteStorage } from "./index.js";
 
 /*
@@ -105,14 +106,6 @@ function recordingBatches(store: StorageAdapter): { store: RetentionSweepStore; 
       purgeIdempotencyRecords: (createdBefore) => store.purgeIdempotencyRecords(createdBefore),
     },
   };
-}
-
-async function eventually(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("RetentionSweeper on SQLite", () => {

@@ -3,10 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SCOPES } from "@openwop/core";
 import type { RunningHost } from "@openwop/server";
-import { RunProbe, bearer, request, type HttpResult } from "@openwop/server/testing";
-import type { NewRunEvent, NewRunRecord, RunCreation, StorageAdapter } from "@openwop/storage";
+import { RunProbe, bearer, eventually, expectErrorEnvelope, expectExpired, expectSweepUnderLoad, request, runCopier, type HttpResult } from "@openwop/server/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { openSqliteStorage, startSqliteHost, type SqliteHostOptions } from "./index.js";
+import { startSqliteHost, type SqliteHostOptions } from "./index.js";
 
 /*
  * Retention on the SQLite host over real sockets: the force-expire seam, the 410 answers of
@@ -38,54 +37,6 @@ async function startHost(path: string, options: Omit<SqliteHostOptions, "path"> 
   const host = await startSqliteHost({ path, port: 0, apiKey: KEY, extraApiKeys: EXTRA_KEYS, ...options });
   cleanups.push(() => host.close());
   return host;
-}
-
-/** The canonical envelope and nothing else (core.md §13.1). */
-function expectEnvelope(result: HttpResult, status: number, code: string): { error: string; message: string; details?: Record<string, unknown> } {
-  expect(result.status, result.text).toBe(status);
-  expect(result.headers.get("content-type")).toMatch(/^application\/json/);
-  const body = result.json as { error: string; message: string; details?: Record<string, unknown> };
-  expect(Object.keys(body).every((key) => ["error", "message", "details"].includes(key))).toBe(true);
-  expect(body.error).toBe(code);
-  expect(body.message.length).toBeGreaterThan(0);
-  return body;
-}
-
-function expectExpired(result: HttpResult, expiredAt: string): void {
-  expect(expectEnvelope(result, 410, "run_expired").details).toEqual({ expiredAt });
-}
-
-/**
- * Copies of a real run, re-dated: what a host holds after weeks of traffic, without
- * waiting weeks. The copy keeps the engine's own snapshot state and log, with the run id and
- * every timestamp rewritten.
- */
-async function runCopier(store: StorageAdapter, templateRunId: string): Promise<(runId: string, at: number) => RunCreation> {
-  const template = await store.getRun(templateRunId);
-  if (!template) throw new Error(`template run ${templateRunId} is missing`);
-  const finished = template.completedAt !== null;
-  const { claim: _claim, lastSequence: _lastSequence, ...record } = template;
-  const log: NewRunEvent[] = (await store.readEvents(templateRunId, { limit: 1000 })).map(({ eventId: _id, runId: _run, sequence: _seq, ...event }) => event);
-  // Run ids are random, so a plain text substitution renames the run everywhere it appears.
-  const text = JSON.stringify({ run: record, events: log });
-  return (runId, at) => {
-    const copy = JSON.parse(text.replaceAll(templateRunId, runId)) as { run: NewRunRecord; events: NewRunEvent[] };
-    const last = new Date(at).toISOString();
-    const first = new Date(at - 1000).toISOString();
-    return {
-      // `at` is when the run finished, or for an unfinished run when it last moved.
-      run: { ...copy.run, createdAt: first, startedAt: first, completedAt: finished ? last : null, updatedAt: last },
-      events: copy.events.map((event) => ({ ...event, timestamp: last })),
-    };
-  };
-}
-
-async function eventually(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe("retention on the sqlite host", () => {
@@ -130,7 +81,7 @@ describe("retention on the sqlite host", () => {
     expectExpired(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY) }), expiredAt);
 
     // Another tenant still sees nothing at all, not even that the run once existed.
-    expectEnvelope(await request(host.url, `/v1/runs/${runId}`, { headers: bearer(OTHER_TENANT_KEY) }), 404, "not_found");
+    expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}`, { headers: bearer(OTHER_TENANT_KEY) }), 404, "not_found");
     // Host-private: never part of the published protocol surface.
     const openapi = (await request(host.url, "/v1/openapi.json")).json as { paths: Record<string, unknown> };
     expect(Object.keys(openapi.paths).some((path) => path.startsWith("/v1/host/"))).toBe(false);
@@ -142,7 +93,7 @@ describe("retention on the sqlite host", () => {
     const runId = await probe.create("conformance-approval");
     await probe.waitFor(runId, ["waiting-approval"], 10_000);
 
-    const refused = expectEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY) }), 409, "run_not_terminal");
+    const refused = expectErrorEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY) }), 409, "run_not_terminal");
     expect(refused.details).toEqual({ status: "waiting-approval" });
     expect(await probe.status(runId)).toBe("waiting-approval");
 
@@ -167,11 +118,11 @@ describe("retention on the sqlite host", () => {
     const runId = await probe.create("conformance-noop");
     await probe.waitFor(runId, ["completed"], 10_000);
 
-    expectEnvelope(await request(host.url, SEAM(runId), { method: "POST" }), 401, "unauthenticated");
-    const forbidden = expectEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(PRODUCTION_KEY) }), 403, "forbidden");
+    expectErrorEnvelope(await request(host.url, SEAM(runId), { method: "POST" }), 401, "unauthenticated");
+    const forbidden = expectErrorEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(PRODUCTION_KEY) }), 403, "forbidden");
     expect(forbidden.details).toEqual({ reason: "test_key_required" });
-    expectEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(OTHER_TENANT_KEY) }), 404, "not_found");
-    expectEnvelope(await request(host.url, SEAM("run-that-never-was"), { method: "POST", headers: bearer(KEY) }), 404, "not_found");
+    expectErrorEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(OTHER_TENANT_KEY) }), 404, "not_found");
+    expectErrorEnvelope(await request(host.url, SEAM("run-that-never-was"), { method: "POST", headers: bearer(KEY) }), 404, "not_found");
     expect(await probe.status(runId)).toBe("completed");
   });
 
@@ -180,7 +131,7 @@ describe("retention on the sqlite host", () => {
     const probe = new RunProbe(() => host.url, KEY);
     const runId = await probe.create("conformance-noop");
     await probe.waitFor(runId, ["completed"], 10_000);
-    expectEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY), body: {} }), 404, "not_found");
+    expectErrorEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY), body: {} }), 404, "not_found");
     expect(await probe.status(runId)).toBe("completed");
   });
 
@@ -233,73 +184,7 @@ describe("retention on the sqlite host", () => {
   it("sweeps 10 000 expired runs while new runs keep completing, and removes no live run", async () => {
     // The test drives the sweep itself (sweepOnce), so the timer must not get there first.
     const host = await startHost(await tempDatabase(), { settings: { retentionSweepIntervalMs: 3_600_000 } });
-    const store = host.engine.store;
-    const probe = new RunProbe(() => host.url, KEY);
-    const finishedTemplate = await probe.create("conformance-multi-node");
-    const waitingTemplate = await probe.create("conformance-approval");
-    await probe.waitFor(finishedTemplate, ["completed"], 10_000);
-    await probe.waitFor(waitingTemplate, ["waiting-approval"], 10_000);
-    const copyFinished = await runCopier(store, finishedTemplate);
-    const copyWaiting = await runCopier(store, waitingTemplate);
-
-    const EXPIRED = 10_000;
-    const now = Date.now();
-    const expired = Array.from({ length: EXPIRED }, (_, i) => `run-expired-${i}`);
-    // Group commit: the writes of one turn share a transaction, so chunks plant fast.
-    for (let from = 0; from < EXPIRED; from += 500) {
-      await Promise.all(expired.slice(from, from + 500).map((runId, i) => store.createRun(copyFinished(runId, now - 30 * DAY_MS + from + i))));
-    }
-    const survivors = [
-      ...Array.from({ length: 20 }, (_, i) => `run-inside-window-${i}`),
-      ...Array.from({ length: 20 }, (_, i) => `run-waiting-for-a-year-${i}`),
-    ];
-    for (const [i, runId] of survivors.entries()) {
-      await store.createRun(runId.startsWith("run-inside") ? copyFinished(runId, now - 6 * DAY_MS + i) : copyWaiting(runId, now - 365 * DAY_MS + i));
-    }
-
-    // A steady stream of new runs over HTTP, each followed to completion.
-    const live: Array<{ runId: string; completedAt: number }> = [];
-    let streaming = true;
-    const clients = Array.from({ length: 3 }, async () => {
-      while (streaming) {
-        const runId = await probe.create("conformance-noop");
-        await probe.waitFor(runId, ["completed"], 30_000);
-        live.push({ runId, completedAt: performance.now() });
-      }
-    });
-    const waitForLive = async (count: number): Promise<void> => {
-      const target = live.length + count;
-      await eventually(async () => live.length >= target, 30_000, `${count} more live runs complete`);
-    };
-    await waitForLive(3);
-    const sweepStartedAt = performance.now();
-    const result = await host.retention.sweepOnce();
-    const sweepEndedAt = performance.now();
-    await waitForLive(3);
-    streaming = false;
-    await Promise.all(clients);
-
-    expect(result).toEqual({ runsExpired: EXPIRED, idempotencyRecordsPurged: 0, complete: true });
-    // The sweep yields between batches: live runs finished while it was under way.
-    expect(live.filter((run) => run.completedAt > sweepStartedAt && run.completedAt < sweepEndedAt).length).toBeGreaterThan(0);
-    for (const runId of expired) {
-      expect(await store.getRun(runId)).toBeNull();
-      expect((await store.getTombstone(runId))?.tenantId).toBe("default");
-    }
-    for (const runId of [expired[0], expired[4_999], expired[EXPIRED - 1]] as string[]) {
-      const tombstone = await store.getTombstone(runId);
-      expectExpired(await request(host.url, `/v1/runs/${runId}`, { headers: bearer(KEY) }), tombstone?.expiredAt ?? "missing");
-    }
-    for (const runId of [...survivors, finishedTemplate, waitingTemplate]) {
-      expect(await store.getRun(runId), runId).not.toBeNull();
-      expect(await store.getTombstone(runId)).toBeNull();
-    }
-    expect(live.length).toBeGreaterThanOrEqual(6);
-    for (const { runId } of live) {
-      expect(await probe.status(runId)).toBe("completed");
-      expect(await store.getTombstone(runId)).toBeNull();
-    }
-    // Every run that reached a terminal status is one of: removed (10 000), live, or a survivor.
-    expect((await store.countRunsByStatus())["completed"]).toBe(live.length + 20 + 1);
+    // Group commit: writes of one event-loop turn share a transaction, so wide batches plant fast.
+    await expectSweepUnderLoad(host, { apiKey: KEY, storageWidth: 500 });
   }, 120_000);
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenWopHost, type RunningHost } from "../host.js";
 import { bearer, request, type HttpResult } from "../testing/http.js";
 import { RunProbe } from "../testing/run-probe.js";
+import { expectErrorEnvelope } from "../testing/error-envelope.js";
 
 const implementation = { name: "bundle-test-host", version: "9.8.7", vendor: "tests" };
 const KEY = "hk_test_bundle_owner";
@@ -56,14 +57,6 @@ function expectBundle(result: HttpResult, runId: string): DebugBundle {
   expect(bundle.metrics.eventCount).toBe(bundle.events.length);
   expect(bundle.run.runId).toBe(runId);
   return bundle;
-}
-
-function expectEnvelope(result: HttpResult, status: number, code: string): Record<string, unknown> {
-  expect(result.status, result.text).toBe(status);
-  const body = result.json as { error: string; message: string; details?: Record<string, unknown> };
-  expect(body.error).toBe(code);
-  expect(body.message.length).toBeGreaterThan(0);
-  return body.details ?? {};
 }
 
 describe("GET /v1/runs/{runId}/debug-bundle", () => {
@@ -131,25 +124,25 @@ describe("GET /v1/runs/{runId}/debug-bundle", () => {
 
   it("answers a maxEvents that is not a positive integer with 400 naming the field", async () => {
     for (const value of ["0", "-1", "abc", "1.5", "", "1e3"]) {
-      const details = expectEnvelope(await bundleOf(host, runId, `?maxEvents=${encodeURIComponent(value)}`), 400, "validation_error");
+      const details = expectErrorEnvelope(await bundleOf(host, runId, `?maxEvents=${encodeURIComponent(value)}`), 400, "validation_error").details ?? {};
       expect(details["field"], `maxEvents=${value}`).toBe("maxEvents");
     }
   });
 
   it("answers 404 for an unknown run and for another tenant's run, 401 without a key, 403 without runs:read", async () => {
-    expectEnvelope(await bundleOf(host, "run-that-does-not-exist"), 404, "not_found");
+    expectErrorEnvelope(await bundleOf(host, "run-that-does-not-exist"), 404, "not_found");
     const other = await bundleOf(host, runId, "", OTHER_TENANT_KEY);
-    expectEnvelope(other, 404, "not_found");
+    expectErrorEnvelope(other, 404, "not_found");
     expect(other.text).not.toContain(PLANTED_KEY);
-    expectEnvelope(await request(host.url, `/v1/runs/${runId}/debug-bundle`), 401, "unauthenticated");
-    expectEnvelope(await bundleOf(host, runId, "", CREATE_ONLY_KEY), 403, "forbidden");
+    expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}/debug-bundle`), 401, "unauthenticated");
+    expectErrorEnvelope(await bundleOf(host, runId, "", CREATE_ONLY_KEY), 403, "forbidden");
   });
 
   it("answers 410 run_expired for a run removed by retention", async () => {
     const expiring = await probe.create("conformance-noop");
     await probe.waitFor(expiring, ["completed"], 10_000);
     expect(await host.engine.store.expireRun(expiring, new Date().toISOString())).toBe(true);
-    expectEnvelope(await bundleOf(host, expiring), 410, "run_expired");
+    expectErrorEnvelope(await bundleOf(host, expiring), 410, "run_expired");
   });
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, request, type HttpResult } from "./http.js";
+import { expectErrorEnvelope } from "./error-envelope.js";
 import { collectUntilClosed, openSse } from "./sse.js";
 import { DIAMOND_WORKFLOW } from "./workflows.js";
 import { MALFORMED_REQUESTS } from "./malformed-requests.js";
@@ -67,17 +68,6 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
       probe.waitForSnapshot(runId, statuses, timeoutMs);
     const events = (runId: string): Promise<RunEventLike[]> => probe.events(runId);
 
-    function expectEnvelope(result: HttpResult, status: number, code?: string): void {
-      expect(result.status, result.text).toBe(status);
-      const body = result.json as Record<string, unknown>;
-      expect(Object.keys(body).every((k) => ["error", "message", "details"].includes(k)), result.text).toBe(true);
-      expect(typeof body["error"]).toBe("string");
-      expect(typeof body["message"]).toBe("string");
-      expect((body["message"] as string).length).toBeGreaterThan(0);
-      if ("details" in body) expect(typeof body["details"] === "object" && body["details"] !== null).toBe(true);
-      if (code) expect(body["error"]).toBe(code);
-    }
-
     describe("discovery", () => {
       it("serves the root-level document without auth, cacheable, with an ETag honoured by 304", async () => {
         const first = await request(host.url, "/.well-known/openwop");
@@ -111,13 +101,13 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
 
     describe("auth", () => {
       it("answers 401 unauthenticated for a missing or unknown key", async () => {
-        expectEnvelope(await request(host.url, "/v1/runs/x"), 401, "unauthenticated");
-        expectEnvelope(await request(host.url, "/v1/runs/x", { headers: bearer("hk_definitely_not_a_real_key_12345") }), 401, "unauthenticated");
+        expectErrorEnvelope(await request(host.url, "/v1/runs/x"), 401, "unauthenticated");
+        expectErrorEnvelope(await request(host.url, "/v1/runs/x", { headers: bearer("hk_definitely_not_a_real_key_12345") }), 401, "unauthenticated");
       });
 
       it("answers 403 forbidden naming the scope a key lacks", async () => {
         const result = await request(host.url, "/v1/runs", { method: "POST", headers: bearer(readOnlyKey), body: { workflowId: "conformance-noop" } });
-        expectEnvelope(result, 403, "forbidden");
+        expectErrorEnvelope(result, 403, "forbidden");
         expect((result.json as { details: Record<string, unknown> }).details["requiredScope"]).toBe("runs:create");
       });
 
@@ -125,11 +115,11 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         const runId = await createRun("conformance-approval");
         await waitForStatus(runId, ["waiting-approval"]);
         const other = bearer(otherTenantKey);
-        expectEnvelope(await request(host.url, `/v1/runs/${runId}`, { headers: other }), 404);
-        expectEnvelope(await request(host.url, `/v1/runs/${runId}/events/poll`, { headers: other }), 404);
-        expectEnvelope(await request(host.url, `/v1/runs/${runId}/events`, { headers: other }), 404);
-        expectEnvelope(await request(host.url, `/v1/runs/${runId}/cancel`, { method: "POST", headers: other }), 404);
-        expectEnvelope(
+        expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}`, { headers: other }), 404);
+        expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}/events/poll`, { headers: other }), 404);
+        expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}/events`, { headers: other }), 404);
+        expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}/cancel`, { method: "POST", headers: other }), 404);
+        expectErrorEnvelope(
           await request(host.url, `/v1/runs/${runId}/interrupts/gate`, { method: "POST", headers: other, body: { resumeValue: { action: "accept" } } }),
           404,
         );
@@ -259,7 +249,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         expect(values.every((e) => e === "state.snapshot")).toBe(true);
         expect(messages).toEqual([]);
         const rejected = await call(`/v1/runs/${runId}/events?streamMode=everything`);
-        expectEnvelope(rejected, 400, "unsupported_stream_mode");
+        expectErrorEnvelope(rejected, 400, "unsupported_stream_mode");
         expect((rejected.json as { details: { supported: string[] } }).details.supported).toContain("updates");
       });
     });
@@ -301,7 +291,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
           body: { ...body, inputs: { nonce: "two" } },
           headers: { "idempotency-key": key },
         });
-        expectEnvelope(mismatch, 409, "idempotency_key_mismatch");
+        expectErrorEnvelope(mismatch, 409, "idempotency_key_mismatch");
         expect(mismatch.text).not.toContain((first.json as { runId: string }).runId);
       });
 
@@ -341,12 +331,12 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         expect(waiting["currentNodeId"]).toBe("gate");
         const types = (await events(runId)).map((e) => e.type);
         expect(types).toEqual(expect.arrayContaining(["interrupt.requested", "approval.requested", "node.suspended"]));
-        expectEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "maybe" } } }), 400);
-        expectEnvelope(await call(`/v1/runs/${runId}/interrupts/nowhere`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 404, "interrupt_not_found");
+        expectErrorEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "maybe" } } }), 400);
+        expectErrorEnvelope(await call(`/v1/runs/${runId}/interrupts/nowhere`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 404, "interrupt_not_found");
         const resolved = await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } });
         expect(resolved.status, resolved.text).toBe(200);
         expect((await waitForStatus(runId, TERMINAL))["status"]).toBe("completed");
-        expectEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 409, "interrupt_already_resolved");
+        expectErrorEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 409, "interrupt_already_resolved");
         await probe.expectIntactLog(runId);
       });
 
@@ -366,7 +356,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         const runId = await createRun("conformance-approval");
         await waitForStatus(runId, ["waiting-approval"]);
         expect((await call(`/v1/runs/${runId}/cancel`, { method: "POST" })).json).toMatchObject({ status: "cancelled" });
-        expectEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 422, "interrupt_cancelled");
+        expectErrorEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 422, "interrupt_cancelled");
       });
     });
 
@@ -378,7 +368,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
           headers: { ...headers, ...malformed.headers },
           ...(malformed.body === undefined ? {} : { body: malformed.body }),
         });
-        expectEnvelope(result, malformed.status, malformed.code);
+        expectErrorEnvelope(result, malformed.status, malformed.code);
       });
     });
   });
