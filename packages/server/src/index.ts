@@ -19,3 +19,4 @@ export { createLogger, logLevelFromEnv, type Logger, type LoggerOptions } from "
 export { Observability, type ObservabilityOptions } from "./observability/observability.js";
 export { startOtelSdk, otelExportRequested, type OtelSdkHandle } from "./observability/otel-sdk.js";
 export { parseTraceparent } from "./observability/trace-context.js";
+export { exampleHostOptions, type ExampleHostOptions } from "./example-host-options.js";

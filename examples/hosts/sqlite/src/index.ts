@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { openSqliteAdapter } from "@openwop/storage-sqlite";
-import { startOpenWopHost, type ProductionSettings, type RunningHost } from "@openwop/server";
+import { exampleHostOptions, startOpenWopHost, type ExampleHostOptions, type RunningHost } from "@openwop/server";
 
 export const IMPLEMENTATION = { name: "openwop-host-sqlite", version: "0.1.0", vendor: "openwop-toolkit" } as const;
 export const DEFAULT_SQLITE_PATH = "./.openwop/openwop.db";
@@ -16,18 +16,9 @@ export function sqlitePathFromEnv(env: NodeJS.ProcessEnv): string {
   return resolve(env["INIT_CWD"] ?? process.cwd(), DEFAULT_SQLITE_PATH);
 }
 
-export interface SqliteHostOptions {
+export interface SqliteHostOptions extends ExampleHostOptions {
   /** The database file; created with its folder when missing. */
   path: string;
-  /** 0 picks a free port. */
-  port?: number;
-  apiKey?: string;
-  extraApiKeys?: Array<{ key: string; tenant: string; scopes: string[]; test?: boolean }>;
-  workflowsDir?: string;
-  claimTtlMs?: number;
-  heartbeatIntervalMs?: number;
-  /** Backpressure, admission, retention and bundle limits; production defaults otherwise. */
-  settings?: Partial<ProductionSettings>;
 }
 
 /** Opens the SQLite file, creating its folder first so a fresh checkout just works. */
@@ -41,15 +32,6 @@ export async function startSqliteHost(options: SqliteHostOptions): Promise<Runni
   return startOpenWopHost({
     adapter: await openSqliteStorage(options.path),
     implementation: IMPLEMENTATION,
-    port: options.port ?? 0,
-    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-    ...(options.extraApiKeys ? { extraApiKeys: options.extraApiKeys } : {}),
-    ...(options.workflowsDir ? { workflowsDir: options.workflowsDir } : {}),
-    // Durable storage: the host advertises openwop-production when its settings allow it.
-    app: { advertiseProduction: true, ...(options.settings ? { settings: options.settings } : {}) },
-    engine: {
-      ...(options.claimTtlMs ? { claimTtlMs: options.claimTtlMs } : {}),
-      ...(options.heartbeatIntervalMs ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
-    },
+    ...exampleHostOptions(options, true),
   });
 }
