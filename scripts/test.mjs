@@ -16,7 +16,15 @@ if (run("pnpm", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]) 
 
 const reportDir = mkdtempSync(join(tmpdir(), "openwop-test-"));
 const reportFile = join(reportDir, "vitest.json");
-const status = run("pnpm", ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`, ...process.argv.slice(2)]);
+const status = run("pnpm", [
+  "exec",
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${reportFile}`,
+  ...process.argv.slice(2),
+]);
 
 let passed = 0;
 let failed = 0;

@@ -10,17 +10,37 @@ import { SseParser } from "./sse.js";
 import { percentile, percentileOfSorted, ratio, summarize } from "./stats.js";
 import { classify, overallTier } from "./tiers.js";
 import type { BenchEnvironment } from "./environment.js";
-import { medianOf, type DeliveryResult, type HeldResult, type InProcessResult, type ThroughputResult } from "./workloads.js";
+import {
+  medianOf,
+  type DeliveryResult,
+  type HeldResult,
+  type InProcessResult,
+  type ThroughputResult,
+} from "./workloads.js";
 
 const summary = (p50: number, p99: number) => ({ count: 100, min: 0, p50, p90: p50, p99, max: p99, mean: p50 });
-const resources = { wallSeconds: 10, measuredCpuSeconds: 5, postgresCpuSeconds: null, benchCpuSeconds: 2, peakRssBytes: 100 * 1048576 };
+const resources = {
+  wallSeconds: 10,
+  measuredCpuSeconds: 5,
+  postgresCpuSeconds: null,
+  benchCpuSeconds: 2,
+  peakRssBytes: 100 * 1048576,
+};
 
 function throughput(runsPerSecond: number, postP50: number, postP99: number): ThroughputResult {
   return {
     repeats: [runsPerSecond - 10, runsPerSecond, runsPerSecond + 10],
-    runs: 5000, clients: 64, warmupRuns: 500, seconds: 5000 / runsPerSecond, runsPerSecond,
-    createMs: summary(postP50, postP99), createToTerminalMs: summary(20, 80), notCompleted: 0, errors: 0,
-    hostProcesses: 1, resources,
+    runs: 5000,
+    clients: 64,
+    warmupRuns: 500,
+    seconds: 5000 / runsPerSecond,
+    runsPerSecond,
+    createMs: summary(postP50, postP99),
+    createToTerminalMs: summary(20, 80),
+    notCompleted: 0,
+    errors: 0,
+    hostProcesses: 1,
+    resources,
   };
 }
 
@@ -72,7 +92,9 @@ describe("scale tiers", () => {
   });
 
   it("meets overall only the lowest tier of the measured properties", () => {
-    expect(overallTier([classify("postP50Ms", 5), classify("deliveryP99Ms", 300), classify("concurrentRuns", null)])).toBe("production");
+    expect(
+      overallTier([classify("postP50Ms", 5), classify("deliveryP99Ms", 300), classify("concurrentRuns", null)]),
+    ).toBe("production");
     expect(overallTier([classify("postP99Ms", 9000), classify("postP50Ms", 5)])).toBe("none");
     expect(overallTier([classify("postP99Ms", null)])).toBeNull();
   });
@@ -80,11 +102,32 @@ describe("scale tiers", () => {
 
 describe("results", () => {
   const held: HeldResult = {
-    runs: 5000, holdMs: 45_000, creationSeconds: 10, postMs: summary(5, 40), inFlight: 5000, running: 5000, windowSeconds: 15,
-    statusReadMs: summary(3, 30), rssBeforeBytes: 100 * 1048576, rssInFlightBytes: 400 * 1048576, peakRssBytes: 450 * 1048576,
-    completed: 5000, notCompleted: 0, drainSeconds: 2, errors: 0, resources,
+    runs: 5000,
+    holdMs: 45_000,
+    creationSeconds: 10,
+    postMs: summary(5, 40),
+    inFlight: 5000,
+    running: 5000,
+    windowSeconds: 15,
+    statusReadMs: summary(3, 30),
+    rssBeforeBytes: 100 * 1048576,
+    rssInFlightBytes: 400 * 1048576,
+    peakRssBytes: 450 * 1048576,
+    completed: 5000,
+    notCompleted: 0,
+    drainSeconds: 2,
+    errors: 0,
+    resources,
   };
-  const delivery: DeliveryResult = { subscribers: 200, delayMs: summary(3, 60), liveEvents: 1400, backlogEvents: 400, completedRuns: 200, errors: 0, resources };
+  const delivery: DeliveryResult = {
+    subscribers: 200,
+    delayMs: summary(3, 60),
+    liveEvents: 1400,
+    backlogEvents: 400,
+    completedRuns: 200,
+    errors: 0,
+    resources,
+  };
   const ceiling: InProcessResult = { ...throughput(2000, 1, 3), resources };
 
   it("derives ratios, tiers and target verdicts from the measured workloads", () => {
@@ -109,16 +152,41 @@ describe("results", () => {
   });
 
   it("renders every section of the page, with the reason for what was not measured", () => {
-    const sqlite = finishHost("sqlite", { throughput: measured(throughput(1200, 2, 20)), ceiling: measured(ceiling), delivery: notMeasured("host exited") });
+    const sqlite = finishHost("sqlite", {
+      throughput: measured(throughput(1200, 2, 20)),
+      ceiling: measured(ceiling),
+      delivery: notMeasured("host exited"),
+    });
     const report: BenchReport = {
       schemaVersion: 1,
       generatedAt: "2026-01-01T00:00:00.000Z",
       command: "./pnpmw bench --runs 500",
       durationSeconds: 90,
-      machine: { cpuModel: "Test CPU", cores: 2, memoryGiB: 24, os: "Linux", node: "v24.0.0", postgres: null, scratchFilesystem: "ext4", loadAverage: { start: [0, 0, 0], end: [0, 0, 0] } },
+      machine: {
+        cpuModel: "Test CPU",
+        cores: 2,
+        memoryGiB: 24,
+        os: "Linux",
+        node: "v24.0.0",
+        postgres: null,
+        scratchFilesystem: "ext4",
+        loadAverage: { start: [0, 0, 0], end: [0, 0, 0] },
+      },
       settings: {
-        workloads: ["throughput", "ceiling", "delivery"], hosts: ["sqlite"], runs: 500, clients: 64, warmup: 50, subscribers: 200, held: 500,
-        holdMs: 18_000, readers: 32, repeat: 3, hostLogLevel: "info", postgres: { sharedBuffers: "256MB", maxConnections: 300, durability: "defaults" }, sqlite: "WAL", hostEnvironment: { A: "1" },
+        workloads: ["throughput", "ceiling", "delivery"],
+        hosts: ["sqlite"],
+        runs: 500,
+        clients: 64,
+        warmup: 50,
+        subscribers: 200,
+        held: 500,
+        holdMs: 18_000,
+        readers: 32,
+        repeat: 3,
+        hostLogLevel: "info",
+        postgres: { sharedBuffers: "256MB", maxConnections: 300, durability: "defaults" },
+        sqlite: "WAL",
+        hostEnvironment: { A: "1" },
       },
       hosts: { sqlite },
       targets: checkTargets({ sqlite }),
@@ -137,7 +205,8 @@ describe("results", () => {
 describe("the SSE parser", () => {
   it("emits whole frames however the bytes are split", () => {
     const parser = new SseParser();
-    const text = ': keepalive\n\nid: 0\nevent: run.started\ndata: {"a":1}\n\nid: 1\r\nevent: run.completed\r\ndata: x\r\ndata: y\r\n\r\n';
+    const text =
+      ': keepalive\n\nid: 0\nevent: run.started\ndata: {"a":1}\n\nid: 1\r\nevent: run.completed\r\ndata: x\r\ndata: y\r\n\r\n';
     const frames = [...text].flatMap((char) => parser.push(char));
     expect(frames).toEqual([
       { id: "0", event: "run.started", data: '{"a":1}' },
@@ -149,7 +218,16 @@ describe("the SSE parser", () => {
 describe("options", () => {
   it("defaults to the full bench and scales the hold with the held count", () => {
     const options = parseOptions([]);
-    expect(options).toMatchObject({ runs: 5000, clients: 64, held: 5000, subscribers: 200, warmup: 500, repeat: 3, write: true, json: false });
+    expect(options).toMatchObject({
+      runs: 5000,
+      clients: 64,
+      held: 5000,
+      subscribers: 200,
+      warmup: 500,
+      repeat: 3,
+      write: true,
+      json: false,
+    });
     expect(options.workloads).toHaveLength(6);
     expect(options.holdMs).toBe(defaultHoldMs(5000));
     expect(defaultHoldMs(500)).toBe(18_000);
@@ -157,7 +235,13 @@ describe("options", () => {
   });
 
   it("keeps the canonical order and refuses unknown names and bad numbers", () => {
-    expect(parseOptions(["--hosts", "postgres,sqlite", "--runs", "500", "--no-write"])).toMatchObject({ hosts: ["sqlite", "postgres"], runs: 500, held: 500, warmup: 50, write: false });
+    expect(parseOptions(["--hosts", "postgres,sqlite", "--runs", "500", "--no-write"])).toMatchObject({
+      hosts: ["sqlite", "postgres"],
+      runs: 500,
+      held: 500,
+      warmup: 50,
+      write: false,
+    });
     expect(() => parseOptions(["--hosts", "mysql"])).toThrow(UsageError);
     expect(() => parseOptions(["--runs", "0"])).toThrow(UsageError);
     expect(() => parseOptions(["--bogus"])).toThrow(UsageError);
@@ -203,8 +287,19 @@ describe("profiles and machine facts", () => {
     const profile: CpuProfile = {
       nodes: [
         { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: 0 }, children: [2, 4] },
-        { id: 2, callFrame: { functionName: "handle", url: "file:///r/packages/server/dist/index.js", lineNumber: 9 }, children: [3] },
-        { id: 3, callFrame: { functionName: "query", url: "file:///r/node_modules/.pnpm/pg@8/node_modules/pg/lib/client.js", lineNumber: 0 } },
+        {
+          id: 2,
+          callFrame: { functionName: "handle", url: "file:///r/packages/server/dist/index.js", lineNumber: 9 },
+          children: [3],
+        },
+        {
+          id: 3,
+          callFrame: {
+            functionName: "query",
+            url: "file:///r/node_modules/.pnpm/pg@8/node_modules/pg/lib/client.js",
+            lineNumber: 0,
+          },
+        },
         { id: 4, callFrame: { functionName: "(idle)", url: "", lineNumber: 0 } },
       ],
       samples: [2, 3, 3, 4],
@@ -212,7 +307,10 @@ describe("profiles and machine facts", () => {
     };
     const summary = summarizeProfile(profile, "p.cpuprofile");
     expect(summary.busyMs).toBe(4);
-    expect(summary.byModule).toEqual([{ name: "pg", percent: 75 }, { name: "@openwop/server", percent: 25 }]);
+    expect(summary.byModule).toEqual([
+      { name: "pg", percent: 75 },
+      { name: "@openwop/server", percent: 25 },
+    ]);
     expect(summary.topInclusive[0]).toMatchObject({ percent: 100 });
     expect(summary.topInclusive[0]?.name).toContain("handle");
     expect(moduleOf("node:internal/timers", "processImmediate")).toBe("node (internals)");

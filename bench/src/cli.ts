@@ -15,8 +15,23 @@ import { killAllChildren } from "./processes.js";
 import { summarizeProfiles } from "./profile.js";
 import { createProgress, type Progress } from "./progress.js";
 import { renderMarkdown } from "./report.js";
-import { checkTargets, finishHost, measured, notMeasured, type BenchReport, type HostResults, type Outcome } from "./results.js";
-import { measureCeiling, measureDelivery, measureHeld, measurePeer, measureScaleOut, measureThroughput } from "./workloads.js";
+import {
+  checkTargets,
+  finishHost,
+  measured,
+  notMeasured,
+  type BenchReport,
+  type HostResults,
+  type Outcome,
+} from "./results.js";
+import {
+  measureCeiling,
+  measureDelivery,
+  measureHeld,
+  measurePeer,
+  measureScaleOut,
+  measureThroughput,
+} from "./workloads.js";
 
 const HOST_TITLES: Record<HostKind, string> = { sqlite: "SQLite host", postgres: "Postgres host" };
 
@@ -28,9 +43,10 @@ async function attempt<T>(progress: Progress, title: string, work: () => Promise
   try {
     return measured(await work());
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] ?? error.message : String(error);
+    const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
     progress.warn(`not measured: ${reason}`);
-    if (error instanceof Error && error.message.includes("\n")) progress.step(error.message.split("\n").slice(1, 20).join("\n      "));
+    if (error instanceof Error && error.message.includes("\n"))
+      progress.step(error.message.split("\n").slice(1, 20).join("\n      "));
     return notMeasured(reason);
   }
 }
@@ -39,12 +55,22 @@ async function measureHost(env: BenchEnvironment, kind: HostKind): Promise<HostR
   const { workloads } = env.options;
   const title = HOST_TITLES[kind];
   const results: Omit<HostResults, "ratios" | "tiers" | "tier"> = {};
-  if (workloads.includes("throughput")) results.throughput = await attempt(env.progress, `${title}: 1. throughput`, () => measureThroughput(env, kind, "w1"));
-  if (workloads.includes("ceiling")) results.ceiling = await attempt(env.progress, `${title}: 5. in-process ceiling`, () => measureCeiling(env, kind));
-  if (kind === "postgres" && workloads.includes("peer")) results.peer = await attempt(env.progress, "6. peer: DBOS Transact", () => measurePeer(env));
-  if (workloads.includes("delivery")) results.delivery = await attempt(env.progress, `${title}: 2. event delivery`, () => measureDelivery(env, kind));
-  if (workloads.includes("held")) results.held = await attempt(env.progress, `${title}: 3. held load`, () => measureHeld(env, kind));
-  if (kind === "postgres" && workloads.includes("scaleout")) results.scaleOut = await attempt(env.progress, "4. scale-out: one Postgres host process vs two", () => measureScaleOut(env));
+  if (workloads.includes("throughput"))
+    results.throughput = await attempt(env.progress, `${title}: 1. throughput`, () =>
+      measureThroughput(env, kind, "w1"),
+    );
+  if (workloads.includes("ceiling"))
+    results.ceiling = await attempt(env.progress, `${title}: 5. in-process ceiling`, () => measureCeiling(env, kind));
+  if (kind === "postgres" && workloads.includes("peer"))
+    results.peer = await attempt(env.progress, "6. peer: DBOS Transact", () => measurePeer(env));
+  if (workloads.includes("delivery"))
+    results.delivery = await attempt(env.progress, `${title}: 2. event delivery`, () => measureDelivery(env, kind));
+  if (workloads.includes("held"))
+    results.held = await attempt(env.progress, `${title}: 3. held load`, () => measureHeld(env, kind));
+  if (kind === "postgres" && workloads.includes("scaleout"))
+    results.scaleOut = await attempt(env.progress, "4. scale-out: one Postgres host process vs two", () =>
+      measureScaleOut(env),
+    );
   return finishHost(kind, results);
 }
 
@@ -79,12 +105,17 @@ async function run(options: BenchOptions, argv: readonly string[]): Promise<void
   const progress = createProgress(process.stderr, process.env, options.quiet);
   const started = Date.now();
   const loadAtStart = loadAverageNow();
-  const profileDir = options.profile ? join(repoRoot, "bench", "results", "tmp", "profiles", new Date(started).toISOString().replace(/[:.]/g, "-")) : undefined;
+  const profileDir = options.profile
+    ? join(repoRoot, "bench", "results", "tmp", "profiles", new Date(started).toISOString().replace(/[:.]/g, "-"))
+    : undefined;
   const env = await BenchEnvironment.create(options, progress, profileDir);
   try {
     const hosts: Partial<Record<HostKind, HostResults>> = {};
     for (const kind of options.hosts) hosts[kind] = await measureHost(env, kind);
-    const postgresUrl = options.hosts.includes("postgres") || options.workloads.includes("peer") ? (await env.postgres().catch(() => undefined))?.url : undefined;
+    const postgresUrl =
+      options.hosts.includes("postgres") || options.workloads.includes("peer")
+        ? (await env.postgres().catch(() => undefined))?.url
+        : undefined;
     const report: BenchReport = {
       schemaVersion: 1,
       generatedAt: new Date().toISOString(),

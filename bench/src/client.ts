@@ -101,7 +101,11 @@ export class HostClient {
    */
   async followEvents(
     runId: string,
-    options: { streamMode?: string; onOpen?: (openedAt: number) => void; onFrame?: (frame: ReceivedFrame) => void } = {},
+    options: {
+      streamMode?: string;
+      onOpen?: (openedAt: number) => void;
+      onFrame?: (frame: ReceivedFrame) => void;
+    } = {},
   ): Promise<StreamResult> {
     const query = options.streamMode ? `?streamMode=${encodeURIComponent(options.streamMode)}` : "";
     const response = await this.#pool.request({
@@ -110,7 +114,8 @@ export class HostClient {
       headers: { authorization: this.#authorization, accept: "text/event-stream" },
     });
     const openedAt = Date.now();
-    if (response.statusCode !== 200) throw new HttpFailure("GET /v1/runs/{id}/events", response.statusCode, await response.body.text());
+    if (response.statusCode !== 200)
+      throw new HttpFailure("GET /v1/runs/{id}/events", response.statusCode, await response.body.text());
     options.onOpen?.(openedAt);
     const parser = new SseParser();
     let terminal: string | undefined;

@@ -79,7 +79,10 @@ async function phase(
   return { seconds: (performance.now() - started) / 1000, create, endToEnd, notCompleted, errors, firstError };
 }
 
-export async function closedLoop(options: ClosedLoopOptions, oneRun: (client: number, index: number) => Promise<RunOutcome>): Promise<ClosedLoopResult> {
+export async function closedLoop(
+  options: ClosedLoopOptions,
+  oneRun: (client: number, index: number) => Promise<RunOutcome>,
+): Promise<ClosedLoopResult> {
   if (options.warmup > 0) await phase(options.warmup, options.clients, oneRun, false);
   options.onMeasuredPhaseStart?.();
   const measured = await phase(options.runs, options.clients, oneRun, true, options.onProgress);

@@ -51,7 +51,10 @@ export class BenchEnvironment {
   postgres(): Promise<PostgresServer> {
     this.#postgres ??= (async () => {
       this.progress.step("starting a throwaway Postgres server (initdb + pg_ctl)");
-      return startPostgres({ sharedBuffers: POSTGRES_SETTINGS.sharedBuffers, maxConnections: POSTGRES_SETTINGS.maxConnections });
+      return startPostgres({
+        sharedBuffers: POSTGRES_SETTINGS.sharedBuffers,
+        maxConnections: POSTGRES_SETTINGS.maxConnections,
+      });
     })();
     return this.#postgres;
   }
@@ -110,7 +113,9 @@ export class BenchEnvironment {
     return spawnNode({
       label,
       args: [script, JSON.stringify(config)],
-      nodeFlags: this.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${this.profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [],
+      nodeFlags: this.profileDir
+        ? ["--cpu-prof", `--cpu-prof-dir=${this.profileDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`]
+        : [],
     });
   }
 

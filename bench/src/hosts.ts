@@ -70,7 +70,13 @@ export async function startHost(launch: HostLaunch): Promise<RunningHost> {
     label,
     args: [hostEntry(launch.kind)],
     env: hostEnvironment(launch),
-    nodeFlags: launch.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${launch.cpuProfileDir}`, `--cpu-prof-name=${label.replace(/\W+/g, "-")}-${Date.now()}.cpuprofile`] : [],
+    nodeFlags: launch.cpuProfileDir
+      ? [
+          "--cpu-prof",
+          `--cpu-prof-dir=${launch.cpuProfileDir}`,
+          `--cpu-prof-name=${label.replace(/\W+/g, "-")}-${Date.now()}.cpuprofile`,
+        ]
+      : [],
   });
   try {
     const match = await child.waitForLine(/listening on (http:\/\/\S+)/, 30_000);

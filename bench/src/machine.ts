@@ -51,7 +51,11 @@ async function postgresVersion(url: string | undefined): Promise<string | null> 
   }
 }
 
-export async function describeMachine(scratchDir: string, loadAtStart: number[], postgresUrl?: string): Promise<MachineInfo> {
+export async function describeMachine(
+  scratchDir: string,
+  loadAtStart: number[],
+  postgresUrl?: string,
+): Promise<MachineInfo> {
   const processors = cpus();
   let mounts = "";
   try {

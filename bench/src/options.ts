@@ -64,15 +64,20 @@ export class UsageError extends Error {
 function positiveInteger(name: string, raw: string | undefined, fallback: number, min = 1): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min)
+    throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
   return value;
 }
 
 function list<T extends string>(name: string, raw: string | undefined, allowed: readonly T[]): T[] {
   if (raw === undefined) return [...allowed];
-  const items = raw.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  const items = raw
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
   for (const item of items) {
-    if (!(allowed as readonly string[]).includes(item)) throw new UsageError(`--${name}: unknown "${item}"; choose from ${allowed.join(", ")}`);
+    if (!(allowed as readonly string[]).includes(item))
+      throw new UsageError(`--${name}: unknown "${item}"; choose from ${allowed.join(", ")}`);
   }
   if (items.length === 0) throw new UsageError(`--${name} needs at least one of ${allowed.join(", ")}`);
   // Keep the canonical order, so reports read the same whatever order was typed.

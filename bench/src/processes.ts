@@ -175,7 +175,11 @@ export function spawnNode(options: SpawnOptions): ManagedProcess {
         };
         const onExit = (): void => {
           cleanup();
-          reject(new Error(`${options.label} exited (code ${String(child.exitCode)}, signal ${String(child.signalCode)}) before printing ${pattern}:\n${tail}`));
+          reject(
+            new Error(
+              `${options.label} exited (code ${String(child.exitCode)}, signal ${String(child.signalCode)}) before printing ${pattern}:\n${tail}`,
+            ),
+          );
         };
         const timer = setTimeout(() => {
           cleanup();

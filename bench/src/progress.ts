@@ -28,7 +28,11 @@ export interface Progress {
   counter(label: string, total: number): (done: number) => void;
 }
 
-export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, env: Record<string, string | undefined>, quiet = false): Progress {
+export function createProgress(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  env: Record<string, string | undefined>,
+  quiet = false,
+): Progress {
   const colour = wantsColour({ env, isTTY: stream.isTTY === true });
   const paint = (code: string, text: string): string => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
   const started = Date.now();

@@ -14,10 +14,14 @@ const HOST_TITLES: Record<HostKind, string> = { sqlite: "SQLite host", postgres:
 const MIB = 1024 * 1024;
 
 const num = (value: number | null | undefined, digits = 1): string =>
-  value == null || !Number.isFinite(value) ? "–" : value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-const ms = (value: number | null | undefined): string => (value == null || !Number.isFinite(value) ? "–" : `${num(value, 1)} ms`);
+  value == null || !Number.isFinite(value)
+    ? "–"
+    : value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const ms = (value: number | null | undefined): string =>
+  value == null || !Number.isFinite(value) ? "–" : `${num(value, 1)} ms`;
 const mib = (bytes: number | null | undefined): string => (bytes == null ? "–" : `${num(bytes / MIB, 0)} MiB`);
-const p50p99 = (summary: Summary | undefined): string => (summary && summary.count > 0 ? `${ms(summary.p50)} / ${ms(summary.p99)}` : "–");
+const p50p99 = (summary: Summary | undefined): string =>
+  summary && summary.count > 0 ? `${ms(summary.p50)} / ${ms(summary.p99)}` : "–";
 const times = (value: number | null | undefined): string => (value == null ? "–" : `${num(value, 2)}×`);
 
 /** `1,234.5 (1,200 · 1,234.5 · 1,300)` when there were repetitions. */
@@ -56,7 +60,11 @@ function reasons(report: BenchReport): string[] {
   return notes;
 }
 
-function cpuPerRun(resources: ResourceUse | undefined, runs: number | undefined, field: "measuredCpuSeconds" | "postgresCpuSeconds" | "benchCpuSeconds"): string {
+function cpuPerRun(
+  resources: ResourceUse | undefined,
+  runs: number | undefined,
+  field: "measuredCpuSeconds" | "postgresCpuSeconds" | "benchCpuSeconds",
+): string {
   const seconds = resources?.[field];
   if (seconds == null || !runs) return "–";
   return `${num((seconds * 1000) / runs, 2)} ms`;
@@ -76,7 +84,10 @@ function machineSection(report: BenchReport): string {
         ["Node", m.node],
         ["Postgres", m.postgres ?? "not used"],
         ["Scratch filesystem (SQLite files, Postgres cluster)", m.scratchFilesystem ?? "unknown"],
-        ["Load average (1/5/15 min) at start → end", `${m.loadAverage.start.join(" / ")} → ${m.loadAverage.end.join(" / ")}`],
+        [
+          "Load average (1/5/15 min) at start → end",
+          `${m.loadAverage.start.join(" / ")} → ${m.loadAverage.end.join(" / ")}`,
+        ],
       ],
     ),
     "",
@@ -94,14 +105,31 @@ function settingsSection(report: BenchReport): string {
       [
         ["Workloads", s.workloads.join(", ")],
         ["Hosts", s.hosts.join(", ")],
-        ["Runs per throughput measurement", `${num(s.runs, 0)} (after ${num(s.warmup, 0)} unmeasured warm-up runs), repeated ${num(s.repeat, 0)}× on fresh storage; the median repetition is reported`],
+        [
+          "Runs per throughput measurement",
+          `${num(s.runs, 0)} (after ${num(s.warmup, 0)} unmeasured warm-up runs), repeated ${num(s.repeat, 0)}× on fresh storage; the median repetition is reported`,
+        ],
         ["Concurrent clients", num(s.clients, 0)],
         ["SSE subscribers", num(s.subscribers, 0)],
-        ["Held runs / hold", `${num(s.held, 0)} runs sleeping ${num(s.holdMs / 1000, 0)} s; ${num(s.readers, 0)} status readers`],
-        ["Postgres", `shared_buffers ${s.postgres.sharedBuffers}, max_connections ${s.postgres.maxConnections}, ${s.postgres.durability}; a CHECKPOINT before every measurement`],
+        [
+          "Held runs / hold",
+          `${num(s.held, 0)} runs sleeping ${num(s.holdMs / 1000, 0)} s; ${num(s.readers, 0)} status readers`,
+        ],
+        [
+          "Postgres",
+          `shared_buffers ${s.postgres.sharedBuffers}, max_connections ${s.postgres.maxConnections}, ${s.postgres.durability}; a CHECKPOINT before every measurement`,
+        ],
         ["SQLite", s.sqlite],
-        ["Host environment", Object.entries(s.hostEnvironment).map(([k, v]) => `${k}=${v}`).join(", ")],
-        ["Host log level", `\`${s.hostLogLevel}\` (\`OPENWOP_LOG_LEVEL\`; at \`info\`, the default, every request is logged as a JSON line on standard output)`],
+        [
+          "Host environment",
+          Object.entries(s.hostEnvironment)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", "),
+        ],
+        [
+          "Host log level",
+          `\`${s.hostLogLevel}\` (\`OPENWOP_LOG_LEVEL\`; at \`info\`, the default, every request is logged as a JSON line on standard output)`,
+        ],
       ],
     ),
   ].join("\n");
@@ -113,7 +141,13 @@ function targetsSection(report: BenchReport): string {
     "",
     table(
       ["Host", "What", "Target", "Measured", "Verdict"],
-      report.targets.map((t) => [t.host === "both" ? "both" : HOST_TITLES[t.host], t.description, t.target, t.measured ?? "–", verdict(t)]),
+      report.targets.map((t) => [
+        t.host === "both" ? "both" : HOST_TITLES[t.host],
+        t.description,
+        t.target,
+        t.measured ?? "–",
+        verdict(t),
+      ]),
     ),
   ].join("\n");
 }
@@ -123,7 +157,8 @@ function tiersSection(report: BenchReport, kinds: HostKind[]): string {
   const properties = Object.keys(TIER_RULES) as Array<keyof typeof TIER_RULES>;
   const rows = properties.map((property) => {
     const rule = TIER_RULES[property];
-    const bound = (tier: (typeof TIERS)[number]): string => `${rule.kind === "max" ? "≤" : "≥"} ${num(rule.bounds[tier], 0)} ${rule.unit}`;
+    const bound = (tier: (typeof TIERS)[number]): string =>
+      `${rule.kind === "max" ? "≤" : "≥"} ${num(rule.bounds[tier], 0)} ${rule.unit}`;
     return [
       rule.label,
       ...TIERS.map(bound),
@@ -134,7 +169,13 @@ function tiersSection(report: BenchReport, kinds: HostKind[]): string {
       }),
     ];
   });
-  rows.push(["**Tier met on every measured property**", "", "", "", ...kinds.map((kind) => `**\`${report.hosts[kind]?.tier ?? "not measured"}\`**`)]);
+  rows.push([
+    "**Tier met on every measured property**",
+    "",
+    "",
+    "",
+    ...kinds.map((kind) => `**\`${report.hosts[kind]?.tier ?? "not measured"}\`**`),
+  ]);
   return [
     "## Scale tiers (contract §9)",
     "",
@@ -204,15 +245,29 @@ function heldSection(report: BenchReport, kinds: HostKind[]): string {
     table(
       ["", ...kinds.map((k) => HOST_TITLES[k])],
       [
-        row("runs created / creation time", (k) => cell(get(k), (r) => `${num(r.runs, 0)} in ${num(r.creationSeconds, 1)} s`)),
+        row("runs created / creation time", (k) =>
+          cell(get(k), (r) => `${num(r.runs, 0)} in ${num(r.creationSeconds, 1)} s`),
+        ),
         row("POST /v1/runs p50 / p99 while filling", (k) => cell(get(k), (r) => p50p99(r.postMs))),
-        row("runs in flight at once (seen `running`)", (k) => cell(get(k), (r) => `**${num(r.inFlight, 0)}** (${num(r.running, 0)})`)),
+        row("runs in flight at once (seen `running`)", (k) =>
+          cell(get(k), (r) => `**${num(r.inFlight, 0)}** (${num(r.running, 0)})`),
+        ),
         row("GET /v1/runs/{id} p50 / p99", (k) => cell(get(k), (r) => p50p99(r.statusReadMs))),
-        row("status reads in the window", (k) => cell(get(k), (r) => `${num(r.statusReadMs.count, 0)} in ${num(r.windowSeconds, 1)} s`)),
-        row("host RSS: idle → in flight (peak)", (k) => cell(get(k), (r) => `${mib(r.rssBeforeBytes)} → **${mib(r.rssInFlightBytes)}** (${mib(r.peakRssBytes)})`)),
-        row("RSS per run in flight", (k) => cell(get(k), (r) => perRun(r.rssBeforeBytes, r.rssInFlightBytes, r.inFlight))),
-        row("completed afterwards / not", (k) => cell(get(k), (r) => `${num(r.completed, 0)} / ${num(r.notCompleted, 0)}`)),
-        row("all finished, after the last was due", (k) => cell(get(k), (r) => (r.drainSeconds === null ? "gave up waiting" : `${num(r.drainSeconds, 1)} s`))),
+        row("status reads in the window", (k) =>
+          cell(get(k), (r) => `${num(r.statusReadMs.count, 0)} in ${num(r.windowSeconds, 1)} s`),
+        ),
+        row("host RSS: idle → in flight (peak)", (k) =>
+          cell(get(k), (r) => `${mib(r.rssBeforeBytes)} → **${mib(r.rssInFlightBytes)}** (${mib(r.peakRssBytes)})`),
+        ),
+        row("RSS per run in flight", (k) =>
+          cell(get(k), (r) => perRun(r.rssBeforeBytes, r.rssInFlightBytes, r.inFlight)),
+        ),
+        row("completed afterwards / not", (k) =>
+          cell(get(k), (r) => `${num(r.completed, 0)} / ${num(r.notCompleted, 0)}`),
+        ),
+        row("all finished, after the last was due", (k) =>
+          cell(get(k), (r) => (r.drainSeconds === null ? "gave up waiting" : `${num(r.drainSeconds, 1)} s`)),
+        ),
         row("errors", (k) => cell(get(k), (r) => num(r.errors, 0))),
       ],
     ),
@@ -222,8 +277,10 @@ function heldSection(report: BenchReport, kinds: HostKind[]): string {
 function scaleOutSection(report: BenchReport): string | null {
   const outcome = report.hosts.postgres?.scaleOut;
   if (!outcome) return null;
-  const intro = "The throughput workload against one Postgres host process, then against two processes on one database (each on a fresh database), with the clients spread round-robin over the processes. A run created through one process may be executed by either.";
-  if (outcome.status === "not-measured") return ["## 4. Scale-out (Postgres)", "", intro, "", `Not measured: ${outcome.reason}`].join("\n");
+  const intro =
+    "The throughput workload against one Postgres host process, then against two processes on one database (each on a fresh database), with the clients spread round-robin over the processes. A run created through one process may be executed by either.";
+  if (outcome.status === "not-measured")
+    return ["## 4. Scale-out (Postgres)", "", intro, "", `Not measured: ${outcome.reason}`].join("\n");
   const { oneHost, twoHosts, speedup } = outcome.result;
   const row = (label: string, show: (r: typeof oneHost) => string): string[] => [label, show(oneHost), show(twoHosts)];
   return [
@@ -257,10 +314,14 @@ function ceilingSection(report: BenchReport, kinds: HostKind[]): string {
     table(
       ["", ...kinds.map((k) => `engine on ${k === "sqlite" ? "SQLite" : "Postgres"}`)],
       [
-        row("in-process runs/s (each repetition)", (k) => cell(report.hosts[k]?.ceiling, (r) => rate(r.runsPerSecond, r.repeats))),
+        row("in-process runs/s (each repetition)", (k) =>
+          cell(report.hosts[k]?.ceiling, (r) => rate(r.runsPerSecond, r.repeats)),
+        ),
         row("createRun p50 / p99", (k) => cell(report.hosts[k]?.ceiling, (r) => p50p99(r.createMs))),
         row("create → terminal p50 / p99", (k) => cell(report.hosts[k]?.ceiling, (r) => p50p99(r.createToTerminalMs))),
-        row("process CPU per run", (k) => cell(report.hosts[k]?.ceiling, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds"))),
+        row("process CPU per run", (k) =>
+          cell(report.hosts[k]?.ceiling, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds")),
+        ),
         row("host runs/s (workload 1)", (k) => cell(report.hosts[k]?.throughput, (r) => num(r.runsPerSecond))),
         row("**host / ceiling**", (k) => `**${times(report.hosts[k]?.ratios.hostOverCeiling)}**`),
       ],
@@ -273,7 +334,8 @@ function peerSection(report: BenchReport): string | null {
   if (!host?.peer) return null;
   const intro =
     "[DBOS Transact](https://docs.dbos.dev/) (`@dbos-inc/dbos-sdk`) running the equivalent workflow — three checkpointed no-op steps — on its own database of the same Postgres server, with the same runs, clients and warm-up, each client calling the workflow and awaiting its result. DBOS is a library with no HTTP layer, so the fair pairs are our host against DBOS (what a user of each gets) and our in-process ceiling against DBOS (engine against engine). Both use a pool of 10 connections (the defaults of each).";
-  if (host.peer.status === "not-measured") return ["## 6. Peer: DBOS Transact", "", intro, "", `Not measured: ${host.peer.reason}`].join("\n");
+  if (host.peer.status === "not-measured")
+    return ["## 6. Peer: DBOS Transact", "", intro, "", `Not measured: ${host.peer.reason}`].join("\n");
   const peer = host.peer.result;
   return [
     "## 6. Peer: DBOS Transact",
@@ -283,11 +345,36 @@ function peerSection(report: BenchReport): string | null {
     table(
       ["", "DBOS Transact", "our Postgres ceiling", "our Postgres host"],
       [
-        ["runs/s (each repetition)", rate(peer.runsPerSecond, peer.repeats), cell(host.ceiling, (r) => rate(r.runsPerSecond, r.repeats, false)), cell(host.throughput, (r) => rate(r.runsPerSecond, r.repeats, false))],
-        ["start → result p50 / p99", p50p99(peer.createToTerminalMs), cell(host.ceiling, (r) => p50p99(r.createToTerminalMs)), cell(host.throughput, (r) => p50p99(r.createToTerminalMs))],
-        ["process CPU per run", cpuPerRun(peer.resources, peer.runs, "measuredCpuSeconds"), cell(host.ceiling, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds")), cell(host.throughput, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds"))],
-        ["Postgres CPU per run", cpuPerRun(peer.resources, peer.runs, "postgresCpuSeconds"), cell(host.ceiling, (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds")), cell(host.throughput, (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds"))],
-        ["runs not completed / errors", `${peer.notCompleted} / ${peer.errors}`, cell(host.ceiling, (r) => `${r.notCompleted} / ${r.errors}`), cell(host.throughput, (r) => `${r.notCompleted} / ${r.errors}`)],
+        [
+          "runs/s (each repetition)",
+          rate(peer.runsPerSecond, peer.repeats),
+          cell(host.ceiling, (r) => rate(r.runsPerSecond, r.repeats, false)),
+          cell(host.throughput, (r) => rate(r.runsPerSecond, r.repeats, false)),
+        ],
+        [
+          "start → result p50 / p99",
+          p50p99(peer.createToTerminalMs),
+          cell(host.ceiling, (r) => p50p99(r.createToTerminalMs)),
+          cell(host.throughput, (r) => p50p99(r.createToTerminalMs)),
+        ],
+        [
+          "process CPU per run",
+          cpuPerRun(peer.resources, peer.runs, "measuredCpuSeconds"),
+          cell(host.ceiling, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds")),
+          cell(host.throughput, (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds")),
+        ],
+        [
+          "Postgres CPU per run",
+          cpuPerRun(peer.resources, peer.runs, "postgresCpuSeconds"),
+          cell(host.ceiling, (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds")),
+          cell(host.throughput, (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds")),
+        ],
+        [
+          "runs not completed / errors",
+          `${peer.notCompleted} / ${peer.errors}`,
+          cell(host.ceiling, (r) => `${r.notCompleted} / ${r.errors}`),
+          cell(host.throughput, (r) => `${r.notCompleted} / ${r.errors}`),
+        ],
       ],
     ),
     "",
@@ -307,7 +394,13 @@ function ratiosSection(report: BenchReport, kinds: HostKind[]): string {
       rows.push([HOST_TITLES[kind], "two processes / one", times(r.twoHostsOverOne)]);
     }
   }
-  return ["## Ratios", "", "Ratios compare figures taken minutes apart in the same run on the same machine, which is what makes them meaningful; the absolute figures move with the machine.", "", table(["Host", "Ratio", "Value"], rows)].join("\n");
+  return [
+    "## Ratios",
+    "",
+    "Ratios compare figures taken minutes apart in the same run on the same machine, which is what makes them meaningful; the absolute figures move with the machine.",
+    "",
+    table(["Host", "Ratio", "Value"], rows),
+  ].join("\n");
 }
 
 function publishedSection(): string {
@@ -320,9 +413,21 @@ function publishedSection(): string {
       ["System", "Figure", "Setup"],
       [
         ["DBOS", "43k workflows/s sustained", "one RDS Postgres with 96 vCPU (dbos.dev blog)"],
-        ["Hatchet", "2000 runs/s at 83% database CPU", "8-vCPU RDS, two engine replicas (hatchet docs, self-hosting/benchmarking)"],
-        ["graphile-worker", "15.6k jobs/s without batching, ~184k/s with", "i9-14900K, Postgres on the same host (graphile/worker performance.md)"],
-        ["Temporal Cloud", "StartWorkflowExecution p99 69 ms", "managed service, one week in Jan 2026 (docs.temporal.io)"],
+        [
+          "Hatchet",
+          "2000 runs/s at 83% database CPU",
+          "8-vCPU RDS, two engine replicas (hatchet docs, self-hosting/benchmarking)",
+        ],
+        [
+          "graphile-worker",
+          "15.6k jobs/s without batching, ~184k/s with",
+          "i9-14900K, Postgres on the same host (graphile/worker performance.md)",
+        ],
+        [
+          "Temporal Cloud",
+          "StartWorkflowExecution p99 69 ms",
+          "managed service, one week in Jan 2026 (docs.temporal.io)",
+        ],
       ],
     ),
   ].join("\n");
@@ -330,15 +435,25 @@ function publishedSection(): string {
 
 function profilesSection(report: BenchReport): string | null {
   if (!report.profiles || report.profiles.length === 0) return null;
-  const parts = ["## CPU profiles", "", "Written with `--profile` (`node --cpu-prof` on each measured process); shares are of busy (non-idle) CPU time."];
+  const parts = [
+    "## CPU profiles",
+    "",
+    "Written with `--profile` (`node --cpu-prof` on each measured process); shares are of busy (non-idle) CPU time.",
+  ];
   for (const profile of report.profiles) {
     parts.push(
       "",
       `### ${profile.file} (${num(profile.busyMs / 1000, 1)} s busy)`,
       "",
-      table(["Module (self time)", "%"], profile.byModule.slice(0, 10).map((e) => [e.name, num(e.percent, 1)])),
+      table(
+        ["Module (self time)", "%"],
+        profile.byModule.slice(0, 10).map((e) => [e.name, num(e.percent, 1)]),
+      ),
       "",
-      table(["Function (self time)", "%"], profile.topSelf.slice(0, 12).map((e) => [e.name, num(e.percent, 1)])),
+      table(
+        ["Function (self time)", "%"],
+        profile.topSelf.slice(0, 12).map((e) => [e.name, num(e.percent, 1)]),
+      ),
     );
   }
   return parts.join("\n");
@@ -386,4 +501,3 @@ export function renderMarkdown(report: BenchReport, analysis?: string): string {
   ];
   return `${sections.filter((s): s is string => s !== null).join("\n\n")}\n`;
 }
-

@@ -3,7 +3,14 @@ import type { MachineInfo } from "./machine.js";
 import type { ProfileSummary } from "./profile.js";
 import { ratio } from "./stats.js";
 import { classify, overallTier, type Tier, type TierVerdict } from "./tiers.js";
-import type { DeliveryResult, HeldResult, InProcessResult, PeerResult, ScaleOutResult, ThroughputResult } from "./workloads.js";
+import type {
+  DeliveryResult,
+  HeldResult,
+  InProcessResult,
+  PeerResult,
+  ScaleOutResult,
+  ThroughputResult,
+} from "./workloads.js";
 
 /** A workload's outcome: its figures, or why there are none. */
 export type Outcome<T> = { status: "measured"; result: T } | { status: "not-measured"; reason: string };
@@ -114,7 +121,15 @@ export function finishHost(kind: HostKind, results: Omit<HostResults, "tiers" | 
 
 const GIB = 1024 ** 3;
 
-function check(id: string, host: HostKind | "both", description: string, target: string, value: number | null | undefined, pass: (v: number) => boolean, show: (v: number) => string): TargetCheck {
+function check(
+  id: string,
+  host: HostKind | "both",
+  description: string,
+  target: string,
+  value: number | null | undefined,
+  pass: (v: number) => boolean,
+  show: (v: number) => string,
+): TargetCheck {
   if (value == null || !Number.isFinite(value)) return { id, host, description, target, measured: null, met: null };
   return { id, host, description, target, measured: show(value), met: pass(value) };
 }
@@ -131,16 +146,82 @@ export function checkTargets(hosts: Partial<Record<HostKind, HostResults>>): Tar
     const held = valueOf(host.held);
     const floor = kind === "sqlite" ? 1000 : 500;
     checks.push(
-      check(`${kind}-throughput`, kind, "runs/s, 3-node chain, 64 clients", `≥ ${floor} runs/s`, throughput?.runsPerSecond, (v) => v >= floor, (v) => `${v} runs/s`),
-      check(`${kind}-post-p99`, kind, "POST /v1/runs p99 under that load", "≤ 100 ms", throughput?.createMs.p99, (v) => v <= 100, ms),
-      check(`${kind}-delivery-p99`, kind, "SSE append-to-receipt delay p99", "≤ 50 ms", delivery?.delayMs.p99, (v) => v <= 50, ms),
-      check(`${kind}-in-flight`, kind, "runs in flight at once", "≥ 5000 runs", held?.inFlight, (v) => v >= 5000, (v) => `${v} runs`),
-      check(`${kind}-rss`, kind, "host RSS with those runs in flight", "≤ 1 GiB", held?.rssInFlightBytes, (v) => v <= GIB, (v) => `${(v / 1048576).toFixed(0)} MiB`),
-      check(`${kind}-status-p99`, kind, "GET /v1/runs/{id} p99 meanwhile", "≤ 100 ms", held?.statusReadMs.p99, (v) => v <= 100, ms),
-      check(`${kind}-ceiling`, kind, "host runs/s over in-process runs/s", "≥ 0.5", host.ratios.hostOverCeiling, (v) => v >= 0.5, (v) => `${v}`),
+      check(
+        `${kind}-throughput`,
+        kind,
+        "runs/s, 3-node chain, 64 clients",
+        `≥ ${floor} runs/s`,
+        throughput?.runsPerSecond,
+        (v) => v >= floor,
+        (v) => `${v} runs/s`,
+      ),
+      check(
+        `${kind}-post-p99`,
+        kind,
+        "POST /v1/runs p99 under that load",
+        "≤ 100 ms",
+        throughput?.createMs.p99,
+        (v) => v <= 100,
+        ms,
+      ),
+      check(
+        `${kind}-delivery-p99`,
+        kind,
+        "SSE append-to-receipt delay p99",
+        "≤ 50 ms",
+        delivery?.delayMs.p99,
+        (v) => v <= 50,
+        ms,
+      ),
+      check(
+        `${kind}-in-flight`,
+        kind,
+        "runs in flight at once",
+        "≥ 5000 runs",
+        held?.inFlight,
+        (v) => v >= 5000,
+        (v) => `${v} runs`,
+      ),
+      check(
+        `${kind}-rss`,
+        kind,
+        "host RSS with those runs in flight",
+        "≤ 1 GiB",
+        held?.rssInFlightBytes,
+        (v) => v <= GIB,
+        (v) => `${(v / 1048576).toFixed(0)} MiB`,
+      ),
+      check(
+        `${kind}-status-p99`,
+        kind,
+        "GET /v1/runs/{id} p99 meanwhile",
+        "≤ 100 ms",
+        held?.statusReadMs.p99,
+        (v) => v <= 100,
+        ms,
+      ),
+      check(
+        `${kind}-ceiling`,
+        kind,
+        "host runs/s over in-process runs/s",
+        "≥ 0.5",
+        host.ratios.hostOverCeiling,
+        (v) => v >= 0.5,
+        (v) => `${v}`,
+      ),
     );
     if (kind === "postgres") {
-      checks.push(check("postgres-peer", kind, "Postgres host runs/s over DBOS Transact runs/s", "≥ 1.0", host.ratios.hostOverPeer, (v) => v >= 1, (v) => `${v}×`));
+      checks.push(
+        check(
+          "postgres-peer",
+          kind,
+          "Postgres host runs/s over DBOS Transact runs/s",
+          "≥ 1.0",
+          host.ratios.hostOverPeer,
+          (v) => v >= 1,
+          (v) => `${v}×`,
+        ),
+      );
     }
   }
   return checks;

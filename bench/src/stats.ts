@@ -24,7 +24,10 @@ export function percentileOfSorted(sorted: readonly number[], p: number): number
 
 /** The nearest-rank percentile of unsorted samples (copies, never reorders the input). */
 export function percentile(samples: readonly number[], p: number): number {
-  return percentileOfSorted([...samples].sort((a, b) => a - b), p);
+  return percentileOfSorted(
+    [...samples].sort((a, b) => a - b),
+    p,
+  );
 }
 
 const round = (value: number, digits: number): number => {
@@ -36,7 +39,15 @@ const round = (value: number, digits: number): number => {
 /** Count, extremes, mean and the p50/p90/p99 of a sample set, rounded to `digits` decimals. */
 export function summarize(samples: readonly number[], digits = 2): Summary {
   if (samples.length === 0) {
-    return { count: 0, min: Number.NaN, p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN };
+    return {
+      count: 0,
+      min: Number.NaN,
+      p50: Number.NaN,
+      p90: Number.NaN,
+      p99: Number.NaN,
+      max: Number.NaN,
+      mean: Number.NaN,
+    };
   }
   const sorted = [...samples].sort((a, b) => a - b);
   let total = 0;
@@ -53,8 +64,18 @@ export function summarize(samples: readonly number[], digits = 2): Summary {
 }
 
 /** `numerator / denominator`, or null when either side is missing or the denominator is 0. */
-export function ratio(numerator: number | null | undefined, denominator: number | null | undefined, digits = 2): number | null {
-  if (numerator == null || denominator == null || !Number.isFinite(numerator) || !Number.isFinite(denominator) || denominator === 0) {
+export function ratio(
+  numerator: number | null | undefined,
+  denominator: number | null | undefined,
+  digits = 2,
+): number | null {
+  if (
+    numerator == null ||
+    denominator == null ||
+    !Number.isFinite(numerator) ||
+    !Number.isFinite(denominator) ||
+    denominator === 0
+  ) {
     return null;
   }
   return round(numerator / denominator, digits);

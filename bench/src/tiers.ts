@@ -18,12 +18,32 @@ interface PropertyRule {
 }
 
 export const TIER_RULES: Record<TierProperty, PropertyRule> = {
-  postP50Ms: { label: "POST /v1/runs p50", kind: "max", unit: "ms", bounds: { minimal: 1000, production: 250, "high-throughput": 100 } },
-  postP99Ms: { label: "POST /v1/runs p99", kind: "max", unit: "ms", bounds: { minimal: 5000, production: 1000, "high-throughput": 500 } },
-  deliveryP99Ms: { label: "event delivery p99", kind: "max", unit: "ms", bounds: { minimal: 5000, production: 500, "high-throughput": 200 } },
+  postP50Ms: {
+    label: "POST /v1/runs p50",
+    kind: "max",
+    unit: "ms",
+    bounds: { minimal: 1000, production: 250, "high-throughput": 100 },
+  },
+  postP99Ms: {
+    label: "POST /v1/runs p99",
+    kind: "max",
+    unit: "ms",
+    bounds: { minimal: 5000, production: 1000, "high-throughput": 500 },
+  },
+  deliveryP99Ms: {
+    label: "event delivery p99",
+    kind: "max",
+    unit: "ms",
+    bounds: { minimal: 5000, production: 500, "high-throughput": 200 },
+  },
   // The bench drives one tenant, so its in-flight count is both the per-tenant and the
   // global figure; the global floors (1 / 500 / 5000) are the stricter ones.
-  concurrentRuns: { label: "concurrent runs in flight", kind: "min", unit: "runs", bounds: { minimal: 1, production: 500, "high-throughput": 5000 } },
+  concurrentRuns: {
+    label: "concurrent runs in flight",
+    kind: "min",
+    unit: "runs",
+    bounds: { minimal: 1, production: 500, "high-throughput": 5000 },
+  },
 };
 
 export interface TierVerdict {

@@ -44,7 +44,9 @@ const fixedDelay = (id: string, index: number, delayMs: number): BenchNode => ({
 });
 
 const chainEdges = (ids: readonly string[]) =>
-  ids.slice(1).map((target, i) => ({ id: `${ids[i]}-${target}`, sourceNodeId: ids[i] as string, targetNodeId: target }));
+  ids
+    .slice(1)
+    .map((target, i) => ({ id: `${ids[i]}-${target}`, sourceNodeId: ids[i] as string, targetNodeId: target }));
 
 const definition = (id: string, name: string, nodes: BenchNode[], variables: unknown[] = [], timeout = 600_000) => ({
   id,
@@ -61,7 +63,11 @@ const definition = (id: string, name: string, nodes: BenchNode[], variables: unk
 const DELAY_VARIABLE = { name: "delayMs", type: "number", required: true, minimum: 0, maximum: 3_600_000 };
 
 /** Workload 1, 4 and 5: three no-op nodes chained a → b → c. */
-export const CHAIN_WORKFLOW = definition("bench-chain", "Bench: three-node chain", [noop("a", 0), noop("b", 1), noop("c", 2)]);
+export const CHAIN_WORKFLOW = definition("bench-chain", "Bench: three-node chain", [
+  noop("a", 0),
+  noop("b", 1),
+  noop("c", 2),
+]);
 
 /**
  * Workload 2: a first delay keeps the run quiet until its subscriber is connected, so the
@@ -88,6 +94,7 @@ export const BENCH_WORKFLOWS = [CHAIN_WORKFLOW, DELIVERY_WORKFLOW, HOLD_WORKFLOW
 /** Writes every bench workflow as `<id>.json` into `dir` (created when missing). */
 export async function writeWorkflowsDir(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  for (const workflow of BENCH_WORKFLOWS) await writeFile(join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
+  for (const workflow of BENCH_WORKFLOWS)
+    await writeFile(join(dir, `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
   return dir;
 }

@@ -43,12 +43,20 @@ function assertAlive(hosts: readonly RunningHost[]): void {
   for (const host of hosts) {
     if (host.process.exited) {
       const { exitCode, signalCode } = host.process.child;
-      throw new Error(`${host.process.label} exited during the measurement (code ${String(exitCode)}, signal ${String(signalCode)})\n${host.process.output().slice(-3000)}`);
+      throw new Error(
+        `${host.process.label} exited during the measurement (code ${String(exitCode)}, signal ${String(signalCode)})\n${host.process.output().slice(-3000)}`,
+      );
     }
   }
 }
 
-async function withHosts<T>(env: BenchEnvironment, kind: HostKind, name: string, count: number, work: (hosts: RunningHost[]) => Promise<T>): Promise<T> {
+async function withHosts<T>(
+  env: BenchEnvironment,
+  kind: HostKind,
+  name: string,
+  count: number,
+  work: (hosts: RunningHost[]) => Promise<T>,
+): Promise<T> {
   const hosts = await env.startHosts(kind, name, count);
   try {
     const result = await work(hosts);
@@ -67,11 +75,21 @@ async function withHosts<T>(env: BenchEnvironment, kind: HostKind, name: string,
  * following its run over SSE until the host closes the stream after the terminal event.
  * With several hosts the clients are spread round-robin over them.
  */
-export function measureThroughput(env: BenchEnvironment, kind: HostKind, name: string, hostCount = 1): Promise<ThroughputResult> {
+export function measureThroughput(
+  env: BenchEnvironment,
+  kind: HostKind,
+  name: string,
+  hostCount = 1,
+): Promise<ThroughputResult> {
   return medianOf(env, () => measureThroughputOnce(env, kind, name, hostCount));
 }
 
-async function measureThroughputOnce(env: BenchEnvironment, kind: HostKind, name: string, hostCount: number): Promise<ThroughputResult> {
+async function measureThroughputOnce(
+  env: BenchEnvironment,
+  kind: HostKind,
+  name: string,
+  hostCount: number,
+): Promise<ThroughputResult> {
   const { runs, clients, warmup } = env.options;
   return withHosts(env, kind, name, hostCount, async (hosts) => {
     const perHost = Math.ceil(clients / hosts.length) + SPARE_CONNECTIONS;
@@ -83,7 +101,13 @@ async function measureThroughputOnce(env: BenchEnvironment, kind: HostKind, name
     try {
       if (warmup > 0) env.progress.step(`warm-up: ${warmup} runs`);
       const result = await closedLoop(
-        { runs, clients, warmup, onProgress: env.progress.counter("runs", runs), onMeasuredPhaseStart: () => meter.start() },
+        {
+          runs,
+          clients,
+          warmup,
+          onProgress: env.progress.counter("runs", runs),
+          onMeasuredPhaseStart: () => meter.start(),
+        },
         async (client) => {
           const http = httpClients[client % httpClients.length] as HostClient;
           const created = await http.createRun(CHAIN_WORKFLOW.id);
@@ -92,7 +116,9 @@ async function measureThroughputOnce(env: BenchEnvironment, kind: HostKind, name
         },
       );
       const resources = meter.stop();
-      env.progress.step(`${result.runsPerSecond} runs/s; POST p50 ${result.createMs.p50} ms, p99 ${result.createMs.p99} ms`);
+      env.progress.step(
+        `${result.runsPerSecond} runs/s; POST p50 ${result.createMs.p50} ms, p99 ${result.createMs.p99} ms`,
+      );
       return { ...result, hostProcesses: hosts.length, resources };
     } finally {
       await Promise.all(httpClients.map((c) => c.close()));
@@ -165,7 +191,9 @@ export async function measureDelivery(env: BenchEnvironment, kind: HostKind): Pr
       ...(firstError === undefined ? {} : { firstError }),
       resources: meter.stop(),
     };
-    env.progress.step(`${result.liveEvents} live events; delivery p50 ${result.delayMs.p50} ms, p99 ${result.delayMs.p99} ms`);
+    env.progress.step(
+      `${result.liveEvents} live events; delivery p50 ${result.delayMs.p50} ms, p99 ${result.delayMs.p99} ms`,
+    );
     return result;
   });
 }
@@ -251,9 +279,13 @@ export async function measureHeld(env: BenchEnvironment, kind: HostKind): Promis
       const firstDue = creationStarted + holdMs;
       const windowEnd = Math.min(createdAt + 15_000, firstDue - 2_000);
       if (windowEnd - createdAt < 3_000) {
-        env.progress.warn(`creating ${held} runs took ${creationSeconds.toFixed(1)} s of the ${holdMs / 1000} s hold; the in-flight window is short`);
+        env.progress.warn(
+          `creating ${held} runs took ${creationSeconds.toFixed(1)} s of the ${holdMs / 1000} s hold; the in-flight window is short`,
+        );
       }
-      env.progress.step(`created ${runIds.length} runs in ${creationSeconds.toFixed(1)} s; reading statuses for ${Math.max(0, (windowEnd - createdAt) / 1000).toFixed(1)} s`);
+      env.progress.step(
+        `created ${runIds.length} runs in ${creationSeconds.toFixed(1)} s; reading statuses for ${Math.max(0, (windowEnd - createdAt) / 1000).toFixed(1)} s`,
+      );
       const order = shuffled(runIds);
       if (order.length === 0) throw new Error(`no held run could be created: ${firstError ?? "unknown error"}`);
       const lastStatus = new Map<string, string>();
@@ -282,7 +314,9 @@ export async function measureHeld(env: BenchEnvironment, kind: HostKind): Promis
         if (!TERMINAL_STATUSES.has(status)) inFlight += 1;
         if (status === "running") sleeping += 1;
       }
-      env.progress.step(`${inFlight} runs in flight (${sleeping} running); status p99 ${summarize(reads).p99} ms; RSS ${memory ? Math.round(memory.rssBytes / 1048576) : "?"} MiB`);
+      env.progress.step(
+        `${inFlight} runs in flight (${sleeping} running); status p99 ${summarize(reads).p99} ms; RSS ${memory ? Math.round(memory.rssBytes / 1048576) : "?"} MiB`,
+      );
 
       // 3. Wait for every run to finish.
       const lastDue = createdAt + holdMs;
@@ -333,7 +367,9 @@ export async function measureHeld(env: BenchEnvironment, kind: HostKind): Promis
         ...(firstError === undefined ? {} : { firstError }),
         resources: meter.stop(),
       };
-      env.progress.step(`${completed}/${runIds.length} completed${result.drainSeconds === null ? " (gave up waiting)" : `, ${result.drainSeconds} s after the last was due`}`);
+      env.progress.step(
+        `${completed}/${runIds.length} completed${result.drainSeconds === null ? " (gave up waiting)" : `, ${result.drainSeconds} s after the last was due`}`,
+      );
       return result;
     } finally {
       await http.close();
@@ -354,7 +390,11 @@ export async function measureScaleOut(env: BenchEnvironment): Promise<ScaleOutRe
   const oneHost = await measureThroughput(env, "postgres", "w4_one", 1);
   env.progress.step("two host processes on the same database, clients round-robin");
   const twoHosts = await measureThroughput(env, "postgres", "w4_two", 2);
-  return { oneHost, twoHosts, speedup: oneHost.runsPerSecond > 0 ? roundTo(twoHosts.runsPerSecond / oneHost.runsPerSecond, 2) : null };
+  return {
+    oneHost,
+    twoHosts,
+    speedup: oneHost.runsPerSecond > 0 ? roundTo(twoHosts.runsPerSecond / oneHost.runsPerSecond, 2) : null,
+  };
 }
 
 export interface InProcessResult extends ClosedLoopResult {
@@ -363,7 +403,13 @@ export interface InProcessResult extends ClosedLoopResult {
 }
 
 /** Runs one bench worker script to its result line, metering its measured phase. */
-async function runWorker(env: BenchEnvironment, script: string, label: string, config: unknown, withPostgres: boolean): Promise<InProcessResult> {
+async function runWorker(
+  env: BenchEnvironment,
+  script: string,
+  label: string,
+  config: unknown,
+  withPostgres: boolean,
+): Promise<InProcessResult> {
   const worker = env.startWorker(script, label, config);
   try {
     const meter = new ResourceMeter([worker.pid], withPostgres);
@@ -383,7 +429,13 @@ export async function measureCeiling(env: BenchEnvironment, kind: HostKind): Pro
   const { runs, clients, warmup } = env.options;
   const result = await medianOf(env, async () => {
     const storage = await env.freshStorage(kind, "w5");
-    return runWorker(env, "ceiling-worker", `ceiling-${kind}`, { storage: kind, ...storage, runs, clients, warmup }, kind === "postgres");
+    return runWorker(
+      env,
+      "ceiling-worker",
+      `ceiling-${kind}`,
+      { storage: kind, ...storage, runs, clients, warmup },
+      kind === "postgres",
+    );
   });
   env.progress.step(`${result.runsPerSecond} runs/s in-process`);
   return result;
@@ -402,7 +454,13 @@ export async function measurePeer(env: BenchEnvironment): Promise<PeerResult> {
     attempt += 1;
     const databaseUrl = await server.createDatabase(`bench_dbos_${attempt}`);
     await env.checkpoint(databaseUrl);
-    return (await runWorker(env, "dbos-worker", "peer-dbos", { databaseUrl, runs, clients, warmup, mode: "call" }, true)) as PeerResult;
+    return (await runWorker(
+      env,
+      "dbos-worker",
+      "peer-dbos",
+      { databaseUrl, runs, clients, warmup, mode: "call" },
+      true,
+    )) as PeerResult;
   });
   env.progress.step(`DBOS: ${result.runsPerSecond} runs/s`);
   return result;

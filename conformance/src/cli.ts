@@ -33,7 +33,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (parsed.kind === "list") {
-    for (const scenario of SCENARIOS) process.stdout.write(`${scenario.id}\t${scenario.profiles.join(",")}\t${scenario.spec}\n`);
+    for (const scenario of SCENARIOS)
+      process.stdout.write(`${scenario.id}\t${scenario.profiles.join(",")}\t${scenario.spec}\n`);
     return 0;
   }
   return run(parsed.args, errPalette);
@@ -50,7 +51,11 @@ async function run(args: CliArguments, errPalette: ReturnType<typeof paletteFor>
     }
     throw error;
   }
-  process.stderr.write(errPalette.dim(`${SUITE_NAME} ${SUITE_VERSION} → ${args.baseUrl}${args.requireBehavior ? " (--require-behavior)" : ""}\n`));
+  process.stderr.write(
+    errPalette.dim(
+      `${SUITE_NAME} ${SUITE_VERSION} → ${args.baseUrl}${args.requireBehavior ? " (--require-behavior)" : ""}\n`,
+    ),
+  );
   let suite;
   try {
     suite = await runSuite(
@@ -76,9 +81,13 @@ async function run(args: CliArguments, errPalette: ReturnType<typeof paletteFor>
     }
     throw error;
   }
-  const predicateHolds = new Set(suite.profiles.filter((profile) => profile.predicateHolds).map((profile) => profile.profile));
+  const predicateHolds = new Set(
+    suite.profiles.filter((profile) => profile.predicateHolds).map((profile) => profile.profile),
+  );
   for (const optedOut of args.optOutProfiles.filter((profile) => predicateHolds.has(profile))) {
-    process.stderr.write(errPalette.yellow(`warning: ${optedOut} is opted out although discovery satisfies its predicate\n`));
+    process.stderr.write(
+      errPalette.yellow(`warning: ${optedOut} is opted out although discovery satisfies its predicate\n`),
+    );
   }
   process.stdout.write(`${summaryTable(suite.runs, suite.profiles, paletteFor(process.stdout))}\n`);
 
@@ -87,7 +96,9 @@ async function run(args: CliArguments, errPalette: ReturnType<typeof paletteFor>
     const validation = validateConformanceResult(document);
     if (!validation.valid) {
       // Our own output failing our own schema is a suite defect; say so rather than write it.
-      process.stderr.write(`openwop-conformance: result document invalid: ${JSON.stringify(validation.errors.slice(0, 5))}\n`);
+      process.stderr.write(
+        `openwop-conformance: result document invalid: ${JSON.stringify(validation.errors.slice(0, 5))}\n`,
+      );
       return 2;
     }
     await writeFile(args.jsonPath, `${JSON.stringify(document, null, 2)}\n`);
@@ -101,7 +112,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`openwop-conformance: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `openwop-conformance: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 2;
   },
 );

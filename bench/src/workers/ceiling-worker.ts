@@ -25,7 +25,10 @@ const config = readWorkerConfig<CeilingConfig>();
 
 async function openStorage(): Promise<StorageAdapter> {
   if (config.storage === "sqlite") return openSqliteAdapter({ path: config.sqlitePath as string });
-  return openPostgresAdapter({ connectionString: config.databaseUrl as string, applicationName: "openwop-bench-ceiling" });
+  return openPostgresAdapter({
+    connectionString: config.databaseUrl as string,
+    applicationName: "openwop-bench-ceiling",
+  });
 }
 
 function untilTerminal(engine: Engine, runId: string): Promise<string> {

@@ -3,13 +3,22 @@ import { parseCli, redactedCommand, UsageError } from "./args.js";
 
 describe("parseCli", () => {
   it("reads flags, falling back to OPENWOP_BASE_URL and OPENWOP_API_KEY", () => {
-    const parsed = parseCli(["--require-behavior", "--profile", "openwop-core,openwop-stream-sse", "--timeout-scale", "2"], {
-      OPENWOP_BASE_URL: "http://127.0.0.1:3737",
-      OPENWOP_API_KEY: "secret",
-    });
+    const parsed = parseCli(
+      ["--require-behavior", "--profile", "openwop-core,openwop-stream-sse", "--timeout-scale", "2"],
+      {
+        OPENWOP_BASE_URL: "http://127.0.0.1:3737",
+        OPENWOP_API_KEY: "secret",
+      },
+    );
     expect(parsed).toMatchObject({
       kind: "run",
-      args: { baseUrl: "http://127.0.0.1:3737", apiKey: "secret", requireBehavior: true, timeoutScale: 2, profileFilter: ["openwop-core", "openwop-stream-sse"] },
+      args: {
+        baseUrl: "http://127.0.0.1:3737",
+        apiKey: "secret",
+        requireBehavior: true,
+        timeoutScale: 2,
+        profileFilter: ["openwop-core", "openwop-stream-sse"],
+      },
     });
   });
 
@@ -26,7 +35,17 @@ describe("parseCli", () => {
 
 describe("redactedCommand", () => {
   it("never records key values, in either flag form", () => {
-    expect(redactedCommand(["--base-url", "http://h", "--api-key", "hk_1", "--low-scope-api-key=hk_2", "--secondary-api-key", "hk_3"])).toBe(
+    expect(
+      redactedCommand([
+        "--base-url",
+        "http://h",
+        "--api-key",
+        "hk_1",
+        "--low-scope-api-key=hk_2",
+        "--secondary-api-key",
+        "hk_3",
+      ]),
+    ).toBe(
       "openwop-conformance --base-url http://h --api-key <redacted> --low-scope-api-key=<redacted> --secondary-api-key <redacted>",
     );
   });

@@ -17,7 +17,11 @@ export interface CliArguments {
   readonly command: string;
 }
 
-export type ParsedCli = { readonly kind: "run"; readonly args: CliArguments } | { readonly kind: "help" } | { readonly kind: "list" } | { readonly kind: "version" };
+export type ParsedCli =
+  | { readonly kind: "run"; readonly args: CliArguments }
+  | { readonly kind: "help" }
+  | { readonly kind: "list" }
+  | { readonly kind: "version" };
 
 /** Bad arguments; the CLI prints the message with usage and exits 2. */
 export class UsageError extends Error {
@@ -68,20 +72,23 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
 
   const baseUrl = values["base-url"] ?? env.OPENWOP_BASE_URL;
   const apiKey = values["api-key"] ?? env.OPENWOP_API_KEY;
-  if (baseUrl === undefined || baseUrl.length === 0) throw new UsageError("--base-url (or OPENWOP_BASE_URL) is required");
+  if (baseUrl === undefined || baseUrl.length === 0)
+    throw new UsageError("--base-url (or OPENWOP_BASE_URL) is required");
   if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got ${baseUrl}`);
   if (apiKey === undefined || apiKey.length === 0) throw new UsageError("--api-key (or OPENWOP_API_KEY) is required");
 
   const profiles = (values.profile ?? []).flatMap(list);
   const unknownProfile = profiles.find((profile) => !isProfileId(profile));
-  if (unknownProfile !== undefined) throw new UsageError(`unknown profile ${unknownProfile}; known: ${PROFILE_IDS.join(", ")}`);
+  if (unknownProfile !== undefined)
+    throw new UsageError(`unknown profile ${unknownProfile}; known: ${PROFILE_IDS.join(", ")}`);
   const optOutProfiles = list(values["opt-out-profiles"]);
   const unknownOptOut = optOutProfiles.find((profile) => !isProfileId(profile));
   if (unknownOptOut !== undefined) throw new UsageError(`unknown profile in --opt-out-profiles: ${unknownOptOut}`);
 
   const scaleText = values["timeout-scale"] ?? "1";
   const timeoutScale = Number(scaleText);
-  if (!Number.isFinite(timeoutScale) || timeoutScale <= 0) throw new UsageError(`--timeout-scale must be a positive number, got ${scaleText}`);
+  if (!Number.isFinite(timeoutScale) || timeoutScale <= 0)
+    throw new UsageError(`--timeout-scale must be a positive number, got ${scaleText}`);
 
   return {
     kind: "run",

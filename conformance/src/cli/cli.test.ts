@@ -13,9 +13,14 @@ const cli = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const manifestPath = fileURLToPath(new URL("../../../examples/hosts/in-memory/openwop-host.json", import.meta.url));
 
 /** Runs the built CLI the way a user would, and collects its exit code and both streams. */
-function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, NO_COLOR: "1", OPENWOP_BASE_URL: "", OPENWOP_API_KEY: "", ...env } });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, NO_COLOR: "1", OPENWOP_BASE_URL: "", OPENWOP_API_KEY: "", ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -48,7 +53,10 @@ describe.skipIf(!existsSync(cli))("openwop-conformance (built CLI)", () => {
 
   it("runs a filtered suite from env fallbacks, prints progress to stderr and the summary to stdout, and writes a schema-valid result", async () => {
     const json = join(dir, "result.json");
-    const run = await runCli(["--filter", "discovery", "--json", json], { OPENWOP_BASE_URL: host?.baseUrl ?? "", OPENWOP_API_KEY: host?.keys.apiKey ?? "" });
+    const run = await runCli(["--filter", "discovery", "--json", json], {
+      OPENWOP_BASE_URL: host?.baseUrl ?? "",
+      OPENWOP_API_KEY: host?.keys.apiKey ?? "",
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^PASS discovery-document/m);
     expect(run.stdout).toMatch(/^pass 3 {2}fail 0/m);

@@ -40,9 +40,23 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
   ],
   "retry-after-missing": ["production-backpressure"],
   // Every scenario that compares a stream, or an event count, with the log sees the duplicate.
-  "duplicate-terminal": ["run-noop-completes", "event-ordering", "sse-resume", "sse-terminal-close", "sse-stream-modes", "cancel-running-run", "debug-bundle-export"],
+  "duplicate-terminal": [
+    "run-noop-completes",
+    "event-ordering",
+    "sse-resume",
+    "sse-terminal-close",
+    "sse-stream-modes",
+    "cancel-running-run",
+    "debug-bundle-export",
+  ],
   // The lost event 1 is the first node.started: gapless checks and node-start counts see it.
-  "sequence-gap": ["event-ordering", "sse-resume", "poll-long-wait", "cap-breach-recursion-limit", "debug-bundle-export"],
+  "sequence-gap": [
+    "event-ordering",
+    "sse-resume",
+    "poll-long-wait",
+    "cap-breach-recursion-limit",
+    "debug-bundle-export",
+  ],
   "replay-header-missing": ["idempotency-replay"],
   "unauthenticated-as-forbidden": ["auth-missing-credential", "auth-invalid-key"],
   "sse-never-closes": ["sse-terminal-close"],
@@ -79,7 +93,11 @@ async function suite(baseUrl: string): Promise<Outcomes> {
 
 async function throughProxy(fault?: FaultSwitch, backpressure?: SyntheticBackpressure): Promise<Outcomes> {
   if (host === undefined) throw new Error("host not started");
-  const proxy = await startFaultProxy({ target: host.baseUrl, ...(fault ? { fault } : {}), ...(backpressure ? { backpressure } : {}) });
+  const proxy = await startFaultProxy({
+    target: host.baseUrl,
+    ...(fault ? { fault } : {}),
+    ...(backpressure ? { backpressure } : {}),
+  });
   try {
     return await suite(proxy.url);
   } finally {
@@ -96,7 +114,8 @@ describe("the suite can fail: fault proxy in front of the in-memory host", () =>
   let cleanWithBackpressure: Outcomes;
 
   beforeAll(async () => {
-    if (!existsSync(hostEntry)) throw new Error(`${hostEntry} is missing: build the host first (pnpm build, or pnpm test which builds)`);
+    if (!existsSync(hostEntry))
+      throw new Error(`${hostEntry} is missing: build the host first (pnpm build, or pnpm test which builds)`);
     host = await launchHost(await loadHostManifest(manifestPath));
     direct = await suite(host.baseUrl);
     clean = await throughProxy();
@@ -116,7 +135,19 @@ describe("the suite can fail: fault proxy in front of the in-memory host", () =>
     expect(cleanWithBackpressure.outcome.get("production-backpressure")).toBe("pass");
     const changed = changedIds(clean, cleanWithBackpressure);
     // Advertising production.supported ungates the production scenarios; nothing else moves.
-    expect(changed.every((id) => ["production-backpressure", "production-capability-block", "idempotency-retry", "debug-bundle-truncation", "production-retention-expiry", "restart-during-run", "stale-claim"].includes(id))).toBe(true);
+    expect(
+      changed.every((id) =>
+        [
+          "production-backpressure",
+          "production-capability-block",
+          "idempotency-retry",
+          "debug-bundle-truncation",
+          "production-retention-expiry",
+          "restart-during-run",
+          "stale-claim",
+        ].includes(id),
+      ),
+    ).toBe(true);
   });
 
   it.each(FAULT_SWITCHES)(
@@ -129,7 +160,10 @@ describe("the suite can fail: fault proxy in front of the in-memory host", () =>
       for (const id of witnesses) {
         expect(faulty.outcome.get(id), `${id} under ${fault}`).toBe("fail");
         // A witness the clean host already fails must at least fail differently, or it proves nothing.
-        expect(baseline.outcome.get(id) !== "fail" || baseline.message.get(id) !== faulty.message.get(id), `${id} must be changed by ${fault}`).toBe(true);
+        expect(
+          baseline.outcome.get(id) !== "fail" || baseline.message.get(id) !== faulty.message.get(id),
+          `${id} must be changed by ${fault}`,
+        ).toBe(true);
       }
       const unexpected = changedIds(baseline, faulty).filter((id) => !witnesses.includes(id));
       expect(unexpected, `scenarios ${fault} must not change`).toEqual([]);

@@ -4,7 +4,8 @@ import type { FaultSwitch } from "./switches.js";
 const TERMINAL = new Set(TERMINAL_EVENT_TYPES);
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * Applies a body-level fault to a parsed JSON response. Returns the new body, or
@@ -22,7 +23,8 @@ export function rewriteJsonBody(fault: FaultSwitch, status: number, path: string
     const events = body.events as unknown[];
     if (fault === "duplicate-terminal") {
       const index = events.findIndex((event) => isObject(event) && TERMINAL.has(event.type as string));
-      if (index !== -1) return { ...body, events: [...events.slice(0, index + 1), events[index], ...events.slice(index + 1)] };
+      if (index !== -1)
+        return { ...body, events: [...events.slice(0, index + 1), events[index], ...events.slice(index + 1)] };
     }
     if (fault === "sequence-gap") {
       return { ...body, events: events.filter((event) => !(isObject(event) && event.sequence === 1)) };

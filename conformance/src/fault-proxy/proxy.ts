@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { TERMINAL_EVENT_TYPES } from "../lib/runs.js";
 import { rewriteJsonBody } from "./json-faults.js";
@@ -63,7 +69,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     );
     upstream.on("error", (error) => {
       if (!outgoing.headersSent) outgoing.writeHead(502, { "content-type": "application/json" });
-      outgoing.end(JSON.stringify({ error: "internal_error", message: `fault proxy: ${error.message}`, details: { correlationId: "fault-proxy" } }));
+      outgoing.end(
+        JSON.stringify({
+          error: "internal_error",
+          message: `fault proxy: ${error.message}`,
+          details: { correlationId: "fault-proxy" },
+        }),
+      );
     });
     // A client that hangs up (an aborted stream) must release the host's stream too.
     outgoing.once("close", () => upstream.destroy());
@@ -94,7 +106,10 @@ function refuse(outgoing: ServerResponse, retryAfterSeconds: number, fault: Faul
   outgoing.end(JSON.stringify(body));
 }
 
-function responseHeaders(response: IncomingMessage, fault: FaultSwitch | undefined): { status: number; headers: IncomingHttpHeaders } {
+function responseHeaders(
+  response: IncomingMessage,
+  fault: FaultSwitch | undefined,
+): { status: number; headers: IncomingHttpHeaders } {
   const headers = { ...response.headers };
   let status = response.statusCode ?? 502;
   if (fault === "retry-after-missing" && status === 503) delete headers["retry-after"];
@@ -106,7 +121,13 @@ function responseHeaders(response: IncomingMessage, fault: FaultSwitch | undefin
   return { status, headers };
 }
 
-function relay(response: IncomingMessage, outgoing: ServerResponse, path: string, fault: FaultSwitch | undefined, backpressure: SyntheticBackpressure | undefined): void {
+function relay(
+  response: IncomingMessage,
+  outgoing: ServerResponse,
+  path: string,
+  fault: FaultSwitch | undefined,
+  backpressure: SyntheticBackpressure | undefined,
+): void {
   const { status, headers } = responseHeaders(response, fault);
   const contentType = String(headers["content-type"] ?? "");
   const bare = path.split("?")[0] ?? "/";
@@ -126,7 +147,9 @@ function relay(response: IncomingMessage, outgoing: ServerResponse, path: string
     return;
   }
 
-  const rewritesJson = contentType.startsWith("application/json") && (fault !== undefined || (backpressure !== undefined && bare === "/.well-known/openwop"));
+  const rewritesJson =
+    contentType.startsWith("application/json") &&
+    (fault !== undefined || (backpressure !== undefined && bare === "/.well-known/openwop"));
   if (!rewritesJson) {
     outgoing.writeHead(status, headers);
     response.pipe(outgoing);
@@ -142,9 +165,21 @@ function relay(response: IncomingMessage, outgoing: ServerResponse, path: string
     } catch {
       body = undefined;
     }
-    let rewritten = body === undefined || fault === undefined ? undefined : rewriteJsonBody(fault, response.statusCode ?? 0, path, body);
-    if (backpressure !== undefined && bare === "/.well-known/openwop" && status === 200 && typeof body === "object" && body !== null) {
-      rewritten = { ...(rewritten ?? body), production: { supported: true, backpressure: { supported: true, ...backpressure } } };
+    let rewritten =
+      body === undefined || fault === undefined
+        ? undefined
+        : rewriteJsonBody(fault, response.statusCode ?? 0, path, body);
+    if (
+      backpressure !== undefined &&
+      bare === "/.well-known/openwop" &&
+      status === 200 &&
+      typeof body === "object" &&
+      body !== null
+    ) {
+      rewritten = {
+        ...(rewritten ?? body),
+        production: { supported: true, backpressure: { supported: true, ...backpressure } },
+      };
     }
     const out = rewritten === undefined ? text : JSON.stringify(rewritten);
     headers["content-length"] = String(Buffer.byteLength(out));
@@ -156,7 +191,8 @@ function relay(response: IncomingMessage, outgoing: ServerResponse, path: string
 /** The per-frame half of the stream faults. */
 function frameFault(fault: FaultSwitch): (frame: RawFrame) => readonly string[] {
   if (fault === "duplicate-terminal") {
-    return (frame) => (frame.event !== undefined && TERMINAL_EVENTS.has(frame.event) ? [frame.text, frame.text] : [frame.text]);
+    return (frame) =>
+      frame.event !== undefined && TERMINAL_EVENTS.has(frame.event) ? [frame.text, frame.text] : [frame.text];
   }
   if (fault === "sequence-gap") return (frame) => (frame.id === "1" ? [] : [frame.text]);
   return (frame) => [frame.text];

@@ -103,7 +103,8 @@ export async function launchHost(loaded: LoadedHostManifest, options: LaunchOpti
   };
   const where = `host manifest ${loaded.path}`;
   const env: Record<string, string> = {};
-  for (const [name, template] of Object.entries(manifest.env)) env[name] = fillPlaceholders(template, values, `${where} env.${name}`);
+  for (const [name, template] of Object.entries(manifest.env))
+    env[name] = fillPlaceholders(template, values, `${where} env.${name}`);
   env[manifest.bootstrapKey.env] = keys.apiKey;
   const args = manifest.start.args.map((arg) => fillPlaceholders(arg, values, `${where} start.args`));
   const readinessUrl = fillPlaceholders(manifest.readiness.url, values, `${where} readiness.url`);
@@ -171,7 +172,9 @@ export async function launchHost(loaded: LoadedHostManifest, options: LaunchOpti
     }
     if (Date.now() > deadline) {
       await host.stop(0).catch(() => undefined);
-      throw new LaunchError(`${manifest.name}: ${readinessUrl} not ready after ${manifest.readiness.timeoutMs ?? 20_000} ms\n${host.outputTail()}`);
+      throw new LaunchError(
+        `${manifest.name}: ${readinessUrl} not ready after ${manifest.readiness.timeoutMs ?? 20_000} ms\n${host.outputTail()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

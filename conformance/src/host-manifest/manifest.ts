@@ -57,7 +57,9 @@ export async function loadHostManifest(path: string): Promise<LoadedHostManifest
   try {
     parsed = JSON.parse(await readFile(absolute, "utf8")) as unknown;
   } catch (error) {
-    throw new ManifestError(`cannot read host manifest ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ManifestError(
+      `cannot read host manifest ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const manifest = parseHostManifest(parsed, path);
   return { manifest, path: absolute, cwd: resolve(dirname(absolute), manifest.start.cwd ?? ".") };
@@ -72,43 +74,70 @@ export function parseHostManifest(value: unknown, source = "manifest"): HostMani
     if (!ok) problems.push(problem);
   };
   const isString = (v: unknown): v is string => typeof v === "string" && v.length > 0;
-  const stringRecord = (v: unknown) => asRecord(v) !== undefined && Object.values(asRecord(v) ?? {}).every((x) => typeof x === "string");
+  const stringRecord = (v: unknown) =>
+    asRecord(v) !== undefined && Object.values(asRecord(v) ?? {}).every((x) => typeof x === "string");
 
   expect(root.manifestVersion === 1, "manifestVersion must be 1");
   expect(isString(root.name) && /^[a-z][a-z0-9-]*$/.test(root.name), "name must be kebab-case");
-  expect(["memory", "sqlite", "postgres"].includes(root.storage as string), "storage must be memory, sqlite or postgres");
+  expect(
+    ["memory", "sqlite", "postgres"].includes(root.storage as string),
+    "storage must be memory, sqlite or postgres",
+  );
   const start = asRecord(root.start);
   expect(isString(start?.command), "start.command must be a non-empty string");
-  expect(Array.isArray(start?.args) && (start?.args as unknown[]).every((a) => typeof a === "string"), "start.args must be an array of strings");
+  expect(
+    Array.isArray(start?.args) && (start?.args as unknown[]).every((a) => typeof a === "string"),
+    "start.args must be an array of strings",
+  );
   expect(start?.cwd === undefined || isString(start.cwd), "start.cwd must be a string when present");
-  expect(typeof root.port === "number" && Number.isInteger(root.port) && root.port > 0 && root.port < 65536, "port must be a TCP port");
+  expect(
+    typeof root.port === "number" && Number.isInteger(root.port) && root.port > 0 && root.port < 65536,
+    "port must be a TCP port",
+  );
   expect(stringRecord(root.env), "env must map variable names to strings");
   const readiness = asRecord(root.readiness);
   expect(isString(readiness?.url), "readiness.url must be a non-empty string");
-  expect(readiness?.timeoutMs === undefined || typeof readiness.timeoutMs === "number", "readiness.timeoutMs must be a number");
+  expect(
+    readiness?.timeoutMs === undefined || typeof readiness.timeoutMs === "number",
+    "readiness.timeoutMs must be a number",
+  );
   expect(isString(asRecord(root.bootstrapKey)?.env), "bootstrapKey.env must name an environment variable");
   if (root.extraKeys !== undefined) {
     const keys = Array.isArray(root.extraKeys) ? root.extraKeys : [];
     expect(Array.isArray(root.extraKeys), "extraKeys must be an array");
     keys.forEach((key, index) => {
       const entry = asRecord(key);
-      expect(entry?.role === "low-scope" || entry?.role === "secondary-tenant", `extraKeys[${index}].role must be low-scope or secondary-tenant`);
+      expect(
+        entry?.role === "low-scope" || entry?.role === "secondary-tenant",
+        `extraKeys[${index}].role must be low-scope or secondary-tenant`,
+      );
       expect(isString(entry?.tenant), `extraKeys[${index}].tenant must be a non-empty string`);
-      expect(Array.isArray(entry?.scopes) && (entry?.scopes as unknown[]).every(isString), `extraKeys[${index}].scopes must be strings`);
+      expect(
+        Array.isArray(entry?.scopes) && (entry?.scopes as unknown[]).every(isString),
+        `extraKeys[${index}].scopes must be strings`,
+      );
     });
   }
   if (root.services !== undefined) {
-    expect(Array.isArray(root.services) && root.services.every((s) => s === "postgres"), "services may only list postgres");
+    expect(
+      Array.isArray(root.services) && root.services.every((s) => s === "postgres"),
+      "services may only list postgres",
+    );
   }
   const forceExpire = asRecord(asRecord(root.testSeams)?.forceExpire);
   if (forceExpire !== undefined) {
     expect(isString(forceExpire.method), "testSeams.forceExpire.method must be a string");
-    expect(isString(forceExpire.path) && forceExpire.path.includes("{runId}"), "testSeams.forceExpire.path must contain {runId}");
+    expect(
+      isString(forceExpire.path) && forceExpire.path.includes("{runId}"),
+      "testSeams.forceExpire.path must contain {runId}",
+    );
   }
   if (problems.length > 0) throw new ManifestError(`${source}: ${problems.join("; ")}`);
   return root as unknown as HostManifest;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

@@ -3,7 +3,9 @@ import { canonicalDigest, canonicalJson } from "./canonical-json.js";
 
 describe("canonicalJson", () => {
   it("sorts keys at every depth and keeps array order", () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"y":0,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 0 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"y":0,"z":1}]},"b":1}',
+    );
   });
 
   it("gives equal documents equal digests regardless of key order", () => {

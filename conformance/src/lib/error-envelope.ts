@@ -22,7 +22,10 @@ export function assertErrorEnvelope(
 ): { error: string; message: string; details?: Record<string, unknown> } {
   const statuses = typeof expected.status === "number" ? [expected.status] : expected.status;
   assert.oneOf(response.status, statuses, `${label}: status`);
-  assert.isObject(response.body, `${label}: body must be a JSON error envelope (got ${show(response.text.slice(0, 120))})`);
+  assert.isObject(
+    response.body,
+    `${label}: body must be a JSON error envelope (got ${show(response.text.slice(0, 120))})`,
+  );
   assertSchemaValid(assert, validateErrorEnvelope, response.body, `${label}: error envelope`);
   const envelope = response.body as { error: string; message: string; details?: Record<string, unknown> };
   if (expected.code !== undefined) {

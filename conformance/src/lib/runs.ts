@@ -62,7 +62,9 @@ export async function waitForRun(
       if (!earlyNotFound && via.tolerateErrors !== true) throw error;
     }
     if (Date.now() > deadline || context.signal.aborted) {
-      return context.assert.fail(`run ${runId} did not reach ${what} within ${context.scaled(timeoutMs)} ms (last status ${last?.status ?? "unknown"})`);
+      return context.assert.fail(
+        `run ${runId} did not reach ${what} within ${context.scaled(timeoutMs)} ms (last status ${last?.status ?? "unknown"})`,
+      );
     }
     await context.sleep(100);
   }

@@ -26,13 +26,18 @@ export interface CollectOptions extends Omit<StreamOptions, "signal"> {
   readonly isTerminal?: (frame: SseFrame) => boolean;
 }
 
-export const isTerminalFrame = (frame: SseFrame) => frame.event !== undefined && TERMINAL_EVENT_TYPES.includes(frame.event);
+export const isTerminalFrame = (frame: SseFrame) =>
+  frame.event !== undefined && TERMINAL_EVENT_TYPES.includes(frame.event);
 
 /**
  * Reads a run's SSE stream. Most scenarios stop at the terminal frame so that only the
  * close-behaviour scenario depends on the server closing the stream.
  */
-export async function collectFrames(context: ScenarioContext, runId: string, options: CollectOptions): Promise<FrameCollection> {
+export async function collectFrames(
+  context: ScenarioContext,
+  runId: string,
+  options: CollectOptions,
+): Promise<FrameCollection> {
   const controller = new AbortController();
   const onScenarioAbort = () => controller.abort();
   context.signal.addEventListener("abort", onScenarioAbort, { once: true });
@@ -79,12 +84,16 @@ export async function collectFrames(context: ScenarioContext, runId: string, opt
     headers,
     frames,
     endedBy,
-    ...(terminalAt !== undefined && endedBy === "server-close" ? { closeAfterTerminalMs: Math.round(performance.now() - terminalAt) } : {}),
+    ...(terminalAt !== undefined && endedBy === "server-close"
+      ? { closeAfterTerminalMs: Math.round(performance.now() - terminalAt) }
+      : {}),
   };
 }
 
 /** Frame data parsed as a JSON object, or `undefined`. */
 export function frameEvent(frame: SseFrame): Record<string, unknown> | undefined {
   const data = parseFrameData(frame);
-  return typeof data === "object" && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+  return typeof data === "object" && data !== null && !Array.isArray(data)
+    ? (data as Record<string, unknown>)
+    : undefined;
 }

@@ -19,7 +19,12 @@ export function renderCoverage(registry: readonly Scenario[]): string {
   ];
   for (const profile of PROFILES) {
     const members = registry.filter((scenario) => scenario.profiles.includes(profile.id));
-    lines.push(`### \`${profile.id}\` (${profile.spec}) — ${members.length} scenarios`, "", members.map((scenario) => `\`${scenario.id}\``).join(", "), "");
+    lines.push(
+      `### \`${profile.id}\` (${profile.spec}) — ${members.length} scenarios`,
+      "",
+      members.map((scenario) => `\`${scenario.id}\``).join(", "),
+      "",
+    );
   }
   lines.push("## Scenarios", "");
   lines.push(

@@ -21,7 +21,13 @@ describe("generated conformance files", () => {
     const dir = await mkdtemp(join(tmpdir(), "openwop-drift-"));
     try {
       await writeFile(join(dir, "a.md"), "same\nold line\n");
-      const problems = await driftReport(dir, new Map([["a.md", "same\nnew line\n"], ["b.md", "x\n"]]));
+      const problems = await driftReport(
+        dir,
+        new Map([
+          ["a.md", "same\nnew line\n"],
+          ["b.md", "x\n"],
+        ]),
+      );
       expect(problems).toHaveLength(2);
       expect(problems[0]).toMatch(/a\.md: differs[\s\S]*line 2:\n    committed: old line\n    generated: new line/);
       expect(problems[1]).toMatch(/b\.md: missing/);
@@ -31,7 +37,12 @@ describe("generated conformance files", () => {
   });
 
   it("map every production requirement except P6's log records to at least one witness", () => {
-    const witnesses = Object.fromEntries(PRODUCTION_REQUIREMENTS.map((requirement) => [requirement.id, witnessesOf(requirement, SCENARIOS).map((scenario) => scenario.id)]));
+    const witnesses = Object.fromEntries(
+      PRODUCTION_REQUIREMENTS.map((requirement) => [
+        requirement.id,
+        witnessesOf(requirement, SCENARIOS).map((scenario) => scenario.id),
+      ]),
+    );
     expect(witnesses).toEqual({
       P1: ["restart-during-run", "stale-claim"],
       P2: ["production-backpressure"],

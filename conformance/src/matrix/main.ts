@@ -63,7 +63,10 @@ async function main(argv: readonly string[]): Promise<number> {
     ({ index, results } = await readCommittedInputs(root));
   } else {
     const only = values.hosts?.split(",").map((name) => name.trim());
-    const committed = await readCommittedInputs(root).catch(() => ({ index: { indexVersion: 1, hosts: [] } as MatrixIndex, results: new Map<string, ConformanceResult>() }));
+    const committed = await readCommittedInputs(root).catch(() => ({
+      index: { indexVersion: 1, hosts: [] } as MatrixIndex,
+      results: new Map<string, ConformanceResult>(),
+    }));
     const entries: MatrixHostEntry[] = [];
     results = new Map();
     for (const loaded of await discoverManifests(root)) {
@@ -85,7 +88,9 @@ async function main(argv: readonly string[]): Promise<number> {
       if (run.result !== undefined) {
         results.set(name, run.result);
         freshResults.set(name, run.result);
-        log(`${name}: ${run.result.summary.pass} pass, ${run.result.summary.fail} fail, ${run.result.summary.skip} skip`);
+        log(
+          `${name}: ${run.result.summary.pass} pass, ${run.result.summary.fail} fail, ${run.result.summary.skip} skip`,
+        );
       }
     }
     index = { indexVersion: 1, hosts: entries };
@@ -96,7 +101,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const problems = await driftReport(root, files);
     for (const problem of problems) process.stderr.write(`${palette.red("drift:")} ${problem}\n`);
     if (problems.length > 0) {
-      process.stderr.write(`matrix: ${problems.length} generated file(s) differ from the committed ones; run \`pnpm matrix\` and commit the result\n`);
+      process.stderr.write(
+        `matrix: ${problems.length} generated file(s) differ from the committed ones; run \`pnpm matrix\` and commit the result\n`,
+      );
       return 1;
     }
     log(`no drift in ${[...files.keys()].join(", ")}`);
@@ -124,7 +131,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`matrix: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `matrix: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 2;
   },
 );

@@ -19,6 +19,7 @@ export async function discoverManifests(root: string): Promise<LoadedHostManifes
   }
   return loaded.sort(
     (left, right) =>
-      STORAGE_ORDER.indexOf(left.manifest.storage) - STORAGE_ORDER.indexOf(right.manifest.storage) || left.manifest.name.localeCompare(right.manifest.name),
+      STORAGE_ORDER.indexOf(left.manifest.storage) - STORAGE_ORDER.indexOf(right.manifest.storage) ||
+      left.manifest.name.localeCompare(right.manifest.name),
   );
 }

@@ -13,7 +13,11 @@ export const PRODUCTION_REPORT_PATH = `${RESULTS_DIR}/production-report.json`;
 export const stableJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Every drift-checked file, by path relative to the repository root, derived from the inputs. */
-export function derivedFiles(index: MatrixIndex, results: ReadonlyMap<string, ConformanceResult>, registry: readonly Scenario[]): Map<string, string> {
+export function derivedFiles(
+  index: MatrixIndex,
+  results: ReadonlyMap<string, ConformanceResult>,
+  registry: readonly Scenario[],
+): Map<string, string> {
   const report = productionReport(index, results, registry);
   return new Map([
     [INDEX_PATH, stableJson(index)],
@@ -24,11 +28,16 @@ export function derivedFiles(index: MatrixIndex, results: ReadonlyMap<string, Co
 }
 
 /** Reads the committed index and the result file of every host it says ran. */
-export async function readCommittedInputs(root: string): Promise<{ index: MatrixIndex; results: Map<string, ConformanceResult> }> {
+export async function readCommittedInputs(
+  root: string,
+): Promise<{ index: MatrixIndex; results: Map<string, ConformanceResult> }> {
   const index = JSON.parse(await readFile(join(root, INDEX_PATH), "utf8")) as MatrixIndex;
   const results = new Map<string, ConformanceResult>();
   for (const entry of index.hosts.filter((host) => host.status === "ran")) {
-    results.set(entry.name, JSON.parse(await readFile(join(root, RESULTS_DIR, `${entry.name}.json`), "utf8")) as ConformanceResult);
+    results.set(
+      entry.name,
+      JSON.parse(await readFile(join(root, RESULTS_DIR, `${entry.name}.json`), "utf8")) as ConformanceResult,
+    );
   }
   return { index, results };
 }
@@ -51,10 +60,14 @@ export async function driftReport(root: string, files: ReadonlyMap<string, strin
     const differing: string[] = [];
     for (let line = 0; line < Math.max(want.length, have.length) && differing.length < 5; line += 1) {
       if (want[line] !== have[line]) {
-        differing.push(`  line ${line + 1}:\n    committed: ${(have[line] ?? "<none>").slice(0, 160)}\n    generated: ${(want[line] ?? "<none>").slice(0, 160)}`);
+        differing.push(
+          `  line ${line + 1}:\n    committed: ${(have[line] ?? "<none>").slice(0, 160)}\n    generated: ${(want[line] ?? "<none>").slice(0, 160)}`,
+        );
       }
     }
-    problems.push(`${path}: differs (${have.length} committed lines, ${want.length} generated)\n${differing.join("\n")}`);
+    problems.push(
+      `${path}: differs (${have.length} committed lines, ${want.length} generated)\n${differing.join("\n")}`,
+    );
   }
   return problems;
 }

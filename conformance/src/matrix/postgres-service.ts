@@ -15,7 +15,11 @@ export async function startPostgresService(): Promise<PostgresService> {
   const { startPostgres } = await import("@openwop/pg-harness");
   const server = await startPostgres({ database: "openwop_host" });
   try {
-    return { hostUrl: server.url, scenarioUrl: await server.createDatabase("openwop_scenarios"), stop: () => server.stop() };
+    return {
+      hostUrl: server.url,
+      scenarioUrl: await server.createDatabase("openwop_scenarios"),
+      stop: () => server.stop(),
+    };
   } catch (error) {
     await server.stop();
     throw error;

@@ -36,7 +36,11 @@ function verdictOf(outcomes: ReadonlyArray<ScenarioOutcome | "missing">): Requir
 }
 
 /** The machine-readable production report of production-profile.md §6, one entry per host. */
-export function productionReport(index: MatrixIndex, results: ReadonlyMap<string, ConformanceResult>, registry: readonly Scenario[]): ProductionReport {
+export function productionReport(
+  index: MatrixIndex,
+  results: ReadonlyMap<string, ConformanceResult>,
+  registry: readonly Scenario[],
+): ProductionReport {
   return {
     reportVersion: 1,
     suiteVersion: SUITE_VERSION,
@@ -44,16 +48,27 @@ export function productionReport(index: MatrixIndex, results: ReadonlyMap<string
     hosts: index.hosts.map((entry) => {
       const result = results.get(entry.name);
       const verdict = result?.profiles.find((profile) => profile.profile === "openwop-production");
-      const outcomeOf = (id: string): ScenarioOutcome | "missing" => result?.scenarios.find((scenario) => scenario.id === id)?.outcome ?? "missing";
+      const outcomeOf = (id: string): ScenarioOutcome | "missing" =>
+        result?.scenarios.find((scenario) => scenario.id === id)?.outcome ?? "missing";
       return {
         host: entry.name,
         status: entry.status,
-        ...(result === undefined ? {} : { implementation: { name: result.host.name, ...(result.host.version ? { version: result.host.version } : {}) } }),
+        ...(result === undefined
+          ? {}
+          : {
+              implementation: {
+                name: result.host.name,
+                ...(result.host.version ? { version: result.host.version } : {}),
+              },
+            }),
         predicateHolds: verdict?.predicateHolds ?? false,
         claimed: verdict?.claimed ?? false,
         reason: verdict?.reason ?? `host not run: ${entry.reason ?? "unknown"}`,
         requirements: PRODUCTION_REQUIREMENTS.map((requirement) => {
-          const scenarios = witnessesOf(requirement, registry).map((scenario) => ({ id: scenario.id, outcome: outcomeOf(scenario.id) }));
+          const scenarios = witnessesOf(requirement, registry).map((scenario) => ({
+            id: scenario.id,
+            outcome: outcomeOf(scenario.id),
+          }));
           return {
             id: requirement.id,
             title: requirement.title,

@@ -17,5 +17,7 @@ export type ProductionRequirement = (typeof PRODUCTION_REQUIREMENTS)[number];
  * spec or among the sections it also cites; the registry stays the single source.
  */
 export function witnessesOf(requirement: ProductionRequirement, registry: readonly Scenario[]): Scenario[] {
-  return registry.filter((scenario) => scenario.spec === requirement.spec || (scenario.alsoCites ?? []).includes(requirement.spec));
+  return registry.filter(
+    (scenario) => scenario.spec === requirement.spec || (scenario.alsoCites ?? []).includes(requirement.spec),
+  );
 }

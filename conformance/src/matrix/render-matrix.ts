@@ -25,7 +25,12 @@ function cellFor(verdict: ProfileVerdict | undefined): string {
  * INTEROP-MATRIX.md, computed from result files only. Nothing volatile (times, ports,
  * keys, run ids, failure messages) reaches it, so a CI re-run can compare it byte for byte.
  */
-export function renderMatrix(index: MatrixIndex, results: ReadonlyMap<string, ConformanceResult>, report: ProductionReport, registry: readonly Scenario[]): string {
+export function renderMatrix(
+  index: MatrixIndex,
+  results: ReadonlyMap<string, ConformanceResult>,
+  report: ProductionReport,
+  registry: readonly Scenario[],
+): string {
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
   const hosts = index.hosts;
@@ -53,8 +58,10 @@ export function renderMatrix(index: MatrixIndex, results: ReadonlyMap<string, Co
       ["Host", "Implementation", "Storage", ...PROFILES.map((profile) => `\`${profile.id}\``), OUTCOMES.join(" / ")],
       hosts.map((entry) => {
         const result = results.get(entry.name);
-        const implementation = result === undefined ? "—" : `${result.host.name}${result.host.version ? ` ${result.host.version}` : ""}`;
-        const counts = result === undefined ? "—" : OUTCOMES.map((outcome) => String(result.summary[outcome])).join(" / ");
+        const implementation =
+          result === undefined ? "—" : `${result.host.name}${result.host.version ? ` ${result.host.version}` : ""}`;
+        const counts =
+          result === undefined ? "—" : OUTCOMES.map((outcome) => String(result.summary[outcome])).join(" / ");
         return [
           entry.name,
           implementation,
@@ -72,7 +79,10 @@ export function renderMatrix(index: MatrixIndex, results: ReadonlyMap<string, Co
     const result = results.get(entry.name);
     push(`### ${entry.name}`, "");
     if (result === undefined) {
-      push(`Not run: ${entry.reason ?? "unknown reason"}. Every profile is unclaimed until a run produces evidence.`, "");
+      push(
+        `Not run: ${entry.reason ?? "unknown reason"}. Every profile is unclaimed until a run produces evidence.`,
+        "",
+      );
       continue;
     }
     const denied = result.profiles.filter((verdict) => !verdict.claimed);
@@ -81,11 +91,24 @@ export function renderMatrix(index: MatrixIndex, results: ReadonlyMap<string, Co
     push("");
   }
 
-  push("## Production profile (P1–P6)", "", `Derived from \`conformance/results/production-report.json\` (spec/v1/production-profile.md §6). A requirement is witnessed when every scenario citing it passed.`, "");
+  push(
+    "## Production profile (P1–P6)",
+    "",
+    `Derived from \`conformance/results/production-report.json\` (spec/v1/production-profile.md §6). A requirement is witnessed when every scenario citing it passed.`,
+    "",
+  );
   push(
     table(
-      ["Host", ...report.hosts[0]?.requirements.map((requirement) => `${requirement.id} ${requirement.title}`) ?? [], "openwop-production"],
-      report.hosts.map((host) => [host.host, ...host.requirements.map((requirement) => requirement.verdict), host.claimed ? CLAIMED : host.predicateHolds ? DENIED : NOT_ADVERTISED]),
+      [
+        "Host",
+        ...(report.hosts[0]?.requirements.map((requirement) => `${requirement.id} ${requirement.title}`) ?? []),
+        "openwop-production",
+      ],
+      report.hosts.map((host) => [
+        host.host,
+        ...host.requirements.map((requirement) => requirement.verdict),
+        host.claimed ? CLAIMED : host.predicateHolds ? DENIED : NOT_ADVERTISED,
+      ]),
     ),
     "",
     "## Scenarios",
@@ -98,7 +121,11 @@ export function renderMatrix(index: MatrixIndex, results: ReadonlyMap<string, Co
         `\`${scenario.id}\``,
         scenario.profiles.length === PROFILES.length ? "all" : scenario.profiles.join(", "),
         scenario.spec,
-        ...hosts.map((entry) => results.get(entry.name)?.scenarios.find((outcome) => outcome.id === scenario.id)?.outcome ?? (entry.status === "ran" ? "missing" : "not run")),
+        ...hosts.map(
+          (entry) =>
+            results.get(entry.name)?.scenarios.find((outcome) => outcome.id === scenario.id)?.outcome ??
+            (entry.status === "ran" ? "missing" : "not run"),
+        ),
       ]),
     ),
     "",

@@ -36,7 +36,13 @@ describe("runHostForMatrix with a host that cannot start", () => {
   it("records an unbuilt host as not run instead of crashing", async () => {
     const { loaded, root } = await manifestWith({ command: "node", args: ["dist/main.js"] });
     expect(await runHostForMatrix(loaded, root, options)).toEqual({
-      entry: { name: "broken", manifest: "openwop-host.json", storage: "sqlite", status: "not-run", reason: "not built: dist/main.js is missing" },
+      entry: {
+        name: "broken",
+        manifest: "openwop-host.json",
+        storage: "sqlite",
+        status: "not-run",
+        reason: "not built: dist/main.js is missing",
+      },
     });
   });
 

@@ -27,7 +27,11 @@ export interface MatrixRunOptions {
  * strict mode, and stops it. A host that cannot start becomes a "not run" entry with a
  * stable reason; the details go to the log, never into committed files.
  */
-export async function runHostForMatrix(loaded: LoadedHostManifest, root: string, options: MatrixRunOptions): Promise<HostRun> {
+export async function runHostForMatrix(
+  loaded: LoadedHostManifest,
+  root: string,
+  options: MatrixRunOptions,
+): Promise<HostRun> {
   const { manifest } = loaded;
   const base = { name: manifest.name, manifest: relative(root, loaded.path), storage: manifest.storage } as const;
   const notRun = (reason: string, detail?: string): HostRun => {
@@ -54,7 +58,10 @@ export async function runHostForMatrix(loaded: LoadedHostManifest, root: string,
       host = await launchHost(loaded, postgres === undefined ? {} : { databaseUrl: postgres.hostUrl });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      return notRun(/before it was ready/.test(detail) ? "host exited before it was ready" : "host did not become ready", detail);
+      return notRun(
+        /before it was ready/.test(detail) ? "host exited before it was ready" : "host did not become ready",
+        detail,
+      );
     }
     options.log(`${manifest.name}: listening at ${host.baseUrl}; running the suite with --require-behavior`);
     const args = [
@@ -84,7 +91,10 @@ export async function runHostForMatrix(loaded: LoadedHostManifest, root: string,
     );
     const result = resultDocument(suite, { command: redactedCommand(args), baseUrl: host.baseUrl });
     const validation = validateConformanceResult(result);
-    if (!validation.valid) throw new Error(`result document for ${manifest.name} is invalid: ${JSON.stringify(validation.errors.slice(0, 5))}`);
+    if (!validation.valid)
+      throw new Error(
+        `result document for ${manifest.name} is invalid: ${JSON.stringify(validation.errors.slice(0, 5))}`,
+      );
     return { entry: { ...base, status: "ran" }, result };
   } finally {
     await host?.stop().catch(() => undefined);

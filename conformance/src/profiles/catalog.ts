@@ -37,7 +37,9 @@ const holds = (reason: string): PredicateResult => ({ holds: true, reason });
 const fails = (reason: string): PredicateResult => ({ holds: false, reason });
 
 function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 const isInt = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value);
@@ -52,13 +54,20 @@ function core(d: DiscoveryDocument): PredicateResult {
   const limits = record(d.limits);
   return all(
     [
-      [typeof d.protocolVersion === "string" && /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/.test(d.protocolVersion), "protocolVersion is not <major>.<minor>"],
+      [
+        typeof d.protocolVersion === "string" && /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/.test(d.protocolVersion),
+        "protocolVersion is not <major>.<minor>",
+      ],
       [typeof d.protocolVersion === "string" && d.protocolVersion.startsWith("1."), "protocolVersion is not 1.x"],
       [Array.isArray(d.supportedEnvelopes), "supportedEnvelopes is not an array"],
       [record(d.schemaVersions) !== undefined, "schemaVersions is not an object"],
       [limits !== undefined, "limits is not an object"],
       ...(["clarificationRounds", "schemaRounds", "envelopesPerTurn"] as const).map(
-        (key) => [isInt(limits?.[key]) && (limits?.[key] as number) >= 0, `limits.${key} is not a non-negative integer`] as const,
+        (key) =>
+          [
+            isInt(limits?.[key]) && (limits?.[key] as number) >= 0,
+            `limits.${key} is not a non-negative integer`,
+          ] as const,
       ),
     ],
     "protocolVersion, supportedEnvelopes, schemaVersions and limits are well-formed",
@@ -70,7 +79,9 @@ function restStreams(d: DiscoveryDocument): PredicateResult {
   if (!base.holds) return base;
   const transports = d.supportedTransports;
   if (transports === undefined) return holds("supportedTransports absent, REST implied");
-  return Array.isArray(transports) && transports.includes("rest") ? holds("supportedTransports includes rest") : fails("supportedTransports lacks rest");
+  return Array.isArray(transports) && transports.includes("rest")
+    ? holds("supportedTransports includes rest")
+    : fails("supportedTransports lacks rest");
 }
 
 function interrupts(d: DiscoveryDocument): PredicateResult {
@@ -93,18 +104,29 @@ function production(d: DiscoveryDocument): PredicateResult {
     [
       [block?.supported === true, "production.supported is not true"],
       [backpressure?.supported === true, "production.backpressure.supported is not true"],
-      [isInt(backpressure?.inflightCap) && (backpressure?.inflightCap as number) >= 1, "production.backpressure.inflightCap is not an integer ≥ 1"],
       [
-        isInt(backpressure?.retryAfterSeconds) && (backpressure?.retryAfterSeconds as number) >= 0 && (backpressure?.retryAfterSeconds as number) <= 86_400,
+        isInt(backpressure?.inflightCap) && (backpressure?.inflightCap as number) >= 1,
+        "production.backpressure.inflightCap is not an integer ≥ 1",
+      ],
+      [
+        isInt(backpressure?.retryAfterSeconds) &&
+          (backpressure?.retryAfterSeconds as number) >= 0 &&
+          (backpressure?.retryAfterSeconds as number) <= 86_400,
         "production.backpressure.retryAfterSeconds is not an integer in 0..86400",
       ],
       [retention?.supported === true, "production.retention.supported is not true"],
-      [isInt(retention?.minWindowSeconds) && (retention?.minWindowSeconds as number) >= 604_800, "production.retention.minWindowSeconds is below 604800"],
+      [
+        isInt(retention?.minWindowSeconds) && (retention?.minWindowSeconds as number) >= 604_800,
+        "production.retention.minWindowSeconds is below 604800",
+      ],
       [bundle?.supported === true, "production.debugBundle.supported is not true"],
       [bundle?.truncationMetadata === true, "production.debugBundle.truncationMetadata is not true"],
       [record(d.debugBundle)?.supported === true, "debugBundle.supported is not true"],
       [idempotency?.supported === true, "idempotency.supported is not true"],
-      [isInt(idempotency?.layer1RetentionSeconds) && (idempotency?.layer1RetentionSeconds as number) >= 86_400, "idempotency.layer1RetentionSeconds is below 86400"],
+      [
+        isInt(idempotency?.layer1RetentionSeconds) && (idempotency?.layer1RetentionSeconds as number) >= 86_400,
+        "idempotency.layer1RetentionSeconds is below 86400",
+      ],
     ],
     "the production block, debugBundle and idempotency advertise every P1–P6 promise",
   );
@@ -136,7 +158,10 @@ export const PROFILES: readonly ProfileDefinition[] = [
       return all(
         [
           [Array.isArray(fixtures) && fixtures.length > 0, "fixtures is absent or empty"],
-          [Array.isArray(fixtures) && fixtures.every((id) => typeof id === "string" && id.length > 0), "fixtures has an empty or non-string id"],
+          [
+            Array.isArray(fixtures) && fixtures.every((id) => typeof id === "string" && id.length > 0),
+            "fixtures has an empty or non-string id",
+          ],
           [Array.isArray(fixtures) && new Set(fixtures).size === fixtures.length, "fixtures has duplicates"],
         ],
         `${Array.isArray(fixtures) ? fixtures.length : 0} fixtures advertised`,
@@ -150,7 +175,9 @@ export const PROFILES: readonly ProfileDefinition[] = [
     predicate: (d) => {
       const base = core(d);
       if (!base.holds) return base;
-      return record(d.debugBundle)?.supported === true ? holds("debugBundle.supported is true") : fails("debugBundle.supported is not true");
+      return record(d.debugBundle)?.supported === true
+        ? holds("debugBundle.supported is true")
+        : fails("debugBundle.supported is not true");
     },
   },
   {

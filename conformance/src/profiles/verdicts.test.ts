@@ -13,15 +13,26 @@ const base: DiscoveryDocument = {
   limits: { clarificationRounds: 3, schemaRounds: 2, envelopesPerTurn: 5 },
   fixtures: ["conformance-noop"],
 };
-const scenario = (id: string, profiles: ProfileId[]): Scenario => ({ id, title: id, profiles, spec: "spec/v1/core.md §1", gate: always, run: async () => undefined });
-const registry = [scenario("discovery", ["openwop-core", "openwop-fixtures", "openwop-production"]), scenario("fixture-x", ["openwop-fixtures"])];
+const scenario = (id: string, profiles: ProfileId[]): Scenario => ({
+  id,
+  title: id,
+  profiles,
+  spec: "spec/v1/core.md §1",
+  gate: always,
+  run: async () => undefined,
+});
+const registry = [
+  scenario("discovery", ["openwop-core", "openwop-fixtures", "openwop-production"]),
+  scenario("fixture-x", ["openwop-fixtures"]),
+];
 const ran = (id: string, outcome: ScenarioOutcome): ScenarioRun => ({
   scenario: registry.find((entry) => entry.id === id) as Scenario,
   outcome,
   durationMs: 0,
   assertions: 1,
 });
-const verdict = (verdicts: ReturnType<typeof profileVerdicts>, id: ProfileId) => verdicts.find((entry) => entry.profile === id);
+const verdict = (verdicts: ReturnType<typeof profileVerdicts>, id: ProfileId) =>
+  verdicts.find((entry) => entry.profile === id);
 
 describe("profileVerdicts", () => {
   it("claims a profile whose predicate holds and whose every scenario passed", () => {
@@ -33,7 +44,10 @@ describe("profileVerdicts", () => {
   it("denies a claim for any non-pass outcome, inapplicable included, and names it", () => {
     for (const outcome of ["fail", "skip", "inapplicable", "blocked"] as const) {
       const verdicts = profileVerdicts(base, registry, [ran("discovery", "pass"), ran("fixture-x", outcome)], []);
-      expect(verdict(verdicts, "openwop-fixtures")).toMatchObject({ claimed: false, reason: `not every scenario passed: fixture-x (${outcome})` });
+      expect(verdict(verdicts, "openwop-fixtures")).toMatchObject({
+        claimed: false,
+        reason: `not every scenario passed: fixture-x (${outcome})`,
+      });
     }
   });
 
@@ -43,8 +57,17 @@ describe("profileVerdicts", () => {
   });
 
   it("reports the failing predicate member and honours opt-outs", () => {
-    const verdicts = profileVerdicts(base, registry, [ran("discovery", "pass"), ran("fixture-x", "pass")], ["openwop-fixtures"]);
-    expect(verdict(verdicts, "openwop-production")).toMatchObject({ predicateHolds: false, claimed: false, reason: "predicate does not hold: production.supported is not true" });
+    const verdicts = profileVerdicts(
+      base,
+      registry,
+      [ran("discovery", "pass"), ran("fixture-x", "pass")],
+      ["openwop-fixtures"],
+    );
+    expect(verdict(verdicts, "openwop-production")).toMatchObject({
+      predicateHolds: false,
+      claimed: false,
+      reason: "predicate does not hold: production.supported is not true",
+    });
     expect(verdict(verdicts, "openwop-fixtures")).toMatchObject({ predicateHolds: true, claimed: false });
     expect(verdict(verdicts, "openwop-fixtures")?.reason).toMatch(/^opted out/);
   });

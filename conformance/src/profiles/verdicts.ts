@@ -45,7 +45,10 @@ export function profileVerdicts(
 
     let result: ProfileVerdict;
     if (optOutProfiles.includes(profile.id)) {
-      result = verdict(false, `opted out by the operator (--opt-out-profiles); predicate ${predicate.holds ? "holds" : "does not hold"}: ${predicate.reason}`);
+      result = verdict(
+        false,
+        `opted out by the operator (--opt-out-profiles); predicate ${predicate.holds ? "holds" : "does not hold"}: ${predicate.reason}`,
+      );
     } else if (!predicate.holds) {
       result = verdict(false, `predicate does not hold: ${predicate.reason}`);
     } else if (notRun.length > 0) {

@@ -3,7 +3,13 @@ import { OUTCOMES, summarize } from "../result/document.js";
 import type { ScenarioRun } from "../runner/scenario.js";
 import type { Palette } from "./colour.js";
 
-const LABEL: Record<ScenarioOutcome, string> = { pass: "PASS", fail: "FAIL", skip: "SKIP", inapplicable: "N/A ", blocked: "BLKD" };
+const LABEL: Record<ScenarioOutcome, string> = {
+  pass: "PASS",
+  fail: "FAIL",
+  skip: "SKIP",
+  inapplicable: "N/A ",
+  blocked: "BLKD",
+};
 
 function styled(outcome: ScenarioOutcome, palette: Palette): string {
   const label = LABEL[outcome];
@@ -21,7 +27,11 @@ export function progressLine(run: ScenarioRun, palette: Palette): string {
 const pad = (text: string, width: number) => text + " ".repeat(Math.max(0, width - text.length));
 
 /** The human summary for stdout: outcome counts, profile verdicts, then what did not pass. */
-export function summaryTable(runs: readonly ScenarioRun[], profiles: readonly ProfileVerdict[], palette: Palette): string {
+export function summaryTable(
+  runs: readonly ScenarioRun[],
+  profiles: readonly ProfileVerdict[],
+  palette: Palette,
+): string {
   const summary = summarize(runs);
   const lines: string[] = [];
   lines.push(palette.bold("Outcomes"));
@@ -37,7 +47,8 @@ export function summaryTable(runs: readonly ScenarioRun[], profiles: readonly Pr
   if (notPassed.length > 0) {
     lines.push("");
     lines.push(palette.bold("Failures"));
-    for (const run of notPassed) lines.push(`${styled(run.outcome, palette)} ${run.scenario.id} [${run.scenario.spec}] ${run.message ?? ""}`);
+    for (const run of notPassed)
+      lines.push(`${styled(run.outcome, palette)} ${run.scenario.id} [${run.scenario.spec}] ${run.message ?? ""}`);
   }
   return lines.join("\n");
 }

@@ -12,7 +12,10 @@ export function summarize(runs: readonly Pick<ScenarioRun, "outcome">[]): Outcom
 }
 
 /** The machine-readable record of one suite run (schemas/conformance-result.schema.json). */
-export function resultDocument(suite: SuiteRun, meta: { readonly command: string; readonly baseUrl: string }): ConformanceResult {
+export function resultDocument(
+  suite: SuiteRun,
+  meta: { readonly command: string; readonly baseUrl: string },
+): ConformanceResult {
   const implementation = suite.discovery.implementation;
   return {
     suiteVersion: SUITE_VERSION,

@@ -13,14 +13,21 @@ export function needsFixtures(...fixtureIds: string[]): Gate {
     const missing = fixtureIds.filter((id) => !advertised.includes(id));
     return missing.length === 0
       ? RUN
-      : { run: false, outcome: "skip", reason: `fixture ${missing.join(", ")} not advertised in discovery fixtures`, advertised: false };
+      : {
+          run: false,
+          outcome: "skip",
+          reason: `fixture ${missing.join(", ")} not advertised in discovery fixtures`,
+          advertised: false,
+        };
   };
 }
 
 /** Runs only when `advertised(discovery)` holds; otherwise skips, naming `capability`. */
 export function whenAdvertised(capability: string, advertised: (discovery: DiscoveryDocument) => boolean): Gate {
   return (discovery) =>
-    advertised(discovery) ? RUN : { run: false, outcome: "skip", reason: `${capability} not advertised`, advertised: false };
+    advertised(discovery)
+      ? RUN
+      : { run: false, outcome: "skip", reason: `${capability} not advertised`, advertised: false };
 }
 
 /** Runs only when every gate runs; the first refusal wins. */
@@ -44,4 +51,5 @@ export function discoveryValue(discovery: DiscoveryDocument, path: string): unkn
   return current;
 }
 
-export const productionAdvertised = (discovery: DiscoveryDocument) => discoveryValue(discovery, "production.supported") === true;
+export const productionAdvertised = (discovery: DiscoveryDocument) =>
+  discoveryValue(discovery, "production.supported") === true;

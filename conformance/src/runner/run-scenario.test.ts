@@ -41,27 +41,49 @@ describe("runScenario", () => {
   });
 
   it("fails on a broken assertion with its message, and on any other exception", async () => {
-    const failed = await runScenario(scenario({ run: async ({ assert }) => assert.equal(1, 2, "one") }), discovery, options);
+    const failed = await runScenario(
+      scenario({ run: async ({ assert }) => assert.equal(1, 2, "one") }),
+      discovery,
+      options,
+    );
     expect(failed).toMatchObject({ outcome: "fail", message: "one: expected 2, got 1" });
-    const crashed = await runScenario(scenario({ run: async () => Promise.reject(new TypeError("boom")) }), discovery, options);
+    const crashed = await runScenario(
+      scenario({ run: async () => Promise.reject(new TypeError("boom")) }),
+      discovery,
+      options,
+    );
     expect(crashed).toMatchObject({ outcome: "fail", message: "unexpected TypeError: boom" });
   });
 
   it("honours the gate and in-body skip/inapplicable signals", async () => {
     const gated = await runScenario(
-      scenario({ gate: () => ({ run: false, outcome: "skip", reason: "fixture x not advertised", advertised: false }) }),
+      scenario({
+        gate: () => ({ run: false, outcome: "skip", reason: "fixture x not advertised", advertised: false }),
+      }),
       discovery,
       options,
     );
     expect(gated).toMatchObject({ outcome: "skip", advertised: false, message: "fixture x not advertised" });
-    const skipped = await runScenario(scenario({ run: async (context) => context.skip("no seam", true) }), discovery, options);
+    const skipped = await runScenario(
+      scenario({ run: async (context) => context.skip("no seam", true) }),
+      discovery,
+      options,
+    );
     expect(skipped).toMatchObject({ outcome: "skip", advertised: true });
-    const inapplicable = await runScenario(scenario({ run: async (context) => context.inapplicable("not here") }), discovery, options);
+    const inapplicable = await runScenario(
+      scenario({ run: async (context) => context.inapplicable("not here") }),
+      discovery,
+      options,
+    );
     expect(inapplicable).toMatchObject({ outcome: "inapplicable", message: "not here" });
   });
 
   it("skips a process-level scenario without a host manifest, as advertised-but-untested", async () => {
-    const run = await runScenario(scenario({ requires: "host-manifest", run: async ({ assert }) => assert.ok(true, "x") }), discovery, options);
+    const run = await runScenario(
+      scenario({ requires: "host-manifest", run: async ({ assert }) => assert.ok(true, "x") }),
+      discovery,
+      options,
+    );
     expect(run).toMatchObject({ outcome: "skip", advertised: true });
   });
 

@@ -10,7 +10,11 @@ const DEFAULT_SCENARIO_TIMEOUT_MS = 60_000;
  * classification. A body that throws anything but a skip or inapplicable signal fails; a
  * body that returns having asserted nothing is `blocked`, because silence is not evidence.
  */
-export async function runScenario(scenario: Scenario, discovery: DiscoveryDocument, options: SuiteOptions): Promise<ScenarioRun> {
+export async function runScenario(
+  scenario: Scenario,
+  discovery: DiscoveryDocument,
+  options: SuiteOptions,
+): Promise<ScenarioRun> {
   const started = performance.now();
   const finish = (fields: Omit<ScenarioRun, "scenario" | "durationMs">): ScenarioRun => ({
     scenario,
@@ -26,7 +30,12 @@ export async function runScenario(scenario: Scenario, discovery: DiscoveryDocume
   }
   if (scenario.requires === "host-manifest" && options.hostManifest === undefined) {
     // The gate passed, so the capability is advertised: this is untested advertised behaviour.
-    return finish({ outcome: "skip", assertions: 0, message: "needs --host-manifest to start and kill host processes", advertised: true });
+    return finish({
+      outcome: "skip",
+      assertions: 0,
+      message: "needs --host-manifest to start and kill host processes",
+      advertised: true,
+    });
   }
 
   const assert = new Assertions();
@@ -80,7 +89,11 @@ export async function runScenario(scenario: Scenario, discovery: DiscoveryDocume
     await Promise.race([scenario.run(context), timedOut]);
     run =
       assert.count === 0
-        ? finish({ outcome: "blocked", assertions: 0, message: joinMessage("ran to the end without asserting anything", notes) })
+        ? finish({
+            outcome: "blocked",
+            assertions: 0,
+            message: joinMessage("ran to the end without asserting anything", notes),
+          })
         : finish({ outcome: "pass", assertions: assert.count, ...optionalMessage(notes) });
   } catch (error) {
     run = classify(error, assert.count, notes, finish);
@@ -104,9 +117,15 @@ function classify(
   finish: (fields: Omit<ScenarioRun, "scenario" | "durationMs">) => ScenarioRun,
 ): ScenarioRun {
   if (error instanceof ScenarioSkip) {
-    return finish({ outcome: "skip", assertions, message: joinMessage(error.message, notes), advertised: error.advertised });
+    return finish({
+      outcome: "skip",
+      assertions,
+      message: joinMessage(error.message, notes),
+      advertised: error.advertised,
+    });
   }
-  if (error instanceof ScenarioInapplicable) return finish({ outcome: "inapplicable", assertions, message: joinMessage(error.message, notes) });
+  if (error instanceof ScenarioInapplicable)
+    return finish({ outcome: "inapplicable", assertions, message: joinMessage(error.message, notes) });
   if (error instanceof AssertionFailure) return finish({ outcome: "fail", assertions, message: error.message });
   // Anything else (an unexpected WireError, a timeout, a bug) is a failure the report must name.
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -29,11 +29,15 @@ export interface RunSuiteHooks {
 }
 
 /** Picks the scenarios `--filter` and `--profile` leave in, keeping registry order. */
-export function selectScenarios(registry: readonly Scenario[], options: Pick<SuiteOptions, "filter" | "profileFilter">): Scenario[] {
+export function selectScenarios(
+  registry: readonly Scenario[],
+  options: Pick<SuiteOptions, "filter" | "profileFilter">,
+): Scenario[] {
   return registry.filter(
     (scenario) =>
       (options.filter === undefined || scenario.id.includes(options.filter)) &&
-      (options.profileFilter === undefined || scenario.profiles.some((profile) => options.profileFilter?.includes(profile))),
+      (options.profileFilter === undefined ||
+        scenario.profiles.some((profile) => options.profileFilter?.includes(profile))),
   );
 }
 
@@ -64,7 +68,11 @@ export async function runSuite(options: SuiteOptions, hooks: RunSuiteHooks = {})
 }
 
 async function fetchDiscovery(options: SuiteOptions): Promise<DiscoveryDocument> {
-  const client = createClient({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}), timeoutMs: 10_000 * options.timeoutScale });
+  const client = createClient({
+    baseUrl: options.baseUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutMs: 10_000 * options.timeoutScale,
+  });
   let response;
   try {
     response = await client.raw("GET", "/.well-known/openwop", { auth: false });
@@ -72,7 +80,8 @@ async function fetchDiscovery(options: SuiteOptions): Promise<DiscoveryDocument>
     const reason = error instanceof LocalClientError ? error.message : String(error);
     throw new SuiteStartError(`host unreachable at ${options.baseUrl}: ${reason}`);
   }
-  if (response.status !== 200) throw new SuiteStartError(`GET /.well-known/openwop answered ${response.status}, not 200`);
+  if (response.status !== 200)
+    throw new SuiteStartError(`GET /.well-known/openwop answered ${response.status}, not 200`);
   const body = response.body;
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new SuiteStartError("GET /.well-known/openwop did not return a JSON object");

@@ -18,11 +18,19 @@ export function applyStrictness(
     return { ...run, message: `${run.message ?? "skipped"} (profiles opted out: ${profiles.join(", ")})` };
   }
   if (run.advertised === true) {
-    return { ...run, outcome: "fail", message: `--require-behavior: advertised but untested: ${run.message ?? "skipped"}` };
+    return {
+      ...run,
+      outcome: "fail",
+      message: `--require-behavior: advertised but untested: ${run.message ?? "skipped"}`,
+    };
   }
   const claimed = profiles.filter((profile) => predicateHolds.get(profile) === true && !optedOut(profile));
   if (claimed.length > 0) {
-    return { ...run, outcome: "fail", message: `--require-behavior: skipped inside ${claimed.join(", ")}: ${run.message ?? "skipped"}` };
+    return {
+      ...run,
+      outcome: "fail",
+      message: `--require-behavior: skipped inside ${claimed.join(", ")}: ${run.message ?? "skipped"}`,
+    };
   }
   return run;
 }

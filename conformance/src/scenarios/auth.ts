@@ -18,11 +18,29 @@ export const authScenarios: readonly Scenario[] = [
       const { client } = context;
       const assert: Assertions = context.assert;
       const create = await client.raw("POST", "/v1/runs", { auth: false, body: { workflowId: "conformance-noop" } });
-      assertErrorEnvelope(assert, create, { status: 401, code: "unauthenticated" }, "POST /v1/runs without Authorization");
+      assertErrorEnvelope(
+        assert,
+        create,
+        { status: 401, code: "unauthenticated" },
+        "POST /v1/runs without Authorization",
+      );
       const read = await client.raw("GET", "/v1/runs/run-that-does-not-exist", { auth: false });
-      assertErrorEnvelope(assert, read, { status: 401, code: "unauthenticated" }, "GET /v1/runs/{id} without Authorization");
-      const malformed = await client.raw("GET", "/v1/runs/run-that-does-not-exist", { auth: false, headers: { authorization: "Basic Zm9vOmJhcg==" } });
-      assertErrorEnvelope(assert, malformed, { status: 401, code: "unauthenticated" }, "GET /v1/runs/{id} with a non-Bearer Authorization");
+      assertErrorEnvelope(
+        assert,
+        read,
+        { status: 401, code: "unauthenticated" },
+        "GET /v1/runs/{id} without Authorization",
+      );
+      const malformed = await client.raw("GET", "/v1/runs/run-that-does-not-exist", {
+        auth: false,
+        headers: { authorization: "Basic Zm9vOmJhcg==" },
+      });
+      assertErrorEnvelope(
+        assert,
+        malformed,
+        { status: 401, code: "unauthenticated" },
+        "GET /v1/runs/{id} with a non-Bearer Authorization",
+      );
     },
   },
   {
@@ -34,10 +52,23 @@ export const authScenarios: readonly Scenario[] = [
     async run(context) {
       const { client } = context;
       const assert: Assertions = context.assert;
-      const create = await client.raw("POST", "/v1/runs", { auth: BOGUS_KEY, body: { workflowId: "conformance-noop" } });
-      assertErrorEnvelope(assert, create, { status: 401, code: "unauthenticated" }, "POST /v1/runs with an unknown key");
+      const create = await client.raw("POST", "/v1/runs", {
+        auth: BOGUS_KEY,
+        body: { workflowId: "conformance-noop" },
+      });
+      assertErrorEnvelope(
+        assert,
+        create,
+        { status: 401, code: "unauthenticated" },
+        "POST /v1/runs with an unknown key",
+      );
       const read = await client.raw("GET", "/v1/runs/run-that-does-not-exist", { auth: BOGUS_KEY });
-      assertErrorEnvelope(assert, read, { status: 401, code: "unauthenticated" }, "GET /v1/runs/{id} with an unknown key");
+      assertErrorEnvelope(
+        assert,
+        read,
+        { status: 401, code: "unauthenticated" },
+        "GET /v1/runs/{id} with an unknown key",
+      );
     },
   },
   {
@@ -49,9 +80,18 @@ export const authScenarios: readonly Scenario[] = [
     async run(context) {
       const { client, options } = context;
       const assert: Assertions = context.assert;
-      if (options.lowScopeApiKey === undefined) return context.skip("needs --low-scope-api-key (a key of the same tenant without runs:create)", false);
-      const response = await client.raw("POST", "/v1/runs", { auth: options.lowScopeApiKey, body: { workflowId: "conformance-noop" } });
-      const envelope = assertErrorEnvelope(assert, response, { status: 403, code: "forbidden" }, "POST /v1/runs with a low-scope key");
+      if (options.lowScopeApiKey === undefined)
+        return context.skip("needs --low-scope-api-key (a key of the same tenant without runs:create)", false);
+      const response = await client.raw("POST", "/v1/runs", {
+        auth: options.lowScopeApiKey,
+        body: { workflowId: "conformance-noop" },
+      });
+      const envelope = assertErrorEnvelope(
+        assert,
+        response,
+        { status: 403, code: "forbidden" },
+        "POST /v1/runs with a low-scope key",
+      );
       assert.equal(envelope.details?.requiredScope, "runs:create", "details.requiredScope names the missing scope");
     },
   },
@@ -64,14 +104,25 @@ export const authScenarios: readonly Scenario[] = [
     async run(context) {
       const { options } = context;
       const assert: Assertions = context.assert;
-      if (options.secondaryApiKey === undefined) return context.skip("needs --secondary-api-key (a key of another tenant)", false);
+      if (options.secondaryApiKey === undefined)
+        return context.skip("needs --secondary-api-key (a key of another tenant)", false);
       const runId = await startRun(context, "conformance-noop");
       const other = context.clientWithKey(options.secondaryApiKey);
       const foreign = await other.raw("GET", `/v1/runs/${encodeURIComponent(runId)}`);
-      const envelope = assertErrorEnvelope(assert, foreign, { status: 404, code: "not_found" }, "GET another tenant's run");
+      const envelope = assertErrorEnvelope(
+        assert,
+        foreign,
+        { status: 404, code: "not_found" },
+        "GET another tenant's run",
+      );
       const unknownId = "run-that-does-not-exist-anywhere";
       const unknown = await other.raw("GET", `/v1/runs/${unknownId}`);
-      const unknownEnvelope = assertErrorEnvelope(assert, unknown, { status: 404, code: "not_found" }, "GET an unknown run");
+      const unknownEnvelope = assertErrorEnvelope(
+        assert,
+        unknown,
+        { status: 404, code: "not_found" },
+        "GET an unknown run",
+      );
       // Messages may name the id asked for; beyond that they must not differ, or they leak existence.
       assert.equal(
         envelope.message.replaceAll(runId, "{runId}"),

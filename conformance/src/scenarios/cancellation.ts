@@ -22,14 +22,24 @@ export const cancellationScenarios: readonly Scenario[] = [
       assert.isObject(cancelled.body, "cancel response body");
       assert.equal(cancelled.body.runId, runId, "cancel response runId");
       assert.oneOf(cancelled.body.status, ["cancelling", "cancelled"], "cancel response status");
-      const snapshot = await waitForRun(context, runId, (current) => current.status === "cancelled", 5_000, "cancelled");
+      const snapshot = await waitForRun(
+        context,
+        runId,
+        (current) => current.status === "cancelled",
+        5_000,
+        "cancelled",
+      );
       assert.equal(snapshot.status, "cancelled", "status after cancel");
       const events = await readLog(context, runId);
       assert.equal(events.at(-1)?.type, "run.cancelled", "the last event is run.cancelled");
       assert.equal(events.filter(isTerminalEvent).length, 1, "exactly one terminal event");
       const again = await client.raw("POST", path, { body: {} });
       assert.equal(again.status, 200, "cancelling a terminal run answers 200");
-      assert.equal((again.body as { status?: unknown } | undefined)?.status, "cancelled", "and reports the terminal status");
+      assert.equal(
+        (again.body as { status?: unknown } | undefined)?.status,
+        "cancelled",
+        "and reports the terminal status",
+      );
       assert.equal((await readLog(context, runId)).length, events.length, "cancelling a terminal run appends nothing");
       const unknown = await client.raw("POST", "/v1/runs/run-that-does-not-exist/cancel", { body: {} });
       assertErrorEnvelope(assert, unknown, { status: 404, code: "not_found" }, "cancel an unknown run");

@@ -15,7 +15,13 @@ interface Bundle {
 }
 
 /** Fetches a bundle and checks what every bundle must satisfy: 200, no-store, schema, eventCount. */
-async function fetchBundle(context: ScenarioContext, assert: Assertions, runId: string, query: string, label: string): Promise<Bundle> {
+async function fetchBundle(
+  context: ScenarioContext,
+  assert: Assertions,
+  runId: string,
+  query: string,
+  label: string,
+): Promise<Bundle> {
   const response = await context.client.raw("GET", `/v1/runs/${encodeURIComponent(runId)}/debug-bundle${query}`);
   assert.equal(response.status, 200, `${label}: status`);
   assert.match(response.headers.get("cache-control"), /\bno-store\b/i, `${label}: Cache-Control`);
@@ -26,7 +32,8 @@ async function fetchBundle(context: ScenarioContext, assert: Assertions, runId: 
   return bundle;
 }
 
-const debugBundleAdvertised = (discovery: Parameters<typeof discoveryValue>[0]) => discoveryValue(discovery, "debugBundle.supported") === true;
+const debugBundleAdvertised = (discovery: Parameters<typeof discoveryValue>[0]) =>
+  discoveryValue(discovery, "debugBundle.supported") === true;
 
 export const debugBundleScenarios: readonly Scenario[] = [
   {
@@ -35,7 +42,10 @@ export const debugBundleScenarios: readonly Scenario[] = [
     profiles: ["openwop-debug-bundle"],
     spec: "spec/v1/debug-bundle.md §2",
     alsoCites: ["spec/v1/debug-bundle.md §3.3", "spec/v1/stream-modes.md §5"],
-    gate: allOf(whenAdvertised("debugBundle.supported", debugBundleAdvertised), needsFixtures("conformance-multi-node")),
+    gate: allOf(
+      whenAdvertised("debugBundle.supported", debugBundleAdvertised),
+      needsFixtures("conformance-multi-node"),
+    ),
     async run(context) {
       const { client, discovery } = context;
       const assert: Assertions = context.assert;
@@ -44,9 +54,18 @@ export const debugBundleScenarios: readonly Scenario[] = [
       const bundle = await fetchBundle(context, assert, runId, "", "debug bundle");
       assert.ok(bundle.truncated !== true, "a small run's bundle is not truncated");
       const log = await readLog(context, runId);
-      assert.deepEqual(bundle.events.map((event) => event.sequence), log.map((event) => event.sequence), "bundle events are the polled log");
+      assert.deepEqual(
+        bundle.events.map((event) => event.sequence),
+        log.map((event) => event.sequence),
+        "bundle events are the polled log",
+      );
       const host = (bundle as unknown as { host?: { name?: unknown } }).host;
-      if (discovery.implementation !== undefined) assert.equal(host?.name, discovery.implementation.name, "bundle host.name mirrors discovery implementation.name");
+      if (discovery.implementation !== undefined)
+        assert.equal(
+          host?.name,
+          discovery.implementation.name,
+          "bundle host.name mirrors discovery implementation.name",
+        );
       const unknown = await client.raw("GET", "/v1/runs/run-that-does-not-exist/debug-bundle");
       assertErrorEnvelope(assert, unknown, { status: 404, code: "not_found" }, "debug bundle of an unknown run");
     },
@@ -63,7 +82,11 @@ export const debugBundleScenarios: readonly Scenario[] = [
     gate: allOf(whenAdvertised("production.supported", productionAdvertised), needsFixtures("conformance-multi-node")),
     async run(context) {
       const assert: Assertions = context.assert;
-      assert.equal(discoveryValue(context.discovery, "production.debugBundle.truncationMetadata"), true, "production hosts advertise production.debugBundle.truncationMetadata");
+      assert.equal(
+        discoveryValue(context.discovery, "production.debugBundle.truncationMetadata"),
+        true,
+        "production hosts advertise production.debugBundle.truncationMetadata",
+      );
       const runId = await startRun(context, "conformance-multi-node");
       await waitForTerminal(context, runId);
       const full = await fetchBundle(context, assert, runId, "", "full bundle");
@@ -72,7 +95,11 @@ export const debugBundleScenarios: readonly Scenario[] = [
       assert.equal(cut.truncated, true, "truncated");
       assert.equal(cut.truncatedReason, "events_truncated_to_max_events", "truncatedReason names the maxEvents cut");
       assert.equal(cut.events.length, 1, "exactly maxEvents events are kept from a longer log");
-      assert.deepEqual(cut.events, full.events.slice(0, cut.events.length), "the truncated events are a prefix of the log");
+      assert.deepEqual(
+        cut.events,
+        full.events.slice(0, cut.events.length),
+        "the truncated events are a prefix of the log",
+      );
     },
   },
 ];

@@ -25,20 +25,35 @@ export const discoveryScenarios: readonly Scenario[] = [
       assert.isObject(response.body, "discovery body");
       const document = response.body;
       assertSchemaValid(assert, validateCapabilities, document, "discovery document");
-      assert.match(document.protocolVersion, PROTOCOL_VERSION, "protocolVersion grammar <major>.<minor> (core.md §3.3)");
+      assert.match(
+        document.protocolVersion,
+        PROTOCOL_VERSION,
+        "protocolVersion grammar <major>.<minor> (core.md §3.3)",
+      );
       assert.ok(Array.isArray(document.supportedEnvelopes), "supportedEnvelopes must be an array");
       assert.isObject(document.schemaVersions, "schemaVersions");
       assert.isObject(document.limits, "limits");
       for (const key of ["clarificationRounds", "schemaRounds", "envelopesPerTurn"]) {
         const value = document.limits[key];
-        assert.ok(typeof value === "number" && Number.isInteger(value) && value >= 0, `limits.${key} must be a non-negative integer`);
+        assert.ok(
+          typeof value === "number" && Number.isInteger(value) && value >= 0,
+          `limits.${key} must be a non-negative integer`,
+        );
       }
-      assert.ok(!("capabilities" in document), "capability families belong at the root, not under a `capabilities` wrapper (core.md §3.1)");
+      assert.ok(
+        !("capabilities" in document),
+        "capability families belong at the root, not under a `capabilities` wrapper (core.md §3.1)",
+      );
       if (Array.isArray(document.protocolVersions)) {
-        assert.ok(document.protocolVersions.includes(document.protocolVersion), "protocolVersions must contain protocolVersion");
+        assert.ok(
+          document.protocolVersions.includes(document.protocolVersion),
+          "protocolVersions must contain protocolVersion",
+        );
       }
       // A credential must not change the answer: discovery is public even to a bad key.
-      const withBadKey = await client.raw("GET", "/.well-known/openwop", { auth: "hk_definitely_not_a_real_key_12345" });
+      const withBadKey = await client.raw("GET", "/.well-known/openwop", {
+        auth: "hk_definitely_not_a_real_key_12345",
+      });
       assert.equal(withBadKey.status, 200, "discovery with an invalid Authorization header");
     },
   },
@@ -58,7 +73,10 @@ export const discoveryScenarios: readonly Scenario[] = [
       if (etag === null) {
         note("no ETag sent; the 304 path was not exercised");
       } else {
-        const revalidated = await client.raw("GET", "/.well-known/openwop", { auth: false, headers: { "if-none-match": etag } });
+        const revalidated = await client.raw("GET", "/.well-known/openwop", {
+          auth: false,
+          headers: { "if-none-match": etag },
+        });
         assert.equal(revalidated.status, 304, "If-None-Match with the served ETag");
         assert.equal(revalidated.headers.get("etag"), etag, "the 304 carries the same ETag");
         assert.equal(revalidated.text, "", "a 304 has no body");
@@ -67,7 +85,11 @@ export const discoveryScenarios: readonly Scenario[] = [
       if (capabilitiesEtag !== null) {
         const again = await client.raw("GET", "/.well-known/openwop", { auth: false });
         assert.isString(capabilitiesEtag, "Capabilities-Etag must be non-empty");
-        assert.equal(again.headers.get("capabilities-etag"), capabilitiesEtag, "Capabilities-Etag stays stable while the document is unchanged");
+        assert.equal(
+          again.headers.get("capabilities-etag"),
+          capabilitiesEtag,
+          "Capabilities-Etag stays stable while the document is unchanged",
+        );
       }
     },
   },

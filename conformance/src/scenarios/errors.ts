@@ -13,9 +13,21 @@ export const errorScenarios: readonly Scenario[] = [
     async run(context) {
       const { client } = context;
       const assert: Assertions = context.assert;
-      for (const [method, path] of [["GET", "/runs/abc"], ["POST", "/runs"]] as const) {
-        const response = await client.raw(method, path, method === "POST" ? { body: { workflowId: "conformance-noop" } } : {});
-        const envelope = assertErrorEnvelope(assert, response, { status: 400, code: "validation_error" }, `${method} ${path}`);
+      for (const [method, path] of [
+        ["GET", "/runs/abc"],
+        ["POST", "/runs"],
+      ] as const) {
+        const response = await client.raw(
+          method,
+          path,
+          method === "POST" ? { body: { workflowId: "conformance-noop" } } : {},
+        );
+        const envelope = assertErrorEnvelope(
+          assert,
+          response,
+          { status: 400, code: "validation_error" },
+          `${method} ${path}`,
+        );
         assert.equal(envelope.details?.reason, "unversioned_path", `${method} ${path}: details.reason`);
       }
     },
@@ -29,12 +41,28 @@ export const errorScenarios: readonly Scenario[] = [
     async run(context) {
       const { client } = context;
       const assert: Assertions = context.assert;
-      const broken = await client.raw("POST", "/v1/runs", { body: '{"workflowId": "conformance-noop"', headers: { "content-type": "application/json" } });
-      assertErrorEnvelope(assert, broken, { status: 400, code: "validation_error" }, "POST /v1/runs with truncated JSON");
-      const array = await client.raw("POST", "/v1/runs", { body: "[]", headers: { "content-type": "application/json" } });
+      const broken = await client.raw("POST", "/v1/runs", {
+        body: '{"workflowId": "conformance-noop"',
+        headers: { "content-type": "application/json" },
+      });
+      assertErrorEnvelope(
+        assert,
+        broken,
+        { status: 400, code: "validation_error" },
+        "POST /v1/runs with truncated JSON",
+      );
+      const array = await client.raw("POST", "/v1/runs", {
+        body: "[]",
+        headers: { "content-type": "application/json" },
+      });
       assertErrorEnvelope(assert, array, { status: 400, code: "validation_error" }, "POST /v1/runs with a JSON array");
       const missing = await client.raw("POST", "/v1/runs", { body: {} });
-      assertErrorEnvelope(assert, missing, { status: 400, code: "validation_error" }, "POST /v1/runs without workflowId");
+      assertErrorEnvelope(
+        assert,
+        missing,
+        { status: 400, code: "validation_error" },
+        "POST /v1/runs without workflowId",
+      );
     },
   },
   {
@@ -47,8 +75,14 @@ export const errorScenarios: readonly Scenario[] = [
       const { client, note } = context;
       const assert: Assertions = context.assert;
       const response = await client.raw("POST", "/v1/runs", { body: { workflowId: "conformance-no-such-workflow" } });
-      const envelope = assertErrorEnvelope(assert, response, { status: [400, 404] }, "POST /v1/runs with an unknown workflowId");
-      if (response.status === 404) note("unknown workflowId answered 404 (tolerated; core.md §6.3 prefers 400 validation_error)");
+      const envelope = assertErrorEnvelope(
+        assert,
+        response,
+        { status: [400, 404] },
+        "POST /v1/runs with an unknown workflowId",
+      );
+      if (response.status === 404)
+        note("unknown workflowId answered 404 (tolerated; core.md §6.3 prefers 400 validation_error)");
       else assert.equal(envelope.error, "validation_error", "error code for an unknown workflowId");
     },
   },

@@ -18,11 +18,21 @@ export const fixtureScenarios: readonly Scenario[] = [
         const response = await client.raw("GET", `/v1/workflows/${encodeURIComponent(fixtureId)}`);
         assert.equal(response.status, 200, `GET /v1/workflows/${fixtureId}`);
         assertSchemaValid(assert, validateWorkflowDefinition, response.body, `workflow ${fixtureId}`);
-        const workflow = response.body as { id?: unknown; triggers?: Array<{ type?: unknown }>; metadata?: { tags?: unknown } };
+        const workflow = response.body as {
+          id?: unknown;
+          triggers?: Array<{ type?: unknown }>;
+          metadata?: { tags?: unknown };
+        };
         assert.equal(workflow.id, fixtureId, `workflow ${fixtureId}: id`);
-        assert.ok(workflow.triggers?.some((trigger) => trigger.type === "manual") === true, `workflow ${fixtureId}: declares a manual trigger`);
+        assert.ok(
+          workflow.triggers?.some((trigger) => trigger.type === "manual") === true,
+          `workflow ${fixtureId}: declares a manual trigger`,
+        );
         const tags = workflow.metadata?.tags;
-        assert.ok(Array.isArray(tags) && tags.includes("conformance"), `workflow ${fixtureId}: metadata.tags includes conformance`);
+        assert.ok(
+          Array.isArray(tags) && tags.includes("conformance"),
+          `workflow ${fixtureId}: metadata.tags includes conformance`,
+        );
       }
     },
   },

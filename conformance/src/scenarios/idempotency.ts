@@ -17,7 +17,12 @@ export function postIdempotent(context: ScenarioContext, key: string, nonce: str
 }
 
 /** Asserts a create (or its replay) succeeded and returns the run id; registers cleanup. */
-export function acceptedRunId(context: ScenarioContext, assert: Assertions, response: RawResponse, label: string): string {
+export function acceptedRunId(
+  context: ScenarioContext,
+  assert: Assertions,
+  response: RawResponse,
+  label: string,
+): string {
   assert.oneOf(response.status, [200, 201], `${label}: status`);
   assert.isObject(response.body, `${label}: body`);
   assert.isString(response.body.runId, `${label}: runId`);
@@ -68,7 +73,12 @@ export const idempotencyScenarios: readonly Scenario[] = [
       const first = await postIdempotent(context, key, randomUUID());
       const runId = acceptedRunId(context, assert, first, "first request");
       const conflicting = await postIdempotent(context, key, randomUUID());
-      assertErrorEnvelope(assert, conflicting, { status: 409, code: "idempotency_key_mismatch" }, "same key, different nonce");
+      assertErrorEnvelope(
+        assert,
+        conflicting,
+        { status: 409, code: "idempotency_key_mismatch" },
+        "same key, different nonce",
+      );
       assert.ok(!conflicting.text.includes(runId), "the 409 must not leak the cached run id anywhere in its body");
     },
   },
@@ -88,7 +98,12 @@ export const idempotencyScenarios: readonly Scenario[] = [
       responses.forEach((response, index) => {
         if (response.status === 409) {
           // The one legitimate refusal: the first request is still executing.
-          assertErrorEnvelope(assert, response, { status: 409, code: "idempotency_in_flight" }, `concurrent request ${index}`);
+          assertErrorEnvelope(
+            assert,
+            response,
+            { status: 409, code: "idempotency_in_flight" },
+            `concurrent request ${index}`,
+          );
         } else {
           runIds.add(acceptedRunId(context, assert, response, `concurrent request ${index}`));
         }

@@ -6,7 +6,8 @@ import type { Scenario, ScenarioContext } from "../runner/scenario.js";
 
 const PROFILES = ["openwop-interrupts", "openwop-core-standard"] as const;
 
-const resolvePath = (runId: string, nodeId: string) => `/v1/runs/${encodeURIComponent(runId)}/interrupts/${encodeURIComponent(nodeId)}`;
+const resolvePath = (runId: string, nodeId: string) =>
+  `/v1/runs/${encodeURIComponent(runId)}/interrupts/${encodeURIComponent(nodeId)}`;
 
 /** Starts conformance-approval and waits until it is suspended at its gate. */
 async function suspendedApproval(context: ScenarioContext): Promise<string> {
@@ -30,13 +31,24 @@ export const interruptScenarios: readonly Scenario[] = [
       assert.equal(waiting.status, "waiting-approval", "status while suspended");
       assert.equal(waiting.currentNodeId, "gate", "currentNodeId while suspended");
       const before = await readLog(context, runId);
-      assert.ok(before.some((event) => event.type === "interrupt.requested"), "the log has interrupt.requested");
-      assert.ok(before.some((event) => event.type === "node.suspended"), "the log has node.suspended");
-      const resolved = await client.raw("POST", resolvePath(runId, "gate"), { body: { resumeValue: { action: "accept" } } });
+      assert.ok(
+        before.some((event) => event.type === "interrupt.requested"),
+        "the log has interrupt.requested",
+      );
+      assert.ok(
+        before.some((event) => event.type === "node.suspended"),
+        "the log has node.suspended",
+      );
+      const resolved = await client.raw("POST", resolvePath(runId, "gate"), {
+        body: { resumeValue: { action: "accept" } },
+      });
       assert.equal(resolved.status, 200, "resolve with action accept");
       const done = await waitForTerminal(context, runId);
       assert.equal(done.status, "completed", "status after accept");
-      assert.ok((await readLog(context, runId)).some((event) => event.type === "interrupt.resolved"), "the log has interrupt.resolved");
+      assert.ok(
+        (await readLog(context, runId)).some((event) => event.type === "interrupt.resolved"),
+        "the log has interrupt.resolved",
+      );
     },
   },
   {
@@ -49,9 +61,17 @@ export const interruptScenarios: readonly Scenario[] = [
       const { client } = context;
       const assert: Assertions = context.assert;
       const runId = await startRun(context, "conformance-clarification");
-      const waiting = await waitForRun(context, runId, (snapshot) => snapshot.status === "waiting-input", 5_000, "waiting-input");
+      const waiting = await waitForRun(
+        context,
+        runId,
+        (snapshot) => snapshot.status === "waiting-input",
+        5_000,
+        "waiting-input",
+      );
       assert.equal(waiting.currentNodeId, "ask", "currentNodeId while suspended");
-      const resolved = await client.raw("POST", resolvePath(runId, "ask"), { body: { resumeValue: { answers: { q1: "blue" } } } });
+      const resolved = await client.raw("POST", resolvePath(runId, "ask"), {
+        body: { resumeValue: { answers: { q1: "blue" } } },
+      });
       assert.equal(resolved.status, 200, "resolve with answers {q1: blue}");
       const done = await waitForTerminal(context, runId);
       assert.equal(done.status, "completed", "status after answering");
@@ -65,8 +85,15 @@ export const interruptScenarios: readonly Scenario[] = [
     gate: needsFixtures("conformance-approval"),
     async run(context) {
       const runId = await suspendedApproval(context);
-      const response = await context.client.raw("POST", resolvePath(runId, "no-such-node"), { body: { resumeValue: { action: "accept" } } });
-      assertErrorEnvelope(context.assert, response, { status: 404, code: ["interrupt_not_found", "not_found"] }, "resolve an unknown node");
+      const response = await context.client.raw("POST", resolvePath(runId, "no-such-node"), {
+        body: { resumeValue: { action: "accept" } },
+      });
+      assertErrorEnvelope(
+        context.assert,
+        response,
+        { status: 404, code: ["interrupt_not_found", "not_found"] },
+        "resolve an unknown node",
+      );
     },
   },
   {
@@ -79,9 +106,20 @@ export const interruptScenarios: readonly Scenario[] = [
       const { client } = context;
       const assert: Assertions = context.assert;
       const runId = await suspendedApproval(context);
-      const response = await client.raw("POST", resolvePath(runId, "gate"), { body: { resumeValue: { action: "maybe" } } });
-      assertErrorEnvelope(assert, response, { status: [400, 422], code: "validation_error" }, "resolve with action maybe");
-      assert.equal((await client.getRun(runId)).status, "waiting-approval", "a refused resolution leaves the run waiting");
+      const response = await client.raw("POST", resolvePath(runId, "gate"), {
+        body: { resumeValue: { action: "maybe" } },
+      });
+      assertErrorEnvelope(
+        assert,
+        response,
+        { status: [400, 422], code: "validation_error" },
+        "resolve with action maybe",
+      );
+      assert.equal(
+        (await client.getRun(runId)).status,
+        "waiting-approval",
+        "a refused resolution leaves the run waiting",
+      );
     },
   },
   {
@@ -94,9 +132,13 @@ export const interruptScenarios: readonly Scenario[] = [
       const { client } = context;
       const assert: Assertions = context.assert;
       const runId = await suspendedApproval(context);
-      const first = await client.raw("POST", resolvePath(runId, "gate"), { body: { resumeValue: { action: "accept" } } });
+      const first = await client.raw("POST", resolvePath(runId, "gate"), {
+        body: { resumeValue: { action: "accept" } },
+      });
       assert.equal(first.status, 200, "first resolution");
-      const second = await client.raw("POST", resolvePath(runId, "gate"), { body: { resumeValue: { action: "accept" } } });
+      const second = await client.raw("POST", resolvePath(runId, "gate"), {
+        body: { resumeValue: { action: "accept" } },
+      });
       assertErrorEnvelope(
         assert,
         second,

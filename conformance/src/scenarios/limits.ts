@@ -13,7 +13,9 @@ export const limitScenarios: readonly Scenario[] = [
     gate: needsFixtures("conformance-cap-breach"),
     async run(context) {
       const assert: Assertions = context.assert;
-      const runId = await startRun(context, "conformance-cap-breach", undefined, { configurable: { recursionLimit: 5 } });
+      const runId = await startRun(context, "conformance-cap-breach", undefined, {
+        configurable: { recursionLimit: 5 },
+      });
       const snapshot = await waitForTerminal(context, runId);
       assert.equal(snapshot.status, "failed", "terminal status");
       assert.equal(snapshot.error?.code, "recursion_limit_exceeded", "snapshot error.code");
@@ -41,11 +43,17 @@ export const limitScenarios: readonly Scenario[] = [
       const snapshot = await waitForTerminal(context, runId);
       assert.equal(snapshot.status, "failed", "terminal status");
       assert.equal(snapshot.error?.code, "capability_not_provided", "snapshot error.code");
-      assert.ok(snapshot.error?.message.includes("conformance.never-provided") === true, "the error message names conformance.never-provided");
+      assert.ok(
+        snapshot.error?.message.includes("conformance.never-provided") === true,
+        "the error message names conformance.never-provided",
+      );
       const events = await readLog(context, runId);
       const nodeFailed = events.find((event) => event.type === "node.failed");
       const runFailed = events.find((event) => event.type === "run.failed");
-      assert.ok(nodeFailed !== undefined && runFailed !== undefined && nodeFailed.sequence < runFailed.sequence, "node.failed comes before run.failed");
+      assert.ok(
+        nodeFailed !== undefined && runFailed !== undefined && nodeFailed.sequence < runFailed.sequence,
+        "node.failed comes before run.failed",
+      );
       assert.ok(!events.some((event) => event.type === "node.completed"), "the node never completed");
     },
   },

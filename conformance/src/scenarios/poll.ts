@@ -21,7 +21,10 @@ export const pollScenarios: readonly Scenario[] = [
       const last = log.at(-1)?.sequence ?? 0;
       for (const cursor of [last, last + 1000]) {
         const started = performance.now();
-        const response = await client.raw("GET", `/v1/runs/${encodeURIComponent(runId)}/events/poll?lastSequence=${cursor}&timeout=5`);
+        const response = await client.raw(
+          "GET",
+          `/v1/runs/${encodeURIComponent(runId)}/events/poll?lastSequence=${cursor}&timeout=5`,
+        );
         assert.equal(response.status, 200, `poll with lastSequence=${cursor}`);
         assertSchemaValid(assert, validatePollResponse, response.body, `poll response at lastSequence=${cursor}`);
         const body = response.body as { events: unknown[]; isTerminal: boolean; isComplete: boolean };
@@ -55,7 +58,10 @@ export const pollScenarios: readonly Scenario[] = [
         assert.ok(page.events.length > 0, `the poll after cursor ${cursor} returned events rather than an empty page`);
         assert.equal(page.events[0]?.sequence, cursor + 1, `the poll starts right after cursor ${cursor}`);
         if (waited > 300) {
-          assert.ok(waited < context.scaled(delayMs + 10_000), "the held poll returned when the event arrived, not at its timeout");
+          assert.ok(
+            waited < context.scaled(delayMs + 10_000),
+            "the held poll returned when the event arrived, not at its timeout",
+          );
           return;
         }
         if (page.isTerminal === true) break;

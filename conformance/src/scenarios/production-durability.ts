@@ -11,8 +11,16 @@ const gate = allOf(whenAdvertised("production.supported", productionAdvertised),
 /** The log after a process died mid-run: gapless, one run.started, one terminal event, last. */
 async function assertRecoveredLog(assert: Assertions, client: OpenWopClient, runId: string): Promise<void> {
   const { events } = await client.pollEvents(runId);
-  assert.deepEqual(events.map((event) => event.sequence), events.map((_event, index) => index), "the log is gapless from 0 across the crash");
-  assert.equal(events.filter((event) => event.type === "run.started").length, 1, "run.started appears once (the run resumed, it did not start over)");
+  assert.deepEqual(
+    events.map((event) => event.sequence),
+    events.map((_event, index) => index),
+    "the log is gapless from 0 across the crash",
+  );
+  assert.equal(
+    events.filter((event) => event.type === "run.started").length,
+    1,
+    "run.started appears once (the run resumed, it did not start over)",
+  );
   const terminal = events.filter(isTerminalEvent);
   assert.equal(terminal.length, 1, "exactly one terminal event");
   assert.equal(events.at(-1)?.type, "run.completed", "the terminal event is the last event, run.completed");
@@ -32,9 +40,14 @@ function assertTerminalLogRecord(assert: Assertions, host: LaunchedHost, runId: 
         return undefined;
       }
     })
-    .filter((value): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value));
+    .filter(
+      (value): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value),
+    );
   const record = records.find((entry) => entry.runId === runId && entry.status === "completed");
-  assert.ok(record !== undefined, `a structured log record {runId: ${runId}, status: completed} was written (${records.length} JSON lines seen)`);
+  assert.ok(
+    record !== undefined,
+    `a structured log record {runId: ${runId}, status: completed} was written (${records.length} JSON lines seen)`,
+  );
   assert.isString(record.tenantId, "log record tenantId");
   assert.equal(record.errorCode, null, "log record errorCode is null for a completed run");
   assert.isString(record.correlationId, "log record correlationId");
@@ -60,10 +73,19 @@ export const productionDurabilityScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const first = await launchScenarioHost(context);
       const runId = await createDelayRun(assert, first.client, 4_000);
-      await waitForRun(context, runId, (snapshot) => snapshot.status === "running", 5_000, "running", { client: first.client });
+      await waitForRun(context, runId, (snapshot) => snapshot.status === "running", 5_000, "running", {
+        client: first.client,
+      });
       await first.host.kill();
       const second = await launchScenarioHost(context, { port: first.host.port, peer: first.host });
-      const done = await waitForRun(context, runId, (snapshot) => isTerminalStatus(snapshot.status), 30_000, "a terminal status", { client: second.client, tolerateErrors: true });
+      const done = await waitForRun(
+        context,
+        runId,
+        (snapshot) => isTerminalStatus(snapshot.status),
+        30_000,
+        "a terminal status",
+        { client: second.client, tolerateErrors: true },
+      );
       assert.equal(done.status, "completed", "status after restart");
       await assertRecoveredLog(assert, second.client, runId);
       assertTerminalLogRecord(assert, second.host, runId);
@@ -74,7 +96,11 @@ export const productionDurabilityScenarios: readonly Scenario[] = [
     title: "A peer process on shared storage takes over a run whose holder died, after the claim expires",
     profiles: ["openwop-production"],
     spec: "spec/v1/storage-adapters.md §5.8",
-    alsoCites: ["spec/v1/storage-adapters.md §5.6", "spec/v1/production-profile.md §3.1", "spec/v1/production-profile.md §3.6"],
+    alsoCites: [
+      "spec/v1/storage-adapters.md §5.6",
+      "spec/v1/production-profile.md §3.1",
+      "spec/v1/production-profile.md §3.6",
+    ],
     requires: "host-manifest",
     timeoutMs: 120_000,
     gate,
@@ -82,11 +108,20 @@ export const productionDurabilityScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const holder = await launchScenarioHost(context);
       const runId = await createDelayRun(assert, holder.client, 4_000);
-      await waitForRun(context, runId, (snapshot) => snapshot.status === "running", 5_000, "running", { client: holder.client });
+      await waitForRun(context, runId, (snapshot) => snapshot.status === "running", 5_000, "running", {
+        client: holder.client,
+      });
       // Kill without warning: the claim stays held until its lease runs out.
       await holder.host.kill();
       const peer = await launchScenarioHost(context, { peer: holder.host });
-      const done = await waitForRun(context, runId, (snapshot) => isTerminalStatus(snapshot.status), 30_000, "a terminal status", { client: peer.client, tolerateErrors: true });
+      const done = await waitForRun(
+        context,
+        runId,
+        (snapshot) => isTerminalStatus(snapshot.status),
+        30_000,
+        "a terminal status",
+        { client: peer.client, tolerateErrors: true },
+      );
       assert.equal(done.status, "completed", "status after the peer's takeover");
       await assertRecoveredLog(assert, peer.client, runId);
       assertTerminalLogRecord(assert, peer.host, runId);

@@ -19,13 +19,23 @@ export const productionProfileScenarios: readonly Scenario[] = [
       const value = (path: string) => discoveryValue(discovery, path);
       assert.equal(value("production.backpressure.supported"), true, "production.backpressure.supported");
       const cap = value("production.backpressure.inflightCap");
-      assert.ok(typeof cap === "number" && Number.isInteger(cap) && cap >= 1, "production.backpressure.inflightCap is an integer ≥ 1");
+      assert.ok(
+        typeof cap === "number" && Number.isInteger(cap) && cap >= 1,
+        "production.backpressure.inflightCap is an integer ≥ 1",
+      );
       const retryAfter = value("production.backpressure.retryAfterSeconds");
-      assert.ok(typeof retryAfter === "number" && Number.isInteger(retryAfter) && retryAfter >= 0 && retryAfter <= 86_400, "retryAfterSeconds is in 0..86400");
+      assert.ok(
+        typeof retryAfter === "number" && Number.isInteger(retryAfter) && retryAfter >= 0 && retryAfter <= 86_400,
+        "retryAfterSeconds is in 0..86400",
+      );
       assert.equal(value("production.retention.supported"), true, "production.retention.supported");
       const window = value("production.retention.minWindowSeconds");
       assert.ok(typeof window === "number" && window >= 604_800, "retention.minWindowSeconds is at least seven days");
-      assert.equal(value("production.debugBundle.truncationMetadata"), true, "production.debugBundle.truncationMetadata");
+      assert.equal(
+        value("production.debugBundle.truncationMetadata"),
+        true,
+        "production.debugBundle.truncationMetadata",
+      );
       assert.equal(value("idempotency.supported"), true, "idempotency.supported");
       const layer1 = value("idempotency.layer1RetentionSeconds");
       assert.ok(typeof layer1 === "number" && layer1 >= 86_400, "idempotency.layer1RetentionSeconds is at least 24 h");

@@ -21,7 +21,10 @@ async function expiredRunId(context: ScenarioContext): Promise<string | undefine
   const method = urlTemplate ? (env.OPENWOP_TEST_FORCE_EXPIRE_METHOD ?? "POST") : (seam?.method ?? "POST");
   const target = (urlTemplate ?? seam?.path ?? "").replaceAll("{runId}", encodeURIComponent(runId));
   const response = await context.client.raw(method, target, { body: {} });
-  context.assert.ok(response.status >= 200 && response.status < 300, `force-expire seam ${method} ${target.replace(runId, "{runId}")} answered ${response.status}`);
+  context.assert.ok(
+    response.status >= 200 && response.status < 300,
+    `force-expire seam ${method} ${target.replace(runId, "{runId}")} answered ${response.status}`,
+  );
   return runId;
 }
 
@@ -36,14 +39,26 @@ export const productionRetentionScenarios: readonly Scenario[] = [
     async run(context) {
       const { client, discovery } = context;
       const assert: Assertions = context.assert;
-      assert.equal(discoveryValue(discovery, "production.retention.supported"), true, "production hosts advertise retention");
+      assert.equal(
+        discoveryValue(discovery, "production.retention.supported"),
+        true,
+        "production hosts advertise retention",
+      );
       const runId = await expiredRunId(context);
       if (runId === undefined) {
-        return context.skip("no expired run: set OPENWOP_TEST_EXPIRED_RUN_ID or OPENWOP_TEST_FORCE_EXPIRE_URL, or give a --host-manifest with testSeams.forceExpire", true);
+        return context.skip(
+          "no expired run: set OPENWOP_TEST_EXPIRED_RUN_ID or OPENWOP_TEST_FORCE_EXPIRE_URL, or give a --host-manifest with testSeams.forceExpire",
+          true,
+        );
       }
       const path = `/v1/runs/${encodeURIComponent(runId)}`;
       const snapshot = await client.raw("GET", path);
-      const envelope = assertErrorEnvelope(assert, snapshot, { status: [410, 404], code: ["run_expired", "not_found"] }, "GET an expired run");
+      const envelope = assertErrorEnvelope(
+        assert,
+        snapshot,
+        { status: [410, 404], code: ["run_expired", "not_found"] },
+        "GET an expired run",
+      );
       if (snapshot.status === 410) {
         assert.equal(envelope.error, "run_expired", "410 carries run_expired");
         assert.isString(envelope.details?.expiredAt, "410 details.expiredAt");
@@ -51,9 +66,18 @@ export const productionRetentionScenarios: readonly Scenario[] = [
         assert.equal(envelope.error, "not_found", "404 carries not_found");
       }
       // P4.4: every run-scoped endpoint answers an expired run the same way.
-      for (const [method, suffix] of [["GET", "/events/poll"], ["GET", "/debug-bundle"], ["POST", "/cancel"]] as const) {
+      for (const [method, suffix] of [
+        ["GET", "/events/poll"],
+        ["GET", "/debug-bundle"],
+        ["POST", "/cancel"],
+      ] as const) {
         const response = await client.raw(method, `${path}${suffix}`, method === "POST" ? { body: {} } : {});
-        assertErrorEnvelope(assert, response, { status: snapshot.status, code: envelope.error }, `${method} {run}${suffix} of an expired run`);
+        assertErrorEnvelope(
+          assert,
+          response,
+          { status: snapshot.status, code: envelope.error },
+          `${method} {run}${suffix} of an expired run`,
+        );
       }
     },
   },

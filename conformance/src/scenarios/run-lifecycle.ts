@@ -6,7 +6,6 @@ import { updatesView } from "../lib/stream-modes.js";
 import { needsFixtures } from "../runner/gates.js";
 import type { Scenario } from "../runner/scenario.js";
 
-
 export const runLifecycleScenarios: readonly Scenario[] = [
   {
     id: "run-noop-completes",
@@ -30,7 +29,11 @@ export const runLifecycleScenarios: readonly Scenario[] = [
       assert.equal(snapshot.runId, runId, "snapshot runId");
       assert.equal(snapshot.workflowId, "conformance-noop", "snapshot workflowId");
       const types = updatesView(await readLog(context, runId)).map((event) => event.type);
-      assert.deepEqual(types, ["run.started", "node.completed", "run.completed"], "updates view of the conformance-noop log");
+      assert.deepEqual(
+        types,
+        ["run.started", "node.completed", "run.completed"],
+        "updates view of the conformance-noop log",
+      );
     },
   },
   {
@@ -57,7 +60,13 @@ export const runLifecycleScenarios: readonly Scenario[] = [
     async run(context) {
       const assert: Assertions = context.assert;
       const runId = await startRun(context, "conformance-delay", { delayMs: 1_500 });
-      const during = await waitForRun(context, runId, (snapshot) => snapshot.status !== "pending", 1_200, "a status after pending");
+      const during = await waitForRun(
+        context,
+        runId,
+        (snapshot) => snapshot.status !== "pending",
+        1_200,
+        "a status after pending",
+      );
       assert.equal(during.status, "running", "status during the delay");
       const after = await waitForTerminal(context, runId);
       assert.equal(after.status, "completed", "status after the delay");

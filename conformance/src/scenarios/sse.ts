@@ -21,7 +21,10 @@ function assertFraming(assert: Assertions, frames: readonly SseFrame[], label: s
     assert.equal(Number(frame.id), event.sequence, `${label} frame ${index}: id equals data.sequence`);
     assert.equal(frame.event, event.type, `${label} frame ${index}: event equals data.type`);
     const previous = sequences.at(-1);
-    assert.ok(previous === undefined || (event.sequence as number) > previous, `${label} frame ${index}: sequences strictly increase on one connection`);
+    assert.ok(
+      previous === undefined || (event.sequence as number) > previous,
+      `${label} frame ${index}: sequences strictly increase on one connection`,
+    );
     sequences.push(event.sequence as number);
   });
   return sequences;
@@ -47,9 +50,15 @@ export const sseScenarios: readonly Scenario[] = [
       const read = await collectFrames(context, runId, { stopAtTerminal: true, boundMs: 15_000 });
       assert.equal(read.status, 200, "GET /v1/runs/{id}/events status");
       assert.match(read.headers.get("content-type"), /^text\/event-stream\b/i, "stream Content-Type");
-      assert.equal(read.endedBy, "terminal", "the stream delivers the terminal event (it must not end or stall before it)");
+      assert.equal(
+        read.endedBy,
+        "terminal",
+        "the stream delivers the terminal event (it must not end or stall before it)",
+      );
       assertFraming(assert, read.frames, "updates");
-      read.frames.forEach((frame, index) => assertSchemaValid(assert, validateRunEvent, frameEvent(frame), `frame ${index} data`));
+      read.frames.forEach((frame, index) =>
+        assertSchemaValid(assert, validateRunEvent, frameEvent(frame), `frame ${index} data`),
+      );
       const types = read.frames.map((frame) => frame.event);
       assert.ok(types.includes("run.started"), "the stream carries run.started");
       assert.equal(types.at(-1), "run.completed", "the stream's terminal frame is run.completed");
@@ -65,23 +74,50 @@ export const sseScenarios: readonly Scenario[] = [
       const { client } = context;
       const assert: Assertions = context.assert;
       const runId = await startRun(context, "conformance-delay", { delayMs: 1_500 });
-      const head = await collectFrames(context, runId, { streamMode: "debug", stopAtTerminal: true, boundMs: 10_000, maxFrames: 2 });
+      const head = await collectFrames(context, runId, {
+        streamMode: "debug",
+        stopAtTerminal: true,
+        boundMs: 10_000,
+        maxFrames: 2,
+      });
       assert.equal(head.endedBy, "bound", "the first connection is cut mid-run after two frames");
       const headSequences = assertFraming(assert, head.frames, "first connection");
       const lastSeen = headSequences.at(-1) as number;
-      const tail = await collectFrames(context, runId, { streamMode: "debug", lastEventId: lastSeen, stopAtTerminal: true, boundMs: 15_000 });
+      const tail = await collectFrames(context, runId, {
+        streamMode: "debug",
+        lastEventId: lastSeen,
+        stopAtTerminal: true,
+        boundMs: 15_000,
+      });
       assert.equal(tail.status, 200, "resumed stream status");
       assert.equal(tail.endedBy, "terminal", "the resumed stream reaches the terminal event");
       const tailSequences = assertFraming(assert, tail.frames, "resumed connection");
-      assert.equal(tailSequences[0], lastSeen + 1, `the resumed stream starts right after Last-Event-ID ${lastSeen} (no repeat, no gap)`);
+      assert.equal(
+        tailSequences[0],
+        lastSeen + 1,
+        `the resumed stream starts right after Last-Event-ID ${lastSeen} (no repeat, no gap)`,
+      );
       const combined = [...headSequences, ...tailSequences];
-      assert.deepEqual(combined, combined.map((_sequence, index) => index), "the two connections together carry the whole log, gapless from 0");
+      assert.deepEqual(
+        combined,
+        combined.map((_sequence, index) => index),
+        "the two connections together carry the whole log, gapless from 0",
+      );
       const log = await readLog(context, runId);
-      assert.deepEqual(combined, log.map((event) => event.sequence), "debug frames across the cut equal the polled log");
+      assert.deepEqual(
+        combined,
+        log.map((event) => event.sequence),
+        "debug frames across the cut equal the polled log",
+      );
       const badCursor = await client.raw("GET", `/v1/runs/${encodeURIComponent(runId)}/events`, {
         headers: { accept: "text/event-stream", "last-event-id": "not-a-number" },
       });
-      assertErrorEnvelope(assert, badCursor, { status: 400, code: "validation_error" }, "Last-Event-ID that is not an integer");
+      assertErrorEnvelope(
+        assert,
+        badCursor,
+        { status: 400, code: "validation_error" },
+        "Last-Event-ID that is not an integer",
+      );
     },
   },
   {
@@ -96,18 +132,35 @@ export const sseScenarios: readonly Scenario[] = [
       const live = await collectFrames(context, runId, { streamMode: "debug", stopAtTerminal: false, boundMs: 15_000 });
       assert.equal(live.endedBy, "server-close", "the server closes a live stream after the terminal event");
       const liveTypes = live.frames.map((frame) => frame.event);
-      assert.equal(liveTypes.filter((type) => type === "run.completed").length, 1, "exactly one terminal frame on the live stream");
+      assert.equal(
+        liveTypes.filter((type) => type === "run.completed").length,
+        1,
+        "exactly one terminal frame on the live stream",
+      );
       assert.equal(liveTypes.at(-1), "run.completed", "the terminal frame is the last frame");
       await waitForTerminal(context, runId);
 
-      const replay = await collectFrames(context, runId, { streamMode: "debug", stopAtTerminal: false, boundMs: 5_000 });
+      const replay = await collectFrames(context, runId, {
+        streamMode: "debug",
+        stopAtTerminal: false,
+        boundMs: 5_000,
+      });
       assert.equal(replay.endedBy, "server-close", "a finished run's stream replays the backlog and closes");
       const replayTypes = replay.frames.map((frame) => frame.event);
-      assert.equal(replayTypes.filter((type) => type === "run.completed").length, 1, "exactly one terminal frame on the replayed stream");
+      assert.equal(
+        replayTypes.filter((type) => type === "run.completed").length,
+        1,
+        "exactly one terminal frame on the replayed stream",
+      );
       assert.equal(replayTypes.at(-1), "run.completed", "the replayed stream ends with the terminal frame");
 
       const terminalSequence = Number(replay.frames.at(-1)?.id);
-      const atEnd = await collectFrames(context, runId, { streamMode: "debug", lastEventId: terminalSequence, stopAtTerminal: false, boundMs: 5_000 });
+      const atEnd = await collectFrames(context, runId, {
+        streamMode: "debug",
+        lastEventId: terminalSequence,
+        stopAtTerminal: false,
+        boundMs: 5_000,
+      });
       assert.equal(atEnd.status, 200, "resuming at the terminal sequence");
       assert.equal(atEnd.frames.length, 0, "resuming at the terminal sequence yields no frames");
       assert.equal(atEnd.endedBy, "server-close", "resuming at the terminal sequence closes promptly");
@@ -118,7 +171,12 @@ export const sseScenarios: readonly Scenario[] = [
     title: "updates, values, messages and debug each admit what their mode defines",
     profiles: ["openwop-stream-sse"],
     spec: "spec/v1/stream-modes.md §3.1",
-    alsoCites: ["spec/v1/stream-modes.md §3.2", "spec/v1/stream-modes.md §3.3", "spec/v1/stream-modes.md §3.4", "spec/v1/stream-modes.md §3.5"],
+    alsoCites: [
+      "spec/v1/stream-modes.md §3.2",
+      "spec/v1/stream-modes.md §3.3",
+      "spec/v1/stream-modes.md §3.4",
+      "spec/v1/stream-modes.md §3.5",
+    ],
     gate: needsFixtures("conformance-multi-node"),
     async run(context) {
       const assert: Assertions = context.assert;
@@ -126,20 +184,37 @@ export const sseScenarios: readonly Scenario[] = [
       await waitForTerminal(context, runId);
       const log = await readLog(context, runId);
 
-      const updates = await collectFrames(context, runId, { streamMode: "updates", stopAtTerminal: true, boundMs: 10_000 });
+      const updates = await collectFrames(context, runId, {
+        streamMode: "updates",
+        stopAtTerminal: true,
+        boundMs: 10_000,
+      });
       assert.equal(updates.endedBy, "terminal", "updates: reaches the terminal frame");
       assertFraming(assert, updates.frames, "updates");
       const expectedUpdates = updatesView(log);
-      assert.deepEqual(sequencesOf(updates.frames), expectedUpdates.map((event) => event.sequence), "updates: exactly the admitted events of the log, in order");
+      assert.deepEqual(
+        sequencesOf(updates.frames),
+        expectedUpdates.map((event) => event.sequence),
+        "updates: exactly the admitted events of the log, in order",
+      );
       assert.ok(!updates.frames.some((frame) => frame.event === "node.started"), "updates: no node.started");
 
       const debug = await collectFrames(context, runId, { streamMode: "debug", stopAtTerminal: true, boundMs: 10_000 });
       assert.equal(debug.endedBy, "terminal", "debug: reaches the terminal frame");
       assertFraming(assert, debug.frames, "debug");
-      assert.deepEqual(sequencesOf(debug.frames), log.map((event) => event.sequence), "debug: every event of the log (stream-modes.md §5)");
+      assert.deepEqual(
+        sequencesOf(debug.frames),
+        log.map((event) => event.sequence),
+        "debug: every event of the log (stream-modes.md §5)",
+      );
       assert.ok(debug.frames.length >= updates.frames.length, "debug carries at least as many frames as updates");
 
-      const values = await collectFrames(context, runId, { streamMode: "values", stopAtTerminal: true, boundMs: 10_000, isTerminal: valuesTerminal });
+      const values = await collectFrames(context, runId, {
+        streamMode: "values",
+        stopAtTerminal: true,
+        boundMs: 10_000,
+        isTerminal: valuesTerminal,
+      });
       assert.equal(values.endedBy, "terminal", "values: reaches a snapshot of the terminal state");
       assert.ok(values.frames.length >= 1, "values: at least one snapshot");
       values.frames.forEach((frame, index) => {
@@ -147,13 +222,24 @@ export const sseScenarios: readonly Scenario[] = [
         assert.isObject(frameEvent(frame)?.payload, `values frame ${index}: payload is a run snapshot`);
       });
       assertFraming(assert, values.frames, "values");
-      assert.equal((frameEvent(values.frames.at(-1) as SseFrame)?.payload as { status?: string }).status, "completed", "values: the last snapshot shows completed");
+      assert.equal(
+        (frameEvent(values.frames.at(-1) as SseFrame)?.payload as { status?: string }).status,
+        "completed",
+        "values: the last snapshot shows completed",
+      );
 
       // No AI node runs in this fixture, so messages admits nothing; whether the server then
       // closes is judged by sse-terminal-close, so a bounded read suffices here.
-      const messages = await collectFrames(context, runId, { streamMode: "messages", stopAtTerminal: false, boundMs: 2_000 });
+      const messages = await collectFrames(context, runId, {
+        streamMode: "messages",
+        stopAtTerminal: false,
+        boundMs: 2_000,
+      });
       assert.equal(messages.status, 200, "messages: status");
-      assert.ok(messages.frames.every((frame) => frame.event === "ai.message.chunk"), "messages: only ai.message.chunk frames");
+      assert.ok(
+        messages.frames.every((frame) => frame.event === "ai.message.chunk"),
+        "messages: only ai.message.chunk frames",
+      );
     },
   },
   {
@@ -167,13 +253,31 @@ export const sseScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const runId = await startRun(context, "conformance-noop");
       const path = `/v1/runs/${encodeURIComponent(runId)}/events`;
-      const unknown = await client.raw("GET", `${path}?streamMode=everything`, { headers: { accept: "text/event-stream" } });
-      const envelope = assertErrorEnvelope(assert, unknown, { status: 400, code: "unsupported_stream_mode" }, "streamMode=everything");
+      const unknown = await client.raw("GET", `${path}?streamMode=everything`, {
+        headers: { accept: "text/event-stream" },
+      });
+      const envelope = assertErrorEnvelope(
+        assert,
+        unknown,
+        { status: 400, code: "unsupported_stream_mode" },
+        "streamMode=everything",
+      );
       const supported = envelope.details?.supported;
       assert.ok(Array.isArray(supported), "details.supported is an array");
-      assert.deepEqual([...supported].sort(), [...STREAM_MODES].sort(), "details.supported lists the four single modes a host must implement");
-      const combined = await client.raw("GET", `${path}?streamMode=values,updates`, { headers: { accept: "text/event-stream" } });
-      assertErrorEnvelope(assert, combined, { status: 400, code: "unsupported_stream_mode" }, "streamMode=values,updates (values cannot combine)");
+      assert.deepEqual(
+        [...supported].sort(),
+        [...STREAM_MODES].sort(),
+        "details.supported lists the four single modes a host must implement",
+      );
+      const combined = await client.raw("GET", `${path}?streamMode=values,updates`, {
+        headers: { accept: "text/event-stream" },
+      });
+      assertErrorEnvelope(
+        assert,
+        combined,
+        { status: 400, code: "unsupported_stream_mode" },
+        "streamMode=values,updates (values cannot combine)",
+      );
     },
   },
 ];

@@ -32,7 +32,9 @@ describe("createClient", () => {
       { idempotencyKey: "abc" },
     );
     expect(run).toMatchObject({ runId: "run-1", status: "pending", replayed: true });
-    expect(requests).toEqual([{ method: "POST", url: "/v1/runs", body: '{"workflowId":"conformance-noop"}', key: "abc", auth: "Bearer k" }]);
+    expect(requests).toEqual([
+      { method: "POST", url: "/v1/runs", body: '{"workflowId":"conformance-noop"}', key: "abc", auth: "Bearer k" },
+    ]);
   });
 
   it("turns a non-2xx into a WireError and leaves raw() to the caller", async () => {
@@ -43,7 +45,11 @@ describe("createClient", () => {
     const client = createClient({ baseUrl: server.url, apiKey: "k" });
     const error = await client.getRun("missing").catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WireError);
-    expect(error).toMatchObject({ status: 404, code: "not_found", envelope: { error: "not_found", message: "no such run" } });
+    expect(error).toMatchObject({
+      status: 404,
+      code: "not_found",
+      envelope: { error: "not_found", message: "no such run" },
+    });
 
     const raw = await client.raw("GET", "/v1/runs/missing", { auth: false });
     expect(raw.status).toBe(404);
@@ -53,7 +59,9 @@ describe("createClient", () => {
 
   it("reports a silent host as a TimeoutError, not a WireError", async () => {
     server = await startTestServer(() => undefined);
-    const error = await createClient({ baseUrl: server.url, timeoutMs: 100 }).discovery().catch((caught: unknown) => caught);
+    const error = await createClient({ baseUrl: server.url, timeoutMs: 100 })
+      .discovery()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
   });
 
@@ -62,7 +70,9 @@ describe("createClient", () => {
     const url = server.url;
     await server.close();
     server = undefined;
-    const error = await createClient({ baseUrl: url }).discovery().catch((caught: unknown) => caught);
+    const error = await createClient({ baseUrl: url })
+      .discovery()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TransportError);
   });
 
@@ -74,7 +84,9 @@ describe("createClient", () => {
       response.end(JSON.stringify({ runId: "r", workflowId: "w", status: calls < 3 ? "running" : "completed" }));
     });
     const client = createClient({ baseUrl: server.url });
-    await expect(client.waitForTerminal("r", { timeoutMs: 5_000, intervalMs: 10 })).resolves.toMatchObject({ status: "completed" });
+    await expect(client.waitForTerminal("r", { timeoutMs: 5_000, intervalMs: 10 })).resolves.toMatchObject({
+      status: "completed",
+    });
     calls = -1000;
     await expect(client.waitForTerminal("r", { timeoutMs: 50, intervalMs: 10 })).rejects.toBeInstanceOf(TimeoutError);
   });

@@ -84,7 +84,11 @@ const REPLAY_HEADER = "openwop-idempotent-replay";
 export function createClient(options: ClientOptions): OpenWopClient {
   const http = new HttpTransport(options);
 
-  async function call<T>(method: string, path: string, init: Omit<RequestSpec, "method" | "path"> = {}): Promise<{ body: T; response: RawResponse }> {
+  async function call<T>(
+    method: string,
+    path: string,
+    init: Omit<RequestSpec, "method" | "path"> = {},
+  ): Promise<{ body: T; response: RawResponse }> {
     const response = await http.request({ ...init, method, path });
     if (response.status < 200 || response.status > 299) {
       throw new WireError({ status: response.status, body: response.body, headers: response.headers, method, path });
@@ -112,7 +116,13 @@ export function createClient(options: ClientOptions): OpenWopClient {
     if (!response.ok || response.body === null) {
       const text = await response.text().catch(() => "");
       release();
-      throw new WireError({ status: response.status, body: parseOrUndefined(text), headers: response.headers, method: "GET", path });
+      throw new WireError({
+        status: response.status,
+        body: parseOrUndefined(text),
+        headers: response.headers,
+        method: "GET",
+        path,
+      });
     }
     const body = response.body;
     return {
@@ -146,7 +156,11 @@ export function createClient(options: ClientOptions): OpenWopClient {
       return (await call<RunSnapshot>("GET", runPath(runId))).body;
     },
     async cancelRun(runId, reason) {
-      return (await call<CancelRunResponse>("POST", `${runPath(runId)}/cancel`, { body: reason === undefined ? {} : { reason } })).body;
+      return (
+        await call<CancelRunResponse>("POST", `${runPath(runId)}/cancel`, {
+          body: reason === undefined ? {} : { reason },
+        })
+      ).body;
     },
     async resolveInterrupt(runId, nodeId, resumeValue) {
       const path = `${runPath(runId)}/interrupts/${encodeURIComponent(nodeId)}`;
@@ -175,7 +189,9 @@ export function createClient(options: ClientOptions): OpenWopClient {
         last = (await call<RunSnapshot>("GET", runPath(runId))).body;
         if (isTerminalStatus(last.status)) return last;
         if (Date.now() + interval > deadline) {
-          throw new TimeoutError(`run ${runId} not terminal after ${waitOptions.timeoutMs} ms (last status ${last.status})`);
+          throw new TimeoutError(
+            `run ${runId} not terminal after ${waitOptions.timeoutMs} ms (last status ${last.status})`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, interval));
       }

@@ -124,7 +124,8 @@ export class HttpTransport {
     if (error instanceof Error && error.name === "TimeoutError") {
       return new TimeoutError(`${spec.method} ${spec.path} timed out after ${timeoutMs} ms`);
     }
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const reason =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     return new TransportError(`${spec.method} ${spec.path} failed: ${reason}`, { cause: error });
   }
 }

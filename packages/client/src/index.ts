@@ -8,7 +8,14 @@ export type {
   StreamOptions,
   WaitOptions,
 } from "./client.js";
-export { WireError, LocalClientError, TimeoutError, TransportError, ProtocolError, looksLikeErrorEnvelope } from "./errors.js";
+export {
+  WireError,
+  LocalClientError,
+  TimeoutError,
+  TransportError,
+  ProtocolError,
+  looksLikeErrorEnvelope,
+} from "./errors.js";
 export type { ErrorEnvelope } from "./errors.js";
 export type { RawResponse, RequestSpec } from "./http.js";
 export { readSseFrames, parseFrameData } from "./sse-frames.js";

@@ -34,7 +34,11 @@ describe("streamEvents", () => {
     const client = createClient({ baseUrl: `${server.url}/`, apiKey: "k1" });
     const frames = await collect(client.streamEvents("run 1", { lastEventId: 2, streamMode: "debug" }));
 
-    expect(seen).toEqual({ url: "/v1/runs/run%201/events?streamMode=debug", lastEventId: "2", authorization: "Bearer k1" });
+    expect(seen).toEqual({
+      url: "/v1/runs/run%201/events?streamMode=debug",
+      lastEventId: "2",
+      authorization: "Bearer k1",
+    });
     expect(frames.map((frame) => [frame.id, frame.event])).toEqual([
       ["3", "node.completed"],
       ["4", "run.completed"],
@@ -54,7 +58,9 @@ describe("streamEvents", () => {
   it("throws a WireError carrying the envelope before the first frame on a non-2xx", async () => {
     server = await startTestServer((_request, response) => {
       response.writeHead(400, { "content-type": "application/json" });
-      response.end(JSON.stringify({ error: "unsupported_stream_mode", message: "no", details: { supported: ["updates"] } }));
+      response.end(
+        JSON.stringify({ error: "unsupported_stream_mode", message: "no", details: { supported: ["updates"] } }),
+      );
     });
     const client = createClient({ baseUrl: server.url });
     const error = await client.openEventStream("r", { streamMode: "bogus" }).catch((caught: unknown) => caught);
@@ -72,7 +78,9 @@ describe("streamEvents", () => {
     const controller = new AbortController();
     const frames: SseFrame[] = [];
     const reading = (async () => {
-      for await (const frame of createClient({ baseUrl: server.url }).streamEvents("r", { signal: controller.signal })) {
+      for await (const frame of createClient({ baseUrl: server.url }).streamEvents("r", {
+        signal: controller.signal,
+      })) {
         frames.push(frame);
         controller.abort();
       }

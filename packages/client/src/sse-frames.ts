@@ -17,7 +17,8 @@ export interface SseFrame {
 export async function* readSseFrames(body: ReadableStream<Uint8Array>): AsyncGenerator<SseFrame, void, undefined> {
   const pending: SseFrame[] = [];
   const parser = createParser({
-    onEvent: (message: EventSourceMessage) => pending.push({ id: message.id, event: message.event, data: message.data }),
+    onEvent: (message: EventSourceMessage) =>
+      pending.push({ id: message.id, event: message.event, data: message.data }),
   });
   const decoder = new TextDecoder();
   const reader = body.getReader();

@@ -81,7 +81,12 @@ export class Authenticator {
       throw unauthenticated("the API key is not valid");
     }
     if (record.revokedAt !== null) throw new ProtocolError(401, "key_revoked", "the API key was revoked");
-    return { tenantId: record.tenantId, scopes: new Set(record.scopes), test: record.test, keyId: presented.slice(0, 12) };
+    return {
+      tenantId: record.tenantId,
+      scopes: new Set(record.scopes),
+      test: record.test,
+      keyId: presented.slice(0, 12),
+    };
   }
 
   async #lookup(keyHash: string): Promise<ApiKeyRecord | null> {

@@ -135,7 +135,12 @@ export class Engine {
    * written in one transaction, so concurrent duplicates produce exactly one run and a
    * crash can never separate a run from its answer.
    */
-  async createRun(tenantId: string, body: unknown, idempotencyKey?: string, origin?: RunOrigin): Promise<CreateRunResult> {
+  async createRun(
+    tenantId: string,
+    body: unknown,
+    idempotencyKey?: string,
+    origin?: RunOrigin,
+  ): Promise<CreateRunResult> {
     const request = parseCreateRunRequest(body);
     const workflow = this.catalog.get(request.workflowId);
     if (!workflow) {
@@ -168,7 +173,14 @@ export class Engine {
     try {
       await this.store.createRun({
         run,
-        idempotency: { recordKey, tenantId, endpoint: scope.endpoint, requestDigest: digest, createdAt: run.createdAt, response: cached },
+        idempotency: {
+          recordKey,
+          tenantId,
+          endpoint: scope.endpoint,
+          requestDigest: digest,
+          createdAt: run.createdAt,
+          response: cached,
+        },
       });
     } catch (error) {
       if (!(error instanceof StorageConflictError) || error.reason !== "idempotency-exists") throw error;
@@ -206,7 +218,9 @@ export class Engine {
     if (run && run.tenantId === tenantId) return run;
     const tombstone = run ? null : await this.store.getTombstone(runId);
     if (tombstone && tombstone.tenantId === tenantId) {
-      throw new ProtocolError(410, "run_expired", `run ${runId} expired under the retention policy`, { expiredAt: tombstone.expiredAt });
+      throw new ProtocolError(410, "run_expired", `run ${runId} expired under the retention policy`, {
+        expiredAt: tombstone.expiredAt,
+      });
     }
     throw notFound(`run ${runId} does not exist`);
   }
@@ -216,7 +230,12 @@ export class Engine {
     return cancelRun(this.store, this.worker, runId, this.now, (run) => this.#runTerminal(run));
   }
 
-  async resolveInterrupt(tenantId: string, runId: string, nodeId: string, body: unknown): Promise<{ runId: string; nodeId: string; status: RunStatus }> {
+  async resolveInterrupt(
+    tenantId: string,
+    runId: string,
+    nodeId: string,
+    body: unknown,
+  ): Promise<{ runId: string; nodeId: string; status: RunStatus }> {
     const run = await this.getRun(tenantId, runId);
     const result = await resolveInterrupt(this.store, run, nodeId, body, this.now());
     this.worker.poke();
@@ -243,7 +262,12 @@ export class Engine {
   }
 
   /** Backlog then live events with no gap or repeat; see `subscribeToRunEvents`. */
-  subscribe(runId: string, fromSequence: number, onEvent: (event: RunEvent) => void, onError?: (error: unknown) => void): Unsubscribe {
+  subscribe(
+    runId: string,
+    fromSequence: number,
+    onEvent: (event: RunEvent) => void,
+    onError?: (error: unknown) => void,
+  ): Unsubscribe {
     return subscribeToRunEvents(this.store, runId, { fromSequence, onEvent, ...(onError ? { onError } : {}) });
   }
 }

@@ -39,17 +39,28 @@ export function isCacheable(status: number): boolean {
   return status >= 400 && status < 500 && ![400, 401, 403, 408, 429].includes(status);
 }
 
-export type IdempotentOutcome = { replayed: false; response: IdempotentResponse } | { replayed: true; response: IdempotentResponse };
+export type IdempotentOutcome =
+  | { replayed: false; response: IdempotentResponse }
+  | { replayed: true; response: IdempotentResponse };
 
 /** Answers a request whose key already has a record: replay, mismatch, or in flight. */
 export function answerFromRecord(record: IdempotencyRecord, digest: string): IdempotentOutcome {
   if (record.requestDigest !== digest) {
-    throw new ProtocolError(409, "idempotency_key_mismatch", "this Idempotency-Key was used with a different request body");
+    throw new ProtocolError(
+      409,
+      "idempotency_key_mismatch",
+      "this Idempotency-Key was used with a different request body",
+    );
   }
   if (record.state === "completed" && record.response) return { replayed: true, response: record.response };
-  throw new ProtocolError(409, "idempotency_in_flight", "a request with this Idempotency-Key is still being processed", {
-    retryAfter: 1,
-  });
+  throw new ProtocolError(
+    409,
+    "idempotency_in_flight",
+    "a request with this Idempotency-Key is still being processed",
+    {
+      retryAfter: 1,
+    },
+  );
 }
 
 export interface IdempotencyOptions {
@@ -88,7 +99,8 @@ export async function runIdempotently(
     },
     now,
   );
-  if (claim.outcome === "existing") return answerFromRecord(await waitForCompletion(store, claim.record, options), digest);
+  if (claim.outcome === "existing")
+    return answerFromRecord(await waitForCompletion(store, claim.record, options), digest);
   let response: IdempotentResponse;
   try {
     response = await execute();
@@ -101,7 +113,11 @@ export async function runIdempotently(
   return { replayed: false, response };
 }
 
-async function waitForCompletion(store: StorageAdapter, record: IdempotencyRecord, options: IdempotencyOptions): Promise<IdempotencyRecord> {
+async function waitForCompletion(
+  store: StorageAdapter,
+  record: IdempotencyRecord,
+  options: IdempotencyOptions,
+): Promise<IdempotencyRecord> {
   const giveUpAt = options.now() + options.waitMs;
   let current = record;
   for (let pause = 10; current.state === "pending" && options.now() < giveUpAt; pause = Math.min(pause * 2, 200)) {

@@ -1,6 +1,16 @@
 export { Engine, DEFAULT_LIMITS, type EngineOptions, type CreateRunResult } from "./engine.js";
 export { ProtocolError, validationError, notFound, serviceUnavailable, type RunFailure } from "./errors.js";
-export { Authenticator, SCOPES, generateApiKey, hashApiKey, requireScope, storeApiKey, type ApiKeyGrant, type Principal, type Scope } from "./auth.js";
+export {
+  Authenticator,
+  SCOPES,
+  generateApiKey,
+  hashApiKey,
+  requireScope,
+  storeApiKey,
+  type ApiKeyGrant,
+  type Principal,
+  type Scope,
+} from "./auth.js";
 export {
   IDEMPOTENT_REPLAY_HEADER,
   checkIdempotencyKey,
@@ -17,17 +27,32 @@ export type { NodeContext, NodeOutcome, NodeType, InterruptRequest } from "./nod
 export { WorkflowCatalog, WorkflowDefinitionError, type RegisteredWorkflow } from "./workflow/catalog.js";
 export { CONFORMANCE_FIXTURES } from "./workflow/fixtures.js";
 export { loadWorkflowsFromDir, WorkflowFileError } from "./workflow/load-dir.js";
-export type { WorkflowDefinition, WorkflowNode, WorkflowEdge, WorkflowVariable, PortValue } from "./workflow/definition.js";
+export type {
+  WorkflowDefinition,
+  WorkflowNode,
+  WorkflowEdge,
+  WorkflowVariable,
+  PortValue,
+} from "./workflow/definition.js";
 export { toRunSnapshot } from "./run/snapshot.js";
 export { ENGINE_VERSION, NON_UPDATE_EVENT_TYPES, TERMINAL_EVENT_TYPES } from "./run/events.js";
 export type { RunLimits } from "./run/create.js";
 export { buildDebugBundle, type BuiltDebugBundle, type DebugBundleRequest } from "./debug-bundle/build-bundle.js";
 export { Redactor, type RedactionPolicy, type RunSecrets } from "./debug-bundle/redact.js";
-export { DEFAULT_SECRET_KEY_PATTERNS, DEFAULT_SECRET_VALUE_PATTERNS, normalizeKey } from "./debug-bundle/secret-patterns.js";
+export {
+  DEFAULT_SECRET_KEY_PATTERNS,
+  DEFAULT_SECRET_VALUE_PATTERNS,
+  normalizeKey,
+} from "./debug-bundle/secret-patterns.js";
 export type { TruncationReason } from "./debug-bundle/fit-events.js";
 export { PendingRunAdmission, type PendingRunAdmissionOptions } from "./admission/pending-runs.js";
 export { RunStatusCounts, type CountedRuns, type RunStatusCountMap } from "./admission/run-status-counts.js";
-export { RetentionSweeper, type RetentionSweeperOptions, type RetentionSweepResult, type RetentionSweepStore } from "./retention/sweeper.js";
+export {
+  RetentionSweeper,
+  type RetentionSweeperOptions,
+  type RetentionSweepResult,
+  type RetentionSweepStore,
+} from "./retention/sweeper.js";
 export type { ExpiredRun } from "./retention/force-expire.js";
 export { TelemetryHub } from "./telemetry/hub.js";
 export type { EngineTelemetry, NodeSettled, RunTerminalSummary } from "./telemetry/sink.js";

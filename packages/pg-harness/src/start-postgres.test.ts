@@ -30,7 +30,12 @@ describe("startPostgres", () => {
     expect(await psql(server.url, "select 1")).toBe("1");
     expect(Number(await psql(server.url, "show max_connections"))).toBeGreaterThanOrEqual(200);
     expect(await psql(server.url, "show listen_addresses")).toBe("127.0.0.1");
-    expect(await psql(server.url, "select pg_encoding_to_char(encoding) from pg_database where datname = current_database()")).toBe("UTF8");
+    expect(
+      await psql(
+        server.url,
+        "select pg_encoding_to_char(encoding) from pg_database where datname = current_database()",
+      ),
+    ).toBe("UTF8");
   });
 
   it("creates databases on demand", async () => {

@@ -1,4 +1,13 @@
-import { appendFileSync, existsSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findPostgresBinaries, type PostgresBinaries } from "./binaries.js";
@@ -57,7 +66,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 function assertIdentifier(kind: string, name: string): void {
   // Names reach createdb and URLs unquoted; a strict shape keeps both unambiguous.
-  if (!IDENTIFIER.test(name)) throw new Error(`invalid ${kind} name ${JSON.stringify(name)}: use letters, digits and _`);
+  if (!IDENTIFIER.test(name))
+    throw new Error(`invalid ${kind} name ${JSON.stringify(name)}: use letters, digits and _`);
 }
 
 function confValue(value: string | number | boolean): string {
@@ -129,9 +139,13 @@ class HarnessServer implements PostgresServer {
     );
     appendFileSync(join(this.dataDir, "postgresql.conf"), `\ninclude_if_exists = '${HARNESS_CONF}'\n`);
     await this.startOnFreePort();
-    await runCommand(this.binaries.createdb, ["-h", this.host, "-p", String(this.port), "-U", this.user, this.database], {
-      cwd: this.rootDir,
-    });
+    await runCommand(
+      this.binaries.createdb,
+      ["-h", this.host, "-p", String(this.port), "-U", this.user, this.database],
+      {
+        cwd: this.rootDir,
+      },
+    );
   }
 
   private writeSettings(): void {
@@ -145,7 +159,12 @@ class HarnessServer implements PostgresServer {
       ...this.options.settings,
     };
     const file = join(this.dataDir, HARNESS_CONF);
-    writeFileSync(file, Object.entries(settings).map(([key, value]) => `${key} = ${confValue(value)}\n`).join(""));
+    writeFileSync(
+      file,
+      Object.entries(settings)
+        .map(([key, value]) => `${key} = ${confValue(value)}\n`)
+        .join(""),
+    );
     if (this.serverUser.name !== null) chownSync(file, this.serverUser.uid, this.serverUser.gid);
   }
 
@@ -180,9 +199,13 @@ class HarnessServer implements PostgresServer {
     }
     this.running = true;
     // pg_ctl -w trusts postmaster.pid; also prove the TCP listener answers before callers connect.
-    await runCommand(this.binaries.pgIsReady, ["-h", this.host, "-p", String(this.port), "-t", String(timeoutSeconds)], {
-      cwd: this.rootDir,
-    });
+    await runCommand(
+      this.binaries.pgIsReady,
+      ["-h", this.host, "-p", String(this.port), "-t", String(timeoutSeconds)],
+      {
+        cwd: this.rootDir,
+      },
+    );
   }
 
   async createDatabase(name: string): Promise<string> {
@@ -257,7 +280,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
  * @example
  * await withPostgres(async (pg) => runMigrations(pg.url));
  */
-export async function withPostgres<T>(fn: (server: PostgresServer) => Promise<T>, options?: StartPostgresOptions): Promise<T> {
+export async function withPostgres<T>(
+  fn: (server: PostgresServer) => Promise<T>,
+  options?: StartPostgresOptions,
+): Promise<T> {
   const server = await startPostgres(options);
   try {
     return await fn(server);

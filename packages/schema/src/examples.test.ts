@@ -14,13 +14,16 @@ describe("schema examples", () => {
     expect(examples.length).toBeGreaterThan(0);
   });
 
-  it.each(examples.filter((e) => e.kind === "valid").map((e) => [e.file, e] as const))("%s is valid", (_file, example) => {
-    if (!isSchemaName(example.schemaName)) throw new Error(`no schema named ${example.schemaName}`);
-    const result = validate(example.schemaName, example.content);
-    // Show the issues on failure, not just `false`.
-    expect(result.valid ? [] : result.errors).toEqual([]);
-    expect(result.valid).toBe(true);
-  });
+  it.each(examples.filter((e) => e.kind === "valid").map((e) => [e.file, e] as const))(
+    "%s is valid",
+    (_file, example) => {
+      if (!isSchemaName(example.schemaName)) throw new Error(`no schema named ${example.schemaName}`);
+      const result = validate(example.schemaName, example.content);
+      // Show the issues on failure, not just `false`.
+      expect(result.valid ? [] : result.errors).toEqual([]);
+      expect(result.valid).toBe(true);
+    },
+  );
 
   it.each(examples.filter((e) => e.kind === "invalid").map((e) => [e.file, e] as const))(
     "%s fails where it says",

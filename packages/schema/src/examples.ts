@@ -39,7 +39,12 @@ export function loadExamples(): Example[] {
       for (const file of listDirectory(`${examplesDir}${schemaName}/${kind}`)) {
         if (!file.endsWith(".json")) continue;
         const path = `${examplesDir}${schemaName}/${kind}/${file}`;
-        examples.push({ schemaName, kind, file: `${schemaName}/${kind}/${file}`, content: JSON.parse(readFileSync(path, "utf8")) });
+        examples.push({
+          schemaName,
+          kind,
+          file: `${schemaName}/${kind}/${file}`,
+          content: JSON.parse(readFileSync(path, "utf8")),
+        });
       }
     }
   }

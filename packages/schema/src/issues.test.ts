@@ -2,7 +2,12 @@ import type { ErrorObject } from "ajv";
 import { describe, expect, it } from "vitest";
 import { toIssues } from "./issues.js";
 
-function ajvError(keyword: string, instancePath: string, params: Record<string, unknown>, message?: string): ErrorObject {
+function ajvError(
+  keyword: string,
+  instancePath: string,
+  params: Record<string, unknown>,
+  message?: string,
+): ErrorObject {
   return { keyword, instancePath, schemaPath: `#/${keyword}`, params, ...(message === undefined ? {} : { message }) };
 }
 
@@ -19,8 +24,14 @@ describe("toIssues", () => {
   });
 
   it("keeps ajv's location for value errors", () => {
-    const [issue] = toIssues([ajvError("maximum", "/production/backpressure/retryAfterSeconds", { limit: 86400 }, "must be <= 86400")]);
-    expect(issue).toEqual({ path: "/production/backpressure/retryAfterSeconds", message: "must be <= 86400", keyword: "maximum" });
+    const [issue] = toIssues([
+      ajvError("maximum", "/production/backpressure/retryAfterSeconds", { limit: 86400 }, "must be <= 86400"),
+    ]);
+    expect(issue).toEqual({
+      path: "/production/backpressure/retryAfterSeconds",
+      message: "must be <= 86400",
+      keyword: "maximum",
+    });
   });
 
   it("lists the allowed values of an enum from the schema", () => {
@@ -34,7 +45,10 @@ describe("toIssues", () => {
       ajvError("required", "/resumeValue", { missingProperty: "answers" }),
       ajvError("additionalProperties", "/resumeValue", { additionalProperty: "action" }),
     ]);
-    expect(issues.map((i) => `${i.keyword} ${i.path}`)).toEqual(["additionalProperties /resumeValue/action", "required /resumeValue/answers"]);
+    expect(issues.map((i) => `${i.keyword} ${i.path}`)).toEqual([
+      "additionalProperties /resumeValue/action",
+      "required /resumeValue/answers",
+    ]);
   });
 
   it("falls back to a keyword message when ajv gives none", () => {

@@ -4,7 +4,9 @@ import { appendPointer } from "./json-pointer.js";
 describe("appendPointer", () => {
   it("appends a plain token", () => {
     expect(appendPointer("", "workflowId")).toBe("/workflowId");
-    expect(appendPointer("/production/backpressure", "retryAfterSeconds")).toBe("/production/backpressure/retryAfterSeconds");
+    expect(appendPointer("/production/backpressure", "retryAfterSeconds")).toBe(
+      "/production/backpressure/retryAfterSeconds",
+    );
   });
 
   it("escapes ~ before / so the two escapes cannot be confused", () => {

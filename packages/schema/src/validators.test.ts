@@ -44,7 +44,12 @@ describe("named validators", () => {
     const result = api.validateCreateRunRequest({ configurable: { recursionLimit: 0 }, tags: "x", mode: "eval" });
     expect(result.valid).toBe(false);
     if (!result.valid) {
-      expect(result.errors.map((e) => e.path).sort()).toEqual(["/configurable/recursionLimit", "/mode", "/tags", "/workflowId"]);
+      expect(result.errors.map((e) => e.path).sort()).toEqual([
+        "/configurable/recursionLimit",
+        "/mode",
+        "/tags",
+        "/workflowId",
+      ]);
       expect(result.errors.find((e) => e.path === "/workflowId")?.keyword).toBe("required");
     }
   });

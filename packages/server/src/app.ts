@@ -1,6 +1,14 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { Authenticator, ProtocolError, notFound, serviceUnavailable, validationError, type Engine, type RedactionPolicy } from "@openwop/core";
+import {
+  Authenticator,
+  ProtocolError,
+  notFound,
+  serviceUnavailable,
+  validationError,
+  type Engine,
+  type RedactionPolicy,
+} from "@openwop/core";
 import { StorageUnavailableError, type JsonObject } from "@openwop/storage";
 import type { AppEnv, ServerContext } from "./context.js";
 import { buildDiscoveryDocument, type Implementation } from "./discovery.js";
@@ -66,7 +74,9 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   const engine = options.engine;
   const settings: ProductionSettings = { ...DEFAULT_PRODUCTION_SETTINGS, ...options.settings };
   const production: JsonObject =
-    options.advertiseProduction === true && productionClaimBlocker(settings) === undefined ? { production: productionDiscoveryBlock(settings) } : {};
+    options.advertiseProduction === true && productionClaimBlocker(settings) === undefined
+      ? { production: productionDiscoveryBlock(settings) }
+      : {};
   const discovery = buildDiscoveryDocument({
     implementation: options.implementation,
     fixtures: engine.catalog.ids().filter((id) => id.startsWith("conformance-")),
@@ -97,7 +107,11 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
 
   const observability =
     options.observability ??
-    new Observability({ runCounts: engine.runCounts, version: options.implementation.version, ...(options.logger ? { logger: options.logger } : {}) });
+    new Observability({
+      runCounts: engine.runCounts,
+      version: options.implementation.version,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
   observability.attach(engine);
   // Before the in-flight gate, so refused requests are logged and counted too.
   app.use(observability.requestLog());
@@ -108,17 +122,26 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   app.onError((error, c) => {
     if (error instanceof ProtocolError) {
       const retryAfter = error.details?.["retryAfter"];
-      return sendError(c, error, error.status === 503 && typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : {});
+      return sendError(
+        c,
+        error,
+        error.status === 503 && typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : {},
+      );
     }
     if (error instanceof StorageUnavailableError) {
       // The degraded state: storage is down, the process is not; the caller retries.
       const retryAfter = settings.retryAfterSeconds;
-      return sendError(c, serviceUnavailable("storage is unavailable; retry shortly", retryAfter), { "Retry-After": String(retryAfter) });
+      return sendError(c, serviceUnavailable("storage is unavailable; retry shortly", retryAfter), {
+        "Retry-After": String(retryAfter),
+      });
     }
     const correlationId = c.get("correlationId") ?? "unknown";
     observability.internalError(c, error, correlationId);
     options.onError?.(error, correlationId);
-    return sendError(c, new ProtocolError(500, "internal_error", "the host failed to handle this request", { correlationId }));
+    return sendError(
+      c,
+      new ProtocolError(500, "internal_error", "the host failed to handle this request", { correlationId }),
+    );
   });
 
   app.use(
@@ -127,14 +150,25 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
       maxSize: maxBody,
       // The rest of an oversize body is never read, so the connection cannot be reused.
       onError: (c) =>
-        sendError(c, new ProtocolError(413, "validation_error", `request bodies are limited to ${maxBody} bytes`, { field: "body", maxBytes: maxBody }), {
-          Connection: "close",
-        }),
+        sendError(
+          c,
+          new ProtocolError(413, "validation_error", `request bodies are limited to ${maxBody} bytes`, {
+            field: "body",
+            maxBytes: maxBody,
+          }),
+          {
+            Connection: "close",
+          },
+        ),
     }),
   );
 
   servePublicDocument(app, "/.well-known/openwop", discovery);
-  servePublicDocument(app, "/v1/openapi.json", buildOpenApiDocument(options.implementation.name, options.implementation.version, OPERATIONS));
+  servePublicDocument(
+    app,
+    "/v1/openapi.json",
+    buildOpenApiDocument(options.implementation.name, options.implementation.version, OPERATIONS),
+  );
   registerHealthRoutes(app, ctx);
   registerRunRoutes(app, ctx);
   registerEventRoutes(app, ctx);
@@ -145,10 +179,18 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   app.notFound((c) => {
     const path = c.req.path;
     if (!path.startsWith("/v1/") && !path.startsWith("/.well-known/")) {
-      return sendError(c, validationError("OpenWOP paths are versioned: use /v1/...", { field: "path", reason: "unversioned_path", supported: ["v1"] }));
+      return sendError(
+        c,
+        validationError("OpenWOP paths are versioned: use /v1/...", {
+          field: "path",
+          reason: "unversioned_path",
+          supported: ["v1"],
+        }),
+      );
     }
     const known = OPERATIONS.some((op) => new RegExp(`^${op.path.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path));
-    if (known) return sendError(c, new ProtocolError(405, "method_not_allowed", `${c.req.method} is not allowed on ${path}`));
+    if (known)
+      return sendError(c, new ProtocolError(405, "method_not_allowed", `${c.req.method} is not allowed on ${path}`));
     return sendError(c, notFound(`no route for ${c.req.method} ${path}`));
   });
 

@@ -42,7 +42,11 @@ export function buildDiscoveryDocument(options: DiscoveryOptions): JsonObject {
     supportedTransports: ["rest"],
     fixtures: [...options.fixtures],
     streamModes: [...STREAM_MODES],
-    idempotency: { supported: true, layer1RetentionSeconds: options.idempotencyRetentionSeconds, crossRegion: "single-region" },
+    idempotency: {
+      supported: true,
+      layer1RetentionSeconds: options.idempotencyRetentionSeconds,
+      crossRegion: "single-region",
+    },
     configurable: {
       recursionLimit: { type: "number", min: 1, max: options.maxNodeExecutions },
       runTimeoutMs: { type: "number", min: 1, max: options.maxRunDurationMs },

@@ -16,7 +16,13 @@ export class HostConfigError extends Error {
 }
 
 /** An integer environment variable within [min, max]; anything else stops start-up with a clear reason. */
-export function readIntegerEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+export function readIntegerEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
@@ -50,9 +56,17 @@ function extraKeys(raw: string | undefined): EnvHostConfig["extraApiKeys"] {
 
 export function readHostConfig(env: NodeJS.ProcessEnv, defaultPort: number): EnvHostConfig {
   const claimTtlMs = readIntegerEnv(env, "OPENWOP_CLAIM_TTL_MS", 30_000, 100, 3_600_000);
-  const heartbeatIntervalMs = readIntegerEnv(env, "OPENWOP_HEARTBEAT_INTERVAL_MS", Math.min(10_000, Math.floor(claimTtlMs / 3)), 10, 3_600_000);
+  const heartbeatIntervalMs = readIntegerEnv(
+    env,
+    "OPENWOP_HEARTBEAT_INTERVAL_MS",
+    Math.min(10_000, Math.floor(claimTtlMs / 3)),
+    10,
+    3_600_000,
+  );
   if (heartbeatIntervalMs >= claimTtlMs) {
-    throw new HostConfigError(`OPENWOP_HEARTBEAT_INTERVAL_MS (${heartbeatIntervalMs}) must be shorter than OPENWOP_CLAIM_TTL_MS (${claimTtlMs})`);
+    throw new HostConfigError(
+      `OPENWOP_HEARTBEAT_INTERVAL_MS (${heartbeatIntervalMs}) must be shorter than OPENWOP_CLAIM_TTL_MS (${claimTtlMs})`,
+    );
   }
   return {
     port: readIntegerEnv(env, "PORT", defaultPort, 0, 65_535),

@@ -20,7 +20,10 @@ export interface ExampleHostOptions {
  * The example hosts' options as {@link startOpenWopHost} takes them. Only a host on durable
  * storage may advertise `openwop-production` (and does, when its settings allow it).
  */
-export function exampleHostOptions(options: ExampleHostOptions, durableStorage: boolean): Omit<HostOptions, "adapter" | "implementation"> {
+export function exampleHostOptions(
+  options: ExampleHostOptions,
+  durableStorage: boolean,
+): Omit<HostOptions, "adapter" | "implementation"> {
   return {
     port: options.port ?? 0,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),

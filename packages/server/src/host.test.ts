@@ -30,13 +30,13 @@ describe("startOpenWopHost", () => {
     const dir = await mkdtemp(join(tmpdir(), "openwop-bad-workflows-"));
     try {
       await writeFile(join(dir, "broken.json"), JSON.stringify({ id: "broken", name: "b", version: "1", nodes: [] }));
-      await expect(startOpenWopHost({ adapter: createMemoryAdapter(), implementation, workflowsDir: dir })).rejects.toThrow(
-        /broken\.json: .*nodes/,
-      );
+      await expect(
+        startOpenWopHost({ adapter: createMemoryAdapter(), implementation, workflowsDir: dir }),
+      ).rejects.toThrow(/broken\.json: .*nodes/);
       await writeFile(join(dir, "broken.json"), "{ nope");
-      await expect(startOpenWopHost({ adapter: createMemoryAdapter(), implementation, workflowsDir: dir })).rejects.toThrow(
-        /broken\.json: not valid JSON/,
-      );
+      await expect(
+        startOpenWopHost({ adapter: createMemoryAdapter(), implementation, workflowsDir: dir }),
+      ).rejects.toThrow(/broken\.json: not valid JSON/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -56,7 +56,12 @@ describe("startOpenWopHost", () => {
   });
 
   it("sends keep-alive comments on an idle stream at the configured interval", async () => {
-    host = await startOpenWopHost({ adapter: createMemoryAdapter(), implementation, apiKey: KEY, app: { sseKeepAliveMs: 100 } });
+    host = await startOpenWopHost({
+      adapter: createMemoryAdapter(),
+      implementation,
+      apiKey: KEY,
+      app: { sseKeepAliveMs: 100 },
+    });
     const created = await request(host.url, "/v1/runs", {
       method: "POST",
       headers: bearer(KEY),
@@ -75,7 +80,9 @@ describe("startOpenWopHost", () => {
     const runId = await probe.create("conformance-noop");
     await probe.waitFor(runId, ["completed"], 5_000);
     const events = await probe.events(runId);
-    const after = (await request(host.url, `/v1/runs/${runId}/events/poll?since=0`, { headers: bearer(KEY) })).json as { events: typeof events };
+    const after = (await request(host.url, `/v1/runs/${runId}/events/poll?since=0`, { headers: bearer(KEY) })).json as {
+      events: typeof events;
+    };
     expect(events.length).toBeGreaterThan(1);
     expect(after.events.map((e) => e.sequence)).toEqual(events.slice(1).map((e) => e.sequence));
   });

@@ -1,7 +1,16 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
-import { Engine, generateApiKey, loadWorkflowsFromDir, RetentionSweeper, SCOPES, storeApiKey, type ApiKeyGrant, type EngineOptions } from "@openwop/core";
+import {
+  Engine,
+  generateApiKey,
+  loadWorkflowsFromDir,
+  RetentionSweeper,
+  SCOPES,
+  storeApiKey,
+  type ApiKeyGrant,
+  type EngineOptions,
+} from "@openwop/core";
 import type { JsonObject, StorageAdapter } from "@openwop/storage";
 import { createOpenWopApp, type OpenWopAppOptions } from "./app.js";
 import type { Implementation } from "./discovery.js";
@@ -39,7 +48,11 @@ export interface RunningHost {
 export async function startOpenWopHost(options: HostOptions): Promise<RunningHost> {
   const apiKey = options.apiKey ?? generateApiKey();
   const now = new Date();
-  await storeApiKey(options.adapter, { key: apiKey, tenantId: "default", scopes: SCOPES, test: true, label: "bootstrap" }, now);
+  await storeApiKey(
+    options.adapter,
+    { key: apiKey, tenantId: "default", scopes: SCOPES, test: true, label: "bootstrap" },
+    now,
+  );
   for (const extra of options.extraApiKeys ?? []) {
     await storeApiKey(options.adapter, { ...extra, tenantId: extra.tenant }, now);
   }
@@ -48,7 +61,8 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
   const logger = options.app?.logger ?? createLogger({ level: logLevelFromEnv(process.env) });
   const onError =
     options.engine?.onError ??
-    ((error: unknown, context: string) => logger.error({ event: "engine.error", context, err: errorField(error) }, `engine error: ${context}`));
+    ((error: unknown, context: string) =>
+      logger.error({ event: "engine.error", context, err: errorField(error) }, `engine error: ${context}`));
   const engine = new Engine({
     admission: { maxPendingRuns: settings.maxPendingRuns, retryAfterSeconds: settings.retryAfterSeconds },
     ...options.engine,

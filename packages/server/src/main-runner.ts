@@ -39,10 +39,15 @@ export async function runHostMain(options: HostMainOptions, env: NodeJS.ProcessE
     const config = readHostConfig(env, options.defaultPort);
     const settings = readProductionSettings(env);
     const blocker = options.durableStorage ? productionClaimBlocker(settings) : undefined;
-    if (blocker) logger.warn({ event: "host.production_not_advertised", reason: blocker }, `not advertising openwop-production: ${blocker}`);
+    if (blocker)
+      logger.warn(
+        { event: "host.production_not_advertised", reason: blocker },
+        `not advertising openwop-production: ${blocker}`,
+      );
     // Before the host exists: its meters must come from the registered provider.
     otel = await startOtelSdk(env, options.implementation, logger);
-    if (otel.started) logger.info({ event: "host.otel_started" }, "OpenTelemetry export started from the OTEL_* environment");
+    if (otel.started)
+      logger.info({ event: "host.otel_started" }, "OpenTelemetry export started from the OTEL_* environment");
     const adapter = await options.openAdapter(env);
     host = await startOpenWopHost({
       adapter,
@@ -53,13 +58,21 @@ export async function runHostMain(options: HostMainOptions, env: NodeJS.ProcessE
       extraApiKeys: config.extraApiKeys,
       ...(config.workflowsDir ? { workflowsDir: config.workflowsDir } : {}),
       // Engine and request errors go to `logger` (the host's and the app's defaults use it).
-      engine: { claimTtlMs: config.claimTtlMs, heartbeatIntervalMs: config.heartbeatIntervalMs, maxActiveRuns: config.maxActiveRuns },
+      engine: {
+        claimTtlMs: config.claimTtlMs,
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+        maxActiveRuns: config.maxActiveRuns,
+      },
       app: { settings, advertiseProduction: options.durableStorage === true, logger },
       ...options.extraOptions?.(env),
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (logger) logger.error({ event: "host.start_failed", err: errorField(error) }, `${options.implementation.name}: cannot start: ${message}`);
+    if (logger)
+      logger.error(
+        { event: "host.start_failed", err: errorField(error) },
+        `${options.implementation.name}: cannot start: ${message}`,
+      );
     // Without a logger the log level itself was the problem: say so plainly.
     else process.stderr.write(`${options.implementation.name}: cannot start: ${message}\n`);
     await otel?.shutdown().catch(() => undefined);

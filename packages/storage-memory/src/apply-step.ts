@@ -35,7 +35,9 @@ export function applyStep(state: MemoryState, step: RunStep): RunEvent[] {
   }
   for (const suspension of step.createSuspensions ?? []) {
     if (suspension.runId !== step.runId) {
-      throw new Error(`suspension ${suspension.suspensionId} names run ${suspension.runId}, but the step is for run ${step.runId}`);
+      throw new Error(
+        `suspension ${suspension.suspensionId} names run ${suspension.runId}, but the step is for run ${step.runId}`,
+      );
     }
     if (state.suspensionOwners.has(suspension.suspensionId)) {
       throw new StorageConflictError(`suspension ${suspension.suspensionId} already exists`, "suspension-state");

@@ -44,12 +44,17 @@ class MemoryAdapter implements StorageAdapter {
     this.#assertOpen();
     const { run, events = [], idempotency } = creation;
     if (idempotency && this.#state.idempotency.has(idempotency.recordKey)) {
-      throw new StorageConflictError(`idempotency key ${idempotency.recordKey} is already recorded`, "idempotency-exists");
+      throw new StorageConflictError(
+        `idempotency key ${idempotency.recordKey} is already recorded`,
+        "idempotency-exists",
+      );
     }
     if (this.#state.runs.has(run.runId)) {
       throw new StorageConflictError(`run ${run.runId} already exists`, "run-exists");
     }
-    const appended = events.map((event, sequence): RunEvent => ({ ...copy(event), eventId: randomUUID(), runId: run.runId, sequence }));
+    const appended = events.map(
+      (event, sequence): RunEvent => ({ ...copy(event), eventId: randomUUID(), runId: run.runId, sequence }),
+    );
     this.#state.runs.set(run.runId, {
       record: { ...copy(run), claim: null, lastSequence: appended.length - 1 },
       claimEpoch: 0,

@@ -1,4 +1,11 @@
-import type { ApiKeyRecord, IdempotencyRecord, RunEvent, RunRecord, RunTombstone, SuspensionRecord } from "@openwop/storage";
+import type {
+  ApiKeyRecord,
+  IdempotencyRecord,
+  RunEvent,
+  RunRecord,
+  RunTombstone,
+  SuspensionRecord,
+} from "@openwop/storage";
 
 /** One run as the memory adapter holds it: the record, its log and its suspensions. */
 export interface StoredRun {

@@ -187,11 +187,17 @@ async function applyStep(client: PoolClient, step: RunStep, values: unknown[]): 
     const result = await client.query<CommitRow>({ name: "openwop_commit_step", text: COMMIT_STEP_SQL, values });
     const row = result.rows[0];
     if (row) return row;
-    const diagnosis = await client.query<DiagnosisRow>({ name: "openwop_diagnose_step", text: DIAGNOSE_SQL, values: [step.runId] });
+    const diagnosis = await client.query<DiagnosisRow>({
+      name: "openwop_diagnose_step",
+      text: DIAGNOSE_SQL,
+      values: [step.runId],
+    });
     const failure = diagnose(step, diagnosis.rows[0]);
     if (failure) throw failure;
   }
-  throw new Error(`commitStep on run ${step.runId}: the run row matched the preconditions but the update did not apply`);
+  throw new Error(
+    `commitStep on run ${step.runId}: the run row matched the preconditions but the update did not apply`,
+  );
 }
 
 /** Precondition failures re-diagnosed without a lock before falling back to a transaction. */
@@ -205,12 +211,20 @@ const AUTOCOMMIT_ATTEMPTS = 3;
  * failed; if none does any more, the row changed in between and the statement runs again.
  * Resolves to undefined when that keeps happening, for the caller to take the locking path.
  */
-async function applyStepAutocommit(client: PoolClient, step: RunStep, values: unknown[]): Promise<CommitRow | undefined> {
+async function applyStepAutocommit(
+  client: PoolClient,
+  step: RunStep,
+  values: unknown[],
+): Promise<CommitRow | undefined> {
   for (let attempt = 1; attempt <= AUTOCOMMIT_ATTEMPTS; attempt++) {
     const result = await client.query<CommitRow>({ name: "openwop_commit_step", text: COMMIT_STEP_SQL, values });
     const row = result.rows[0];
     if (row) return row;
-    const diagnosis = await client.query<DiagnosisRow>({ name: "openwop_diagnose_step_unlocked", text: DIAGNOSE_UNLOCKED_SQL, values: [step.runId] });
+    const diagnosis = await client.query<DiagnosisRow>({
+      name: "openwop_diagnose_step_unlocked",
+      text: DIAGNOSE_UNLOCKED_SQL,
+      values: [step.runId],
+    });
     const failure = diagnose(step, diagnosis.rows[0]);
     if (failure) throw failure;
   }

@@ -79,7 +79,8 @@ const CLIENT_CONNECTION_MESSAGES = [
 export function isConnectionFailure(error: unknown): boolean {
   const { code, message } = fieldsOf(error);
   if (typeof code === "string" && (NETWORK_CODES.has(code) || isUnavailableSqlState(code))) return true;
-  if (typeof message === "string" && CLIENT_CONNECTION_MESSAGES.some((fragment) => message.includes(fragment))) return true;
+  if (typeof message === "string" && CLIENT_CONNECTION_MESSAGES.some((fragment) => message.includes(fragment)))
+    return true;
   const cause = error instanceof Error ? error.cause : undefined;
   return cause !== undefined && cause !== error && isConnectionFailure(cause);
 }
@@ -95,7 +96,10 @@ const UNIQUE_VIOLATION = "23505";
 /** Unique violations that are SPI conflicts, by the constraint that fired. */
 const CONFLICT_BY_CONSTRAINT: Record<string, { reason: StorageConflictError["reason"]; message: string }> = {
   runs_pkey: { reason: "run-exists", message: "a run with this id already exists" },
-  idempotency_records_pkey: { reason: "idempotency-exists", message: "an idempotency record with this key already exists" },
+  idempotency_records_pkey: {
+    reason: "idempotency-exists",
+    message: "an idempotency record with this key already exists",
+  },
   suspensions_pkey: { reason: "suspension-state", message: "a suspension with this id already exists" },
 };
 

@@ -12,7 +12,16 @@ import type { JsonValue, NewRunEvent, RunEvent } from "@openwop/storage";
 export interface EventBatch {
   count: number;
   /** The eight column arrays, in the order {@link unnestEvents} expects them. */
-  columns: [string[], string[], string[], string[], (string | null)[], (number | null)[], (string | null)[], (string | null)[]];
+  columns: [
+    string[],
+    string[],
+    string[],
+    string[],
+    (string | null)[],
+    (number | null)[],
+    (string | null)[],
+    (string | null)[],
+  ];
   /** The events as the log stores them, once the first sequence is known. */
   materialise(runId: string, firstSequence: number): RunEvent[];
 }

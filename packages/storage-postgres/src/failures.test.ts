@@ -32,7 +32,9 @@ function sleep(ms: number): Promise<void> {
 }
 
 describe("pg_terminate_backend of every connection while commits are in flight", () => {
-  it("each commit resolves or rejects as unavailable, resolved commits are all in the log, and the adapter recovers", { timeout: 60_000 }, async () => {
+  it("each commit resolves or rejects as unavailable, resolved commits are all in the log, and the adapter recovers", {
+    timeout: 60_000,
+  }, async () => {
     const url = await pgServer.freshDatabase();
     const backgroundErrors: Error[] = [];
     const adapter = await openPostgresAdapter({
@@ -126,7 +128,9 @@ describe("a pool that stays exhausted", () => {
 });
 
 describe("a server outage", () => {
-  it("rejects calls with StorageUnavailableError while the server is down and recovers when it returns", { timeout: 60_000 }, async () => {
+  it("rejects calls with StorageUnavailableError while the server is down and recovers when it returns", {
+    timeout: 60_000,
+  }, async () => {
     const url = await pgServer.freshDatabase();
     const reader = await openPostgresAdapter({ connectionString: url, applicationName: "outage-reader" });
     const writer = await openPostgresAdapter({ connectionString: url, applicationName: "outage-writer" });

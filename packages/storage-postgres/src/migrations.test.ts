@@ -81,10 +81,30 @@ describe("migrations", () => {
         claim: null,
         lastSequence: 1,
       });
-      expect(await adapter.getRun("old-live")).toMatchObject({ claim: { holderId: "host-1", expiresAt: 5000, epoch: 7 } });
+      expect(await adapter.getRun("old-live")).toMatchObject({
+        claim: { holderId: "host-1", expiresAt: 5000, epoch: 7 },
+      });
       expect(await adapter.readEvents("old-done")).toEqual([
-        { eventId: "e0", runId: "old-done", type: "run.started", payload: { z: 1, a: 2 }, timestamp: isoAt(1), sequence: 0, schemaVersion: 1, engineVersion: "0.1.0" },
-        { eventId: "e1", runId: "old-done", type: "run.completed", payload: null, timestamp: isoAt(2), sequence: 1, nodeId: "c", causationId: "e0" },
+        {
+          eventId: "e0",
+          runId: "old-done",
+          type: "run.started",
+          payload: { z: 1, a: 2 },
+          timestamp: isoAt(1),
+          sequence: 0,
+          schemaVersion: 1,
+          engineVersion: "0.1.0",
+        },
+        {
+          eventId: "e1",
+          runId: "old-done",
+          type: "run.completed",
+          payload: null,
+          timestamp: isoAt(2),
+          sequence: 1,
+          nodeId: "c",
+          causationId: "e0",
+        },
       ]);
       expect(await adapter.listSuspensions("old-done")).toMatchObject([{ suspensionId: "s1", resumeValue: true }]);
       // The log continues where the old release left it.

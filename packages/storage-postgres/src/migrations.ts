@@ -39,7 +39,8 @@ export function loadMigrations(): readonly Migration[] {
     .map((file, index) => {
       const version = Number(FILE_NAME.exec(file)?.[1]);
       // A gap or a duplicate number is a packaging mistake that would silently skip SQL.
-      if (version !== index + 1) throw new Error(`migration files must be numbered 0001, 0002, … without gaps; found ${file}`);
+      if (version !== index + 1)
+        throw new Error(`migration files must be numbered 0001, 0002, … without gaps; found ${file}`);
       return { version, name: file.replace(/\.sql$/, ""), sql: readFileSync(new URL(file, MIGRATIONS_DIR), "utf8") };
     });
   return cached;
@@ -88,7 +89,10 @@ export async function migrate(client: ClientBase, options: MigrateOptions = {}):
       if (migration.version <= latest || migration.version > target) continue;
       // No parameters: the simple query protocol runs the whole multi-statement file.
       await client.query(migration.sql);
-      await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name]);
+      await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [
+        migration.version,
+        migration.name,
+      ]);
       applied.push(migration.version);
     }
     await client.query("COMMIT");

@@ -22,7 +22,9 @@ afterAll(async () => {
 });
 
 describe("appenders in separate OS processes", () => {
-  it("20 concurrent appenders in two processes get sequences 0..N-1 with no gap or duplicate", { timeout: 120_000 }, async () => {
+  it("20 concurrent appenders in two processes get sequences 0..N-1 with no gap or duplicate", {
+    timeout: 120_000,
+  }, async () => {
     const run = newRunRecord({ status: "running" });
     await adapter.createRun({ run });
     const task = (tag: string): AppendWorkerTask => ({

@@ -222,5 +222,4 @@ export class NotificationHub {
       await client.end().catch(() => {});
     }
   }
-
 }

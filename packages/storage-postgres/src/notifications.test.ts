@@ -35,7 +35,10 @@ afterEach(async () => {
   await Promise.all([reader.close(), writer.close()]);
 });
 
-function collect(adapter: PostgresStorageAdapter, runId: string): { events: RunEvent[]; errors: unknown[]; stop: () => void } {
+function collect(
+  adapter: PostgresStorageAdapter,
+  runId: string,
+): { events: RunEvent[]; errors: unknown[]; stop: () => void } {
   const events: RunEvent[] = [];
   const errors: unknown[] = [];
   const stop = subscribeToRunEvents(adapter, runId, {

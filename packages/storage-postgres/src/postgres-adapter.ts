@@ -75,7 +75,10 @@ export class PostgresStorageAdapter implements StorageAdapter {
   async readEvents(runId: string, options?: ReadEventsOptions): Promise<RunEvent[]> {
     const fromSequence = Math.max(0, Math.floor(options?.fromSequence ?? 0));
     const limit = Math.max(0, Math.floor(options?.limit ?? reads.DEFAULT_READ_LIMIT));
-    return this.#recentEvents.read(runId, fromSequence, limit) ?? reads.readEvents(this.#database, runId, { fromSequence, limit });
+    return (
+      this.#recentEvents.read(runId, fromSequence, limit) ??
+      reads.readEvents(this.#database, runId, { fromSequence, limit })
+    );
   }
 
   latestEvent(runId: string): Promise<RunEvent | null> {
@@ -181,5 +184,4 @@ export class PostgresStorageAdapter implements StorageAdapter {
     })();
     return this.#closing;
   }
-
 }

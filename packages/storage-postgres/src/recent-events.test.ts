@@ -4,7 +4,6 @@ import { eventually } from "./test-support/eventually.js";
 import { newRunRecord, progressEvents } from "./test-support/records.js";
 import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
 
-
 describe("reads of a watched run after this process's commits", () => {
   let pg: TestPostgres;
   let url: string;

@@ -27,10 +27,16 @@ describe("steps outside a transaction, and releases answered from memory", () =>
       await adapter.releaseClaims("holder-a", [run.runId]);
       expect(await adapter.getRun(run.runId)).toMatchObject({ claim: null, lastSequence: 2 });
       // The released claim's fence no longer holds, on the statement-only path too.
-      await expect(adapter.commitStep({ runId: run.runId, fence, events: progressEvents(1) })).rejects.toMatchObject({ name: "ClaimLostError" });
+      await expect(adapter.commitStep({ runId: run.runId, fence, events: progressEvents(1) })).rejects.toMatchObject({
+        name: "ClaimLostError",
+      });
 
       const again = await adapter.claimRun(run.runId, "holder-a", 30_000, T0 + 1);
-      await adapter.commitStep({ runId: run.runId, fence: { holderId: "holder-a", epoch: again?.epoch ?? -1 }, releaseClaim: true });
+      await adapter.commitStep({
+        runId: run.runId,
+        fence: { holderId: "holder-a", epoch: again?.epoch ?? -1 },
+        releaseClaim: true,
+      });
       const third = await adapter.claimRun(run.runId, "holder-a", 30_000, T0 + 2);
       expect(third?.epoch).toBe((again?.epoch ?? 0) + 1);
       await adapter.releaseClaims("holder-a", [run.runId]);

@@ -26,7 +26,11 @@ export async function getRun(database: Database, runId: string): Promise<RunReco
   return row ? runFromRow(row) : null;
 }
 
-export async function readEvents(database: Database, runId: string, options: ReadEventsOptions = {}): Promise<RunEvent[]> {
+export async function readEvents(
+  database: Database,
+  runId: string,
+  options: ReadEventsOptions = {},
+): Promise<RunEvent[]> {
   const fromSequence = Math.max(0, Math.floor(options.fromSequence ?? 0));
   const limit = Math.max(0, Math.floor(options.limit ?? DEFAULT_READ_LIMIT));
   if (limit === 0) return [];

@@ -94,7 +94,11 @@ describe("runs and steps", () => {
       resolvedAt: null,
       resumeValue: null,
     };
-    await adapter.commitStep({ runId: run.runId, createSuspensions: [suspension], patch: { status: "waiting-approval" } });
+    await adapter.commitStep({
+      runId: run.runId,
+      createSuspensions: [suspension],
+      patch: { status: "waiting-approval" },
+    });
     expect(await adapter.listSuspensions(run.runId, "pending")).toEqual([suspension]);
 
     const settle = { suspensionId: "susp-1", from: "pending" as const, to: "resolved" as const, resolvedAt: isoAt(2) };
@@ -146,7 +150,15 @@ describe("claims", () => {
   });
 
   it("never claims terminal, waiting, paused or missing runs", async () => {
-    for (const status of ["completed", "failed", "cancelled", "waiting-approval", "waiting-input", "waiting-external", "paused"] as const) {
+    for (const status of [
+      "completed",
+      "failed",
+      "cancelled",
+      "waiting-approval",
+      "waiting-input",
+      "waiting-external",
+      "paused",
+    ] as const) {
       const run = newRunRecord({ status });
       await adapter.createRun({ run });
       expect(await adapter.claimRun(run.runId, "worker", 1_000, T0)).toBeNull();
@@ -196,7 +208,10 @@ describe("claims", () => {
   });
 
   it("keeps the work-queue index predicate in step with the claimable statuses", async () => {
-    const [index] = await pg.sql<{ indexdef: string }>(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'runs_claimable'");
+    const [index] = await pg.sql<{ indexdef: string }>(
+      url,
+      "SELECT indexdef FROM pg_indexes WHERE indexname = 'runs_claimable'",
+    );
     const listed = [...(index?.indexdef.matchAll(/'([a-z-]+)'/g) ?? [])].map((match) => match[1]);
     expect(listed.sort()).toEqual([...CLAIMABLE_STATUSES].sort());
   });
@@ -298,7 +313,11 @@ describe("retention", () => {
     expect(await adapter.expireRuns(isoAt(5_000), 10, isoAt(20_000))).toEqual([old.runId]);
     expect(await adapter.getRun(old.runId)).toBeNull();
     expect(await adapter.readEvents(old.runId)).toEqual([]);
-    expect(await adapter.getTombstone(old.runId)).toEqual({ runId: old.runId, tenantId: "tenant-a", expiredAt: isoAt(20_000) });
+    expect(await adapter.getTombstone(old.runId)).toEqual({
+      runId: old.runId,
+      tenantId: "tenant-a",
+      expiredAt: isoAt(20_000),
+    });
     expect(await adapter.getRun(recent.runId)).not.toBeNull();
 
     expect(await adapter.expireRun(live.runId, isoAt(30_000))).toBe(true);

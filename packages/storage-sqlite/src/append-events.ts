@@ -8,7 +8,12 @@ import type { Statements } from "./statements.js";
  * from the inputs rather than read back (their payloads are the caller's own objects: the
  * stored copy is the serialised text, which no reference can reach).
  */
-export function appendEvents(statements: Statements, runId: string, firstSequence: number, events: readonly NewRunEvent[]): RunEvent[] {
+export function appendEvents(
+  statements: Statements,
+  runId: string,
+  firstSequence: number,
+  events: readonly NewRunEvent[],
+): RunEvent[] {
   return events.map((event, index): RunEvent => {
     const sequence = firstSequence + index;
     const eventId = randomUUID();
@@ -24,7 +29,14 @@ export function appendEvents(statements: Statements, runId: string, firstSequenc
       event.engineVersion ?? null,
       event.causationId ?? null,
     );
-    const appended: RunEvent = { eventId, runId, type: event.type, payload: event.payload, timestamp: event.timestamp, sequence };
+    const appended: RunEvent = {
+      eventId,
+      runId,
+      type: event.type,
+      payload: event.payload,
+      timestamp: event.timestamp,
+      sequence,
+    };
     if (event.nodeId !== undefined) appended.nodeId = event.nodeId;
     if (event.schemaVersion !== undefined) appended.schemaVersion = event.schemaVersion;
     if (event.engineVersion !== undefined) appended.engineVersion = event.engineVersion;

@@ -7,7 +7,11 @@ import type { Statements } from "./statements.js";
  * is the compare-and-set. The loser reads the winner's record in the same transaction,
  * so it always sees the record that beat it.
  */
-export function writeIdempotencyClaim(statements: Statements, record: IdempotencyRecord, now: number): IdempotencyClaim {
+export function writeIdempotencyClaim(
+  statements: Statements,
+  record: IdempotencyRecord,
+  now: number,
+): IdempotencyClaim {
   const written = statements.claimIdempotencyKey.run({
     recordKey: record.recordKey,
     tenantId: record.tenantId,

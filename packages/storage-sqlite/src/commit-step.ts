@@ -30,7 +30,10 @@ export function createStepWriter(db: Database.Database, statements: Statements):
       throw new ClaimLostError(runId, step.fence.holderId);
     }
     if (step.expectStatus && !(step.expectStatus as readonly string[]).includes(head.status)) {
-      throw new StorageConflictError(`run ${runId} is ${head.status}, expected one of ${step.expectStatus.join(", ")}`, "run-status");
+      throw new StorageConflictError(
+        `run ${runId} is ${head.status}, expected one of ${step.expectStatus.join(", ")}`,
+        "run-status",
+      );
     }
 
     for (const settle of step.settleSuspensions ?? []) {
@@ -44,12 +47,17 @@ export function createStepWriter(db: Database.Database, statements: Statements):
         resumeValueJson: settle.resumeValue === undefined ? null : JSON.stringify(settle.resumeValue),
       });
       if (settled.changes === 0) {
-        throw new StorageConflictError(`suspension ${settle.suspensionId} of run ${runId} is not ${settle.from}`, "suspension-state");
+        throw new StorageConflictError(
+          `suspension ${settle.suspensionId} of run ${runId} is not ${settle.from}`,
+          "suspension-state",
+        );
       }
     }
     for (const suspension of step.createSuspensions ?? []) {
       if (suspension.runId !== runId) {
-        throw new Error(`suspension ${suspension.suspensionId} names run ${suspension.runId}, but the step is for run ${runId}`);
+        throw new Error(
+          `suspension ${suspension.suspensionId} names run ${suspension.runId}, but the step is for run ${runId}`,
+        );
       }
       const inserted = statements.insertSuspension.run({
         suspensionId: suspension.suspensionId,

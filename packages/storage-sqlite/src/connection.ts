@@ -30,7 +30,9 @@ export function openConnection(path: string, busyTimeoutMs: number): Database.Da
     throw new RangeError(`busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
   }
   if (path.trim() === "" || path.trim() === ":memory:") {
-    throw new Error("the SQLite adapter is durable and needs a database file; use @openwop/storage-memory for an in-memory store");
+    throw new Error(
+      "the SQLite adapter is durable and needs a database file; use @openwop/storage-memory for an in-memory store",
+    );
   }
   const absolutePath = path.startsWith("file:") ? path : resolve(path);
   if (!path.startsWith("file:")) mkdirSync(dirname(absolutePath), { recursive: true });
@@ -39,7 +41,9 @@ export function openConnection(path: string, busyTimeoutMs: number): Database.Da
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     const journalMode = db.pragma("journal_mode = WAL", { simple: true });
     if (journalMode !== "wal") {
-      throw new Error(`SQLite database ${absolutePath} cannot use WAL (journal_mode is ${String(journalMode)}); use a file on a local disk`);
+      throw new Error(
+        `SQLite database ${absolutePath} cannot use WAL (journal_mode is ${String(journalMode)}); use a file on a local disk`,
+      );
     }
     db.pragma("synchronous = NORMAL");
     db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);

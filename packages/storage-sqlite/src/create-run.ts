@@ -23,7 +23,10 @@ export function writeRunCreation(statements: Statements, creation: RunCreation):
       createdAt: idempotency.createdAt,
     });
     if (inserted.changes === 0) {
-      throw new StorageConflictError(`idempotency key ${idempotency.recordKey} is already recorded`, "idempotency-exists");
+      throw new StorageConflictError(
+        `idempotency key ${idempotency.recordKey} is already recorded`,
+        "idempotency-exists",
+      );
     }
   }
   const inserted = statements.insertRun.run({

@@ -27,7 +27,11 @@ function newRun(runId: string, status: NewRunRecord["status"] = "running"): NewR
   };
 }
 
-const progress = (index: number) => ({ type: "node.progress", payload: { index }, timestamp: "2030-01-01T00:00:00.000Z" });
+const progress = (index: number) => ({
+  type: "node.progress",
+  payload: { index },
+  timestamp: "2030-01-01T00:00:00.000Z",
+});
 
 describe("SQLite group commit", () => {
   let directory: TempDirectory;
@@ -48,12 +52,23 @@ describe("SQLite group commit", () => {
     await adapter.createRun({ run: newRun("run-done", "completed") });
     const outcomes = await Promise.allSettled([
       adapter.commitStep({ runId: "run-ok", events: [progress(0)] }),
-      adapter.commitStep({ runId: "run-done", expectStatus: ["running"], events: [progress(1)], patch: { status: "failed" } }),
+      adapter.commitStep({
+        runId: "run-done",
+        expectStatus: ["running"],
+        events: [progress(1)],
+        patch: { status: "failed" },
+      }),
       adapter.commitStep({ runId: "run-missing", events: [progress(2)] }),
       adapter.createRun({ run: newRun("run-ok") }),
       adapter.commitStep({ runId: "run-ok", events: [progress(3)] }),
     ]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "rejected", "rejected", "fulfilled"]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "rejected",
+      "fulfilled",
+    ]);
     expect((await adapter.readEvents("run-ok")).map((event) => event.payload)).toEqual([{ index: 0 }, { index: 3 }]);
     expect(await adapter.getRun("run-done")).toMatchObject({ status: "completed", lastSequence: -1 });
     expect(await adapter.readEvents("run-missing")).toEqual([]);

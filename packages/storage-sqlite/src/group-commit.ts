@@ -85,9 +85,12 @@ export class GroupCommit {
       } catch (error) {
         outcomes = batch.map(() => ({ ok: false, error }));
       }
-      batch.forEach((write, index) => write.settle(outcomes[index] ?? { ok: false, error: new Error("group commit lost a write") }));
+      batch.forEach((write, index) =>
+        write.settle(outcomes[index] ?? { ok: false, error: new Error("group commit lost a write") }),
+      );
     }
     // Only reachable if the connection was closed under queued writes: fail them, never strand them.
-    for (const write of this.#queue.splice(0)) write.settle({ ok: false, error: new Error("the SQLite connection closed before this write was committed") });
+    for (const write of this.#queue.splice(0))
+      write.settle({ ok: false, error: new Error("the SQLite connection closed before this write was committed") });
   }
 }

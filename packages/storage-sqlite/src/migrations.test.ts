@@ -14,7 +14,9 @@ interface MigrationRow {
 function appliedMigrations(path: string): MigrationRow[] {
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare<[], MigrationRow>("SELECT version, name, applied_at FROM schema_migrations ORDER BY version").all();
+    return db
+      .prepare<[], MigrationRow>("SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
+      .all();
   } finally {
     db.close();
   }
@@ -26,7 +28,11 @@ function createVersionOneDatabase(path: string): void {
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
-    migrate(db, loadMigrations().filter((migration) => migration.version === 1), path);
+    migrate(
+      db,
+      loadMigrations().filter((migration) => migration.version === 1),
+      path,
+    );
     db.prepare(
       `INSERT INTO runs (run_id, tenant_id, workflow_id, status, definition_json, inputs_json, variables_json,
          configurable_json, tags_json, metadata_json, current_node_id, error_json, engine_state_json,
@@ -119,7 +125,14 @@ describe("SQLite migrations", () => {
       lastSequence: 1,
     });
     expect(await adapter.readEvents("run-old")).toEqual([
-      { eventId: "evt-0", runId: "run-old", type: "run.started", payload: {}, timestamp: "2029-01-01T00:00:01.000Z", sequence: 0 },
+      {
+        eventId: "evt-0",
+        runId: "run-old",
+        type: "run.started",
+        payload: {},
+        timestamp: "2029-01-01T00:00:01.000Z",
+        sequence: 0,
+      },
       {
         eventId: "evt-1",
         runId: "run-old",
@@ -137,13 +150,21 @@ describe("SQLite migrations", () => {
     expect(await adapter.findApiKey("hash-1")).toMatchObject({ label: "old key", test: true, scopes: ["runs:read"] });
 
     // The log continues where 0001 left it, and the epoch where the last claim left it.
-    const [next] = await adapter.commitStep({ runId: "run-waiting", events: [{ type: "node.resumed", payload: {}, timestamp: "2029-01-03T00:00:00.000Z" }], patch: { status: "running" } });
+    const [next] = await adapter.commitStep({
+      runId: "run-waiting",
+      events: [{ type: "node.resumed", payload: {}, timestamp: "2029-01-03T00:00:00.000Z" }],
+      patch: { status: "running" },
+    });
     expect(next?.sequence).toBe(0);
     expect((await adapter.claimRun("run-waiting", "holder", 1_000, 0))?.epoch).toBe(2);
 
     // 0002's retention index and tombstones work on rows written before it existed.
     expect(await adapter.expireRuns("2029-06-01T00:00:00.000Z", 10, "2029-07-01T00:00:00.000Z")).toEqual(["run-old"]);
-    expect(await adapter.getTombstone("run-old")).toEqual({ runId: "run-old", tenantId: "tenant-a", expiredAt: "2029-07-01T00:00:00.000Z" });
+    expect(await adapter.getTombstone("run-old")).toEqual({
+      runId: "run-old",
+      tenantId: "tenant-a",
+      expiredAt: "2029-07-01T00:00:00.000Z",
+    });
   });
 
   it("skips migrations already applied when a database is reopened", async () => {
@@ -158,7 +179,9 @@ describe("SQLite migrations", () => {
     const path = directory.file("future.db");
     await openSqliteAdapter({ path }).close();
     const db = new Database(path);
-    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from_the_future', '2031-01-01T00:00:00.000Z')").run();
+    db.prepare(
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from_the_future', '2031-01-01T00:00:00.000Z')",
+    ).run();
     db.close();
 
     let refusal: unknown;
@@ -180,7 +203,11 @@ describe("SQLite migrations", () => {
       const [initial] = loadMigrations();
       if (!initial) throw new Error("migration 0001 is missing");
       migrate(db, [initial], path);
-      const broken = { version: 2, name: "broken", sql: "CREATE TABLE half_done (id INTEGER) STRICT; SELECT * FROM no_such_table;" };
+      const broken = {
+        version: 2,
+        name: "broken",
+        sql: "CREATE TABLE half_done (id INTEGER) STRICT; SELECT * FROM no_such_table;",
+      };
       expect(() => migrate(db, [initial, broken], path)).toThrow(/no_such_table/);
       expect(db.prepare("SELECT version FROM schema_migrations").pluck().all()).toEqual([1]);
       expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").pluck().get()).toBe(0);

@@ -43,7 +43,9 @@ export function loadMigrations(directory: URL = MIGRATIONS_DIRECTORY): Migration
     .sort((a, b) => a.version - b.version);
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new Error(`SQLite migrations must be numbered 0001, 0002, … without gaps; found ${migration.version} at position ${index + 1} in ${path}`);
+      throw new Error(
+        `SQLite migrations must be numbered 0001, 0002, … without gaps; found ${migration.version} at position ${index + 1} in ${path}`,
+      );
     }
   });
   return migrations;
@@ -74,7 +76,9 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
     const known = migrations.at(-1)?.version ?? 0;
     if (from > known) throw new SqliteSchemaTooNewError(path, from, known);
 
-    const record = db.prepare<[number, string, string]>("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+    const record = db.prepare<[number, string, string]>(
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+    );
     const newlyApplied: number[] = [];
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;

@@ -6,9 +6,24 @@ import { createTempDirectory, type TempDirectory } from "./testing/temp-database
 const NOW = Date.UTC(2030, 0, 1);
 
 const run = (runId: string): NewRunRecord => ({
-  runId, tenantId: "tenant-a", workflowId: "wf", status: "pending", definition: {}, inputs: {}, variables: {}, configurable: {},
-  tags: [], metadata: {}, currentNodeId: null, error: null, engineState: {}, cancelRequested: false,
-  createdAt: "2030-01-01T00:00:00.000Z", startedAt: null, completedAt: null, updatedAt: "2030-01-01T00:00:00.000Z",
+  runId,
+  tenantId: "tenant-a",
+  workflowId: "wf",
+  status: "pending",
+  definition: {},
+  inputs: {},
+  variables: {},
+  configurable: {},
+  tags: [],
+  metadata: {},
+  currentNodeId: null,
+  error: null,
+  engineState: {},
+  cancelRequested: false,
+  createdAt: "2030-01-01T00:00:00.000Z",
+  startedAt: null,
+  completedAt: null,
+  updatedAt: "2030-01-01T00:00:00.000Z",
 });
 
 describe("releaseClaims after a step that released the claim", () => {
@@ -27,13 +42,21 @@ describe("releaseClaims after a step that released the claim", () => {
   it("is a no-op when nothing claimed the run since, and still releases a claim taken again", async () => {
     await adapter.createRun({ run: run("r1") });
     const first = await adapter.claimRun("r1", "holder-a", 30_000, NOW);
-    await adapter.commitStep({ runId: "r1", fence: { holderId: "holder-a", epoch: first?.epoch ?? -1 }, releaseClaim: true });
+    await adapter.commitStep({
+      runId: "r1",
+      fence: { holderId: "holder-a", epoch: first?.epoch ?? -1 },
+      releaseClaim: true,
+    });
     await adapter.releaseClaims("holder-a", ["r1"]);
     expect((await adapter.getRun("r1"))?.claim).toBeNull();
 
     const second = await adapter.claimRun("r1", "holder-a", 30_000, NOW + 1);
     expect(second?.epoch).toBe((first?.epoch ?? 0) + 1);
-    await adapter.commitStep({ runId: "r1", fence: { holderId: "holder-a", epoch: second?.epoch ?? -1 }, releaseClaim: true });
+    await adapter.commitStep({
+      runId: "r1",
+      fence: { holderId: "holder-a", epoch: second?.epoch ?? -1 },
+      releaseClaim: true,
+    });
     const third = await adapter.claimRun("r1", "holder-a", 30_000, NOW + 2);
     expect(third).not.toBeNull();
     await adapter.releaseClaims("holder-a", ["r1"]);

@@ -45,7 +45,10 @@ describe("SQLite durability across reopen", () => {
   it("preserves runs, events, claims, suspensions, idempotency records, keys and tombstones", async () => {
     const path = directory.file("durable.db");
     const writer = openSqliteAdapter({ path });
-    await writer.createRun({ run: run("run-1"), events: [{ type: "run.created", payload: { n: 1 }, timestamp: "2030-01-01T00:00:00.000Z" }] });
+    await writer.createRun({
+      run: run("run-1"),
+      events: [{ type: "run.created", payload: { n: 1 }, timestamp: "2030-01-01T00:00:00.000Z" }],
+    });
     const claim = await writer.claimRun("run-1", "holder-a", 60_000, NOW);
     const suspension: SuspensionRecord = {
       suspensionId: "susp-1",
@@ -76,7 +79,15 @@ describe("SQLite durability across reopen", () => {
       createdAt: "2030-01-01T00:00:00.000Z",
     };
     await writer.claimIdempotencyKey(pendingKey, NOW);
-    await writer.putApiKey({ keyHash: "hash", tenantId: "tenant-a", scopes: ["runs:read"], label: "k", test: false, createdAt: "2030-01-01T00:00:00.000Z", revokedAt: null });
+    await writer.putApiKey({
+      keyHash: "hash",
+      tenantId: "tenant-a",
+      scopes: ["runs:read"],
+      label: "k",
+      test: false,
+      createdAt: "2030-01-01T00:00:00.000Z",
+      revokedAt: null,
+    });
     await writer.createRun({ run: run("run-gone", { status: "completed", completedAt: "2030-01-01T00:00:00.000Z" }) });
     await writer.expireRun("run-gone", "2030-02-01T00:00:00.000Z");
     const runBefore = await writer.getRun("run-1");
@@ -91,7 +102,11 @@ describe("SQLite durability across reopen", () => {
     expect(await adapter.listSuspensions("run-1")).toEqual([suspension]);
     expect(await adapter.getIdempotencyRecord("key-1")).toEqual(pendingKey);
     expect(await adapter.findApiKey("hash")).toMatchObject({ label: "k" });
-    expect(await adapter.getTombstone("run-gone")).toEqual({ runId: "run-gone", tenantId: "tenant-a", expiredAt: "2030-02-01T00:00:00.000Z" });
+    expect(await adapter.getTombstone("run-gone")).toEqual({
+      runId: "run-gone",
+      tenantId: "tenant-a",
+      expiredAt: "2030-02-01T00:00:00.000Z",
+    });
 
     // The reopened log continues gaplessly, fenced by the claim taken before the restart.
     const [next] = await adapter.commitStep({

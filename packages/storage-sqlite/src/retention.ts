@@ -6,7 +6,12 @@ import type { Statements } from "./statements.js";
  * tombstone is written in the same transaction as the delete, so no run vanishes without one.
  */
 
-export function writeRunsExpiry(statements: Statements, completedBefore: string, limit: number, expiredAt: string): string[] {
+export function writeRunsExpiry(
+  statements: Statements,
+  completedBefore: string,
+  limit: number,
+  expiredAt: string,
+): string[] {
   const expirable = statements.selectExpirableRuns.all(completedBefore, Math.max(0, limit));
   for (const run of expirable) {
     statements.insertTombstone.run(run.run_id, run.tenant_id, expiredAt);

@@ -152,7 +152,8 @@ export function idempotencyFromRow(row: IdempotencyRow): IdempotencyRecord {
     requestDigest: row.request_digest,
     state: row.state as IdempotencyState,
     leaseExpiresAt: row.lease_expires_at,
-    response: row.response_json === null ? null : (parseJson<JsonObject>(row.response_json) as unknown as IdempotentResponse),
+    response:
+      row.response_json === null ? null : (parseJson<JsonObject>(row.response_json) as unknown as IdempotentResponse),
     createdAt: row.created_at,
   };
 }

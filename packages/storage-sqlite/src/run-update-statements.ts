@@ -4,7 +4,11 @@ import type { RunPatch } from "@openwop/storage";
 type ColumnValue = string | number | null;
 
 /** How each patchable field maps to its column; JSON fields are serialised here, once. */
-const PATCH_COLUMNS: ReadonlyArray<{ field: keyof RunPatch; column: string; toColumn: (value: RunPatch[keyof RunPatch]) => ColumnValue }> = [
+const PATCH_COLUMNS: ReadonlyArray<{
+  field: keyof RunPatch;
+  column: string;
+  toColumn: (value: RunPatch[keyof RunPatch]) => ColumnValue;
+}> = [
   { field: "status", column: "status", toColumn: (value) => value as string },
   { field: "variables", column: "variables_json", toColumn: (value) => JSON.stringify(value) },
   { field: "currentNodeId", column: "current_node_id", toColumn: (value) => value as string | null },

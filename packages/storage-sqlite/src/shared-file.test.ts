@@ -96,7 +96,10 @@ describe("SQLite with more than one connection on a file", () => {
         second.commitStep({ runId: "run-shared", events: [event("second", index)] }),
       ]).flat(),
     );
-    const sequences = results.flat().map((appended) => appended.sequence).sort((a, b) => a - b);
+    const sequences = results
+      .flat()
+      .map((appended) => appended.sequence)
+      .sort((a, b) => a - b);
     expect(sequences).toEqual(Array.from({ length: perAdapter * 3 }, (_, index) => index));
     const log = await second.readEvents("run-shared", { limit: 1_000 });
     expect(log.map((appended) => appended.sequence)).toEqual(sequences);
@@ -126,8 +129,12 @@ describe("SQLite with more than one connection on a file", () => {
       await expect(adapter.commitStep({ runId: "run-busy", events: [event("main", 0)] })).rejects.toMatchObject({
         name: "StorageUnavailableError",
       });
-      await expect(adapter.claimRun("run-busy", "holder-b", 1_000, 5_000)).rejects.toMatchObject({ name: "StorageUnavailableError" });
-      await expect(adapter.createRun({ run: newRun("run-blocked") })).rejects.toMatchObject({ name: "StorageUnavailableError" });
+      await expect(adapter.claimRun("run-busy", "holder-b", 1_000, 5_000)).rejects.toMatchObject({
+        name: "StorageUnavailableError",
+      });
+      await expect(adapter.createRun({ run: newRun("run-blocked") })).rejects.toMatchObject({
+        name: "StorageUnavailableError",
+      });
       // Readers are never blocked by a writer in WAL mode.
       expect(await adapter.getRun("run-busy")).toMatchObject({ lastSequence: -1, claim: { holderId: "holder-a" } });
     } finally {

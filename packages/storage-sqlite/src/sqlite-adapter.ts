@@ -26,7 +26,14 @@ import { toStorageError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
 import { loadMigrations, migrate } from "./migrations.js";
 import { writeRunExpiry, writeRunsExpiry } from "./retention.js";
-import { apiKeyFromRow, eventFromRow, idempotencyFromRow, runFromRow, suspensionFromRow, tombstoneFromRow } from "./rows.js";
+import {
+  apiKeyFromRow,
+  eventFromRow,
+  idempotencyFromRow,
+  runFromRow,
+  suspensionFromRow,
+  tombstoneFromRow,
+} from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
 
 export interface SqliteAdapterOptions {
@@ -87,7 +94,8 @@ class SqliteAdapter implements StorageAdapter {
     const committed = await this.#write(() => this.#writeStep(step));
     if (step.releaseClaim) this.#releasedInSteps.released(step.runId);
     // Before announcing: the watchers' reads that the announcement triggers find them here.
-    if (committed.events.length > 0 && this.#watchedRuns.has(step.runId)) this.#recentEvents.record(step.runId, committed.events);
+    if (committed.events.length > 0 && this.#watchedRuns.has(step.runId))
+      this.#recentEvents.record(step.runId, committed.events);
     if (committed.events.length > 0) this.#eventWatchers.notify(step.runId, committed.lastSequence);
     if (step.releaseClaim || (step.patch?.status !== undefined && CLAIMABLE_STATUSES.has(step.patch.status))) {
       this.#workWatchers.notify();
@@ -101,7 +109,9 @@ class SqliteAdapter implements StorageAdapter {
     this.#assertOpen();
     const recent = this.#recentEvents.read(runId, Math.max(0, options.fromSequence ?? 0), limit);
     if (recent) return recent;
-    const rows = this.#use(() => this.#statements.selectEvents.all(runId, Math.max(0, options.fromSequence ?? 0), limit));
+    const rows = this.#use(() =>
+      this.#statements.selectEvents.all(runId, Math.max(0, options.fromSequence ?? 0), limit),
+    );
     return rows.map(eventFromRow);
   }
 

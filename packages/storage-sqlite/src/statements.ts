@@ -188,14 +188,18 @@ export function prepareStatements(db: Database.Database): Statements {
       "SELECT * FROM suspensions WHERE run_id = ? AND status = ? ORDER BY created_at, suspension_id",
     ),
 
-    claimRun: db.prepare<{ runId: string; holderId: string; expiresAt: number; now: number }, number>(`
+    claimRun: db
+      .prepare<{ runId: string; holderId: string; expiresAt: number; now: number }, number>(`
       UPDATE runs SET claim_holder_id = @holderId, claim_expires_at = @expiresAt, claim_epoch = claim_epoch + 1
       WHERE run_id = @runId AND ${CLAIMABLE} AND ${FREE_AT_NOW}
-      RETURNING claim_epoch`).pluck(),
-    renewClaims: db.prepare<{ holderId: string; expiresAt: number }, string>(`
+      RETURNING claim_epoch`)
+      .pluck(),
+    renewClaims: db
+      .prepare<{ holderId: string; expiresAt: number }, string>(`
       UPDATE runs SET claim_expires_at = @expiresAt
       WHERE claim_holder_id = @holderId
-      RETURNING run_id`).pluck(),
+      RETURNING run_id`)
+      .pluck(),
     releaseAllClaims: db.prepare<[string]>(
       "UPDATE runs SET claim_holder_id = NULL, claim_expires_at = NULL WHERE claim_holder_id = ?",
     ),
@@ -205,11 +209,13 @@ export function prepareStatements(db: Database.Database): Statements {
       WHERE claim_holder_id = ? AND run_id IN (SELECT value FROM json_each(?))`),
     // INDEXED BY: without ANALYZE statistics the planner prefers runs_by_status plus a sort
     // of every claimable run; the partial index yields them in order and stops at LIMIT.
-    listClaimableRuns: db.prepare<{ now: number; limit: number }, string>(`
+    listClaimableRuns: db
+      .prepare<{ now: number; limit: number }, string>(`
       SELECT run_id FROM runs INDEXED BY runs_claimable
       WHERE ${CLAIMABLE} AND ${FREE_AT_NOW}
       ORDER BY created_at, run_id
-      LIMIT @limit`).pluck(),
+      LIMIT @limit`)
+      .pluck(),
 
     claimIdempotencyKey: db.prepare<IdempotencyParams & { now: number }>(`
       INSERT INTO idempotency_records (
@@ -237,7 +243,9 @@ export function prepareStatements(db: Database.Database): Statements {
     completeIdempotency: db.prepare<[string, string]>(
       "UPDATE idempotency_records SET state = 'completed', response_json = ? WHERE record_key = ? AND state = 'pending'",
     ),
-    releaseIdempotency: db.prepare<[string]>("DELETE FROM idempotency_records WHERE record_key = ? AND state = 'pending'"),
+    releaseIdempotency: db.prepare<[string]>(
+      "DELETE FROM idempotency_records WHERE record_key = ? AND state = 'pending'",
+    ),
     purgeIdempotency: db.prepare<[string]>("DELETE FROM idempotency_records WHERE created_at < ?"),
 
     upsertApiKey: db.prepare<ApiKeyParams>(`

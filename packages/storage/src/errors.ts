@@ -17,7 +17,10 @@ export class StorageConflictError extends Error {
 /** The writer no longer holds the run's claim: its write was rejected in the same transaction. */
 export class ClaimLostError extends Error {
   override readonly name = "ClaimLostError";
-  constructor(readonly runId: string, readonly holderId: string) {
+  constructor(
+    readonly runId: string,
+    readonly holderId: string,
+  ) {
     super(`claim on run ${runId} is no longer held by ${holderId}`);
   }
 }

@@ -24,7 +24,9 @@ export class Notifier<Args extends unknown[]> {
       try {
         listener(...args);
       } catch (error) {
-        process.emitWarning(error instanceof Error ? error : new Error(String(error)), { code: "OPENWOP_STORAGE_LISTENER_FAILED" });
+        process.emitWarning(error instanceof Error ? error : new Error(String(error)), {
+          code: "OPENWOP_STORAGE_LISTENER_FAILED",
+        });
       }
     }
   }

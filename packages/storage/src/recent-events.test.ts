@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { RecentEvents } from "./recent-events.js";
 import type { RunEvent } from "./records.js";
 
-const event = (sequence: number): RunEvent => ({ eventId: `e${sequence}`, runId: "r", type: "node.progress", payload: { sequence }, timestamp: "2030-01-01T00:00:00.000Z", sequence });
+const event = (sequence: number): RunEvent => ({
+  eventId: `e${sequence}`,
+  runId: "r",
+  type: "node.progress",
+  payload: { sequence },
+  timestamp: "2030-01-01T00:00:00.000Z",
+  sequence,
+});
 
 describe("RecentEvents", () => {
   it("answers reads that start inside a contiguous stretch, with fresh objects, and nothing else", () => {

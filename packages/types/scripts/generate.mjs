@@ -57,10 +57,30 @@ function resolvePointer(document, pointer, where) {
 // Keywords whose value is one subschema, a list of them, or a name -> subschema map. Only
 // these positions are rewritten below; `const`, `enum`, `default` and `examples` hold data,
 // which must stay as written even when it happens to look like a schema.
-const SUBSCHEMA = ["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties"];
+const SUBSCHEMA = [
+  "items",
+  "additionalProperties",
+  "not",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "propertyNames",
+  "unevaluatedItems",
+  "unevaluatedProperties",
+];
 const SUBSCHEMA_LISTS = ["allOf", "anyOf", "oneOf", "prefixItems"];
 const SUBSCHEMA_MAPS = ["properties", "patternProperties", "$defs", "dependentSchemas"];
-const ANNOTATIONS = new Set(["title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly"]);
+const ANNOTATIONS = new Set([
+  "title",
+  "description",
+  "$comment",
+  "examples",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+]);
 
 /**
  * Returns a copy of a schema shaped for json-schema-to-typescript, which predates 2020-12:
@@ -188,7 +208,9 @@ async function main() {
 
   if (checkOnly) {
     if (stale.length + orphans.length === 0) return;
-    console.error(`@openwop/types: generated files are out of date (${[...stale, ...orphans].join(", ")}); run pnpm generate`);
+    console.error(
+      `@openwop/types: generated files are out of date (${[...stale, ...orphans].join(", ")}); run pnpm generate`,
+    );
     process.exitCode = 1;
     return;
   }

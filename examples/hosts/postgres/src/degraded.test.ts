@@ -12,7 +12,13 @@ describe("postgres host: the database stopped, then started again", () => {
   beforeAll(async () => {
     server = await startPostgres();
     const url = await server.createDatabase("openwop_degraded");
-    host = await startPostgresHost({ connectionString: url, apiKey: KEY, claimTtlMs: 3_000, heartbeatIntervalMs: 1_000, settings: { retryAfterSeconds: 2 } });
+    host = await startPostgresHost({
+      connectionString: url,
+      apiKey: KEY,
+      claimTtlMs: 3_000,
+      heartbeatIntervalMs: 1_000,
+      settings: { retryAfterSeconds: 2 },
+    });
   });
 
   afterAll(async () => {
@@ -30,7 +36,10 @@ describe("postgres host: the database stopped, then started again", () => {
 
     const ready = await request(host.url, "/readyz");
     expect(ready.status).toBe(503);
-    expect(ready.json).toMatchObject({ error: "service_unavailable", details: { retryAfter: 2, checks: { storage: "failing" } } });
+    expect(ready.json).toMatchObject({
+      error: "service_unavailable",
+      details: { retryAfter: 2, checks: { storage: "failing" } },
+    });
     expect(ready.headers.get("retry-after")).toBe("2");
     expect((await request(host.url, "/healthz")).status).toBe(200);
     expect((await request(host.url, "/.well-known/openwop")).status).toBe(200);
@@ -51,7 +60,9 @@ describe("postgres host: the database stopped, then started again", () => {
     expect((await request(host.url, "/readyz")).status).toBe(503);
     await server.startServer();
 
-    await expect.poll(async () => (await request(host.url, "/readyz")).status, { timeout: 30_000, interval: 250 }).toBe(200);
+    await expect
+      .poll(async () => (await request(host.url, "/readyz")).status, { timeout: 30_000, interval: 250 })
+      .toBe(200);
     // The run that was executing when storage went away finishes, with an intact log.
     expect(await probe.waitFor(before, ["completed"], 30_000)).toBe("completed");
     await probe.expectIntactLog(before);

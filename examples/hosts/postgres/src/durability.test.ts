@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startPostgres, type PostgresServer } from "@openwop/pg-harness";
-import { RunProbe, SLOW_CHAIN_WORKFLOW, collectUntilClosed, openSse, spawnHostProcess, type HostProcess } from "@openwop/server/testing";
+import {
+  RunProbe,
+  SLOW_CHAIN_WORKFLOW,
+  collectUntilClosed,
+  openSse,
+  spawnHostProcess,
+  type HostProcess,
+} from "@openwop/server/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ENTRY = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -51,7 +58,9 @@ describe("postgres host: two processes, crashes and takeover", () => {
     const probeB = new RunProbe(() => b.url, API_KEY);
     const killedAt = Date.now();
     await a.kill("SIGKILL");
-    expect(await probeB.waitFor(runId, ["completed", "failed", "cancelled"], TTL_MS + HEARTBEAT_MS + 2000 + 5000)).toBe("completed");
+    expect(await probeB.waitFor(runId, ["completed", "failed", "cancelled"], TTL_MS + HEARTBEAT_MS + 2000 + 5000)).toBe(
+      "completed",
+    );
     expect(Date.now() - killedAt).toBeLessThan(TTL_MS + HEARTBEAT_MS + 2000 + 5000);
     const log = await probeB.expectIntactLog(runId);
     expect(log.filter((e) => e.type === "node.started")).toHaveLength(1);
@@ -64,7 +73,9 @@ describe("postgres host: two processes, crashes and takeover", () => {
     const runId = await probeB.create(SLOW_CHAIN_WORKFLOW.id);
     await probeB.waitForEvent(runId, "node.started", 10_000, "wait1");
     const a = await spawnHost();
-    const session = await openSse(`${a.url}/v1/runs/${runId}/events?streamMode=debug`, { authorization: `Bearer ${API_KEY}` });
+    const session = await openSse(`${a.url}/v1/runs/${runId}/events?streamMode=debug`, {
+      authorization: `Bearer ${API_KEY}`,
+    });
     const frames = await collectUntilClosed(session, 20_000);
     const sequences = frames.map((f) => Number(f.id));
     expect(sequences).toEqual(sequences.map((_, i) => i));

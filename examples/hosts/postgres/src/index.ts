@@ -10,7 +10,10 @@ export interface PostgresHostOptions extends ExampleHostOptions {
 /** The shared-database host: any number of processes on one Postgres database. */
 export async function startPostgresHost(options: PostgresHostOptions): Promise<RunningHost> {
   return startOpenWopHost({
-    adapter: await openPostgresAdapter({ connectionString: options.connectionString, applicationName: IMPLEMENTATION.name }),
+    adapter: await openPostgresAdapter({
+      connectionString: options.connectionString,
+      applicationName: IMPLEMENTATION.name,
+    }),
     implementation: IMPLEMENTATION,
     ...exampleHostOptions(options, true),
   });

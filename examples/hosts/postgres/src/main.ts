@@ -9,7 +9,8 @@ await runHostMain({
   durableStorage: true,
   openAdapter: async (env) => {
     const connectionString = env["DATABASE_URL"];
-    if (!connectionString) throw new HostConfigError("DATABASE_URL is required (e.g. postgres://user@127.0.0.1:5432/openwop)");
+    if (!connectionString)
+      throw new HostConfigError("DATABASE_URL is required (e.g. postgres://user@127.0.0.1:5432/openwop)");
     return openPostgresAdapter({ connectionString, applicationName: IMPLEMENTATION.name });
   },
 });

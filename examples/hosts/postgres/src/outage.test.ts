@@ -37,7 +37,10 @@ describe("postgres host: every connection terminated under load", () => {
     request(host.url, "/v1/runs", {
       method: "POST",
       headers: bearer(KEY),
-      body: { workflowId: i % 2 === 0 ? "conformance-noop" : "conformance-delay", inputs: i % 2 === 0 ? {} : { delayMs: 300 } },
+      body: {
+        workflowId: i % 2 === 0 ? "conformance-noop" : "conformance-delay",
+        inputs: i % 2 === 0 ? {} : { delayMs: 300 },
+      },
     });
 
   it("answers 201 or a 503 envelope, recovers by itself, and loses no acknowledged run", async () => {
@@ -54,8 +57,13 @@ describe("postgres host: every connection terminated under load", () => {
     for (const result of results) {
       expect([201, 503], result.text).toContain(result.status);
       if (result.status === 503) {
-        expect(result.json).toMatchObject({ error: "service_unavailable", details: { retryAfter: expect.any(Number) } });
-        expect(result.headers.get("retry-after")).toBe(String((result.json as { details: { retryAfter: number } }).details.retryAfter));
+        expect(result.json).toMatchObject({
+          error: "service_unavailable",
+          details: { retryAfter: expect.any(Number) },
+        });
+        expect(result.headers.get("retry-after")).toBe(
+          String((result.json as { details: { retryAfter: number } }).details.retryAfter),
+        );
       }
     }
     const acknowledged = results.filter((r) => r.status === 201).map((r) => (r.json as { runId: string }).runId);
@@ -66,7 +74,8 @@ describe("postgres host: every connection terminated under load", () => {
     while (pending.size > 0 && Date.now() < deadline) {
       for (const runId of [...pending]) {
         const snapshot = await request(host.url, `/v1/runs/${runId}`, { headers: bearer(KEY) });
-        if (snapshot.status === 200 && (snapshot.json as { status: string }).status === "completed") pending.delete(runId);
+        if (snapshot.status === 200 && (snapshot.json as { status: string }).status === "completed")
+          pending.delete(runId);
       }
       if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -51,11 +51,19 @@ describe("retention on the postgres host", () => {
     await probe.waitFor(waiting, ["waiting-approval"], 10_000);
     await probe.waitFor(finished, ["completed"], 10_000);
 
-    const refused = await request(host.url, `/v1/host/test/expire/${waiting}`, { method: "POST", headers: bearer(KEY), body: {} });
+    const refused = await request(host.url, `/v1/host/test/expire/${waiting}`, {
+      method: "POST",
+      headers: bearer(KEY),
+      body: {},
+    });
     expect(refused.status, refused.text).toBe(409);
     expect((refused.json as { error: string }).error).toBe("run_not_terminal");
 
-    const seam = await request(host.url, `/v1/host/test/expire/${finished}`, { method: "POST", headers: bearer(KEY), body: {} });
+    const seam = await request(host.url, `/v1/host/test/expire/${finished}`, {
+      method: "POST",
+      headers: bearer(KEY),
+      body: {},
+    });
     expect(seam.status, seam.text).toBe(200);
     const { expiredAt } = seam.json as { expiredAt: string };
     expect(seam.json).toEqual({ runId: finished, expiredAt });
@@ -63,12 +71,27 @@ describe("retention on the postgres host", () => {
 
     const read = { headers: bearer(KEY) };
     expectExpired(await request(host.url, `/v1/runs/${finished}`, read), expiredAt);
-    expectExpired(await request(host.url, `/v1/runs/${finished}/events/poll?lastSequence=0&timeout=30`, read), expiredAt);
-    expectExpired(await request(host.url, `/v1/runs/${finished}/events`, { headers: { ...bearer(KEY), accept: "text/event-stream" } }), expiredAt);
-    expectExpired(await request(host.url, `/v1/runs/${finished}/debug-bundle`, read), expiredAt);
-    expectExpired(await request(host.url, `/v1/runs/${finished}/cancel`, { method: "POST", headers: bearer(KEY), body: {} }), expiredAt);
     expectExpired(
-      await request(host.url, `/v1/runs/${finished}/interrupts/gate`, { method: "POST", headers: bearer(KEY), body: { resumeValue: { action: "accept" } } }),
+      await request(host.url, `/v1/runs/${finished}/events/poll?lastSequence=0&timeout=30`, read),
+      expiredAt,
+    );
+    expectExpired(
+      await request(host.url, `/v1/runs/${finished}/events`, {
+        headers: { ...bearer(KEY), accept: "text/event-stream" },
+      }),
+      expiredAt,
+    );
+    expectExpired(await request(host.url, `/v1/runs/${finished}/debug-bundle`, read), expiredAt);
+    expectExpired(
+      await request(host.url, `/v1/runs/${finished}/cancel`, { method: "POST", headers: bearer(KEY), body: {} }),
+      expiredAt,
+    );
+    expectExpired(
+      await request(host.url, `/v1/runs/${finished}/interrupts/gate`, {
+        method: "POST",
+        headers: bearer(KEY),
+        body: { resumeValue: { action: "accept" } },
+      }),
       expiredAt,
     );
     expect(await probe.status(waiting)).toBe("waiting-approval");

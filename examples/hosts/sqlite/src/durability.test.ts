@@ -48,7 +48,9 @@ describe("sqlite host: SIGKILL mid-run, restart, nothing lost", () => {
       const starts = log.filter((e) => e.type === "node.started").map((e) => e.nodeId);
       expect(new Set(starts).size).toBe(starts.length);
     }
-    const chainCompleted = (await probe.events(chainRun)).filter((e) => e.type === "node.completed").map((e) => e.nodeId);
+    const chainCompleted = (await probe.events(chainRun))
+      .filter((e) => e.type === "node.completed")
+      .map((e) => e.nodeId);
     expect(chainCompleted).toEqual(["a", "wait1", "b", "wait2", "c"]);
   });
 

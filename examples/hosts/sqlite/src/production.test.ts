@@ -22,7 +22,10 @@ async function startHost(options: Omit<SqliteHostOptions, "path">): Promise<Runn
   return host;
 }
 
-function expectServiceUnavailable(result: { status: number; headers: Headers; json: unknown }, retryAfter: number): void {
+function expectServiceUnavailable(
+  result: { status: number; headers: Headers; json: unknown },
+  retryAfter: number,
+): void {
   expect(result.status).toBe(503);
   expect(result.headers.get("retry-after")).toBe(String(retryAfter));
   const body = result.json as { error: string; message: string; details: { retryAfter: number } };
@@ -38,7 +41,11 @@ describe("production profile on the sqlite host", () => {
     const discovery = await request(host.url, "/.well-known/openwop");
     const production = (discovery.json as { production: Record<string, Record<string, unknown>> }).production;
     expect(production["backpressure"]).toEqual({ supported: true, inflightCap: 37, retryAfterSeconds: 4 });
-    expect(production["retention"]).toMatchObject({ supported: true, minWindowSeconds: 604_800, testForceExpire: false });
+    expect(production["retention"]).toMatchObject({
+      supported: true,
+      minWindowSeconds: 604_800,
+      testForceExpire: false,
+    });
   });
 
   it("does not advertise production when the retention window is below seven days", async () => {
@@ -64,7 +71,11 @@ describe("production profile on the sqlite host", () => {
 
     const extraStream = await request(host.url, `/v1/runs/${runId}/events`, { headers: bearer(host.apiKey) });
     expectServiceUnavailable(extraStream, 3);
-    const create = await request(host.url, "/v1/runs", { method: "POST", headers: bearer(host.apiKey), body: { workflowId: "conformance-noop" } });
+    const create = await request(host.url, "/v1/runs", {
+      method: "POST",
+      headers: bearer(host.apiKey),
+      body: { workflowId: "conformance-noop" },
+    });
     expectServiceUnavailable(create, 3);
     // Refused before authentication: no work, not even a key lookup, is done for it.
     const unauthenticated = await request(host.url, `/v1/runs/${runId}`);
@@ -75,7 +86,11 @@ describe("production profile on the sqlite host", () => {
 
     // Closing one stream frees exactly one slot.
     streams.pop()?.close();
-    await expect.poll(async () => (await request(host.url, `/v1/runs/${runId}`, { headers: bearer(host.apiKey) })).status, { timeout: 5_000 }).toBe(200);
+    await expect
+      .poll(async () => (await request(host.url, `/v1/runs/${runId}`, { headers: bearer(host.apiKey) })).status, {
+        timeout: 5_000,
+      })
+      .toBe(200);
     await request(host.url, `/v1/runs/${runId}/cancel`, { method: "POST", headers: bearer(host.apiKey), body: {} });
   });
 
@@ -96,7 +111,11 @@ describe("production profile on the sqlite host", () => {
       expect(created.status, created.text).toBe(201);
       accepted.push((created.json as { runId: string }).runId);
     }
-    const refused = await request(host.url, "/v1/runs", { method: "POST", headers: bearer(host.apiKey), body: { workflowId: "conformance-noop" } });
+    const refused = await request(host.url, "/v1/runs", {
+      method: "POST",
+      headers: bearer(host.apiKey),
+      body: { workflowId: "conformance-noop" },
+    });
     expectServiceUnavailable(refused, 2);
     const replay = await request(host.url, "/v1/runs", {
       method: "POST",
@@ -110,7 +129,19 @@ describe("production profile on the sqlite host", () => {
     host.engine.start();
     for (const runId of accepted) expect(await probe.waitFor(runId, ["completed"], 20_000)).toBe("completed");
     // With the queue drained the bound admits new runs again.
-    await expect.poll(async () => (await request(host.url, "/v1/runs", { method: "POST", headers: bearer(host.apiKey), body: { workflowId: "conformance-noop" } })).status, { timeout: 5_000 }).toBe(201);
+    await expect
+      .poll(
+        async () =>
+          (
+            await request(host.url, "/v1/runs", {
+              method: "POST",
+              headers: bearer(host.apiKey),
+              body: { workflowId: "conformance-noop" },
+            })
+          ).status,
+        { timeout: 5_000 },
+      )
+      .toBe(201);
   });
 
   it("answers /healthz and /readyz", async () => {
@@ -122,6 +153,9 @@ describe("production profile on the sqlite host", () => {
     await host.engine.stop();
     const notReady = await request(host.url, "/readyz");
     expect(notReady.status).toBe(503);
-    expect((notReady.json as { details: { checks: unknown } }).details.checks).toEqual({ storage: "ok", claimLoop: "failing" });
+    expect((notReady.json as { details: { checks: unknown } }).details.checks).toEqual({
+      storage: "ok",
+      claimLoop: "failing",
+    });
   });
 });

@@ -2,7 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RetentionSweeper, type RetentionSweeperOptions, type RetentionSweepStore } from "@openwop/core";
-import { StorageUnavailableError, type IdempotencyRecord, type NewRunRecord, type RunStatus, type StorageAdapter } from "@openwop/storage";
+import {
+  StorageUnavailableError,
+  type IdempotencyRecord,
+  type NewRunRecord,
+  type RunStatus,
+  type StorageAdapter,
+} from "@openwop/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually } from "@openwop/server/testing";
 import { openSqliteStorage } from "./index.js";
@@ -84,7 +90,11 @@ function sweeper(store: RetentionSweepStore, overrides: Partial<RetentionSweeper
 }
 
 /** The real adapter, with the batch sizes it was asked for recorded on the way through. */
-function recordingBatches(store: StorageAdapter): { store: RetentionSweepStore; batches: number[]; maxConcurrent: () => number } {
+function recordingBatches(store: StorageAdapter): {
+  store: RetentionSweepStore;
+  batches: number[];
+  maxConcurrent: () => number;
+} {
   const batches: number[] = [];
   let active = 0;
   let peak = 0;
@@ -114,17 +124,32 @@ describe("RetentionSweeper on SQLite", () => {
     const old = NOW - 8 * DAY_MS;
     const expirable: string[] = [];
     for (const status of ["completed", "failed", "cancelled"] as const) {
-      for (let i = 0; i < 3; i += 1) expirable.push(await plant(store, plantedRun(status, { createdAt: old - DAY_MS, completedAt: old + i })));
+      for (let i = 0; i < 3; i += 1)
+        expirable.push(await plant(store, plantedRun(status, { createdAt: old - DAY_MS, completedAt: old + i })));
     }
     const kept: string[] = [];
     // However old, a run that has not finished is never retention's to remove (P4.2) — even
     // one carrying a stale completedAt.
-    for (const status of ["pending", "running", "paused", "waiting-approval", "waiting-input", "waiting-external"] as const) {
+    for (const status of [
+      "pending",
+      "running",
+      "paused",
+      "waiting-approval",
+      "waiting-input",
+      "waiting-external",
+    ] as const) {
       kept.push(await plant(store, plantedRun(status, { createdAt: NOW - 400 * DAY_MS, completedAt: null })));
     }
-    kept.push(await plant(store, plantedRun("cancelling", { createdAt: NOW - 400 * DAY_MS, completedAt: NOW - 300 * DAY_MS })));
+    kept.push(
+      await plant(store, plantedRun("cancelling", { createdAt: NOW - 400 * DAY_MS, completedAt: NOW - 300 * DAY_MS })),
+    );
     // Finished inside the window: one second younger than the cutoff.
-    kept.push(await plant(store, plantedRun("completed", { createdAt: NOW - 8 * DAY_MS, completedAt: NOW - 7 * DAY_MS + 1000 })));
+    kept.push(
+      await plant(
+        store,
+        plantedRun("completed", { createdAt: NOW - 8 * DAY_MS, completedAt: NOW - 7 * DAY_MS + 1000 }),
+      ),
+    );
 
     const recorded = recordingBatches(store);
     const result = await sweeper(recorded.store, { batchSize: 4 }).sweepOnce();
@@ -171,7 +196,8 @@ describe("RetentionSweeper on SQLite", () => {
 
   it("sweeps on its interval once started, and not after stop()", async () => {
     const store = await openStore();
-    const finishedLongAgo = (): NewRunRecord => plantedRun("completed", { createdAt: NOW - 30 * DAY_MS, completedAt: NOW - 30 * DAY_MS });
+    const finishedLongAgo = (): NewRunRecord =>
+      plantedRun("completed", { createdAt: NOW - 30 * DAY_MS, completedAt: NOW - 30 * DAY_MS });
     const first = await plant(store, finishedLongAgo());
     const timed = sweeper(store, { intervalMs: 20 });
     timed.start();
@@ -184,7 +210,8 @@ describe("RetentionSweeper on SQLite", () => {
 
   it("stop() waits for the sweep in progress, which ends after its current batch", async () => {
     const store = await openStore();
-    for (let i = 0; i < 40; i += 1) await plant(store, plantedRun("completed", { createdAt: NOW - 9 * DAY_MS, completedAt: NOW - 9 * DAY_MS + i }));
+    for (let i = 0; i < 40; i += 1)
+      await plant(store, plantedRun("completed", { createdAt: NOW - 9 * DAY_MS, completedAt: NOW - 9 * DAY_MS + i }));
     const stoppable = sweeper(store, { batchSize: 5 });
     const sweep = stoppable.sweepOnce();
     await stoppable.stop();
@@ -195,7 +222,8 @@ describe("RetentionSweeper on SQLite", () => {
 
   it("never runs two sweeps at once: a second sweepOnce() waits for the first", async () => {
     const store = await openStore();
-    for (let i = 0; i < 30; i += 1) await plant(store, plantedRun("failed", { createdAt: NOW - 9 * DAY_MS, completedAt: NOW - 9 * DAY_MS + i }));
+    for (let i = 0; i < 30; i += 1)
+      await plant(store, plantedRun("failed", { createdAt: NOW - 9 * DAY_MS, completedAt: NOW - 9 * DAY_MS + i }));
     const recorded = recordingBatches(store);
     const shared = sweeper(recorded.store, { batchSize: 4 });
     const [a, b] = await Promise.all([shared.sweepOnce(), shared.sweepOnce()]);

@@ -3,7 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SCOPES } from "@openwop/core";
 import type { RunningHost } from "@openwop/server";
-import { RunProbe, bearer, eventually, expectErrorEnvelope, expectExpired, expectSweepUnderLoad, request, runCopier, type HttpResult } from "@openwop/server/testing";
+import {
+  RunProbe,
+  bearer,
+  eventually,
+  expectErrorEnvelope,
+  expectExpired,
+  expectSweepUnderLoad,
+  request,
+  runCopier,
+  type HttpResult,
+} from "@openwop/server/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSqliteHost, type SqliteHostOptions } from "./index.js";
 
@@ -58,20 +68,35 @@ describe("retention on the sqlite host", () => {
     // A cursor with a long-poll timeout must not wait on a run that can never grow again.
     expectExpired(await request(host.url, `/v1/runs/${runId}/events/poll?lastSequence=0&timeout=30`, read), expiredAt);
     // SSE: the JSON envelope, before any stream starts — fresh or resumed.
-    const sse = await request(host.url, `/v1/runs/${runId}/events`, { headers: { ...bearer(KEY), accept: "text/event-stream" } });
+    const sse = await request(host.url, `/v1/runs/${runId}/events`, {
+      headers: { ...bearer(KEY), accept: "text/event-stream" },
+    });
     expectExpired(sse, expiredAt);
     expectExpired(
-      await request(host.url, `/v1/runs/${runId}/events`, { headers: { ...bearer(KEY), accept: "text/event-stream", "last-event-id": "0" } }),
+      await request(host.url, `/v1/runs/${runId}/events`, {
+        headers: { ...bearer(KEY), accept: "text/event-stream", "last-event-id": "0" },
+      }),
       expiredAt,
     );
     expectExpired(await request(host.url, `/v1/runs/${runId}/debug-bundle`, read), expiredAt);
-    expectExpired(await request(host.url, `/v1/runs/${runId}/cancel`, { method: "POST", headers: bearer(KEY), body: {} }), expiredAt);
     expectExpired(
-      await request(host.url, `/v1/runs/${runId}/interrupts/gate`, { method: "POST", headers: bearer(KEY), body: { resumeValue: { action: "accept" } } }),
+      await request(host.url, `/v1/runs/${runId}/cancel`, { method: "POST", headers: bearer(KEY), body: {} }),
+      expiredAt,
+    );
+    expectExpired(
+      await request(host.url, `/v1/runs/${runId}/interrupts/gate`, {
+        method: "POST",
+        headers: bearer(KEY),
+        body: { resumeValue: { action: "accept" } },
+      }),
       expiredAt,
     );
     // With an Idempotency-Key the 410 is a final answer: stored, and replayed as the same envelope.
-    const keyed = { method: "POST", headers: { ...bearer(KEY), "idempotency-key": "cancel-expired-1" }, body: { reason: "late" } };
+    const keyed = {
+      method: "POST",
+      headers: { ...bearer(KEY), "idempotency-key": "cancel-expired-1" },
+      body: { reason: "late" },
+    };
     const first = await request(host.url, `/v1/runs/${runId}/cancel`, keyed);
     expectExpired(first, expiredAt);
     const again = await request(host.url, `/v1/runs/${runId}/cancel`, keyed);
@@ -81,7 +106,11 @@ describe("retention on the sqlite host", () => {
     expectExpired(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY) }), expiredAt);
 
     // Another tenant still sees nothing at all, not even that the run once existed.
-    expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}`, { headers: bearer(OTHER_TENANT_KEY) }), 404, "not_found");
+    expectErrorEnvelope(
+      await request(host.url, `/v1/runs/${runId}`, { headers: bearer(OTHER_TENANT_KEY) }),
+      404,
+      "not_found",
+    );
     // Host-private: never part of the published protocol surface.
     const openapi = (await request(host.url, "/v1/openapi.json")).json as { paths: Record<string, unknown> };
     expect(Object.keys(openapi.paths).some((path) => path.startsWith("/v1/host/"))).toBe(false);
@@ -93,7 +122,11 @@ describe("retention on the sqlite host", () => {
     const runId = await probe.create("conformance-approval");
     await probe.waitFor(runId, ["waiting-approval"], 10_000);
 
-    const refused = expectErrorEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY) }), 409, "run_not_terminal");
+    const refused = expectErrorEnvelope(
+      await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY) }),
+      409,
+      "run_not_terminal",
+    );
     expect(refused.details).toEqual({ status: "waiting-approval" });
     expect(await probe.status(runId)).toBe("waiting-approval");
 
@@ -107,7 +140,11 @@ describe("retention on the sqlite host", () => {
     const seam = await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY) });
     expect(seam.status, seam.text).toBe(200);
     expectExpired(
-      await request(host.url, `/v1/runs/${runId}/interrupts/gate`, { method: "POST", headers: bearer(KEY), body: { resumeValue: { action: "accept" } } }),
+      await request(host.url, `/v1/runs/${runId}/interrupts/gate`, {
+        method: "POST",
+        headers: bearer(KEY),
+        body: { resumeValue: { action: "accept" } },
+      }),
       (seam.json as { expiredAt: string }).expiredAt,
     );
   });
@@ -119,10 +156,22 @@ describe("retention on the sqlite host", () => {
     await probe.waitFor(runId, ["completed"], 10_000);
 
     expectErrorEnvelope(await request(host.url, SEAM(runId), { method: "POST" }), 401, "unauthenticated");
-    const forbidden = expectErrorEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(PRODUCTION_KEY) }), 403, "forbidden");
+    const forbidden = expectErrorEnvelope(
+      await request(host.url, SEAM(runId), { method: "POST", headers: bearer(PRODUCTION_KEY) }),
+      403,
+      "forbidden",
+    );
     expect(forbidden.details).toEqual({ reason: "test_key_required" });
-    expectErrorEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(OTHER_TENANT_KEY) }), 404, "not_found");
-    expectErrorEnvelope(await request(host.url, SEAM("run-that-never-was"), { method: "POST", headers: bearer(KEY) }), 404, "not_found");
+    expectErrorEnvelope(
+      await request(host.url, SEAM(runId), { method: "POST", headers: bearer(OTHER_TENANT_KEY) }),
+      404,
+      "not_found",
+    );
+    expectErrorEnvelope(
+      await request(host.url, SEAM("run-that-never-was"), { method: "POST", headers: bearer(KEY) }),
+      404,
+      "not_found",
+    );
     expect(await probe.status(runId)).toBe("completed");
   });
 
@@ -131,7 +180,11 @@ describe("retention on the sqlite host", () => {
     const probe = new RunProbe(() => host.url, KEY);
     const runId = await probe.create("conformance-noop");
     await probe.waitFor(runId, ["completed"], 10_000);
-    expectErrorEnvelope(await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY), body: {} }), 404, "not_found");
+    expectErrorEnvelope(
+      await request(host.url, SEAM(runId), { method: "POST", headers: bearer(KEY), body: {} }),
+      404,
+      "not_found",
+    );
     expect(await probe.status(runId)).toBe("completed");
   });
 
@@ -166,10 +219,21 @@ describe("retention on the sqlite host", () => {
     });
     expect(created.status, created.text).toBe(201);
 
-    await eventually(async () => (await request(host.url, `/v1/runs/${old}`, { headers: bearer(KEY) })).status === 410, 10_000, "the old run expires");
+    await eventually(
+      async () => (await request(host.url, `/v1/runs/${old}`, { headers: bearer(KEY) })).status === 410,
+      10_000,
+      "the old run expires",
+    );
     const tombstone = await store.getTombstone(old);
-    expectExpired(await request(host.url, `/v1/runs/${old}`, { headers: bearer(KEY) }), tombstone?.expiredAt ?? "missing");
-    await eventually(async () => (await store.getIdempotencyRecord("stale-record")) === null, 10_000, "the stale record is purged");
+    expectExpired(
+      await request(host.url, `/v1/runs/${old}`, { headers: bearer(KEY) }),
+      tombstone?.expiredAt ?? "missing",
+    );
+    await eventually(
+      async () => (await store.getIdempotencyRecord("stale-record")) === null,
+      10_000,
+      "the stale record is purged",
+    );
     expect(await probe.status(recent)).toBe("completed");
     // The fresh record survives the sweeps: the same key still replays the same run.
     const replay = await request(host.url, "/v1/runs", {

@@ -41,7 +41,9 @@ describe("sqlite host process: structured logs on standard output (P6)", () => {
     expect(created.status, created.text).toBe(201);
     const runId = (created.json as { runId: string }).runId;
     const correlationId = created.headers.get("x-correlation-id");
-    expect(await new RunProbe(() => host.url, API_KEY).waitFor(runId, ["completed", "failed", "cancelled"], 10_000)).toBe("failed");
+    expect(
+      await new RunProbe(() => host.url, API_KEY).waitFor(runId, ["completed", "failed", "cancelled"], 10_000),
+    ).toBe("failed");
 
     const deadline = Date.now() + 5_000;
     const terminal = (): Record<string, unknown> | undefined =>
@@ -52,14 +54,28 @@ describe("sqlite host process: structured logs on standard output (P6)", () => {
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .find((record) => record["event"] === "run.terminal" && record["runId"] === runId);
     while (terminal() === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(terminal()).toMatchObject({ level: "warn", msg: "run.terminal", tenantId: "default", status: "failed", errorCode: "node_failed", correlationId });
+    expect(terminal()).toMatchObject({
+      level: "warn",
+      msg: "run.terminal",
+      tenantId: "default",
+      status: "failed",
+      errorCode: "node_failed",
+      correlationId,
+    });
 
-    const lines = host.output().split("\n").filter((line) => line.length > 0);
+    const lines = host
+      .output()
+      .split("\n")
+      .filter((line) => line.length > 0);
     for (const line of lines) {
       if (PLAIN_LINES.some((pattern) => pattern.test(line))) continue;
       expect(() => JSON.parse(line), line).not.toThrow();
     }
-    expect(lines.some((line) => line.includes('"event":"http.request"') && line.includes(`"correlationId":"${correlationId}"`))).toBe(true);
+    expect(
+      lines.some(
+        (line) => line.includes('"event":"http.request"') && line.includes(`"correlationId":"${correlationId}"`),
+      ),
+    ).toBe(true);
     expect(host.output()).not.toContain(API_KEY);
     expect(host.output()).not.toContain(IDEMPOTENCY_KEY);
   });

@@ -77,9 +77,19 @@ function run(events: RunEvent[], overrides: Partial<RunRecord> = {}): RunRecord 
   };
 }
 
-async function build(events: RunEvent[], options: Partial<DebugBundleRequest> = {}): Promise<{ bundle: DebugBundle; json: string; store: EventLog }> {
+async function build(
+  events: RunEvent[],
+  options: Partial<DebugBundleRequest> = {},
+): Promise<{ bundle: DebugBundle; json: string; store: EventLog }> {
   const store = new EventLog(events);
-  const built = await buildDebugBundle({ run: run(events), store, host: HOST, maxBytes: 8 * 1024 * 1024, now: NOW, ...options });
+  const built = await buildDebugBundle({
+    run: run(events),
+    store,
+    host: HOST,
+    maxBytes: 8 * 1024 * 1024,
+    now: NOW,
+    ...options,
+  });
   return { ...built, store };
 }
 
@@ -89,7 +99,9 @@ const bytes = (text: string): number => Buffer.byteLength(text, "utf8");
 function sizeWithOneMore(bundle: DebugBundle, from: RunEvent[]): number {
   const events = from.slice(0, bundle.events.length + 1);
   const nodeCount = new Set(events.flatMap((e) => (e.nodeId ? [e.nodeId] : []))).size;
-  return bytes(JSON.stringify({ ...bundle, events, metrics: { ...bundle.metrics, eventCount: events.length, nodeCount } }));
+  return bytes(
+    JSON.stringify({ ...bundle, events, metrics: { ...bundle.metrics, eventCount: events.length, nodeCount } }),
+  );
 }
 
 function expectValid(bundle: DebugBundle, json: string): void {
@@ -160,9 +172,22 @@ describe("buildDebugBundle: redaction", () => {
   it("never lets a planted secret into the serialized bundle", async () => {
     const apiKey = "hk_live_AbCdEf0123456789xyzXYZ";
     const events = log(1);
-    events.splice(1, 0, event(1, "log.appended", { request: { headers: { authorization: "Bearer abc.def" } }, echoed: [{ note: `key ${apiKey}` }] }));
+    events.splice(
+      1,
+      0,
+      event(1, "log.appended", {
+        request: { headers: { authorization: "Bearer abc.def" } },
+        echoed: [{ note: `key ${apiKey}` }],
+      }),
+    );
     events.forEach((e, i) => (e.sequence = i));
-    events.push(event(events.length, "variable.changed", { name: "secretNote", previous: "the-secret-note", next: "another-secret-note" }));
+    events.push(
+      event(events.length, "variable.changed", {
+        name: "secretNote",
+        previous: "the-secret-note",
+        next: "another-secret-note",
+      }),
+    );
     const store = new EventLog(events);
     const { bundle, json } = await buildDebugBundle({
       run: run(events, {
@@ -177,7 +202,8 @@ describe("buildDebugBundle: redaction", () => {
       now: NOW,
     });
     expectValid(bundle, json);
-    for (const secret of [apiKey, "abc.def", "the-secret-note", "another-secret-note", "hunter22", "/srv/app.js"]) expect(json).not.toContain(secret);
+    for (const secret of [apiKey, "abc.def", "the-secret-note", "another-secret-note", "hunter22", "/srv/app.js"])
+      expect(json).not.toContain(secret);
     expect(bundle.run.inputs).toEqual({ apiKey: "[REDACTED]", note: "[REDACTED]", secretNote: "[REDACTED]" });
   });
 });
@@ -242,7 +268,12 @@ describe("buildDebugBundle: the size cap", () => {
       }
     }
     // Every prefix length from none to the whole log was produced by some cap.
-    expect([...counts].sort((a, b) => a - b).join(",")).toEqual(wide.map((_, i) => i).concat(wide.length).join(","));
+    expect([...counts].sort((a, b) => a - b).join(",")).toEqual(
+      wide
+        .map((_, i) => i)
+        .concat(wide.length)
+        .join(","),
+    );
   });
 
   it("stops at an event larger than the cap, keeping the events before it", async () => {

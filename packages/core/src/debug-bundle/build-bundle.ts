@@ -49,7 +49,10 @@ async function readPrefix(request: DebugBundleRequest, redaction: RunRedaction, 
   let eventsBytes = 0;
   let from = 0;
   while (events.length < limit && from < logLength) {
-    const page = await store.readEvents(run.runId, { fromSequence: from, limit: Math.min(PAGE_SIZE, limit - events.length) });
+    const page = await store.readEvents(run.runId, {
+      fromSequence: from,
+      limit: Math.min(PAGE_SIZE, limit - events.length),
+    });
     if (page.length === 0) {
       // The log is shorter than the record claims; report what exists rather than invent events.
       logLength = from;
@@ -138,7 +141,8 @@ export async function buildDebugBundle(request: DebugBundleRequest): Promise<Bui
   const fit = fitEvents({
     skeletonBytes: (reason) => {
       let bytes = skeletons.get(reason);
-      if (bytes === undefined) skeletons.set(reason, (bytes = Buffer.byteLength(JSON.stringify(assemble([], 0, reason)), "utf8")));
+      if (bytes === undefined)
+        skeletons.set(reason, (bytes = Buffer.byteLength(JSON.stringify(assemble([], 0, reason)), "utf8")));
       return bytes;
     },
     eventBytes: prefix.bytes,

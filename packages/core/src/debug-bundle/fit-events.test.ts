@@ -27,13 +27,22 @@ describe("fitEvents", () => {
   });
 
   it("cuts to the cap, one byte short of the whole log", () => {
-    expect(fitEvents(input({ maxBytes: 200 + 1000 + 9 + 1 }))).toEqual({ count: 9, reason: "events_truncated_to_size_cap" });
+    expect(fitEvents(input({ maxBytes: 200 + 1000 + 9 + 1 }))).toEqual({
+      count: 9,
+      reason: "events_truncated_to_size_cap",
+    });
   });
 
   it("names the cap when it cuts deeper than maxEvents, and maxEvents when it does not", () => {
     const fitsThree = 240 + 300 + 2;
-    expect(fitEvents(input({ maxEvents: 6, maxBytes: fitsThree }))).toEqual({ count: 3, reason: "events_truncated_to_size_cap" });
-    expect(fitEvents(input({ maxEvents: 2, maxBytes: fitsThree }))).toEqual({ count: 2, reason: "events_truncated_to_max_events" });
+    expect(fitEvents(input({ maxEvents: 6, maxBytes: fitsThree }))).toEqual({
+      count: 3,
+      reason: "events_truncated_to_size_cap",
+    });
+    expect(fitEvents(input({ maxEvents: 2, maxBytes: fitsThree }))).toEqual({
+      count: 2,
+      reason: "events_truncated_to_max_events",
+    });
   });
 
   it("keeps no event when the skeleton alone is over the cap, and claims no cut for an empty log", () => {

@@ -9,7 +9,9 @@ describe("Redactor: credential shapes inside strings", () => {
   const redactor = new Redactor();
 
   it("cuts a bearer credential out of a longer string and keeps the rest", () => {
-    expect(redactor.string("called the API with Bearer abc.def-ghi_jkl= and got 401")).toBe(`called the API with ${R} and got 401`);
+    expect(redactor.string("called the API with Bearer abc.def-ghi_jkl= and got 401")).toBe(
+      `called the API with ${R} and got 401`,
+    );
     expect(redactor.string("authorization: bearer eyJhbGciOi")).not.toContain("eyJhbGciOi");
   });
 
@@ -26,7 +28,8 @@ describe("Redactor: credential shapes inside strings", () => {
     const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
     const pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----";
     const out = redactor.string(`sk-abcdefghijklmnop1234 ${jwt} ${pem} postgres://app:s3cr3t@db.internal:5432/x`);
-    for (const secret of ["sk-abcdefghijklmnop1234", jwt, "MIIBOgIBAAJBAK", "s3cr3t"]) expect(out).not.toContain(secret);
+    for (const secret of ["sk-abcdefghijklmnop1234", jwt, "MIIBOgIBAAJBAK", "s3cr3t"])
+      expect(out).not.toContain(secret);
     expect(out).toContain("postgres://app:[REDACTED]@db.internal");
   });
 

@@ -49,11 +49,17 @@ export class Redactor {
     this.#keyPatterns = (policy.secretKeyPatterns ?? DEFAULT_SECRET_KEY_PATTERNS).map((p) => withFlags(p, false));
     this.#valuePatterns = (policy.secretValuePatterns ?? DEFAULT_SECRET_VALUE_PATTERNS).map((p) => withFlags(p, true));
     this.#sensitiveKeys = secrets.sensitiveKeys;
-    const strings = secrets.sensitiveValues.filter((v): v is string => typeof v === "string" && v !== "" && v !== REDACTED);
+    const strings = secrets.sensitiveValues.filter(
+      (v): v is string => typeof v === "string" && v !== "" && v !== REDACTED,
+    );
     this.#wholeStrings = new Set(strings);
     // Longest first, so a value that contains another is removed whole before its part is.
-    this.#substrings = [...new Set(strings.filter((s) => s.length >= MIN_SUBSTRING_LENGTH))].sort((a, b) => b.length - a.length);
-    this.#structured = new Set(secrets.sensitiveValues.filter((v) => v !== null && typeof v === "object").map((v) => canonicalJson(v)));
+    this.#substrings = [...new Set(strings.filter((s) => s.length >= MIN_SUBSTRING_LENGTH))].sort(
+      (a, b) => b.length - a.length,
+    );
+    this.#structured = new Set(
+      secrets.sensitiveValues.filter((v) => v !== null && typeof v === "object").map((v) => canonicalJson(v)),
+    );
   }
 
   /** True when a value under `key` is a secret whatever it holds. */
@@ -77,7 +83,8 @@ export class Redactor {
       const name = this.string(key);
       const masked = this.isSecretKey(key) ? REDACTED : this.value(item);
       // Parsed JSON may carry an own `__proto__` member; plain assignment would set the prototype and drop it.
-      if (name === "__proto__") Object.defineProperty(out, name, { value: masked, enumerable: true, writable: true, configurable: true });
+      if (name === "__proto__")
+        Object.defineProperty(out, name, { value: masked, enumerable: true, writable: true, configurable: true });
       else out[name] = masked;
     }
     return out;
@@ -91,4 +98,3 @@ export class Redactor {
     return out;
   }
 }
-

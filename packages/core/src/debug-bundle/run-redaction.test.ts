@@ -61,14 +61,20 @@ describe("RunRedaction", () => {
   });
 
   it("masks a sensitive value wherever an event repeats it, including a declared default", () => {
-    const out = redaction.event(event("log.appended", { line: "using tok-1234567890 with default-pin-0000", list: [["tok-1234567890"]] }));
+    const out = redaction.event(
+      event("log.appended", { line: "using tok-1234567890 with default-pin-0000", list: [["tok-1234567890"]] }),
+    );
     expect(JSON.stringify(out)).not.toContain("tok-1234567890");
     expect(JSON.stringify(out)).not.toContain("default-pin-0000");
     expect(out.payload).toEqual({ line: `using ${R} with ${R}`, list: [[R]] });
   });
 
   it("masks previous and next of variable.changed for a sensitive variable only", () => {
-    expect(redaction.event(event("variable.changed", { name: "apiToken", previous: "x-old", next: "x-new-value", nodeId: "a" })).payload).toEqual({
+    expect(
+      redaction.event(
+        event("variable.changed", { name: "apiToken", previous: "x-old", next: "x-new-value", nodeId: "a" }),
+      ).payload,
+    ).toEqual({
       name: "apiToken",
       previous: R,
       next: R,
@@ -87,8 +93,13 @@ describe("RunRedaction", () => {
       nodeId: "lookup",
       outputs: { customer: R, count: 2 },
     });
-    expect(redaction.event(event("node.completed", { nodeId: "plain", outputs }, "plain")).payload).toEqual({ nodeId: "plain", outputs });
-    expect(redaction.event(event("run.completed", { outputs: { lookup: outputs, plain: outputs }, durationMs: 3 })).payload).toEqual({
+    expect(redaction.event(event("node.completed", { nodeId: "plain", outputs }, "plain")).payload).toEqual({
+      nodeId: "plain",
+      outputs,
+    });
+    expect(
+      redaction.event(event("run.completed", { outputs: { lookup: outputs, plain: outputs }, durationMs: 3 })).payload,
+    ).toEqual({
       outputs: { lookup: { customer: R, count: 2 }, plain: outputs },
       durationMs: 3,
     });

@@ -18,7 +18,8 @@ const listOf = (value: JsonValue | undefined): JsonValue[] => (Array.isArray(val
 function declaredIn(definition: JsonObject): Declared {
   const variables = new Set<string>();
   for (const variable of listOf(definition["variables"])) {
-    if (isJsonObject(variable) && variable["sensitive"] === true && typeof variable["name"] === "string") variables.add(variable["name"]);
+    if (isJsonObject(variable) && variable["sensitive"] === true && typeof variable["name"] === "string")
+      variables.add(variable["name"]);
   }
   const outputPorts = new Map<string, ReadonlySet<string>>();
   for (const node of listOf(definition["nodes"])) {
@@ -41,7 +42,8 @@ function sensitiveValuesOf(run: RunRecord, variables: ReadonlySet<string>): Json
     }
   }
   for (const name of variables) {
-    for (const value of [run.inputs[name], run.variables[name], defaults.get(name)]) if (value !== undefined && value !== null) values.push(value);
+    for (const value of [run.inputs[name], run.variables[name], defaults.get(name)])
+      if (value !== undefined && value !== null) values.push(value);
   }
   return values;
 }

@@ -51,7 +51,10 @@ export const conditionalNode: NodeType = {
     if (!isComparison(operator)) {
       return {
         kind: "failed",
-        error: { code: "invalid_node_config", message: `core.conditional operator must be one of ${COMPARISONS.join(", ")}` },
+        error: {
+          code: "invalid_node_config",
+          message: `core.conditional operator must be one of ${COMPARISONS.join(", ")}`,
+        },
       };
     }
     const pick = (key: string): JsonValue | undefined => (key in inputs ? inputs[key] : config[key]);

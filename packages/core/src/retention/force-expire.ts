@@ -19,9 +19,14 @@ export interface ExpiredRun {
  */
 export async function forceExpireRun(store: StorageAdapter, run: RunRecord, now: number): Promise<ExpiredRun | null> {
   if (!isTerminalStatus(run.status)) {
-    throw new ProtocolError(409, "run_not_terminal", `run ${run.runId} has not finished; only finished runs can be expired`, {
-      status: run.status,
-    });
+    throw new ProtocolError(
+      409,
+      "run_not_terminal",
+      `run ${run.runId} has not finished; only finished runs can be expired`,
+      {
+        status: run.status,
+      },
+    );
   }
   const expiredAt = new Date(now).toISOString();
   return (await store.expireRun(run.runId, expiredAt)) ? { runId: run.runId, expiredAt } : null;

@@ -25,14 +25,19 @@ export function normaliseResumeValue(kind: SuspensionRecord["kind"], body: unkno
   const checked = validateInterruptResolution(body);
   if (!checked.valid) {
     const first = checked.errors[0];
-    throw validationError(`resolution body is invalid: ${first ? `${first.path || "/"} ${first.message}` : "unknown problem"}`, {
-      field: first ? first.path.replace(/^\//, "").replaceAll("/", ".") : "resumeValue",
-      errors: checked.errors.map((e) => ({ path: e.path, message: e.message })),
-    });
+    throw validationError(
+      `resolution body is invalid: ${first ? `${first.path || "/"} ${first.message}` : "unknown problem"}`,
+      {
+        field: first ? first.path.replace(/^\//, "").replaceAll("/", ".") : "resumeValue",
+        errors: checked.errors.map((e) => ({ path: e.path, message: e.message })),
+      },
+    );
   }
   const resumeValue = (checked.value as unknown as { resumeValue: JsonObject }).resumeValue;
   if (kind === "approval") {
-    const raw = resumeValue["action"] ?? (typeof resumeValue["decision"] === "string" ? LEGACY_DECISIONS[resumeValue["decision"]] : undefined);
+    const raw =
+      resumeValue["action"] ??
+      (typeof resumeValue["decision"] === "string" ? LEGACY_DECISIONS[resumeValue["decision"]] : undefined);
     if (typeof raw !== "string" || !(APPROVAL_ACTIONS as readonly string[]).includes(raw)) {
       throw validationError(`an approval needs resumeValue.action, one of ${APPROVAL_ACTIONS.join(", ")}`, {
         field: "resumeValue.action",
@@ -44,14 +49,20 @@ export function normaliseResumeValue(kind: SuspensionRecord["kind"], body: unkno
   if (kind === "clarification") {
     const answers = resumeValue["answers"];
     if (isJsonObject(answers)) return { answers };
-    if (Array.isArray(answers) && answers.every((a) => isJsonObject(a) && typeof a["id"] === "string" && "answer" in a)) {
+    if (
+      Array.isArray(answers) &&
+      answers.every((a) => isJsonObject(a) && typeof a["id"] === "string" && "answer" in a)
+    ) {
       const map: JsonObject = {};
       for (const item of answers as JsonObject[]) map[item["id"] as string] = item["answer"] as JsonValue;
       return { answers: map };
     }
-    throw validationError("a clarification needs resumeValue.answers, a map of question id to answer or an array of {id, answer}", {
-      field: "resumeValue.answers",
-    });
+    throw validationError(
+      "a clarification needs resumeValue.answers, a map of question id to answer or an array of {id, answer}",
+      {
+        field: "resumeValue.answers",
+      },
+    );
   }
   return resumeValue;
 }
@@ -84,7 +95,12 @@ export async function resolveInterrupt(
   const state = readEngineState(structuredClone(run.engineState));
   state.nodes[nodeId] = { ...(state.nodes[nodeId] ?? { status: "pending" }), status: "resumed", resumeValue };
   const events = [
-    runEvent("interrupt.resolved", { runId: run.runId, nodeId, interruptId: pending.suspensionId, kind: pending.kind, resumeValue, resolvedAt: at }, now, nodeId),
+    runEvent(
+      "interrupt.resolved",
+      { runId: run.runId, nodeId, interruptId: pending.suspensionId, kind: pending.kind, resumeValue, resolvedAt: at },
+      now,
+      nodeId,
+    ),
     pending.kind === "approval"
       ? runEvent("approval.received", { nodeId, ...resumeValue, decidedAt: at }, now, nodeId)
       : runEvent("clarification.resolved", { nodeId, answers: resumeValue["answers"] ?? {} }, now, nodeId),
@@ -96,11 +112,17 @@ export async function resolveInterrupt(
       events,
       patch: { status: "running", currentNodeId: null, engineState: storeEngineState(state), updatedAt: at },
       expectStatus: [run.status],
-      settleSuspensions: [{ suspensionId: pending.suspensionId, from: "pending", to: "resolved", resolvedAt: at, resumeValue }],
+      settleSuspensions: [
+        { suspensionId: pending.suspensionId, from: "pending", to: "resolved", resolvedAt: at, resumeValue },
+      ],
     });
   } catch (error) {
     if (error instanceof StorageConflictError) {
-      throw new ProtocolError(409, "interrupt_already_resolved", `the interrupt at node ${nodeId} was resolved concurrently`);
+      throw new ProtocolError(
+        409,
+        "interrupt_already_resolved",
+        `the interrupt at node ${nodeId} was resolved concurrently`,
+      );
     }
     throw error;
   }
@@ -126,13 +148,21 @@ export async function cancelRun(
     if (isTerminalStatus(run.status)) return { runId, status: run.status };
     try {
       if (worker.isExecuting(runId)) {
-        await store.commitStep({ runId, patch: { cancelRequested: true, status: "cancelling" }, expectStatus: [run.status] });
+        await store.commitStep({
+          runId,
+          patch: { cancelRequested: true, status: "cancelling" },
+          expectStatus: [run.status],
+        });
         worker.stopRun(runId, "cancel");
         return { runId, status: "cancelling" };
       }
       const heldElsewhere = run.claim !== null && run.claim.expiresAt > now();
       if (heldElsewhere) {
-        await store.commitStep({ runId, patch: { cancelRequested: true, status: "cancelling" }, expectStatus: [run.status] });
+        await store.commitStep({
+          runId,
+          patch: { cancelRequested: true, status: "cancelling" },
+          expectStatus: [run.status],
+        });
         return { runId, status: "cancelling" };
       }
       const cancelled = await cancelIdleRun(store, run, now());
@@ -143,7 +173,9 @@ export async function cancelRun(
       throw error;
     }
   }
-  throw new ProtocolError(409, "run_busy", `run ${runId} kept changing while it was being cancelled; retry`, { retryAfter: 1 });
+  throw new ProtocolError(409, "run_busy", `run ${runId} kept changing while it was being cancelled; retry`, {
+    retryAfter: 1,
+  });
 }
 
 /** Cancels a run nobody executes in one step; returns the run as committed. */
@@ -166,7 +198,12 @@ async function cancelIdleRun(store: StorageAdapter, run: RunRecord, now: number)
     patch,
     expectStatus: [run.status],
     releaseClaim: true,
-    settleSuspensions: pending.map((s) => ({ suspensionId: s.suspensionId, from: "pending" as const, to: "cancelled" as const, resolvedAt: at })),
+    settleSuspensions: pending.map((s) => ({
+      suspensionId: s.suspensionId,
+      from: "pending" as const,
+      to: "cancelled" as const,
+      resolvedAt: at,
+    })),
   });
   return { ...run, ...patch, claim: null };
 }

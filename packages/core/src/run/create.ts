@@ -29,10 +29,13 @@ export function parseCreateRunRequest(body: unknown): CreateRunRequest {
   const checked = validateCreateRunRequest(body);
   if (!checked.valid) {
     const first = checked.errors[0];
-    throw validationError(`request body is invalid: ${first ? `${first.path || "/"} ${first.message}` : "unknown problem"}`, {
-      field: first ? pointerToField(first.path) : "",
-      errors: checked.errors.map((e) => ({ path: e.path, message: e.message })),
-    });
+    throw validationError(
+      `request body is invalid: ${first ? `${first.path || "/"} ${first.message}` : "unknown problem"}`,
+      {
+        field: first ? pointerToField(first.path) : "",
+        errors: checked.errors.map((e) => ({ path: e.path, message: e.message })),
+      },
+    );
   }
   const value = checked.value as unknown as Partial<CreateRunRequest> & { workflowId: string };
   return {
@@ -66,14 +69,23 @@ export function seedVariables(declared: readonly WorkflowVariable[], inputs: Jso
       continue;
     }
     if (typeOf(value) !== variable.type) {
-      throw validationError(`input ${variable.name} must be of type ${variable.type}`, { field, expected: variable.type });
+      throw validationError(`input ${variable.name} must be of type ${variable.type}`, {
+        field,
+        expected: variable.type,
+      });
     }
     if (typeof value === "number") {
       if (variable.minimum !== undefined && value < variable.minimum) {
-        throw validationError(`input ${variable.name} must be at least ${variable.minimum}`, { field, min: variable.minimum });
+        throw validationError(`input ${variable.name} must be at least ${variable.minimum}`, {
+          field,
+          min: variable.minimum,
+        });
       }
       if (variable.maximum !== undefined && value > variable.maximum) {
-        throw validationError(`input ${variable.name} must be at most ${variable.maximum}`, { field, max: variable.maximum });
+        throw validationError(`input ${variable.name} must be at most ${variable.maximum}`, {
+          field,
+          max: variable.maximum,
+        });
       }
     }
   }
@@ -106,7 +118,8 @@ export function resolveRunLimits(
   const settingsTimeout = workflow.definition.settings.timeout;
   return {
     nodeExecutionLimit: recursionLimit ?? limits.maxNodeExecutions,
-    timeoutMs: runTimeoutMs ?? (typeof settingsTimeout === "number" && settingsTimeout > 0 ? settingsTimeout : undefined),
+    timeoutMs:
+      runTimeoutMs ?? (typeof settingsTimeout === "number" && settingsTimeout > 0 ? settingsTimeout : undefined),
   };
 }
 
@@ -125,10 +138,13 @@ export function buildRunRecord(
 ): NewRunRecord {
   const variables = seedVariables(workflow.definition.variables, request.inputs);
   const resolved = resolveRunLimits(workflow, request.configurable, limits);
-  const state = initialEngineState(workflow.definition.nodes.map((n) => n.id), {
-    nodeExecutions: resolved.nodeExecutionLimit,
-    ...(resolved.timeoutMs === undefined ? {} : { timeoutMs: resolved.timeoutMs }),
-  });
+  const state = initialEngineState(
+    workflow.definition.nodes.map((n) => n.id),
+    {
+      nodeExecutions: resolved.nodeExecutionLimit,
+      ...(resolved.timeoutMs === undefined ? {} : { timeoutMs: resolved.timeoutMs }),
+    },
+  );
   if (origin) state.origin = origin;
   const timestamp = now.toISOString();
   return {

@@ -89,7 +89,8 @@ export class RunExecution {
     const tracing = new RunTracing(this.#run, this.#state.origin);
     this.#tracing = tracing;
     // Persisted with the next step, so every later execution of this run joins this trace.
-    if (this.#state.origin && tracing.traceToStore) this.#state.origin = { ...this.#state.origin, trace: tracing.traceToStore };
+    if (this.#state.origin && tracing.traceToStore)
+      this.#state.origin = { ...this.#state.origin, trace: tracing.traceToStore };
     this.deps.telemetry?.executionStarted();
     try {
       await this.#loop();
@@ -116,7 +117,9 @@ export class RunExecution {
       if (this.#timedOut()) return this.#failForTimeout();
       const step = this.#graph.next(this.#state);
       if (step.kind === "finished") {
-        return step.outcome === "completed" ? this.#complete() : this.#fail(this.#nodeFailure(step.failedNodeId), step.failedNodeId);
+        return step.outcome === "completed"
+          ? this.#complete()
+          : this.#fail(this.#nodeFailure(step.failedNodeId), step.failedNodeId);
       }
       if (step.kind === "skip") {
         this.#setNode(step.node.id, { status: "skipped" });
@@ -185,7 +188,10 @@ export class RunExecution {
   async #invoke(node: WorkflowNode): Promise<NodeOutcome> {
     const type = this.deps.registry.get(node.typeId);
     if (!type) {
-      return { kind: "failed", error: { code: "unsupported_node_type", message: `node type ${node.typeId} is not registered` } };
+      return {
+        kind: "failed",
+        error: { code: "unsupported_node_type", message: `node type ${node.typeId} is not registered` },
+      };
     }
     const state = this.#state.nodes[node.id] as NodeState;
     try {
@@ -203,9 +209,15 @@ export class RunExecution {
       });
     } catch (error) {
       if (error instanceof InputResolutionError) {
-        return { kind: "failed", error: { code: "node_input_missing", message: error.message, details: { input: error.input } } };
+        return {
+          kind: "failed",
+          error: { code: "node_input_missing", message: error.message, details: { input: error.input } },
+        };
       }
-      return { kind: "failed", error: { code: "node_error", message: error instanceof Error ? error.message : String(error) } };
+      return {
+        kind: "failed",
+        error: { code: "node_error", message: error instanceof Error ? error.message : String(error) },
+      };
     }
   }
 
@@ -216,7 +228,11 @@ export class RunExecution {
           const previous = this.#run.variables[name];
           this.#run.variables = { ...this.#run.variables, [name]: next };
           this.#patch.variables = this.#run.variables;
-          this.#emit("variable.changed", { name, ...(previous === undefined ? {} : { previous }), next, nodeId: node.id }, node.id);
+          this.#emit(
+            "variable.changed",
+            { name, ...(previous === undefined ? {} : { previous }), next, nodeId: node.id },
+            node.id,
+          );
         }
         const started = this.#state.nodes[node.id]?.startedAt;
         this.#setNode(node.id, {
@@ -270,13 +286,25 @@ export class RunExecution {
     this.#setNode(node.id, { status: "suspended", suspensionId: interruptId });
     this.#emit(
       "interrupt.requested",
-      { runId: this.#run.runId, nodeId: node.id, interruptId, kind, key, data, requestedAt: new Date(now).toISOString() },
+      {
+        runId: this.#run.runId,
+        nodeId: node.id,
+        interruptId,
+        kind,
+        key,
+        data,
+        requestedAt: new Date(now).toISOString(),
+      },
       node.id,
     );
     if (kind === "approval") {
       this.#emit("approval.requested", { nodeId: node.id, interruptId, ...data }, node.id);
     } else {
-      this.#emit("clarification.requested", { nodeId: node.id, interruptId, questions: data["questions"] ?? [] }, node.id);
+      this.#emit(
+        "clarification.requested",
+        { nodeId: node.id, interruptId, questions: data["questions"] ?? [] },
+        node.id,
+      );
     }
     this.#emit("node.suspended", { nodeId: node.id, interruptId, kind, key }, node.id);
     this.#tracing?.nodeEnded(node.id, "suspended");
@@ -306,7 +334,12 @@ export class RunExecution {
   }
 
   /** Reports a node that settled in this execution: its span ends and the node metrics move. */
-  #nodeSettled(nodeId: string, status: "completed" | "failed", startedAt: string | undefined, errorCode?: string): void {
+  #nodeSettled(
+    nodeId: string,
+    status: "completed" | "failed",
+    startedAt: string | undefined,
+    errorCode?: string,
+  ): void {
     this.#tracing?.nodeEnded(nodeId, status, errorCode);
     const typeId = this.#graph.definition.nodes.find((n) => n.id === nodeId)?.typeId ?? "unknown";
     const durationMs = startedAt ? Math.max(0, this.deps.now() - Date.parse(startedAt)) : 0;
@@ -349,7 +382,8 @@ export class RunExecution {
   async #complete(): Promise<void> {
     const outputs: JsonObject = {};
     for (const [id, state] of Object.entries(this.#state.nodes)) {
-      if (state.status === "completed" && state.outputs && Object.keys(state.outputs).length > 0) outputs[id] = state.outputs;
+      if (state.status === "completed" && state.outputs && Object.keys(state.outputs).length > 0)
+        outputs[id] = state.outputs;
     }
     this.#emit("run.completed", { outputs, durationMs: this.#durationMs() });
     await this.#finish("completed", null);
@@ -366,12 +400,23 @@ export class RunExecution {
 
   async #cancel(): Promise<void> {
     const now = this.deps.now();
-    this.#events.push(...cancelInFlightNodes(this.#state, "run cancelled", now), runCancelledEvent(this.#run.startedAt, now));
+    this.#events.push(
+      ...cancelInFlightNodes(this.#state, "run cancelled", now),
+      runCancelledEvent(this.#run.startedAt, now),
+    );
     const pending = await this.deps.store.listSuspensions(this.#run.runId, "pending");
-    await this.#finish("cancelled", null, pending.map((s) => s.suspensionId));
+    await this.#finish(
+      "cancelled",
+      null,
+      pending.map((s) => s.suspensionId),
+    );
   }
 
-  async #finish(status: "completed" | "failed" | "cancelled", error: RunFailure | null, suspensions: string[] = []): Promise<void> {
+  async #finish(
+    status: "completed" | "failed" | "cancelled",
+    error: RunFailure | null,
+    suspensions: string[] = [],
+  ): Promise<void> {
     const at = this.#isoNow();
     const before = this.#run.status;
     this.#run.status = status;
@@ -381,7 +426,14 @@ export class RunExecution {
         releaseClaim: true,
         ...(suspensions.length === 0
           ? {}
-          : { settleSuspensions: suspensions.map((id) => ({ suspensionId: id, from: "pending" as const, to: "cancelled" as const, resolvedAt: at })) }),
+          : {
+              settleSuspensions: suspensions.map((id) => ({
+                suspensionId: id,
+                from: "pending" as const,
+                to: "cancelled" as const,
+                resolvedAt: at,
+              })),
+            }),
       });
     } catch (failure) {
       // Not committed (claim lost, storage down): the run did not end here, and its span must not say so.
@@ -389,7 +441,13 @@ export class RunExecution {
       throw failure;
     }
     this.#terminalError = error;
-    this.deps.onTerminal?.({ ...this.#run, error, completedAt: at, updatedAt: at, engineState: storeEngineState(this.#state) });
+    this.deps.onTerminal?.({
+      ...this.#run,
+      error,
+      completedAt: at,
+      updatedAt: at,
+      engineState: storeEngineState(this.#state),
+    });
   }
 
   #durationMs(): number {

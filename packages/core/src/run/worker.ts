@@ -18,7 +18,11 @@ export interface WorkerOptions {
 const CLAIM_CONCURRENCY = 16;
 
 /** Runs `task` over `items` with at most `limit` in flight; every outcome is reported, none thrown. */
-async function settleWithConcurrency<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<PromiseSettledResult<void>[]> {
+async function settleWithConcurrency<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<PromiseSettledResult<void>[]> {
   const outcomes: PromiseSettledResult<void>[] = new Array(items.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -150,7 +154,12 @@ export class RunWorker {
           CLAIM_CONCURRENCY,
           async (runId) => {
             if (this.#stopped) return;
-            const claim = await this.store.claimRun(runId, this.options.holderId, this.options.claimTtlMs, this.deps.now());
+            const claim = await this.store.claimRun(
+              runId,
+              this.options.holderId,
+              this.options.claimTtlMs,
+              this.deps.now(),
+            );
             if (!claim) return;
             // Stopped while claiming: hand the run straight back rather than start it unsupervised.
             if (this.#stopped) await this.store.releaseClaims(this.options.holderId, [runId]).catch(() => undefined);
@@ -174,7 +183,12 @@ export class RunWorker {
     const run = await this.store.getRun(runId);
     if (!run) return;
     const controller = new AbortController();
-    const execution = new RunExecution(this.deps, run, { holderId: claim.holderId, epoch: claim.epoch }, controller.signal);
+    const execution = new RunExecution(
+      this.deps,
+      run,
+      { holderId: claim.holderId, epoch: claim.epoch },
+      controller.signal,
+    );
     const done = execution
       .execute()
       .catch((error: unknown) => this.options.onError?.(error, `executing run ${runId}`))

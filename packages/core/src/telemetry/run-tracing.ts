@@ -1,4 +1,13 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, isSpanContextValid, trace, type Context, type Span, type Tracer } from "@opentelemetry/api";
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  isSpanContextValid,
+  trace,
+  type Context,
+  type Span,
+  type Tracer,
+} from "@opentelemetry/api";
 import type { RunOrigin, StoredTraceContext } from "./origin.js";
 
 /** The protocol version the `openwop.run` span names (the discovery document's `protocolVersion`). */
@@ -55,7 +64,10 @@ export class RunTracing {
       parentOf(origin),
     );
     const own = this.#span.spanContext();
-    this.#fresh = !origin?.trace && isSpanContextValid(own) ? { traceId: own.traceId, spanId: own.spanId, traceFlags: own.traceFlags } : undefined;
+    this.#fresh =
+      !origin?.trace && isSpanContextValid(own)
+        ? { traceId: own.traceId, spanId: own.spanId, traceFlags: own.traceFlags }
+        : undefined;
   }
 
   /**
@@ -100,7 +112,11 @@ export class RunTracing {
 
   /** A limit was breached: recorded on the run span, where the breach happened. */
   capBreached(kind: string, limit: number, observed: number): void {
-    this.#span.setAttributes({ "openwop.cap_kind": kind, "openwop.cap_limit": limit, "openwop.cap_observed": observed });
+    this.#span.setAttributes({
+      "openwop.cap_kind": kind,
+      "openwop.cap_limit": limit,
+      "openwop.cap_observed": observed,
+    });
   }
 
   /** An error that escaped the execution (a storage outage): recorded, the span ends in error. */

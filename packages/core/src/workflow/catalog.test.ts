@@ -44,10 +44,12 @@ describe("WorkflowCatalog", () => {
   });
 
   it("refuses unknown node types, dangling edges, cycles and expression inputs", () => {
-    expect(refusal({ ...base, nodes: [node("a", "vendor.nothing")] })).toEqual(["node a has unknown typeId vendor.nothing"]);
-    expect(refusal({ ...base, nodes: [node("a")], edges: [{ id: "e", sourceNodeId: "a", targetNodeId: "zz" }] })).toEqual([
-      "edge e ends at unknown node zz",
+    expect(refusal({ ...base, nodes: [node("a", "vendor.nothing")] })).toEqual([
+      "node a has unknown typeId vendor.nothing",
     ]);
+    expect(
+      refusal({ ...base, nodes: [node("a")], edges: [{ id: "e", sourceNodeId: "a", targetNodeId: "zz" }] }),
+    ).toEqual(["edge e ends at unknown node zz"]);
     expect(
       refusal({
         ...base,
@@ -58,8 +60,8 @@ describe("WorkflowCatalog", () => {
         ],
       }),
     ).toEqual(["edges form a cycle through a, b"]);
-    expect(refusal({ ...base, nodes: [node("a", "core.identity", { x: { type: "expression", expression: "1+1" } })] })[0]).toMatch(
-      /expression/,
-    );
+    expect(
+      refusal({ ...base, nodes: [node("a", "core.identity", { x: { type: "expression", expression: "1+1" } })] })[0],
+    ).toMatch(/expression/);
   });
 });

@@ -38,7 +38,10 @@ export class WorkflowCatalog {
         ? (candidate as { id: string }).id
         : "(no id)";
     if (!checked.valid) {
-      throw new WorkflowDefinitionError(label, checked.errors.map((e) => `${e.path || "/"} ${e.message}`));
+      throw new WorkflowDefinitionError(
+        label,
+        checked.errors.map((e) => `${e.path || "/"} ${e.message}`),
+      );
     }
     const definition = checked.value as unknown as WorkflowDefinition;
     const problems = this.#semanticProblems(definition);
@@ -64,7 +67,8 @@ export class WorkflowCatalog {
       nodeIds.add(node.id);
       if (!this.registry.has(node.typeId)) problems.push(`node ${node.id} has unknown typeId ${node.typeId}`);
       for (const [port, source] of Object.entries(node.inputs)) {
-        if (source.type === "expression") problems.push(`node ${node.id} input ${port} is an expression, which this host does not evaluate`);
+        if (source.type === "expression")
+          problems.push(`node ${node.id} input ${port} is an expression, which this host does not evaluate`);
       }
     }
     const variableNames = new Set(definition.variables.map((v) => v.name));
@@ -82,7 +86,9 @@ export class WorkflowCatalog {
       if (!nodeIds.has(edge.sourceNodeId)) problems.push(`edge ${edge.id} starts at unknown node ${edge.sourceNodeId}`);
       if (!nodeIds.has(edge.targetNodeId)) problems.push(`edge ${edge.id} ends at unknown node ${edge.targetNodeId}`);
       if (edge.condition && !isComparison(edge.condition.type)) {
-        problems.push(`edge ${edge.id} condition type ${edge.condition.type} is not supported (use ${COMPARISONS.join(", ")})`);
+        problems.push(
+          `edge ${edge.id} condition type ${edge.condition.type} is not supported (use ${COMPARISONS.join(", ")})`,
+        );
       }
     }
     if (problems.length === 0) {

@@ -11,7 +11,11 @@ export function isComparison(value: unknown): value is Comparison {
 const same = (a: JsonValue | undefined, b: JsonValue | undefined): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** Compares JSON values structurally; `contains` means substring or array membership. */
-export function compareValues(operator: Comparison, left: JsonValue | undefined, right: JsonValue | undefined): boolean {
+export function compareValues(
+  operator: Comparison,
+  left: JsonValue | undefined,
+  right: JsonValue | undefined,
+): boolean {
   switch (operator) {
     case "equals":
       return same(left, right);

@@ -69,9 +69,14 @@ export const CONFORMANCE_FIXTURES: readonly WorkflowDefinition[] = [
       config: { questions: [{ id: "q1", question: "What is your favorite color?" }] },
     }),
   ]),
-  fixture("conformance-multi-node", "Multi-node", [node("a", "core.noop"), node("b", "core.noop"), node("c", "core.noop")], {
-    edges: chain(["a", "b", "c"]),
-  }),
+  fixture(
+    "conformance-multi-node",
+    "Multi-node",
+    [node("a", "core.noop"), node("b", "core.noop"), node("c", "core.noop")],
+    {
+      edges: chain(["a", "b", "c"]),
+    },
+  ),
   fixture("conformance-idempotent", "Idempotent", [node("noop", "core.noop")], {
     variables: [{ name: "nonce", type: "string", required: true }],
   }),
@@ -79,7 +84,10 @@ export const CONFORMANCE_FIXTURES: readonly WorkflowDefinition[] = [
     "conformance-cancellable",
     "Cancellable",
     [node("wait", "core.delay", { inputs: { delayMs: { type: "variable", variableName: "delayMs" } } })],
-    { variables: [{ name: "delayMs", type: "number", defaultValue: 30_000, minimum: 1, maximum: 60_000 }], timeout: 120_000 },
+    {
+      variables: [{ name: "delayMs", type: "number", defaultValue: 30_000, minimum: 1, maximum: 60_000 }],
+      timeout: 120_000,
+    },
   ),
   fixture(
     "conformance-cap-breach",

@@ -5,7 +5,10 @@ import { WorkflowGraph } from "./graph.js";
 
 const node = (id: string) => ({ id, typeId: "core.noop", name: id, config: {}, inputs: {} });
 
-function graph(edges: Array<[string, string, { rule?: TriggerRule; sourceOutput?: string }?]>, ids: string[]): WorkflowGraph {
+function graph(
+  edges: Array<[string, string, { rule?: TriggerRule; sourceOutput?: string }?]>,
+  ids: string[],
+): WorkflowGraph {
   const definition: WorkflowDefinition = {
     id: "g",
     name: "g",
@@ -26,30 +29,52 @@ function graph(edges: Array<[string, string, { rule?: TriggerRule; sourceOutput?
   return new WorkflowGraph(definition);
 }
 
-function state(ids: string[], statuses: Record<string, NodeStatus> = {}, branches: Record<string, string> = {}): EngineState {
+function state(
+  ids: string[],
+  statuses: Record<string, NodeStatus> = {},
+  branches: Record<string, string> = {},
+): EngineState {
   const s = initialEngineState(ids, { nodeExecutions: 100 });
-  for (const [id, status] of Object.entries(statuses)) s.nodes[id] = { status, ...(branches[id] ? { branch: branches[id] } : {}) };
+  for (const [id, status] of Object.entries(statuses))
+    s.nodes[id] = { status, ...(branches[id] ? { branch: branches[id] } : {}) };
   return s;
 }
 
 describe("WorkflowGraph", () => {
-  const diamond = graph([["a", "b"], ["a", "c"], ["b", "d"], ["c", "d"]], ["a", "b", "c", "d"]);
+  const diamond = graph(
+    [
+      ["a", "b"],
+      ["a", "c"],
+      ["b", "d"],
+      ["c", "d"],
+    ],
+    ["a", "b", "c", "d"],
+  );
 
   it("waits for both branches of a diamond before the join", () => {
     expect(diamond.next(state(["a", "b", "c", "d"]))).toMatchObject({ kind: "execute", node: { id: "a" } });
-    expect(diamond.next(state(["a", "b", "c", "d"], { a: "completed", b: "completed" }))).toMatchObject({ kind: "execute", node: { id: "c" } });
-    expect(diamond.next(state(["a", "b", "c", "d"], { a: "completed", b: "completed", c: "completed" }))).toMatchObject({
+    expect(diamond.next(state(["a", "b", "c", "d"], { a: "completed", b: "completed" }))).toMatchObject({
       kind: "execute",
-      node: { id: "d" },
+      node: { id: "c" },
     });
-    expect(diamond.next(state(["a", "b", "c", "d"], { a: "completed", b: "completed", c: "completed", d: "completed" }))).toEqual({
+    expect(diamond.next(state(["a", "b", "c", "d"], { a: "completed", b: "completed", c: "completed" }))).toMatchObject(
+      {
+        kind: "execute",
+        node: { id: "d" },
+      },
+    );
+    expect(
+      diamond.next(state(["a", "b", "c", "d"], { a: "completed", b: "completed", c: "completed", d: "completed" })),
+    ).toEqual({
       kind: "finished",
       outcome: "completed",
     });
   });
 
   it("continues a node already in progress before starting another", () => {
-    expect(diamond.next(state(["a", "b", "c", "d"], { a: "completed", c: "sleeping" }))).toMatchObject({ node: { id: "c" } });
+    expect(diamond.next(state(["a", "b", "c", "d"], { a: "completed", c: "sleeping" }))).toMatchObject({
+      node: { id: "c" },
+    });
   });
 
   it("skips an all_success join when a branch failed, and fails the run on that branch", () => {
@@ -68,7 +93,13 @@ describe("WorkflowGraph", () => {
   });
 
   it("follows only the branch a conditional took", () => {
-    const g = graph([["if", "yes", { sourceOutput: "true" }], ["if", "no", { sourceOutput: "false" }]], ["if", "yes", "no"]);
+    const g = graph(
+      [
+        ["if", "yes", { sourceOutput: "true" }],
+        ["if", "no", { sourceOutput: "false" }],
+      ],
+      ["if", "yes", "no"],
+    );
     const s = state(["if", "yes", "no"], { if: "completed" }, { if: "false" });
     expect(g.next(s)).toMatchObject({ kind: "skip", node: { id: "yes" } });
     s.nodes["yes"] = { status: "skipped" };
@@ -76,7 +107,15 @@ describe("WorkflowGraph", () => {
   });
 
   it("finds cycles", () => {
-    expect(graph([["a", "b"], ["b", "a"]], ["a", "b"]).topologicalOrder()).toEqual({ cycle: ["a", "b"] });
+    expect(
+      graph(
+        [
+          ["a", "b"],
+          ["b", "a"],
+        ],
+        ["a", "b"],
+      ).topologicalOrder(),
+    ).toEqual({ cycle: ["a", "b"] });
     expect(diamond.topologicalOrder()).toEqual({ order: ["a", "b", "c", "d"] });
   });
 });

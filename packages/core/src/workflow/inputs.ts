@@ -48,7 +48,10 @@ function resolvePort(
       if (outputs && source.outputKey in outputs) return outputs[source.outputKey];
       if (outputs && source.outputKey === "output") return outputs;
       if (source.optional) return undefined;
-      throw new InputResolutionError(port, `input ${port} reads ${source.nodeId}.${source.outputKey}, which has no value`);
+      throw new InputResolutionError(
+        port,
+        `input ${port} reads ${source.nodeId}.${source.outputKey}, which has no value`,
+      );
     }
     case "expression":
       throw new InputResolutionError(port, `input ${port} is an expression; this host does not evaluate expressions`);

@@ -23,7 +23,10 @@ export async function loadWorkflowsFromDir(catalog: WorkflowCatalog, dir: string
   try {
     names = (await readdir(dir)).filter((name) => name.endsWith(".json")).sort();
   } catch (error) {
-    throw new WorkflowFileError(dir, `cannot read the workflows directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new WorkflowFileError(
+      dir,
+      `cannot read the workflows directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   const loaded: string[] = [];
   for (const name of names) {

@@ -40,7 +40,8 @@ export class LogCapture {
     for (;;) {
       const found = this.records().find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching log record within ${timeoutMs} ms; lines:\n${this.lines.join("\n")}`);
+      if (Date.now() > deadline)
+        throw new Error(`no matching log record within ${timeoutMs} ms; lines:\n${this.lines.join("\n")}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }

@@ -3,13 +3,22 @@ import { HostConfigError } from "../env-config.js";
 
 export type { Logger } from "pino";
 
-const LEVELS: ReadonlySet<string> = new Set<Level | "silent">(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+const LEVELS: ReadonlySet<string> = new Set<Level | "silent">([
+  "fatal",
+  "error",
+  "warn",
+  "info",
+  "debug",
+  "trace",
+  "silent",
+]);
 
 /** `OPENWOP_LOG_LEVEL` (default `info`); anything else than a pino level is a configuration error. */
 export function logLevelFromEnv(env: NodeJS.ProcessEnv): string {
   const raw = env["OPENWOP_LOG_LEVEL"]?.trim().toLowerCase();
   if (raw === undefined || raw === "") return "info";
-  if (!LEVELS.has(raw)) throw new HostConfigError(`OPENWOP_LOG_LEVEL must be one of ${[...LEVELS].join(", ")}, got "${raw}"`);
+  if (!LEVELS.has(raw))
+    throw new HostConfigError(`OPENWOP_LOG_LEVEL must be one of ${[...LEVELS].join(", ")}, got "${raw}"`);
   return raw;
 }
 
@@ -37,7 +46,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: {
-        paths: ["authorization", "*.authorization", "*.headers.authorization", "apiKey", "*.apiKey", "idempotencyKey", "*.idempotencyKey", "secret", "*.secret"],
+        paths: [
+          "authorization",
+          "*.authorization",
+          "*.headers.authorization",
+          "apiKey",
+          "*.apiKey",
+          "idempotencyKey",
+          "*.idempotencyKey",
+          "secret",
+          "*.secret",
+        ],
         censor: "[REDACTED]",
       },
     },
@@ -47,6 +66,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** An error as a log field: type, message and stack, nothing else it may carry. */
 export function errorField(error: unknown): { type: string; message: string; stack?: string } {
-  if (error instanceof Error) return { type: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
+  if (error instanceof Error)
+    return { type: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
   return { type: typeof error, message: String(error) };
 }

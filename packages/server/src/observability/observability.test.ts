@@ -31,7 +31,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function startHost(logs: LogCapture, wrap: (adapter: StorageAdapter) => StorageAdapter = (a) => a): Promise<RunningHost> {
+async function startHost(
+  logs: LogCapture,
+  wrap: (adapter: StorageAdapter) => StorageAdapter = (a) => a,
+): Promise<RunningHost> {
   const host = await startOpenWopHost({
     adapter: wrap(openSqliteAdapter({ path: join(dir, "openwop.db") })),
     implementation,
@@ -44,15 +47,27 @@ async function startHost(logs: LogCapture, wrap: (adapter: StorageAdapter) => St
 }
 
 /** Creates a run over HTTP and returns its id with the response's correlation id. */
-async function createRun(host: RunningHost, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ runId: string; correlationId: string }> {
-  const created = await request(host.url, "/v1/runs", { method: "POST", headers: { ...bearer(API_KEY), ...headers }, body });
+async function createRun(
+  host: RunningHost,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ runId: string; correlationId: string }> {
+  const created = await request(host.url, "/v1/runs", {
+    method: "POST",
+    headers: { ...bearer(API_KEY), ...headers },
+    body,
+  });
   expect(created.status, created.text).toBe(201);
-  return { runId: (created.json as { runId: string }).runId, correlationId: created.headers.get("x-correlation-id") as string };
+  return {
+    runId: (created.json as { runId: string }).runId,
+    correlationId: created.headers.get("x-correlation-id") as string,
+  };
 }
 
 function expectTerminalRecord(record: LogRecord, expected: Record<string, unknown>): void {
   expect(record).toMatchObject({ msg: "run.terminal", event: "run.terminal", tenantId: "default", ...expected });
-  for (const field of ["runId", "tenantId", "status", "errorCode", "correlationId", "workflowId", "durationMs"]) expect(record).toHaveProperty(field);
+  for (const field of ["runId", "tenantId", "status", "errorCode", "correlationId", "workflowId", "durationMs"])
+    expect(record).toHaveProperty(field);
   expect(typeof record["durationMs"]).toBe("number");
   expect(typeof record["time"]).toBe("string");
 }
@@ -68,18 +83,28 @@ describe("structured logs over a real socket on SQLite", () => {
     const running = await createRun(host, { workflowId: "conformance-cancellable", inputs: { delayMs: 30_000 } });
     const waiting = await createRun(host, { workflowId: "conformance-approval" });
     const traceId = randomBytes(16).toString("hex");
-    const traced = await createRun(host, { workflowId: "conformance-noop" }, { traceparent: `00-${traceId}-${randomBytes(8).toString("hex")}-01` });
+    const traced = await createRun(
+      host,
+      { workflowId: "conformance-noop" },
+      { traceparent: `00-${traceId}-${randomBytes(8).toString("hex")}-01` },
+    );
 
     await probe.waitForEvent(running.runId, "node.started", 10_000);
     await probe.waitFor(waiting.runId, ["waiting-approval"], 10_000);
     // One cancel stops an executing run (it cancels itself); the other cancels a run nobody executes.
     for (const { runId } of [running, waiting]) {
-      const cancel = await request(host.url, `/v1/runs/${runId}/cancel`, { method: "POST", headers: bearer(API_KEY), body: {} });
+      const cancel = await request(host.url, `/v1/runs/${runId}/cancel`, {
+        method: "POST",
+        headers: bearer(API_KEY),
+        body: {},
+      });
       expect(cancel.status, cancel.text).toBe(200);
     }
     const snapshots = new Map<string, Record<string, unknown>>();
-    for (const { runId } of [completed, failed, running, waiting, traced]) snapshots.set(runId, await probe.waitForSnapshot(runId, TERMINAL, 10_000));
-    for (const { runId } of [completed, failed, running, waiting, traced]) await logs.waitFor((r) => r["event"] === "run.terminal" && r["runId"] === runId);
+    for (const { runId } of [completed, failed, running, waiting, traced])
+      snapshots.set(runId, await probe.waitForSnapshot(runId, TERMINAL, 10_000));
+    for (const { runId } of [completed, failed, running, waiting, traced])
+      await logs.waitFor((r) => r["event"] === "run.terminal" && r["runId"] === runId);
 
     expect(snapshots.get(failed.runId)?.["status"]).toBe("failed");
     const failureCode = (snapshots.get(failed.runId)?.["error"] as { code: string }).code;
@@ -93,7 +118,11 @@ describe("structured logs over a real socket on SQLite", () => {
     for (const [run, expected] of expectations) {
       const records = logs.terminal(run.runId);
       expect(records, `terminal records of ${run.runId}`).toHaveLength(1);
-      expectTerminalRecord(records[0] as LogRecord, { ...expected, runId: run.runId, correlationId: run.correlationId });
+      expectTerminalRecord(records[0] as LogRecord, {
+        ...expected,
+        runId: run.runId,
+        correlationId: run.correlationId,
+      });
     }
     // With a traceparent, the correlation id is its trace id, in the header and in the record.
     expect(traced.correlationId).toBe(traceId);
@@ -117,7 +146,9 @@ describe("structured logs over a real socket on SQLite", () => {
       body: { workflowId: "conformance-identity", inputs: { payload: { token: SENSITIVE_VALUE } } },
     });
     expect(replay.status).toBe(201);
-    const poll = await request(host.url, `/v1/runs/${runId}/events/poll?since=0&note=${SENSITIVE_VALUE}`, { headers: bearer(API_KEY) });
+    const poll = await request(host.url, `/v1/runs/${runId}/events/poll?since=0&note=${SENSITIVE_VALUE}`, {
+      headers: bearer(API_KEY),
+    });
     expect(poll.status).toBe(200);
     const unauthenticated = await request(host.url, `/v1/runs/${runId}`, { headers: bearer(`${API_KEY}-wrong`) });
     expect(unauthenticated.status).toBe(401);
@@ -131,10 +162,21 @@ describe("structured logs over a real socket on SQLite", () => {
 
     const lines = logs.withEvent("http.request");
     const postLine = lines.find((r) => r["correlationId"] === created.headers.get("x-correlation-id"));
-    expect(postLine).toMatchObject({ level: "info", method: "POST", path: "/v1/runs", route: "/v1/runs", status: 201, tenantId: "default" });
+    expect(postLine).toMatchObject({
+      level: "info",
+      method: "POST",
+      path: "/v1/runs",
+      route: "/v1/runs",
+      status: 201,
+      tenantId: "default",
+    });
     expect(typeof postLine?.["durationMs"]).toBe("number");
     const pollLine = lines.find((r) => r["correlationId"] === poll.headers.get("x-correlation-id"));
-    expect(pollLine).toMatchObject({ path: `/v1/runs/${runId}/events/poll`, route: "/v1/runs/:runId/events/poll", status: 200 });
+    expect(pollLine).toMatchObject({
+      path: `/v1/runs/${runId}/events/poll`,
+      route: "/v1/runs/:runId/events/poll",
+      status: 200,
+    });
     const deniedLine = lines.find((r) => r["correlationId"] === unauthenticated.headers.get("x-correlation-id"));
     expect(deniedLine).toMatchObject({ status: 401 });
     expect(deniedLine).not.toHaveProperty("tenantId");
@@ -142,26 +184,29 @@ describe("structured logs over a real socket on SQLite", () => {
 
     const everything = logs.lines.join("\n");
     expect(everything).toContain(runId);
-    for (const secret of [API_KEY, IDEMPOTENCY_KEY, SENSITIVE_VALUE, "Bearer", "authorization"]) expect(everything).not.toContain(secret);
+    for (const secret of [API_KEY, IDEMPOTENCY_KEY, SENSITIVE_VALUE, "Bearer", "authorization"])
+      expect(everything).not.toContain(secret);
   });
 
   it("logs a 500 under the correlation id its envelope carries", async () => {
     const logs = new LogCapture();
     const broken = `run-${randomBytes(8).toString("hex")}`;
     // A real adapter whose read of one run fails with a plain Error, as a storage bug would.
-    const host = await startHost(logs, (adapter) =>
-      new Proxy(adapter, {
-        get(target, property) {
-          if (property === "getRun") {
-            return async (runId: string) => {
-              if (runId === broken) throw new Error("the row could not be decoded");
-              return target.getRun(runId);
-            };
-          }
-          const value: unknown = Reflect.get(target, property, target);
-          return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-        },
-      }),
+    const host = await startHost(
+      logs,
+      (adapter) =>
+        new Proxy(adapter, {
+          get(target, property) {
+            if (property === "getRun") {
+              return async (runId: string) => {
+                if (runId === broken) throw new Error("the row could not be decoded");
+                return target.getRun(runId);
+              };
+            }
+            const value: unknown = Reflect.get(target, property, target);
+            return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+          },
+        }),
     );
     const answer = await request(host.url, `/v1/runs/${broken}`, { headers: bearer(API_KEY) });
     expect(answer.status).toBe(500);
@@ -171,18 +216,33 @@ describe("structured logs over a real socket on SQLite", () => {
     expect(answer.headers.get("x-correlation-id")).toBe(correlationId);
 
     const requestLine = await logs.waitFor((r) => r["event"] === "http.request" && r["status"] === 500);
-    expect(requestLine).toMatchObject({ level: "error", correlationId, errorCode: "internal_error", route: "/v1/runs/:runId" });
+    expect(requestLine).toMatchObject({
+      level: "error",
+      correlationId,
+      errorCode: "internal_error",
+      route: "/v1/runs/:runId",
+    });
     const errorRecord = logs.withEvent("http.error")[0];
-    expect(errorRecord).toMatchObject({ level: "error", correlationId, errorCode: "internal_error", err: { message: "the row could not be decoded" } });
+    expect(errorRecord).toMatchObject({
+      level: "error",
+      correlationId,
+      errorCode: "internal_error",
+      err: { message: "the row could not be decoded" },
+    });
     // Every record about the failed request carries its correlation id.
-    for (const record of logs.records().filter((r) => r["path"] === `/v1/runs/${broken}`)) expect(record["correlationId"]).toBe(correlationId);
+    for (const record of logs.records().filter((r) => r["path"] === `/v1/runs/${broken}`))
+      expect(record["correlationId"]).toBe(correlationId);
   });
 
   it("names the creating request in the terminal record of a run another host finished after a restart", async () => {
     const first = new LogCapture();
     const hostA = await startHost(first);
     const traceId = randomBytes(16).toString("hex");
-    const run = await createRun(hostA, { workflowId: "conformance-delay", inputs: { delayMs: 1_500 } }, { traceparent: `00-${traceId}-${randomBytes(8).toString("hex")}-01` });
+    const run = await createRun(
+      hostA,
+      { workflowId: "conformance-delay", inputs: { delayMs: 1_500 } },
+      { traceparent: `00-${traceId}-${randomBytes(8).toString("hex")}-01` },
+    );
     await new RunProbe(() => hostA.url, API_KEY).waitForEvent(run.runId, "node.started", 10_000);
     await hostA.close();
     hosts.splice(hosts.indexOf(hostA), 1);
@@ -213,7 +273,11 @@ describe("GET /metrics", () => {
     expect(before.text).toContain("# TYPE openwop_run_created_total counter");
     expect(sample(before.text, "openwop_queue_depth")).toBe(0);
 
-    const runIds = [await probe.create("conformance-noop"), await probe.create("conformance-noop"), await probe.create("conformance-failure")];
+    const runIds = [
+      await probe.create("conformance-noop"),
+      await probe.create("conformance-noop"),
+      await probe.create("conformance-failure"),
+    ];
     for (const runId of runIds) await probe.waitFor(runId, TERMINAL, 10_000);
     const after = (await request(host.url, "/metrics")).text;
 
@@ -221,11 +285,15 @@ describe("GET /metrics", () => {
     expect(sample(after, 'openwop_run_created_total{workflow_id="conformance-failure"}')).toBe(1);
     expect(sample(after, 'openwop_run_completed_total{workflow_id="conformance-noop",status="completed"}')).toBe(2);
     expect(sample(after, 'openwop_run_completed_total{workflow_id="conformance-failure",status="failed"}')).toBe(1);
-    expect(sample(after, 'openwop_run_duration_seconds_count{workflow_id="conformance-noop",status="completed"}')).toBe(2);
+    expect(sample(after, 'openwop_run_duration_seconds_count{workflow_id="conformance-noop",status="completed"}')).toBe(
+      2,
+    );
     expect(sample(after, 'openwop_node_completed_total{node_type="core.noop",status="completed"}')).toBe(2);
     expect(sample(after, 'openwop_node_completed_total{node_type="core.fail",status="failed"}')).toBe(1);
     expect(sample(after, "openwop_run_active")).toBe(0);
-    expect(sample(after, 'openwop_http_requests_total{status_class="2xx"}')).toBeGreaterThan(sample(before.text, 'openwop_http_requests_total{status_class="2xx"}') ?? 0);
+    expect(sample(after, 'openwop_http_requests_total{status_class="2xx"}')).toBeGreaterThan(
+      sample(before.text, 'openwop_http_requests_total{status_class="2xx"}') ?? 0,
+    );
     // The scrape in progress is in flight itself.
     expect(sample(after, "openwop_http_inflight")).toBeGreaterThanOrEqual(1);
     expect(sample(after, "openwop_queue_depth")).toBeDefined();

@@ -57,7 +57,14 @@ export class Observability {
   /** Logs a request answered with `500 internal_error`, under the correlation id its body carries. */
   internalError(c: Context<AppEnv>, error: unknown, correlationId: string): void {
     this.logger.error(
-      { event: "http.error", method: c.req.method, path: c.req.path, correlationId, errorCode: "internal_error", err: errorField(error) },
+      {
+        event: "http.error",
+        method: c.req.method,
+        path: c.req.path,
+        correlationId,
+        errorCode: "internal_error",
+        err: errorField(error),
+      },
       "request failed with an internal error",
     );
   }

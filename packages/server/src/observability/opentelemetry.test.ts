@@ -60,7 +60,8 @@ const runSpans = (runId: string): ReadableSpan[] =>
 async function finishedRunSpans(runId: string, count: number): Promise<ReadableSpan[]> {
   const deadline = Date.now() + 5_000;
   while (runSpans(runId).length < count) {
-    if (Date.now() > deadline) throw new Error(`run ${runId} has ${runSpans(runId).length} finished openwop.run spans, wanted ${count}`);
+    if (Date.now() > deadline)
+      throw new Error(`run ${runId} has ${runSpans(runId).length} finished openwop.run spans, wanted ${count}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return runSpans(runId);
@@ -95,10 +96,18 @@ describe("OpenTelemetry spans with a registered tracer provider", () => {
     expect(run?.status.code).toBe(SpanStatusCode.OK);
 
     const nodes = childrenOf(run as ReadableSpan);
-    expect(nodes.map((span) => span.name)).toEqual(["openwop.node.core.noop", "openwop.node.core.noop", "openwop.node.core.noop"]);
+    expect(nodes.map((span) => span.name)).toEqual([
+      "openwop.node.core.noop",
+      "openwop.node.core.noop",
+      "openwop.node.core.noop",
+    ]);
     expect(nodes.map((span) => span.attributes["openwop.node_id"])).toEqual(["a", "b", "c"]);
     for (const node of nodes) {
-      expect(node.attributes).toMatchObject({ "openwop.node_type": "core.noop", "openwop.node_attempt": 0, "openwop.run_id": runId });
+      expect(node.attributes).toMatchObject({
+        "openwop.node_type": "core.noop",
+        "openwop.node_attempt": 0,
+        "openwop.run_id": runId,
+      });
       expect(node.spanContext().traceId).toBe(traceId);
       expect(node.status.code).toBe(SpanStatusCode.OK);
     }
@@ -157,8 +166,15 @@ describe("OpenTelemetry metrics with a registered meter provider", () => {
       expect(byName.has(name), name).toBe(true);
     }
     const completed = byName.get("openwop.run.completed")?.dataPoints ?? [];
-    expect(completed.some((p) => p.attributes["openwop.workflow_id"] === "conformance-noop" && p.attributes["openwop.run_status"] === "completed")).toBe(true);
+    expect(
+      completed.some(
+        (p) =>
+          p.attributes["openwop.workflow_id"] === "conformance-noop" &&
+          p.attributes["openwop.run_status"] === "completed",
+      ),
+    ).toBe(true);
     expect(byName.get("openwop.run.duration")?.descriptor.unit).toBe("s");
-    for (const metric of all) for (const point of metric.dataPoints) expect(Object.keys(point.attributes)).not.toContain("openwop.run_id");
+    for (const metric of all)
+      for (const point of metric.dataPoints) expect(Object.keys(point.attributes)).not.toContain("openwop.run_id");
   });
 });

@@ -22,22 +22,40 @@ export class OtelInstruments {
   constructor(queue: QueueSampler, version?: string) {
     const meter = metrics.getMeter(METER_NAME, version);
     this.runCreated = meter.createCounter("openwop.run.created", { unit: "{run}", description: "Runs created." });
-    this.runCompleted = meter.createCounter("openwop.run.completed", { unit: "{run}", description: "Runs that reached a terminal status." });
+    this.runCompleted = meter.createCounter("openwop.run.completed", {
+      unit: "{run}",
+      description: "Runs that reached a terminal status.",
+    });
     this.runDuration = meter.createHistogram("openwop.run.duration", {
       unit: "s",
       description: "Run duration from run.started to the terminal event.",
       advice: { explicitBucketBoundaries: [...RUN_DURATION_BUCKETS] },
     });
-    this.runActive = meter.createUpDownCounter("openwop.run.active", { unit: "{run}", description: "Runs this process is executing." });
-    this.nodeCompleted = meter.createCounter("openwop.node.completed", { unit: "{node}", description: "Nodes that completed or failed." });
+    this.runActive = meter.createUpDownCounter("openwop.run.active", {
+      unit: "{run}",
+      description: "Runs this process is executing.",
+    });
+    this.nodeCompleted = meter.createCounter("openwop.node.completed", {
+      unit: "{node}",
+      description: "Nodes that completed or failed.",
+    });
     this.nodeDuration = meter.createHistogram("openwop.node.duration", {
       unit: "s",
       description: "Node duration from node.started until it settled.",
       advice: { explicitBucketBoundaries: [...NODE_DURATION_BUCKETS] },
     });
-    this.capExceeded = meter.createCounter("openwop.cap.exceeded", { unit: "{breach}", description: "Runs that breached a limit." });
-    const depth = meter.createObservableGauge("openwop.queue.depth", { unit: "{run}", description: "Runs waiting to execute (pending)." });
-    const backlog = meter.createObservableGauge("openwop.run.backlog", { unit: "{run}", description: "Runs not yet terminal." });
+    this.capExceeded = meter.createCounter("openwop.cap.exceeded", {
+      unit: "{breach}",
+      description: "Runs that breached a limit.",
+    });
+    const depth = meter.createObservableGauge("openwop.queue.depth", {
+      unit: "{run}",
+      description: "Runs waiting to execute (pending).",
+    });
+    const backlog = meter.createObservableGauge("openwop.run.backlog", {
+      unit: "{run}",
+      description: "Runs not yet terminal.",
+    });
     meter.addBatchObservableCallback(
       async (result) => {
         const sample = await queue.read();

@@ -36,7 +36,11 @@ export function otelExportRequested(env: NodeJS.ProcessEnv): { traces: boolean; 
  * rather than sent to a default endpoint; logs stay on standard output (no OTLP logs).
  * Must run before the host is built: a meter taken before registration stays a no-op.
  */
-export async function startOtelSdk(env: NodeJS.ProcessEnv, implementation: Implementation, logger?: Logger): Promise<OtelSdkHandle> {
+export async function startOtelSdk(
+  env: NodeJS.ProcessEnv,
+  implementation: Implementation,
+  logger?: Logger,
+): Promise<OtelSdkHandle> {
   const wanted = otelExportRequested(env);
   if (!wanted.traces && !wanted.metrics) return NOT_STARTED;
   // The contract's implementer default sampler; the SDK reads these from the process environment.

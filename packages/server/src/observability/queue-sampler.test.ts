@@ -20,7 +20,14 @@ function countingStore(initial: Partial<Record<RunStatus, number>>) {
 
 describe("QueueSampler", () => {
   it("counts pending runs and the non-terminal backlog", async () => {
-    const store = countingStore({ pending: 3, running: 2, "waiting-approval": 1, completed: 40, failed: 2, cancelled: 1 });
+    const store = countingStore({
+      pending: 3,
+      running: 2,
+      "waiting-approval": 1,
+      completed: 40,
+      failed: 2,
+      cancelled: 1,
+    });
     expect(await new QueueSampler(new RunStatusCounts(store)).read()).toEqual({ pending: 3, backlog: 6 });
   });
 

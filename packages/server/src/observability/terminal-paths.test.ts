@@ -73,16 +73,31 @@ describe("every terminal path reports exactly once, with the creating request's 
     engine.start();
     const completed = await create("conformance-noop", "corr-completed");
     const failed = await create("conformance-failure", "corr-failed");
-    const timedOut = await create("conformance-delay", "corr-timeout", { inputs: { delayMs: 5_000 }, configurable: { runTimeoutMs: 100 } });
+    const timedOut = await create("conformance-delay", "corr-timeout", {
+      inputs: { delayMs: 5_000 },
+      configurable: { runTimeoutMs: 100 },
+    });
     const overLimit = await create("conformance-cap-breach", "corr-limit", { configurable: { recursionLimit: 2 } });
     for (const runId of [completed, failed, timedOut, overLimit]) await settle(runId);
 
     expect(sink.of(completed)).toEqual([
-      expect.objectContaining({ tenantId: "tenant-a", workflowId: "conformance-noop", status: "completed", errorCode: null, correlationId: "corr-completed" }),
+      expect.objectContaining({
+        tenantId: "tenant-a",
+        workflowId: "conformance-noop",
+        status: "completed",
+        errorCode: null,
+        correlationId: "corr-completed",
+      }),
     ]);
-    expect(sink.of(failed)).toEqual([expect.objectContaining({ status: "failed", errorCode: "node_failed", correlationId: "corr-failed" })]);
-    expect(sink.of(timedOut)).toEqual([expect.objectContaining({ status: "failed", errorCode: "run_timeout", correlationId: "corr-timeout" })]);
-    expect(sink.of(overLimit)).toEqual([expect.objectContaining({ status: "failed", errorCode: "recursion_limit_exceeded", correlationId: "corr-limit" })]);
+    expect(sink.of(failed)).toEqual([
+      expect.objectContaining({ status: "failed", errorCode: "node_failed", correlationId: "corr-failed" }),
+    ]);
+    expect(sink.of(timedOut)).toEqual([
+      expect.objectContaining({ status: "failed", errorCode: "run_timeout", correlationId: "corr-timeout" }),
+    ]);
+    expect(sink.of(overLimit)).toEqual([
+      expect.objectContaining({ status: "failed", errorCode: "recursion_limit_exceeded", correlationId: "corr-limit" }),
+    ]);
     expect(sink.caps.sort()).toEqual(["node-executions", "run-duration"]);
     expect(sink.created).toHaveLength(4);
     for (const summary of sink.terminal) expect(summary.durationMs).toBeGreaterThanOrEqual(0);
@@ -92,7 +107,9 @@ describe("every terminal path reports exactly once, with the creating request's 
     const pending = await create("conformance-noop", "corr-pending");
     // No worker yet: nobody executes the run, so the cancel itself commits the terminal step.
     expect(await engine.cancelRun("tenant-a", pending)).toEqual({ runId: pending, status: "cancelled" });
-    expect(sink.of(pending)).toEqual([expect.objectContaining({ status: "cancelled", errorCode: null, correlationId: "corr-pending", durationMs: 0 })]);
+    expect(sink.of(pending)).toEqual([
+      expect.objectContaining({ status: "cancelled", errorCode: null, correlationId: "corr-pending", durationMs: 0 }),
+    ]);
 
     engine.start();
     const executing = await create("conformance-cancellable", "corr-executing", { inputs: { delayMs: 30_000 } });
@@ -106,7 +123,9 @@ describe("every terminal path reports exactly once, with the creating request's 
     // A second cancel of a finished run changes nothing and reports nothing.
     await engine.cancelRun("tenant-a", waiting);
 
-    expect(sink.of(executing)).toEqual([expect.objectContaining({ status: "cancelled", correlationId: "corr-executing" })]);
+    expect(sink.of(executing)).toEqual([
+      expect.objectContaining({ status: "cancelled", correlationId: "corr-executing" }),
+    ]);
     expect(sink.of(waiting)).toEqual([expect.objectContaining({ status: "cancelled", correlationId: "corr-waiting" })]);
     expect(sink.terminal).toHaveLength(3);
   });

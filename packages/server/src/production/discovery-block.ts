@@ -9,7 +9,11 @@ export function productionDiscoveryBlock(settings: ProductionSettings): JsonObje
   return {
     supported: true,
     backpressure: { supported: true, inflightCap: settings.inflightCap, retryAfterSeconds: settings.retryAfterSeconds },
-    retention: { supported: true, minWindowSeconds: settings.retentionSeconds, testForceExpire: settings.testForceExpire },
+    retention: {
+      supported: true,
+      minWindowSeconds: settings.retentionSeconds,
+      testForceExpire: settings.testForceExpire,
+    },
     debugBundle: { supported: true, truncationMetadata: true },
   };
 }

@@ -40,9 +40,16 @@ export class InflightGate {
       if (BACKPRESSURE_EXEMPT_PATHS.has(c.req.path)) return next();
       if (this.#inflight >= this.options.cap) {
         const { retryAfterSeconds } = this.options;
-        return sendError(c, serviceUnavailable(`the host is at capacity (${this.options.cap} requests in flight); retry later`, retryAfterSeconds), {
-          "Retry-After": String(retryAfterSeconds),
-        });
+        return sendError(
+          c,
+          serviceUnavailable(
+            `the host is at capacity (${this.options.cap} requests in flight); retry later`,
+            retryAfterSeconds,
+          ),
+          {
+            "Retry-After": String(retryAfterSeconds),
+          },
+        );
       }
       this.#inflight += 1;
       const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;

@@ -6,7 +6,11 @@ import { DEFAULT_PRODUCTION_SETTINGS, productionClaimBlocker, readProductionSett
 describe("production settings from the environment", () => {
   it("defaults to the documented values", () => {
     expect(readProductionSettings({})).toEqual(DEFAULT_PRODUCTION_SETTINGS);
-    expect(DEFAULT_PRODUCTION_SETTINGS).toMatchObject({ retentionSeconds: 604_800, idempotencyRetentionSeconds: 86_400, debugBundleMaxBytes: 8 * 1024 * 1024 });
+    expect(DEFAULT_PRODUCTION_SETTINGS).toMatchObject({
+      retentionSeconds: 604_800,
+      idempotencyRetentionSeconds: 86_400,
+      debugBundleMaxBytes: 8 * 1024 * 1024,
+    });
   });
 
   it("reads every variable", () => {
@@ -48,12 +52,20 @@ describe("production settings from the environment", () => {
   });
 
   it("blocks the production claim below the seven-day retention floor, and only then", () => {
-    expect(productionClaimBlocker(readProductionSettings({ OPENWOP_RETENTION_SECONDS: "604799" }))).toMatch(/OPENWOP_RETENTION_SECONDS=604799/);
+    expect(productionClaimBlocker(readProductionSettings({ OPENWOP_RETENTION_SECONDS: "604799" }))).toMatch(
+      /OPENWOP_RETENTION_SECONDS=604799/,
+    );
     expect(productionClaimBlocker(readProductionSettings({ OPENWOP_RETENTION_SECONDS: "604800" }))).toBeUndefined();
   });
 
   it("advertises exactly the enforced values", () => {
-    const block = productionDiscoveryBlock({ ...DEFAULT_PRODUCTION_SETTINGS, inflightCap: 9, retryAfterSeconds: 3, retentionSeconds: 700_000, testForceExpire: true });
+    const block = productionDiscoveryBlock({
+      ...DEFAULT_PRODUCTION_SETTINGS,
+      inflightCap: 9,
+      retryAfterSeconds: 3,
+      retentionSeconds: 700_000,
+      testForceExpire: true,
+    });
     expect(block).toEqual({
       supported: true,
       backpressure: { supported: true, inflightCap: 9, retryAfterSeconds: 3 },

@@ -58,10 +58,34 @@ export function readProductionSettings(env: NodeJS.ProcessEnv): ProductionSettin
     retryAfterSeconds: readIntegerEnv(env, "OPENWOP_RETRY_AFTER_SECONDS", d.retryAfterSeconds, 0, 86_400),
     maxPendingRuns: readIntegerEnv(env, "OPENWOP_MAX_PENDING_RUNS", d.maxPendingRuns, 1, 100_000_000),
     retentionSeconds: readIntegerEnv(env, "OPENWOP_RETENTION_SECONDS", d.retentionSeconds, 1, 3_153_600_000),
-    retentionSweepIntervalMs: readIntegerEnv(env, "OPENWOP_RETENTION_SWEEP_INTERVAL_MS", d.retentionSweepIntervalMs, 10, 86_400_000),
-    retentionSweepBatchSize: readIntegerEnv(env, "OPENWOP_RETENTION_SWEEP_BATCH", d.retentionSweepBatchSize, 1, 100_000),
-    idempotencyRetentionSeconds: readIntegerEnv(env, "OPENWOP_IDEMPOTENCY_RETENTION_SECONDS", d.idempotencyRetentionSeconds, MIN_IDEMPOTENCY_RETENTION_SECONDS, 3_153_600_000),
-    debugBundleMaxBytes: readIntegerEnv(env, "OPENWOP_DEBUG_BUNDLE_MAX_BYTES", d.debugBundleMaxBytes, 1024, 1_073_741_824),
+    retentionSweepIntervalMs: readIntegerEnv(
+      env,
+      "OPENWOP_RETENTION_SWEEP_INTERVAL_MS",
+      d.retentionSweepIntervalMs,
+      10,
+      86_400_000,
+    ),
+    retentionSweepBatchSize: readIntegerEnv(
+      env,
+      "OPENWOP_RETENTION_SWEEP_BATCH",
+      d.retentionSweepBatchSize,
+      1,
+      100_000,
+    ),
+    idempotencyRetentionSeconds: readIntegerEnv(
+      env,
+      "OPENWOP_IDEMPOTENCY_RETENTION_SECONDS",
+      d.idempotencyRetentionSeconds,
+      MIN_IDEMPOTENCY_RETENTION_SECONDS,
+      3_153_600_000,
+    ),
+    debugBundleMaxBytes: readIntegerEnv(
+      env,
+      "OPENWOP_DEBUG_BUNDLE_MAX_BYTES",
+      d.debugBundleMaxBytes,
+      1024,
+      1_073_741_824,
+    ),
     testForceExpire: flag(env, "OPENWOP_TEST_FORCE_EXPIRE"),
   };
 }

@@ -10,7 +10,13 @@ export function parseSequence(raw: string | undefined, field: string): number | 
 }
 
 /** Parses an integer within bounds; absent → the default. */
-export function parseBoundedInteger(raw: string | undefined, field: string, min: number, max: number, fallback: number): number {
+export function parseBoundedInteger(
+  raw: string | undefined,
+  field: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {

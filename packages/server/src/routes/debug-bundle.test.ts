@@ -22,7 +22,14 @@ const SENSITIVE_WORKFLOW = {
   id: "bundle-sensitive",
   name: "Bundle: sensitive variable",
   version: "1.0.0",
-  nodes: ["a", "b"].map((id, i) => ({ id, typeId: "core.noop", name: id, position: { x: i * 100, y: 0 }, config: {}, inputs: {} })),
+  nodes: ["a", "b"].map((id, i) => ({
+    id,
+    typeId: "core.noop",
+    name: id,
+    position: { x: i * 100, y: 0 },
+    config: {},
+    inputs: {},
+  })),
   edges: [{ id: "ab", sourceNodeId: "a", targetNodeId: "b" }],
   triggers: [{ id: "manual", type: "manual" }],
   variables: [{ name: "accountRef", type: "string", sensitive: true }],
@@ -70,7 +77,11 @@ describe("GET /v1/runs/{runId}/debug-bundle", () => {
     await writeFile(join(dir, "sensitive.json"), JSON.stringify(SENSITIVE_WORKFLOW));
     host = await startHost(dir);
     probe = new RunProbe(() => host.url, KEY);
-    runId = await probe.create(SENSITIVE_WORKFLOW.id, { apiKey: PLANTED_KEY, note: "Bearer abc.def", accountRef: SENSITIVE_VALUE });
+    runId = await probe.create(SENSITIVE_WORKFLOW.id, {
+      apiKey: PLANTED_KEY,
+      note: "Bearer abc.def",
+      accountRef: SENSITIVE_VALUE,
+    });
     await probe.waitFor(runId, ["completed"], 10_000);
   });
 
@@ -124,7 +135,12 @@ describe("GET /v1/runs/{runId}/debug-bundle", () => {
 
   it("answers a maxEvents that is not a positive integer with 400 naming the field", async () => {
     for (const value of ["0", "-1", "abc", "1.5", "", "1e3"]) {
-      const details = expectErrorEnvelope(await bundleOf(host, runId, `?maxEvents=${encodeURIComponent(value)}`), 400, "validation_error").details ?? {};
+      const details =
+        expectErrorEnvelope(
+          await bundleOf(host, runId, `?maxEvents=${encodeURIComponent(value)}`),
+          400,
+          "validation_error",
+        ).details ?? {};
       expect(details["field"], `maxEvents=${value}`).toBe("maxEvents");
     }
   });

@@ -21,7 +21,9 @@ export function parseMaxEvents(raw: string | undefined): number | undefined {
 
 /** The bundle's `host` is the discovery `implementation`, read from the document the host serves so the two cannot differ. */
 function hostOf(discovery: JsonObject): DebugBundleHost {
-  const implementation = discovery["implementation"] as Partial<Record<"name" | "version" | "vendor", unknown>> | undefined;
+  const implementation = discovery["implementation"] as
+    | Partial<Record<"name" | "version" | "vendor", unknown>>
+    | undefined;
   const name = typeof implementation?.name === "string" ? implementation.name : "openwop-host";
   const version = typeof implementation?.version === "string" ? implementation.version : "0.0.0";
   const vendor = typeof implementation?.vendor === "string" ? implementation.vendor : undefined;
@@ -33,7 +35,11 @@ function hostOf(discovery: JsonObject): DebugBundleHost {
  * read through `engine.getRun`, so another tenant's run is a 404 and an expired one a 410
  * before a single event is read.
  */
-export function registerDebugBundleRoutes(app: Hono<AppEnv>, ctx: ServerContext, options: DebugBundleRouteOptions = {}): void {
+export function registerDebugBundleRoutes(
+  app: Hono<AppEnv>,
+  ctx: ServerContext,
+  options: DebugBundleRouteOptions = {},
+): void {
   const host = hostOf(ctx.discovery);
   app.get("/v1/runs/:runId/debug-bundle", authorize(ctx, "runs:read"), async (c) => {
     const maxEvents = parseMaxEvents(c.req.query("maxEvents"));

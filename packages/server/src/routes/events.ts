@@ -11,7 +11,13 @@ import { admittingMode, parseStreamMode, wantsSnapshot } from "./stream-mode.js"
 const POLL_PAGE = 1000;
 
 /** Waits for the run's first event at or after `fromSequence`, up to `timeoutMs`. */
-function waitForEvent(ctx: ServerContext, runId: string, fromSequence: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+function waitForEvent(
+  ctx: ServerContext,
+  runId: string,
+  fromSequence: number,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   return new Promise((resolve) => {
     const finish = (): void => {
       clearTimeout(timer);
@@ -29,7 +35,8 @@ export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
   app.get("/v1/runs/:runId/events/poll", authorize(ctx, "runs:read"), async (c) => {
     const tenantId = c.get("principal").tenantId;
     const runId = pathParam(c, "runId");
-    const cursor = parseSequence(c.req.query("lastSequence"), "lastSequence") ?? parseSequence(c.req.query("since"), "since");
+    const cursor =
+      parseSequence(c.req.query("lastSequence"), "lastSequence") ?? parseSequence(c.req.query("since"), "since");
     const timeoutSeconds = parseBoundedInteger(c.req.query("timeout"), "timeout", 0, 60, 30);
     const from = cursor === undefined ? 0 : cursor + 1;
     // The run is read after its events, so a terminal status implies the events read include
@@ -42,7 +49,8 @@ export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
       events = await ctx.engine.readEvents(runId, from, POLL_PAGE);
       run = await ctx.engine.getRun(tenantId, runId);
     }
-    const last = events.at(-1)?.sequence ?? (cursor === undefined ? run.lastSequence : Math.min(cursor, run.lastSequence));
+    const last =
+      events.at(-1)?.sequence ?? (cursor === undefined ? run.lastSequence : Math.min(cursor, run.lastSequence));
     const terminal = isTerminalStatus(run.status);
     const complete = terminal && (events.at(-1)?.sequence ?? cursor ?? -1) >= run.lastSequence;
     return c.json({
@@ -58,7 +66,8 @@ export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
   app.get("/v1/runs/:runId/events", authorize(ctx, "runs:read"), async (c) => {
     const selection = parseStreamMode(c.req.query("streamMode"));
     const resumeAfter =
-      parseSequence(c.req.header("last-event-id"), "Last-Event-ID") ?? parseSequence(c.req.query("lastEventId"), "lastEventId");
+      parseSequence(c.req.header("last-event-id"), "Last-Event-ID") ??
+      parseSequence(c.req.query("lastEventId"), "lastEventId");
     const tenantId = c.get("principal").tenantId;
     const runId = pathParam(c, "runId");
     const run = await ctx.engine.getRun(tenantId, runId);

@@ -14,7 +14,13 @@ async function probeStorage(ctx: ServerContext): Promise<CheckOutcome> {
     timer = setTimeout(() => resolve("failing"), STORAGE_PROBE_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([ctx.engine.store.ping().then((): CheckOutcome => "ok", (): CheckOutcome => "failing"), timeout]);
+    return await Promise.race([
+      ctx.engine.store.ping().then(
+        (): CheckOutcome => "ok",
+        (): CheckOutcome => "failing",
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -41,7 +47,8 @@ export function registerHealthRoutes(app: Hono<AppEnv>, ctx: ServerContext): voi
     };
     if (checks.storage === "ok" && checks.claimLoop === "ok") return c.json({ status: "ready", checks });
     const retryAfter = ctx.settings.retryAfterSeconds;
-    const reason = checks.storage === "ok" ? "the claim loop is not running" : "storage is unreachable; the host is degraded";
+    const reason =
+      checks.storage === "ok" ? "the claim loop is not running" : "storage is unreachable; the host is degraded";
     return sendError(c, serviceUnavailable(reason, retryAfter, { checks }), { "Retry-After": String(retryAfter) });
   });
 }

@@ -88,7 +88,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   app.post("/v1/runs/:runId/cancel", authorize(ctx, "runs:cancel"), async (c) => {
     const body = await readJsonBody(c);
     if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
-      throw validationError("cancel body must be an object such as {\"reason\": \"...\"}", { field: "body" });
+      throw validationError('cancel body must be an object such as {"reason": "..."}', { field: "body" });
     }
     const runId = pathParam(c, "runId");
     return mutate(ctx, c, "POST /v1/runs/{runId}/cancel", body as JsonObject | undefined, async () => ({
@@ -98,7 +98,8 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
 
   app.post("/v1/runs/:runId/interrupts/:nodeId", authorize(ctx, "approvals:respond"), async (c) => {
     const body = await readJsonBody(c);
-    if (body === undefined) throw validationError("request body {\"resumeValue\": ...} is required", { field: "resumeValue" });
+    if (body === undefined)
+      throw validationError('request body {"resumeValue": ...} is required', { field: "resumeValue" });
     const runId = pathParam(c, "runId");
     const nodeId = pathParam(c, "nodeId");
     return mutate(ctx, c, "POST /v1/runs/{runId}/interrupts/{nodeId}", body as JsonObject, async () => ({

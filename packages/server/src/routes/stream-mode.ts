@@ -17,7 +17,8 @@ const unsupported = (requested: string): ProtocolError =>
 export function parseStreamMode(raw: string | undefined): StreamSelection {
   if (raw === undefined || raw === "") return { modes: new Set(["updates"]) };
   const parts = raw.split(",");
-  if (!parts.every((part): part is StreamMode => (STREAM_MODES as readonly string[]).includes(part))) throw unsupported(raw);
+  if (!parts.every((part): part is StreamMode => (STREAM_MODES as readonly string[]).includes(part)))
+    throw unsupported(raw);
   const modes = new Set(parts);
   if (modes.has("values") && modes.size > 1) throw unsupported(raw);
   return { modes };

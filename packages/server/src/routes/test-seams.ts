@@ -21,7 +21,9 @@ export function registerTestSeamRoutes(app: Hono<AppEnv>, ctx: ServerContext): v
     const principal = await ctx.authenticator.authenticate(c.req.header("authorization"));
     // A seam that destroys history is for test keys only, even on a host where it is enabled.
     if (!principal.test) {
-      throw new ProtocolError(403, "forbidden", "the force-expire seam accepts test keys only", { reason: "test_key_required" });
+      throw new ProtocolError(403, "forbidden", "the force-expire seam accepts test keys only", {
+        reason: "test_key_required",
+      });
     }
     const expired = await ctx.engine.expireRun(principal.tenantId, pathParam(c, "runId"));
     return c.json({ runId: expired.runId, expiredAt: expired.expiredAt });

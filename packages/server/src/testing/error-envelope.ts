@@ -16,7 +16,10 @@ export function expectErrorEnvelope(result: HttpResult, status: number, code?: s
   expect(result.status, result.text).toBe(status);
   expect(result.headers.get("content-type"), result.text).toMatch(/^application\/json/);
   const body = result.json as Record<string, unknown>;
-  expect(Object.keys(body).every((key) => ["error", "message", "details"].includes(key)), result.text).toBe(true);
+  expect(
+    Object.keys(body).every((key) => ["error", "message", "details"].includes(key)),
+    result.text,
+  ).toBe(true);
   expect(typeof body["error"]).toBe("string");
   expect(typeof body["message"]).toBe("string");
   expect((body["message"] as string).length).toBeGreaterThan(0);

@@ -61,8 +61,11 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
     });
 
     const probe = new RunProbe(() => host.url, apiKey);
-    const createRun = (workflowId: string, inputs: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> =>
-      probe.create(workflowId, inputs, extra);
+    const createRun = (
+      workflowId: string,
+      inputs: Record<string, unknown> = {},
+      extra: Record<string, unknown> = {},
+    ): Promise<string> => probe.create(workflowId, inputs, extra);
     const snapshot = (runId: string): Promise<Record<string, unknown>> => probe.snapshot(runId);
     const waitForStatus = (runId: string, statuses: string[], timeoutMs = 10_000): Promise<Record<string, unknown>> =>
       probe.waitForSnapshot(runId, statuses, timeoutMs);
@@ -76,11 +79,15 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         expect(doc["protocolVersion"]).toMatch(/^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/);
         expect(Array.isArray(doc["supportedEnvelopes"])).toBe(true);
         expect(doc["limits"]).toMatchObject({ clarificationRounds: 3, schemaRounds: 2, envelopesPerTurn: 5 });
-        expect(doc["fixtures"]).toEqual(expect.arrayContaining(["conformance-noop", "conformance-cap-breach", "conformance-capability-missing"]));
+        expect(doc["fixtures"]).toEqual(
+          expect.arrayContaining(["conformance-noop", "conformance-cap-breach", "conformance-capability-missing"]),
+        );
         expect(first.headers.get("cache-control")).toMatch(/max-age/);
         const etag = first.headers.get("etag");
         expect(etag).toBeTruthy();
-        const second = await request(host.url, "/.well-known/openwop", { headers: { "if-none-match": etag as string } });
+        const second = await request(host.url, "/.well-known/openwop", {
+          headers: { "if-none-match": etag as string },
+        });
         expect(second.status).toBe(304);
       });
 
@@ -89,7 +96,9 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         expect(result.status).toBe(200);
         const doc = result.json as { openapi: string; paths: Record<string, unknown> };
         expect(doc.openapi).toMatch(/^3\.1/);
-        expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/runs", "/v1/runs/{runId}/events", "/v1/runs/{runId}/interrupts/{nodeId}"]));
+        expect(Object.keys(doc.paths)).toEqual(
+          expect.arrayContaining(["/v1/runs", "/v1/runs/{runId}/events", "/v1/runs/{runId}/interrupts/{nodeId}"]),
+        );
       });
 
       it("serves a seeded fixture definition", async () => {
@@ -102,11 +111,19 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
     describe("auth", () => {
       it("answers 401 unauthenticated for a missing or unknown key", async () => {
         expectErrorEnvelope(await request(host.url, "/v1/runs/x"), 401, "unauthenticated");
-        expectErrorEnvelope(await request(host.url, "/v1/runs/x", { headers: bearer("hk_definitely_not_a_real_key_12345") }), 401, "unauthenticated");
+        expectErrorEnvelope(
+          await request(host.url, "/v1/runs/x", { headers: bearer("hk_definitely_not_a_real_key_12345") }),
+          401,
+          "unauthenticated",
+        );
       });
 
       it("answers 403 forbidden naming the scope a key lacks", async () => {
-        const result = await request(host.url, "/v1/runs", { method: "POST", headers: bearer(readOnlyKey), body: { workflowId: "conformance-noop" } });
+        const result = await request(host.url, "/v1/runs", {
+          method: "POST",
+          headers: bearer(readOnlyKey),
+          body: { workflowId: "conformance-noop" },
+        });
         expectErrorEnvelope(result, 403, "forbidden");
         expect((result.json as { details: Record<string, unknown> }).details["requiredScope"]).toBe("runs:create");
       });
@@ -118,9 +135,16 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}`, { headers: other }), 404);
         expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}/events/poll`, { headers: other }), 404);
         expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}/events`, { headers: other }), 404);
-        expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}/cancel`, { method: "POST", headers: other }), 404);
         expectErrorEnvelope(
-          await request(host.url, `/v1/runs/${runId}/interrupts/gate`, { method: "POST", headers: other, body: { resumeValue: { action: "accept" } } }),
+          await request(host.url, `/v1/runs/${runId}/cancel`, { method: "POST", headers: other }),
+          404,
+        );
+        expectErrorEnvelope(
+          await request(host.url, `/v1/runs/${runId}/interrupts/gate`, {
+            method: "POST",
+            headers: other,
+            body: { resumeValue: { action: "accept" } },
+          }),
           404,
         );
         expect((await snapshot(runId))["status"]).toBe("waiting-approval");
@@ -133,7 +157,11 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         const done = await waitForStatus(runId, TERMINAL);
         expect(done["status"]).toBe("completed");
         const log = await probe.expectIntactLog(runId);
-        expect(log.filter((e) => e.type !== "node.started").map((e) => e.type)).toEqual(["run.started", "node.completed", "run.completed"]);
+        expect(log.filter((e) => e.type !== "node.started").map((e) => e.type)).toEqual([
+          "run.started",
+          "node.completed",
+          "run.completed",
+        ]);
         expect(await events(runId)).toEqual(log);
       });
 
@@ -154,11 +182,15 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
       it("runs a chain in edge order and a diamond with both branches before the join, the join once", async () => {
         const chain = await createRun("conformance-multi-node");
         await waitForStatus(chain, TERMINAL);
-        expect((await events(chain)).filter((e) => e.type === "node.completed").map((e) => e.payload["nodeId"])).toEqual(["a", "b", "c"]);
+        expect(
+          (await events(chain)).filter((e) => e.type === "node.completed").map((e) => e.payload["nodeId"]),
+        ).toEqual(["a", "b", "c"]);
 
         const diamond = await createRun(DIAMOND_WORKFLOW.id);
         expect((await waitForStatus(diamond, TERMINAL))["status"]).toBe("completed");
-        const completed = (await events(diamond)).filter((e) => e.type === "node.completed").map((e) => e.payload["nodeId"] as string);
+        const completed = (await events(diamond))
+          .filter((e) => e.type === "node.completed")
+          .map((e) => e.payload["nodeId"] as string);
         expect(completed.filter((id) => id === "d")).toHaveLength(1);
         expect(completed[0]).toBe("a");
         expect(completed.indexOf("d")).toBeGreaterThan(completed.indexOf("b"));
@@ -221,13 +253,19 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         }
         first.close();
         const lastSeen = seen.at(-1) as number;
-        const resumed = await openSse(`${host.url}/v1/runs/${runId}/events?streamMode=debug`, { ...auth(), "last-event-id": String(lastSeen) });
+        const resumed = await openSse(`${host.url}/v1/runs/${runId}/events?streamMode=debug`, {
+          ...auth(),
+          "last-event-id": String(lastSeen),
+        });
         const rest = (await collectUntilClosed(resumed, 10_000)).map((f) => Number(f.id));
         expect(rest[0]).toBe(lastSeen + 1);
         expect([...seen, ...rest]).toEqual([...seen, ...rest].map((_, i) => i));
         const log = await events(runId);
         expect(log.at(-1)?.sequence).toBe(rest.at(-1));
-        const atEnd = await openSse(`${host.url}/v1/runs/${runId}/events?streamMode=debug`, { ...auth(), "last-event-id": String(rest.at(-1)) });
+        const atEnd = await openSse(`${host.url}/v1/runs/${runId}/events?streamMode=debug`, {
+          ...auth(),
+          "last-event-id": String(rest.at(-1)),
+        });
         expect(atEnd.status).toBe(200);
         expect(await collectUntilClosed(atEnd, 2_000)).toEqual([]);
       });
@@ -236,7 +274,12 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         const runId = await createRun("conformance-multi-node");
         await waitForStatus(runId, TERMINAL);
         const framesOf = async (mode: string): Promise<string[]> =>
-          (await collectUntilClosed(await openSse(`${host.url}/v1/runs/${runId}/events?streamMode=${mode}`, auth()), 10_000)).map((f) => f.event ?? "");
+          (
+            await collectUntilClosed(
+              await openSse(`${host.url}/v1/runs/${runId}/events?streamMode=${mode}`, auth()),
+              10_000,
+            )
+          ).map((f) => f.event ?? "");
         const updates = await framesOf("updates");
         const debug = await framesOf("debug");
         const values = await framesOf("values");
@@ -299,10 +342,15 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         const key = `burst-${Math.random().toString(36).slice(2)}`;
         const body = { workflowId: "conformance-idempotent", inputs: { nonce: "burst" } };
         const results = await Promise.all(
-          Array.from({ length: 50 }, () => call("/v1/runs", { method: "POST", body, headers: { "idempotency-key": key } })),
+          Array.from({ length: 50 }, () =>
+            call("/v1/runs", { method: "POST", body, headers: { "idempotency-key": key } }),
+          ),
         );
         const ids = new Set(results.map((r) => (r.json as { runId?: string }).runId));
-        expect(results.every((r) => r.status === 201 || r.status === 200), results.map((r) => r.status).join(",")).toBe(true);
+        expect(
+          results.every((r) => r.status === 201 || r.status === 200),
+          results.map((r) => r.status).join(","),
+        ).toBe(true);
         expect(ids.size).toBe(1);
         expect(results.filter((r) => r.headers.get("openwop-idempotent-replay") !== "true")).toHaveLength(1);
       });
@@ -331,12 +379,35 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         expect(waiting["currentNodeId"]).toBe("gate");
         const types = (await events(runId)).map((e) => e.type);
         expect(types).toEqual(expect.arrayContaining(["interrupt.requested", "approval.requested", "node.suspended"]));
-        expectErrorEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "maybe" } } }), 400);
-        expectErrorEnvelope(await call(`/v1/runs/${runId}/interrupts/nowhere`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 404, "interrupt_not_found");
-        const resolved = await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } });
+        expectErrorEnvelope(
+          await call(`/v1/runs/${runId}/interrupts/gate`, {
+            method: "POST",
+            body: { resumeValue: { action: "maybe" } },
+          }),
+          400,
+        );
+        expectErrorEnvelope(
+          await call(`/v1/runs/${runId}/interrupts/nowhere`, {
+            method: "POST",
+            body: { resumeValue: { action: "accept" } },
+          }),
+          404,
+          "interrupt_not_found",
+        );
+        const resolved = await call(`/v1/runs/${runId}/interrupts/gate`, {
+          method: "POST",
+          body: { resumeValue: { action: "accept" } },
+        });
         expect(resolved.status, resolved.text).toBe(200);
         expect((await waitForStatus(runId, TERMINAL))["status"]).toBe("completed");
-        expectErrorEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 409, "interrupt_already_resolved");
+        expectErrorEnvelope(
+          await call(`/v1/runs/${runId}/interrupts/gate`, {
+            method: "POST",
+            body: { resumeValue: { action: "accept" } },
+          }),
+          409,
+          "interrupt_already_resolved",
+        );
         await probe.expectIntactLog(runId);
       });
 
@@ -344,7 +415,10 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         for (const answers of [{ q1: "blue" }, [{ id: "q1", answer: "blue" }]]) {
           const runId = await createRun("conformance-clarification");
           expect((await waitForStatus(runId, ["waiting-input"]))["currentNodeId"]).toBe("ask");
-          const resolved = await call(`/v1/runs/${runId}/interrupts/ask`, { method: "POST", body: { resumeValue: { answers } } });
+          const resolved = await call(`/v1/runs/${runId}/interrupts/ask`, {
+            method: "POST",
+            body: { resumeValue: { answers } },
+          });
           expect(resolved.status, resolved.text).toBe(200);
           expect((await waitForStatus(runId, TERMINAL))["status"]).toBe("completed");
           const resolution = (await events(runId)).find((e) => e.type === "clarification.resolved");
@@ -355,8 +429,17 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
       it("answers 422 interrupt_cancelled once the run was cancelled", async () => {
         const runId = await createRun("conformance-approval");
         await waitForStatus(runId, ["waiting-approval"]);
-        expect((await call(`/v1/runs/${runId}/cancel`, { method: "POST" })).json).toMatchObject({ status: "cancelled" });
-        expectErrorEnvelope(await call(`/v1/runs/${runId}/interrupts/gate`, { method: "POST", body: { resumeValue: { action: "accept" } } }), 422, "interrupt_cancelled");
+        expect((await call(`/v1/runs/${runId}/cancel`, { method: "POST" })).json).toMatchObject({
+          status: "cancelled",
+        });
+        expectErrorEnvelope(
+          await call(`/v1/runs/${runId}/interrupts/gate`, {
+            method: "POST",
+            body: { resumeValue: { action: "accept" } },
+          }),
+          422,
+          "interrupt_cancelled",
+        );
       });
     });
 

@@ -23,7 +23,11 @@ export async function request(baseUrl: string, path: string, options: RequestOpt
     body = JSON.stringify(options.body);
     headers["content-type"] ??= "application/json";
   }
-  const response = await fetch(`${baseUrl}${path}`, { method: options.method ?? "GET", headers, ...(body === undefined ? {} : { body }) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: options.method ?? "GET",
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
   const text = await response.text();
   let json: unknown;
   try {

@@ -5,5 +5,12 @@ export { MALFORMED_REQUESTS, type MalformedRequest } from "./malformed-requests.
 export { DIAMOND_WORKFLOW, SLOW_CHAIN_WORKFLOW } from "./workflows.js";
 export { spawnHostProcess, type HostProcess } from "./spawn-host.js";
 export { RunProbe, type ProbedEvent } from "./run-probe.js";
-export { eventually, expectExpired, expectSweepUnderLoad, inParallel, runCopier, type SweepUnderLoadOptions } from "./retention.js";
+export {
+  eventually,
+  expectExpired,
+  expectSweepUnderLoad,
+  inParallel,
+  runCopier,
+  type SweepUnderLoadOptions,
+} from "./retention.js";
 export { expectErrorEnvelope, type ErrorEnvelopeBody } from "./error-envelope.js";

@@ -8,7 +8,11 @@ import { RunProbe } from "./run-probe.js";
 const DAY_MS = 86_400_000;
 
 /** Resolves once `condition` holds, polling every 20 ms; rejects after `timeoutMs` naming `what`. */
-export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
@@ -17,7 +21,11 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ti
 }
 
 /** Runs `work` over `items` with at most `width` in flight, so storage is kept busy but not flooded. */
-export async function inParallel<T>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<unknown>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  width: number,
+  work: (item: T, index: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(width, items.length) }, async () => {
@@ -42,12 +50,17 @@ export function expectExpired(result: HttpResult, expiredAt: string): void {
  * weeks. The copy keeps the engine's own snapshot state and log, with the run id and every
  * timestamp rewritten; `at` is when the copy finished (or, unfinished, when it last moved).
  */
-export async function runCopier(store: StorageAdapter, templateRunId: string): Promise<(runId: string, at: number) => RunCreation> {
+export async function runCopier(
+  store: StorageAdapter,
+  templateRunId: string,
+): Promise<(runId: string, at: number) => RunCreation> {
   const template = await store.getRun(templateRunId);
   if (!template) throw new Error(`template run ${templateRunId} is missing`);
   const finished = template.completedAt !== null;
   const { claim: _claim, lastSequence: _lastSequence, ...record } = template;
-  const log: NewRunEvent[] = (await store.readEvents(templateRunId, { limit: 1000 })).map(({ eventId: _id, runId: _run, sequence: _seq, ...event }) => event);
+  const log: NewRunEvent[] = (await store.readEvents(templateRunId, { limit: 1000 })).map(
+    ({ eventId: _id, runId: _run, sequence: _seq, ...event }) => event,
+  );
   // Run ids are random, so a plain text substitution renames the run everywhere it appears.
   const text = JSON.stringify({ run: record, events: log });
   return (runId, at) => {
@@ -95,7 +108,11 @@ export async function expectSweepUnderLoad(host: RunningHost, options: SweepUnde
     ...Array.from({ length: 20 }, (_, i) => `run-waiting-for-a-year-${i}`),
   ];
   for (const [i, runId] of survivors.entries()) {
-    await store.createRun(runId.startsWith("run-inside") ? copyFinished(runId, now - 6 * DAY_MS + i) : copyWaiting(runId, now - 365 * DAY_MS + i));
+    await store.createRun(
+      runId.startsWith("run-inside")
+        ? copyFinished(runId, now - 6 * DAY_MS + i)
+        : copyWaiting(runId, now - 365 * DAY_MS + i),
+    );
   }
 
   // A steady stream of new runs over HTTP, each followed to completion.
@@ -122,14 +139,19 @@ export async function expectSweepUnderLoad(host: RunningHost, options: SweepUnde
 
   expect(result).toEqual({ runsExpired: EXPIRED, idempotencyRecordsPurged: 0, complete: true });
   // The sweep yields between batches: live runs finished while it was under way.
-  expect(live.filter((run) => run.completedAt > sweepStartedAt && run.completedAt < sweepEndedAt).length).toBeGreaterThan(0);
+  expect(
+    live.filter((run) => run.completedAt > sweepStartedAt && run.completedAt < sweepEndedAt).length,
+  ).toBeGreaterThan(0);
   await inParallel(expired, storageWidth, async (runId) => {
     expect(await store.getRun(runId)).toBeNull();
     expect((await store.getTombstone(runId))?.tenantId).toBe("default");
   });
   for (const runId of [expired[0], expired[4_999], expired[EXPIRED - 1]] as string[]) {
     const tombstone = await store.getTombstone(runId);
-    expectExpired(await request(host.url, `/v1/runs/${runId}`, { headers: bearer(apiKey) }), tombstone?.expiredAt ?? "missing");
+    expectExpired(
+      await request(host.url, `/v1/runs/${runId}`, { headers: bearer(apiKey) }),
+      tombstone?.expiredAt ?? "missing",
+    );
   }
   for (const runId of [...survivors, finishedTemplate, waitingTemplate]) {
     expect(await store.getRun(runId), runId).not.toBeNull();

@@ -16,7 +16,11 @@ export class RunProbe {
   ) {}
 
   /** Creates a run and returns its id; `extra` adds body fields such as `configurable`. */
-  async create(workflowId: string, inputs: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> {
+  async create(
+    workflowId: string,
+    inputs: Record<string, unknown> = {},
+    extra: Record<string, unknown> = {},
+  ): Promise<string> {
     const created = await request(this.url(), "/v1/runs", {
       method: "POST",
       headers: bearer(this.apiKey),
@@ -43,7 +47,8 @@ export class RunProbe {
       const snapshot = await this.snapshot(runId);
       const status = snapshot["status"] as string;
       if (statuses.includes(status)) return snapshot;
-      if (Date.now() > deadline) throw new Error(`run ${runId} is ${status} after ${timeoutMs} ms; wanted ${statuses.join("|")}`);
+      if (Date.now() > deadline)
+        throw new Error(`run ${runId} is ${status} after ${timeoutMs} ms; wanted ${statuses.join("|")}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }

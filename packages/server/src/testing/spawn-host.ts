@@ -15,14 +15,21 @@ export interface HostProcess {
  * Starts `node <entry>` with `env` (on an ephemeral port unless PORT is given) and resolves
  * once it prints the URL it listens on.
  */
-export async function spawnHostProcess(entry: string, env: Record<string, string>, timeoutMs = 20_000): Promise<HostProcess> {
+export async function spawnHostProcess(
+  entry: string,
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<HostProcess> {
   const child = spawn(process.execPath, [entry], {
     env: { ...process.env, PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`host did not start within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);

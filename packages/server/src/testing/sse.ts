@@ -19,7 +19,10 @@ export interface SseSession {
 /** Opens an SSE stream over a real socket and parses it with a standard SSE parser. */
 export async function openSse(url: string, headers: Record<string, string>): Promise<SseSession> {
   const controller = new AbortController();
-  const response = await fetch(url, { headers: { accept: "text/event-stream", ...headers }, signal: controller.signal });
+  const response = await fetch(url, {
+    headers: { accept: "text/event-stream", ...headers },
+    signal: controller.signal,
+  });
   const comments: string[] = [];
   const queue: SseFrame[] = [];
   let finished = false;
@@ -56,7 +59,13 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
       wake = undefined;
     }
   }
-  return { status: response.status, headers: response.headers, frames: frames(), comments, close: () => controller.abort() };
+  return {
+    status: response.status,
+    headers: response.headers,
+    frames: frames(),
+    comments,
+    close: () => controller.abort(),
+  };
 }
 
 /** Collects every frame until the server closes the stream, failing after `timeoutMs`. */

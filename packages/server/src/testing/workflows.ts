@@ -1,4 +1,11 @@
-const noop = (id: string, x: number) => ({ id, typeId: "core.noop", name: id, position: { x, y: 0 }, config: {}, inputs: {} });
+const noop = (id: string, x: number) => ({
+  id,
+  typeId: "core.noop",
+  name: id,
+  position: { x, y: 0 },
+  config: {},
+  inputs: {},
+});
 
 /** a → b, a → c, b + c → d: the join must wait for both branches and run once. */
 export const DIAMOND_WORKFLOW = {

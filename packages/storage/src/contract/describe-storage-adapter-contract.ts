@@ -41,7 +41,11 @@ export function describeStorageAdapterContract(
 ): void {
   const settings = resolveContractSettings(options);
   // Sequential on purpose: each test owns the one adapter the harness hands out.
-  describe(`storage adapter contract: ${name}`, { concurrent: false, shuffle: false, timeout: settings.testTimeoutMs }, () => {
+  describe(`storage adapter contract: ${name}`, {
+    concurrent: false,
+    shuffle: false,
+    timeout: settings.testTimeoutMs,
+  }, () => {
     const harness = new AdapterHarness(factory);
     harness.install();
     describeLifecycle(harness);

@@ -20,7 +20,8 @@ export class Counter<L extends string> implements PrometheusMetric {
 
   render(): string[] {
     const lines = header(this.name, this.help, "counter");
-    for (const { pairs, state } of this.#series.entries()) lines.push(`${this.name}${formatLabels(pairs)} ${formatValue(state.value)}`);
+    for (const { pairs, state } of this.#series.entries())
+      lines.push(`${this.name}${formatLabels(pairs)} ${formatValue(state.value)}`);
     return lines;
   }
 }

@@ -20,7 +20,11 @@ export class Histogram<L extends string> implements PrometheusMetric {
     buckets: readonly number[],
   ) {
     this.#bounds = [...new Set(buckets)].filter((b) => Number.isFinite(b)).sort((a, b) => a - b);
-    this.#series = new LabeledSeries(labelNames, () => ({ counts: new Array<number>(this.#bounds.length).fill(0), sum: 0, count: 0 }));
+    this.#series = new LabeledSeries(labelNames, () => ({
+      counts: new Array<number>(this.#bounds.length).fill(0),
+      sum: 0,
+      count: 0,
+    }));
   }
 
   observe(labels: LabelValues<L>, value: number): void {

@@ -94,8 +94,16 @@ export function describeClaims(harness: AdapterHarness): void {
 
       const renewed = await harness.adapter.renewClaims("holder-a", 5_000, T0 + 500);
       expect([...renewed].sort()).toEqual([mine1, mine2].sort());
-      expect((await harness.adapter.getRun(mine1))?.claim).toEqual({ holderId: "holder-a", expiresAt: T0 + 5_500, epoch: 1 });
-      expect((await harness.adapter.getRun(mine2))?.claim).toEqual({ holderId: "holder-a", expiresAt: T0 + 5_500, epoch: 1 });
+      expect((await harness.adapter.getRun(mine1))?.claim).toEqual({
+        holderId: "holder-a",
+        expiresAt: T0 + 5_500,
+        epoch: 1,
+      });
+      expect((await harness.adapter.getRun(mine2))?.claim).toEqual({
+        holderId: "holder-a",
+        expiresAt: T0 + 5_500,
+        epoch: 1,
+      });
       expect((await harness.adapter.getRun(theirs))?.claim).toEqual(other);
     });
 
@@ -126,7 +134,11 @@ export function describeClaims(harness: AdapterHarness): void {
       await harness.adapter.claimRun(a1, "holder-a", 30_000, T0);
       await harness.adapter.claimRun(a2, "holder-a", 30_000, T0);
       const keptB = await harness.adapter.claimRun(b1, "holder-b", 30_000, T0);
-      await harness.adapter.commitStep({ runId: a1, events: [newEvent("node.started")], patch: { updatedAt: isoAt(3) } });
+      await harness.adapter.commitStep({
+        runId: a1,
+        events: [newEvent("node.started")],
+        patch: { updatedAt: isoAt(3) },
+      });
 
       await harness.adapter.releaseClaims("holder-a");
       expect(await harness.adapter.getRun(a1)).toMatchObject({ status: "running", claim: null, lastSequence: 0 });

@@ -24,9 +24,13 @@ export function describeEventLog(harness: AdapterHarness, settings: ContractSett
 
     it("honours limit", async () => {
       const runId = await seedRun(harness.adapter, {}, numberedEvents(10));
-      expect((await harness.adapter.readEvents(runId, { fromSequence: 2, limit: 3 })).map((e) => e.sequence)).toEqual([2, 3, 4]);
+      expect((await harness.adapter.readEvents(runId, { fromSequence: 2, limit: 3 })).map((e) => e.sequence)).toEqual([
+        2, 3, 4,
+      ]);
       expect((await harness.adapter.readEvents(runId, { limit: 1 })).map((e) => e.sequence)).toEqual([0]);
-      expect((await harness.adapter.readEvents(runId, { fromSequence: 8, limit: 50 })).map((e) => e.sequence)).toEqual([8, 9]);
+      expect((await harness.adapter.readEvents(runId, { fromSequence: 8, limit: 50 })).map((e) => e.sequence)).toEqual([
+        8, 9,
+      ]);
     });
 
     it("returns an empty list past the end of the log and for an unknown run", async () => {
@@ -85,7 +89,11 @@ export function describeEventLog(harness: AdapterHarness, settings: ContractSett
       const recorder = new CallRecorder<[number]>();
       const stop = harness.adapter.watchEvents(runId, recorder.listener);
       await harness.adapter.commitStep({ runId, events: [newEvent("node.progress")] });
-      await recorder.waitFor(([last]) => last === 0, settings.notificationTimeoutMs, "watchEvents before unsubscribing");
+      await recorder.waitFor(
+        ([last]) => last === 0,
+        settings.notificationTimeoutMs,
+        "watchEvents before unsubscribing",
+      );
       stop();
       stop();
       const seen = recorder.calls.length;

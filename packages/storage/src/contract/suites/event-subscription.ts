@@ -33,7 +33,10 @@ function subscribe(store: RunStore, runId: string, fromSequence: number, deliver
  * A view of the adapter whose `readEvents` lets the test append while a backlog read is
  * in flight: the exact window in which a subscribe-after-read implementation loses events.
  */
-function storeWithRacingAppends(store: RunStore, duringRead: (read: () => Promise<RunEvent[]>) => Promise<RunEvent[]>): RunStore {
+function storeWithRacingAppends(
+  store: RunStore,
+  duringRead: (read: () => Promise<RunEvent[]>) => Promise<RunEvent[]>,
+): RunStore {
   return {
     createRun: (creation) => store.createRun(creation),
     getRun: (runId) => store.getRun(runId),
@@ -84,7 +87,8 @@ export function describeEventSubscription(harness: AdapterHarness, settings: Con
 
     it("misses nothing and repeats nothing when appends land while the backlog is being read", async () => {
       const runId = await seedRun(harness.adapter, {}, numberedEvents(3));
-      const append = (label: string) => harness.adapter.commitStep({ runId, events: [newEvent("node.progress", { label })] });
+      const append = (label: string) =>
+        harness.adapter.commitStep({ runId, events: [newEvent("node.progress", { label })] });
       let racedBeforeFirstRead = false;
       let racedAfterLastPage = false;
       const racing = storeWithRacingAppends(harness.adapter, async (read) => {
@@ -107,7 +111,11 @@ export function describeEventSubscription(harness: AdapterHarness, settings: Con
       const delivery = new Delivery();
       const stop = subscribe(racing, runId, 0, delivery);
       try {
-        await eventually(() => delivery.events.length >= 6, wait, "backlog plus the racing appends, without a further append");
+        await eventually(
+          () => delivery.events.length >= 6,
+          wait,
+          "backlog plus the racing appends, without a further append",
+        );
         expect(racedAfterLastPage).toBe(true);
         await append("live");
         await eventually(() => delivery.events.length >= 7, wait, "the live event after the race");

@@ -21,13 +21,18 @@ export function describeIdempotency(harness: AdapterHarness): void {
       const first = newIdempotencyRecord({ leaseExpiresAt: T0 + 30_000 });
       await harness.adapter.claimIdempotencyKey(first, T0);
       const retry = { ...first, requestDigest: "sha256:different", leaseExpiresAt: T0 + 60_000 };
-      expect(await harness.adapter.claimIdempotencyKey(retry, T0 + 29_999)).toEqual({ outcome: "existing", record: first });
+      expect(await harness.adapter.claimIdempotencyKey(retry, T0 + 29_999)).toEqual({
+        outcome: "existing",
+        record: first,
+      });
       expect(await harness.adapter.getIdempotencyRecord(first.recordKey)).toEqual(first);
     });
 
     it("of concurrent claims of one key, exactly one is claimed and the rest see the winner", async () => {
       const recordKey = uniqueId("idem");
-      const contenders = range(0, 10).map((index) => newIdempotencyRecord({ recordKey, requestDigest: `sha256:${index}` }));
+      const contenders = range(0, 10).map((index) =>
+        newIdempotencyRecord({ recordKey, requestDigest: `sha256:${index}` }),
+      );
       const claims = await Promise.all(contenders.map((record) => harness.adapter.claimIdempotencyKey(record, T0)));
       const winners = claims.filter((claim) => claim.outcome === "claimed");
       expect(winners).toHaveLength(1);
@@ -38,8 +43,16 @@ export function describeIdempotency(harness: AdapterHarness): void {
     it("a pending record whose lease expired is taken over by compare-and-set", async () => {
       const abandoned = newIdempotencyRecord({ leaseExpiresAt: T0 + 1_000 });
       await harness.adapter.claimIdempotencyKey(abandoned, T0);
-      const retry: IdempotencyRecord = { ...abandoned, requestDigest: "sha256:retry", leaseExpiresAt: T0 + 31_000, createdAt: isoAt(1_000) };
-      expect(await harness.adapter.claimIdempotencyKey(retry, T0 + 1_000)).toEqual({ outcome: "claimed", record: retry });
+      const retry: IdempotencyRecord = {
+        ...abandoned,
+        requestDigest: "sha256:retry",
+        leaseExpiresAt: T0 + 31_000,
+        createdAt: isoAt(1_000),
+      };
+      expect(await harness.adapter.claimIdempotencyKey(retry, T0 + 1_000)).toEqual({
+        outcome: "claimed",
+        record: retry,
+      });
       expect(await harness.adapter.getIdempotencyRecord(abandoned.recordKey)).toEqual(retry);
     });
 
@@ -51,7 +64,9 @@ export function describeIdempotency(harness: AdapterHarness): void {
         requestDigest: `sha256:takeover-${index}`,
         leaseExpiresAt: T0 + 60_000,
       }));
-      const claims = await Promise.all(contenders.map((record) => harness.adapter.claimIdempotencyKey(record, T0 + 5_000)));
+      const claims = await Promise.all(
+        contenders.map((record) => harness.adapter.claimIdempotencyKey(record, T0 + 5_000)),
+      );
       const winners = claims.filter((claim) => claim.outcome === "claimed");
       expect(winners).toHaveLength(1);
       for (const claim of claims) expect(claim.record).toEqual(winners[0]?.record);

@@ -9,7 +9,11 @@ const EXPIRED_AT = isoAt(31 * DAY);
 
 export function describeRetention(harness: AdapterHarness): void {
   /** A run that reached `status` at `completedAtDay` (or never, for null), with events and a settled suspension. */
-  const seedFinished = async (status: RunStatus, completedAtDay: number | null, tenantId = "tenant-a"): Promise<string> => {
+  const seedFinished = async (
+    status: RunStatus,
+    completedAtDay: number | null,
+    tenantId = "tenant-a",
+  ): Promise<string> => {
     const runId = await seedRun(harness.adapter, { status: "running", tenantId }, numberedEvents(3));
     await harness.adapter.commitStep({
       runId,
@@ -71,7 +75,11 @@ export function describeRetention(harness: AdapterHarness): void {
       expect(await harness.adapter.expireRun(recent, EXPIRED_AT)).toBe(true);
       expect(await harness.adapter.getRun(recent)).toBeNull();
       expect(await harness.adapter.readEvents(recent)).toEqual([]);
-      expect(await harness.adapter.getTombstone(recent)).toEqual({ runId: recent, tenantId: "tenant-a", expiredAt: EXPIRED_AT });
+      expect(await harness.adapter.getTombstone(recent)).toEqual({
+        runId: recent,
+        tenantId: "tenant-a",
+        expiredAt: EXPIRED_AT,
+      });
       expect(await harness.adapter.getRun(neighbour)).not.toBeNull();
       expect(await harness.adapter.expireRun(uniqueId("missing"), EXPIRED_AT)).toBe(false);
       expect(await harness.adapter.expireRun(recent, EXPIRED_AT)).toBe(false);

@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import type { RunCreation } from "../../adapter.js";
 import type { IdempotentResponse } from "../../records.js";
 import { expectRejection } from "../expect-rejection.js";
-import { AWKWARD_JSON, isoAt, newEvent, newIdempotencyRecord, newRun, numberedEvents, range, T0, uniqueId } from "../fixtures.js";
+import {
+  AWKWARD_JSON,
+  isoAt,
+  newEvent,
+  newIdempotencyRecord,
+  newRun,
+  numberedEvents,
+  range,
+  T0,
+  uniqueId,
+} from "../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 
 type CreationIdempotency = NonNullable<RunCreation["idempotency"]>;
@@ -73,7 +83,12 @@ export function describeRunCreation(harness: AdapterHarness): void {
       const run = newRun();
       const events = [
         newEvent("run.created", { by: "contract" }),
-        newEvent("node.started", null, { nodeId: "a", schemaVersion: 1, engineVersion: "0.1.0", causationId: "cause-1" }),
+        newEvent("node.started", null, {
+          nodeId: "a",
+          schemaVersion: 1,
+          engineVersion: "0.1.0",
+          causationId: "cause-1",
+        }),
         newEvent("node.progress", "text payload", { nodeId: "a" }),
       ];
       const appended = await harness.adapter.createRun({ run, events });
@@ -96,8 +111,8 @@ export function describeRunCreation(harness: AdapterHarness): void {
 
       (run.inputs["list"] as number[]).push(99);
       run.tags.push("mutated");
-      ((events[0]?.payload as { list: number[] }).list).push(99);
-      ((appended[0]?.payload as { list: number[] }).list).push(99);
+      (events[0]?.payload as { list: number[] }).list.push(99);
+      (appended[0]?.payload as { list: number[] }).list.push(99);
 
       const stored = await harness.adapter.getRun(run.runId);
       expect(stored).toEqual({ ...pristine, claim: null, lastSequence: 0 });
@@ -107,7 +122,7 @@ export function describeRunCreation(harness: AdapterHarness): void {
 
       const read = await harness.adapter.readEvents(run.runId);
       expect(read[0]?.payload).toEqual({ list: [1] });
-      ((read[0]?.payload as { list: number[] }).list).push(42);
+      (read[0]?.payload as { list: number[] }).list.push(42);
       expect((await harness.adapter.readEvents(run.runId))[0]?.payload).toEqual({ list: [1] });
     });
   });
@@ -135,7 +150,10 @@ export function describeRunCreation(harness: AdapterHarness): void {
         harness.adapter.createRun({
           run: retry,
           events: [newEvent("run.created")],
-          idempotency: creationIdempotency(retry.runId, { recordKey: idempotency.recordKey, requestDigest: "sha256:other" }),
+          idempotency: creationIdempotency(retry.runId, {
+            recordKey: idempotency.recordKey,
+            requestDigest: "sha256:other",
+          }),
         }),
         { name: "StorageConflictError", reason: "idempotency-exists" },
       );
@@ -152,7 +170,10 @@ export function describeRunCreation(harness: AdapterHarness): void {
       expect((await harness.adapter.claimIdempotencyKey(pending, T0)).outcome).toBe("claimed");
       const run = newRun();
       await expectRejection(
-        harness.adapter.createRun({ run, idempotency: creationIdempotency(run.runId, { recordKey: pending.recordKey }) }),
+        harness.adapter.createRun({
+          run,
+          idempotency: creationIdempotency(run.runId, { recordKey: pending.recordKey }),
+        }),
         { name: "StorageConflictError", reason: "idempotency-exists" },
       );
       expect(await harness.adapter.getRun(run.runId)).toBeNull();

@@ -58,7 +58,13 @@ export function describeStepCommit(harness: AdapterHarness): void {
       const failed = await harness.adapter.getRun(runId);
       expect(failed).toMatchObject({ ...failing, startedAt: isoAt(1), workflowId: "wf-three-nodes" });
 
-      const reset: RunPatch = { status: "running", error: null, completedAt: null, startedAt: null, cancelRequested: false };
+      const reset: RunPatch = {
+        status: "running",
+        error: null,
+        completedAt: null,
+        startedAt: null,
+        cancelRequested: false,
+      };
       await harness.adapter.commitStep({ runId, patch: reset });
       expect(await harness.adapter.getRun(runId)).toEqual({ ...failed, ...reset });
     });
@@ -86,7 +92,11 @@ export function describeStepCommit(harness: AdapterHarness): void {
 
     it("accepts a step whose expectStatus includes the run's status", async () => {
       const runId = await seedRun(harness.adapter, { status: "running" });
-      await harness.adapter.commitStep({ runId, expectStatus: ["pending", "running"], patch: { status: "cancelling" } });
+      await harness.adapter.commitStep({
+        runId,
+        expectStatus: ["pending", "running"],
+        patch: { status: "cancelling" },
+      });
       expect((await harness.adapter.getRun(runId))?.status).toBe("cancelling");
     });
 
@@ -94,10 +104,13 @@ export function describeStepCommit(harness: AdapterHarness): void {
       const runId = await seedRun(harness.adapter, { status: "running" }, [newEvent("run.created")]);
       await harness.adapter.claimRun(runId, "holder-a", 30_000, T0);
       const before = await readStoredRunState(harness.adapter, runId);
-      await expectRejection(harness.adapter.commitStep(everythingStep(runId, { expectStatus: ["pending", "paused"] })), {
-        name: "StorageConflictError",
-        reason: "run-status",
-      });
+      await expectRejection(
+        harness.adapter.commitStep(everythingStep(runId, { expectStatus: ["pending", "paused"] })),
+        {
+          name: "StorageConflictError",
+          reason: "run-status",
+        },
+      );
       expect(await readStoredRunState(harness.adapter, runId)).toEqual(before);
     });
 
@@ -123,7 +136,9 @@ export function describeStepCommit(harness: AdapterHarness): void {
       expect(second?.epoch).toBeGreaterThan(first?.epoch ?? Number.POSITIVE_INFINITY);
       const before = await readStoredRunState(harness.adapter, runId);
       await expectRejection(
-        harness.adapter.commitStep(everythingStep(runId, { fence: { holderId: "holder-a", epoch: first?.epoch ?? -1 } })),
+        harness.adapter.commitStep(
+          everythingStep(runId, { fence: { holderId: "holder-a", epoch: first?.epoch ?? -1 } }),
+        ),
         { name: "ClaimLostError", runId, holderId: "holder-a" },
       );
       expect(await readStoredRunState(harness.adapter, runId)).toEqual(before);
@@ -134,7 +149,9 @@ export function describeStepCommit(harness: AdapterHarness): void {
       const claim = await harness.adapter.claimRun(runId, "holder-a", 30_000, T0);
       const before = await readStoredRunState(harness.adapter, runId);
       await expectRejection(
-        harness.adapter.commitStep(everythingStep(runId, { fence: { holderId: "holder-b", epoch: claim?.epoch ?? -1 } })),
+        harness.adapter.commitStep(
+          everythingStep(runId, { fence: { holderId: "holder-b", epoch: claim?.epoch ?? -1 } }),
+        ),
         { name: "ClaimLostError", runId, holderId: "holder-b" },
       );
       expect(await readStoredRunState(harness.adapter, runId)).toEqual(before);
@@ -146,7 +163,9 @@ export function describeStepCommit(harness: AdapterHarness): void {
       expect(await harness.adapter.claimRun(runId, "holder-b", 1_000, T0 + 5_000)).not.toBeNull();
       const before = await readStoredRunState(harness.adapter, runId);
       await expectRejection(
-        harness.adapter.commitStep(everythingStep(runId, { fence: { holderId: "holder-a", epoch: stale?.epoch ?? -1 } })),
+        harness.adapter.commitStep(
+          everythingStep(runId, { fence: { holderId: "holder-a", epoch: stale?.epoch ?? -1 } }),
+        ),
         { name: "ClaimLostError", runId, holderId: "holder-a" },
       );
       expect(await readStoredRunState(harness.adapter, runId)).toEqual(before);
@@ -158,7 +177,9 @@ export function describeStepCommit(harness: AdapterHarness): void {
       await harness.adapter.releaseClaims("holder-a");
       const before = await readStoredRunState(harness.adapter, runId);
       await expectRejection(
-        harness.adapter.commitStep(everythingStep(runId, { fence: { holderId: "holder-a", epoch: claim?.epoch ?? -1 } })),
+        harness.adapter.commitStep(
+          everythingStep(runId, { fence: { holderId: "holder-a", epoch: claim?.epoch ?? -1 } }),
+        ),
         { name: "ClaimLostError", runId },
       );
       expect(await readStoredRunState(harness.adapter, runId)).toEqual(before);

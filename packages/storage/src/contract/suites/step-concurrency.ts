@@ -25,7 +25,10 @@ export function describeStepConcurrency(harness: AdapterHarness, settings: Contr
         expect(first?.payload).toEqual({ writer, part: 0 });
         expect(second?.payload).toEqual({ writer, part: 1 });
       });
-      const sequences = results.flat().map((event) => event.sequence).sort((a, b) => a - b);
+      const sequences = results
+        .flat()
+        .map((event) => event.sequence)
+        .sort((a, b) => a - b);
       expect(sequences).toEqual(range(0, 2 * writers));
       expect(new Set(results.flat().map((event) => event.eventId)).size).toBe(2 * writers);
 

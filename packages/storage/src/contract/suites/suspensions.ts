@@ -27,7 +27,15 @@ async function seedSuspendedRun(harness: AdapterHarness): Promise<{ runId: strin
 function resolveStep(runId: string, suspensionId: string, extra: Partial<RunStep> = {}): RunStep {
   return {
     runId,
-    settleSuspensions: [{ suspensionId, from: "pending", to: "resolved", resolvedAt: isoAt(500), resumeValue: { approved: true, by: "ada" } }],
+    settleSuspensions: [
+      {
+        suspensionId,
+        from: "pending",
+        to: "resolved",
+        resolvedAt: isoAt(500),
+        resumeValue: { approved: true, by: "ada" },
+      },
+    ],
     events: [newEvent("node.resumed")],
     patch: { status: "running" },
     ...extra,
@@ -39,27 +47,44 @@ export function describeSuspensions(harness: AdapterHarness): void {
     it("are created by a step together with its events, patch and claim release", async () => {
       const { runId, suspension } = await seedSuspendedRun(harness);
       expect(await harness.adapter.listSuspensions(runId)).toEqual([suspension]);
-      expect(await harness.adapter.getRun(runId)).toMatchObject({ status: "waiting-approval", claim: null, lastSequence: 0 });
+      expect(await harness.adapter.getRun(runId)).toMatchObject({
+        status: "waiting-approval",
+        claim: null,
+        lastSequence: 0,
+      });
     });
 
     it("are listed by run and filtered by status", async () => {
       const runId = await seedRun(harness.adapter, { status: "running" });
       const approval = newSuspension(runId, { kind: "approval", nodeId: "a" });
       const question = newSuspension(runId, { kind: "clarification", nodeId: "b", createdAt: isoAt(11) });
-      await harness.adapter.commitStep({ runId, createSuspensions: [approval, question], patch: { status: "waiting-input" } });
+      await harness.adapter.commitStep({
+        runId,
+        createSuspensions: [approval, question],
+        patch: { status: "waiting-input" },
+      });
       const otherRun = await seedRun(harness.adapter, { status: "running" });
       await harness.adapter.commitStep({ runId: otherRun, createSuspensions: [newSuspension(otherRun)] });
 
       expect([...(await harness.adapter.listSuspensions(runId))].sort(byId)).toEqual([approval, question].sort(byId));
-      expect([...(await harness.adapter.listSuspensions(runId, "pending"))].sort(byId)).toEqual([approval, question].sort(byId));
+      expect([...(await harness.adapter.listSuspensions(runId, "pending"))].sort(byId)).toEqual(
+        [approval, question].sort(byId),
+      );
       expect(await harness.adapter.listSuspensions(runId, "resolved")).toEqual([]);
       expect(await harness.adapter.listSuspensions(uniqueId("missing"))).toEqual([]);
     });
 
     it("are settled by compare-and-set, recording resolvedAt and resumeValue", async () => {
       const { runId, suspension } = await seedSuspendedRun(harness);
-      await harness.adapter.commitStep(resolveStep(runId, suspension.suspensionId, { expectStatus: ["waiting-approval"] }));
-      const resolved = { ...suspension, status: "resolved", resolvedAt: isoAt(500), resumeValue: { approved: true, by: "ada" } };
+      await harness.adapter.commitStep(
+        resolveStep(runId, suspension.suspensionId, { expectStatus: ["waiting-approval"] }),
+      );
+      const resolved = {
+        ...suspension,
+        status: "resolved",
+        resolvedAt: isoAt(500),
+        resumeValue: { approved: true, by: "ada" },
+      };
       expect(await harness.adapter.listSuspensions(runId, "resolved")).toEqual([resolved]);
       expect(await harness.adapter.listSuspensions(runId, "pending")).toEqual([]);
       expect((await harness.adapter.getRun(runId))?.status).toBe("running");
@@ -103,7 +128,14 @@ export function describeSuspensions(harness: AdapterHarness): void {
         range(0, 8).map((attempt) =>
           harness.adapter.commitStep({
             runId,
-            settleSuspensions: [{ suspensionId: suspension.suspensionId, from: "pending", to: attempt % 2 ? "resolved" : "cancelled", resolvedAt: isoAt(attempt) }],
+            settleSuspensions: [
+              {
+                suspensionId: suspension.suspensionId,
+                from: "pending",
+                to: attempt % 2 ? "resolved" : "cancelled",
+                resolvedAt: isoAt(attempt),
+              },
+            ],
             events: [newEvent("interrupt.settled", { attempt })],
           }),
         ),

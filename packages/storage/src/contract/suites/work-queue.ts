@@ -20,7 +20,15 @@ export function describeWorkQueue(harness: AdapterHarness, settings: ContractSet
       const cancellingUnclaimed = await seed("cancelling", 400);
       const runningLive = await seed("running", 50);
       const pendingLive = await seed("pending", 60);
-      for (const status of ["completed", "failed", "cancelled", "waiting-approval", "waiting-input", "waiting-external", "paused"] as const) {
+      for (const status of [
+        "completed",
+        "failed",
+        "cancelled",
+        "waiting-approval",
+        "waiting-input",
+        "waiting-external",
+        "paused",
+      ] as const) {
         await seed(status, 0);
       }
       await harness.adapter.claimRun(runningExpired, "crashed-worker", 1_000, T0);
@@ -33,12 +41,17 @@ export function describeWorkQueue(harness: AdapterHarness, settings: ContractSet
         pendingYoung,
         cancellingUnclaimed,
       ]);
-      expect(await harness.adapter.listClaimableRuns(T0 + 500, 100)).toEqual([pendingOld, pendingYoung, cancellingUnclaimed]);
+      expect(await harness.adapter.listClaimableRuns(T0 + 500, 100)).toEqual([
+        pendingOld,
+        pendingYoung,
+        cancellingUnclaimed,
+      ]);
     });
 
     it("respects the limit", async () => {
       const ids: string[] = [];
-      for (const offset of [40, 30, 20, 10, 0]) ids.unshift(await seedRun(harness.adapter, { createdAt: isoAt(offset) }));
+      for (const offset of [40, 30, 20, 10, 0])
+        ids.unshift(await seedRun(harness.adapter, { createdAt: isoAt(offset) }));
       expect(await harness.adapter.listClaimableRuns(T0, 2)).toEqual(ids.slice(0, 2));
       expect(await harness.adapter.listClaimableRuns(T0, 5)).toEqual(ids);
     });
@@ -97,7 +110,15 @@ export function describeWorkQueue(harness: AdapterHarness, settings: ContractSet
         await harness.adapter.commitStep({
           runId,
           expectStatus: ["waiting-approval"],
-          settleSuspensions: [{ suspensionId: suspension.suspensionId, from: "pending", to: "resolved", resolvedAt: isoAt(20), resumeValue: { approved: true } }],
+          settleSuspensions: [
+            {
+              suspensionId: suspension.suspensionId,
+              from: "pending",
+              to: "resolved",
+              resolvedAt: isoAt(20),
+              resumeValue: { approved: true },
+            },
+          ],
           patch: { status: "running" },
           events: [newEvent("node.resumed")],
         });
