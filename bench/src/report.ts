@@ -1,5 +1,5 @@
 import type { HostKind } from "./hosts.js";
-import { type BenchReport, type HostResults, type Outcome, type TargetCheck } from "./results.js";
+import type { BenchReport, HostResults, Outcome, TargetCheck } from "./results.js";
 import type { ResourceUse } from "./resources.js";
 import type { Summary } from "./stats.js";
 import { TIER_RULES, TIERS } from "./tiers.js";

@@ -18,7 +18,7 @@ export type Outcome<T> = { status: "measured"; result: T } | { status: "not-meas
 export const measured = <T>(result: T): Outcome<T> => ({ status: "measured", result });
 export const notMeasured = <T>(reason: string): Outcome<T> => ({ status: "not-measured", reason });
 
-export function valueOf<T>(outcome: Outcome<T> | undefined): T | undefined {
+export function measuredValue<T>(outcome: Outcome<T> | undefined): T | undefined {
   return outcome?.status === "measured" ? outcome.result : undefined;
 }
 
@@ -89,9 +89,9 @@ export interface BenchReport {
 
 /** The per-property tier verdicts of one host, from workloads 1 (POST), 2 (delivery) and 3 (in flight). */
 export function tiersOf(results: Omit<HostResults, "tiers" | "tier" | "ratios">): TierVerdict[] {
-  const throughput = valueOf(results.throughput);
-  const delivery = valueOf(results.delivery);
-  const held = valueOf(results.held);
+  const throughput = measuredValue(results.throughput);
+  const delivery = measuredValue(results.delivery);
+  const held = measuredValue(results.held);
   return [
     classify("postP50Ms", throughput?.createMs.p50),
     classify("postP99Ms", throughput?.createMs.p99),
@@ -101,14 +101,14 @@ export function tiersOf(results: Omit<HostResults, "tiers" | "tier" | "ratios">)
 }
 
 export function ratiosOf(kind: HostKind, results: Omit<HostResults, "tiers" | "tier" | "ratios">): HostRatios {
-  const host = valueOf(results.throughput)?.runsPerSecond;
-  const ceiling = valueOf(results.ceiling)?.runsPerSecond;
+  const host = measuredValue(results.throughput)?.runsPerSecond;
+  const ceiling = measuredValue(results.ceiling)?.runsPerSecond;
   const ratios: HostRatios = { hostOverCeiling: ratio(host, ceiling) };
   if (kind === "postgres") {
-    const peer = valueOf(results.peer)?.runsPerSecond;
+    const peer = measuredValue(results.peer)?.runsPerSecond;
     ratios.hostOverPeer = ratio(host, peer);
     ratios.ceilingOverPeer = ratio(ceiling, peer);
-    ratios.twoHostsOverOne = valueOf(results.scaleOut)?.speedup ?? null;
+    ratios.twoHostsOverOne = measuredValue(results.scaleOut)?.speedup ?? null;
   }
   return ratios;
 }
@@ -141,9 +141,9 @@ export function checkTargets(hosts: Partial<Record<HostKind, HostResults>>): Tar
   for (const kind of ["sqlite", "postgres"] as const) {
     const host = hosts[kind];
     if (!host) continue;
-    const throughput = valueOf(host.throughput);
-    const delivery = valueOf(host.delivery);
-    const held = valueOf(host.held);
+    const throughput = measuredValue(host.throughput);
+    const delivery = measuredValue(host.delivery);
+    const held = measuredValue(host.held);
     const floor = kind === "sqlite" ? 1000 : 500;
     checks.push(
       check(

@@ -60,7 +60,7 @@ describe.skipIf(!existsSync(cli))("openwop-conformance (built CLI)", () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^PASS discovery-document/m);
     expect(run.stdout).toMatch(/^pass 3 {2}fail 0/m);
-    expect(run.stdout).not.toMatch(/\u001b\[/);
+    expect(run.stdout).not.toContain("\u001b[");
     const document = JSON.parse(await readFile(json, "utf8")) as unknown;
     expect(validateConformanceResult(document).valid).toBe(true);
     expect(JSON.stringify(document)).not.toContain(host?.keys.apiKey ?? "<no key>");

@@ -86,7 +86,7 @@ export function parseHostManifest(value: unknown, source = "manifest"): HostMani
   const start = asRecord(root.start);
   expect(isString(start?.command), "start.command must be a non-empty string");
   expect(
-    Array.isArray(start?.args) && (start?.args as unknown[]).every((a) => typeof a === "string"),
+    Array.isArray(start?.args) && (start.args as unknown[]).every((a) => typeof a === "string"),
     "start.args must be an array of strings",
   );
   expect(start?.cwd === undefined || isString(start.cwd), "start.cwd must be a string when present");
@@ -113,7 +113,7 @@ export function parseHostManifest(value: unknown, source = "manifest"): HostMani
       );
       expect(isString(entry?.tenant), `extraKeys[${index}].tenant must be a non-empty string`);
       expect(
-        Array.isArray(entry?.scopes) && (entry?.scopes as unknown[]).every(isString),
+        Array.isArray(entry?.scopes) && (entry.scopes as unknown[]).every(isString),
         `extraKeys[${index}].scopes must be strings`,
       );
     });

@@ -29,7 +29,7 @@ describe("generated conformance files", () => {
         ]),
       );
       expect(problems).toHaveLength(2);
-      expect(problems[0]).toMatch(/a\.md: differs[\s\S]*line 2:\n    committed: old line\n    generated: new line/);
+      expect(problems[0]).toMatch(/a\.md: differs[\s\S]*line 2:\n {4}committed: old line\n {4}generated: new line/);
       expect(problems[1]).toMatch(/b\.md: missing/);
     } finally {
       await rm(dir, { recursive: true, force: true });

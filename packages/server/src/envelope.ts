@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ProtocolError } from "@openwop/core";
+import type { ProtocolError } from "@openwop/core";
 import type { JsonObject } from "@openwop/storage";
 
 /** The canonical error body: exactly `{error, message, details?}`, nothing else. */

@@ -24,7 +24,9 @@ export function buildOpenApiDocument(title: string, version: string, operations:
       required: true,
       schema: { type: "string" },
     }));
-    (paths[op.path] ??= {})[op.method] = {
+    const operationsOfPath = paths[op.path] ?? {};
+    paths[op.path] = operationsOfPath;
+    operationsOfPath[op.method] = {
       summary: op.summary,
       operationId: `${op.method}${op.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
       ...(parameters.length > 0 ? { parameters } : {}),

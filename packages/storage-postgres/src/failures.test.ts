@@ -2,7 +2,6 @@ import { StorageUnavailableError, type RunEvent } from "@openwop/storage";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresAdapter } from "./open-adapter.js";
-import type { PostgresStorageAdapter } from "./postgres-adapter.js";
 import { eventually } from "./test-support/eventually.js";
 import { newRunRecord, progressEvents, T0 } from "./test-support/records.js";
 import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";

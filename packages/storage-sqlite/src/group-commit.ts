@@ -85,9 +85,9 @@ export class GroupCommit {
       } catch (error) {
         outcomes = batch.map(() => ({ ok: false, error }));
       }
-      batch.forEach((write, index) =>
-        write.settle(outcomes[index] ?? { ok: false, error: new Error("group commit lost a write") }),
-      );
+      for (const [index, write] of batch.entries()) {
+        write.settle(outcomes[index] ?? { ok: false, error: new Error("group commit lost a write") });
+      }
     }
     // Only reachable if the connection was closed under queued writes: fail them, never strand them.
     for (const write of this.#queue.splice(0))

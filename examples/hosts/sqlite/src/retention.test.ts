@@ -12,7 +12,6 @@ import {
   expectSweepUnderLoad,
   request,
   runCopier,
-  type HttpResult,
 } from "@openwop/server/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSqliteHost, type SqliteHostOptions } from "./index.js";

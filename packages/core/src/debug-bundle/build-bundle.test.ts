@@ -180,7 +180,7 @@ describe("buildDebugBundle: redaction", () => {
         echoed: [{ note: `key ${apiKey}` }],
       }),
     );
-    events.forEach((e, i) => (e.sequence = i));
+    for (const [i, e] of events.entries()) e.sequence = i;
     events.push(
       event(events.length, "variable.changed", {
         name: "secretNote",

@@ -141,8 +141,10 @@ export async function buildDebugBundle(request: DebugBundleRequest): Promise<Bui
   const fit = fitEvents({
     skeletonBytes: (reason) => {
       let bytes = skeletons.get(reason);
-      if (bytes === undefined)
-        skeletons.set(reason, (bytes = Buffer.byteLength(JSON.stringify(assemble([], 0, reason)), "utf8")));
+      if (bytes === undefined) {
+        bytes = Buffer.byteLength(JSON.stringify(assemble([], 0, reason)), "utf8");
+        skeletons.set(reason, bytes);
+      }
       return bytes;
     },
     eventBytes: prefix.bytes,

@@ -13,7 +13,10 @@ export function sleepUntil(until: number, now: () => number, signal: AbortSignal
     };
     const arm = (): void => {
       const remaining = until - now();
-      if (remaining <= 0) return done();
+      if (remaining <= 0) {
+        done();
+        return;
+      }
       timer = setTimeout(arm, Math.min(remaining, 2_000_000_000));
     };
     signal.addEventListener("abort", done, { once: true });

@@ -107,7 +107,7 @@ describe("structured logs over a real socket on SQLite", () => {
       await logs.waitFor((r) => r["event"] === "run.terminal" && r["runId"] === runId);
 
     expect(snapshots.get(failed.runId)?.["status"]).toBe("failed");
-    const failureCode = (snapshots.get(failed.runId)?.["error"] as { code: string }).code;
+    const failureCode = (snapshots.get(failed.runId)?.["error"] as { code: string } | undefined)?.code;
     const expectations: Array<[typeof completed, Record<string, unknown>]> = [
       [completed, { status: "completed", errorCode: null, workflowId: "conformance-noop", level: "info" }],
       [failed, { status: "failed", errorCode: failureCode, workflowId: "conformance-failure", level: "warn" }],

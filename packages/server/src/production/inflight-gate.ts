@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { Context, Next } from "hono";
+import type { MiddlewareHandler } from "hono";
 import { serviceUnavailable } from "@openwop/core";
 import { sendError } from "../envelope.js";
 
@@ -35,8 +35,8 @@ export class InflightGate {
     return this.#inflight;
   }
 
-  middleware() {
-    return async (c: Context, next: Next): Promise<Response | void> => {
+  middleware(): MiddlewareHandler {
+    return async (c, next) => {
       if (BACKPRESSURE_EXEMPT_PATHS.has(c.req.path)) return next();
       if (this.#inflight >= this.options.cap) {
         const { retryAfterSeconds } = this.options;

@@ -11,7 +11,7 @@ export function servePublicDocument(app: Hono<AppEnv>, path: string, document: J
     c.header("Cache-Control", "public, max-age=300");
     c.header("ETag", etag);
     const ifNoneMatch = c.req.header("if-none-match");
-    if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")) {
+    if (ifNoneMatch?.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")) {
       return c.body(null, 304);
     }
     c.header("Content-Type", "application/json; charset=utf-8");

@@ -38,8 +38,7 @@ export function spawnTypeScriptWorker(modulePath: string, args: string[]): Worke
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     buffered += chunk;
-    let newline: number;
-    while ((newline = buffered.indexOf("\n")) >= 0) {
+    for (let newline = buffered.indexOf("\n"); newline >= 0; newline = buffered.indexOf("\n")) {
       const line = buffered.slice(0, newline);
       buffered = buffered.slice(newline + 1);
       lines.push(line);

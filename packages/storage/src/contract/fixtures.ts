@@ -36,7 +36,7 @@ export const AWKWARD_JSON: JsonObject = {
   quotes: 'he said "hi" \\ back',
   unicode: "héllo wörld — 你好 — 🚀",
   control: "tab\tnewline\nnul\u0000end",
-  numbers: [0, -1, 3.14159, 1e-7, 1.5e300, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0.1 + 0.2],
+  numbers: [0, -1, 2.5e-3, 1e-7, 1.5e300, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0.1 + 0.2],
   flags: [true, false],
   nothing: null,
   emptyObject: {},

@@ -111,8 +111,11 @@ export function describeRunCreation(harness: AdapterHarness): void {
 
       (run.inputs["list"] as number[]).push(99);
       run.tags.push("mutated");
-      (events[0]?.payload as { list: number[] }).list.push(99);
-      (appended[0]?.payload as { list: number[] }).list.push(99);
+      const [firstEvent] = events;
+      const [firstAppended] = appended;
+      if (!firstEvent || !firstAppended) throw new Error("createRun returned no events");
+      (firstEvent.payload as { list: number[] }).list.push(99);
+      (firstAppended.payload as { list: number[] }).list.push(99);
 
       const stored = await harness.adapter.getRun(run.runId);
       expect(stored).toEqual({ ...pristine, claim: null, lastSequence: 0 });
@@ -122,7 +125,9 @@ export function describeRunCreation(harness: AdapterHarness): void {
 
       const read = await harness.adapter.readEvents(run.runId);
       expect(read[0]?.payload).toEqual({ list: [1] });
-      (read[0]?.payload as { list: number[] }).list.push(42);
+      const [firstRead] = read;
+      if (!firstRead) throw new Error("readEvents returned no events");
+      (firstRead.payload as { list: number[] }).list.push(42);
       expect((await harness.adapter.readEvents(run.runId))[0]?.payload).toEqual({ list: [1] });
     });
   });
