@@ -1,3 +1,3 @@
 import { packageBuild } from "../../tsup.config.base.js";
 
-export default packageBuild({ index: "src/index.ts", contract: "src/contract/index.ts" });
+export default packageBuild({ index: "src/index.ts", testing: "src/testing/index.ts" });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "./client.js";
 import { TimeoutError, TransportError, WireError } from "./errors.js";
-import { startTestServer } from "./test-server.test-helper.js";
+import { startTestServer } from "./testing/test-server.js";
 
 let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "./client.js";
 import { WireError } from "./errors.js";
 import { parseFrameData, type SseFrame } from "./sse-frames.js";
-import { startTestServer } from "./test-server.test-helper.js";
+import { startTestServer } from "./testing/test-server.js";
 
 let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
 afterEach(async () => {

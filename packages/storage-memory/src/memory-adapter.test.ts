@@ -1,4 +1,4 @@
-import { describeStorageAdapterContract } from "@openwop/storage/contract";
+import { describeStorageAdapterContract } from "@openwop/storage/testing";
 import { createMemoryAdapter } from "./index.js";
 
 describeStorageAdapterContract("memory", async () => ({ adapter: createMemoryAdapter() }));

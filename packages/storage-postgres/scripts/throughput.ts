@@ -5,7 +5,7 @@
  * seven round trips of storage, five of them appending events).
  *
  *   ../../pnpmw exec node --conditions=@openwop/source --experimental-transform-types --no-warnings \
- *     --import ./src/test-support/resolve-ts.mjs scripts/throughput.ts [--runs 3000] [--concurrency 64] [--pool 10]
+ *     --import ./src/testing/resolve-ts.mjs scripts/throughput.ts [--runs 3000] [--concurrency 64] [--pool 10]
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";

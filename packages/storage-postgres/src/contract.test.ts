@@ -1,7 +1,7 @@
-import { describeStorageAdapterContract } from "@openwop/storage/contract";
+import { describeStorageAdapterContract } from "@openwop/storage/testing";
 import { afterAll, beforeAll } from "vitest";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 /**
  * The shared adapter contract over a real Postgres server.

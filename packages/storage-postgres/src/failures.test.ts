@@ -2,9 +2,9 @@ import { StorageUnavailableError, type RunEvent } from "@openwop/storage";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { eventually } from "./test-support/eventually.js";
-import { newRunRecord, progressEvents, T0 } from "./test-support/records.js";
-import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+import { eventually } from "./testing/eventually.js";
+import { newRunRecord, progressEvents, T0 } from "./testing/records.js";
+import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 /** Connections dying, servers going away, claims taken over: the adapter must stay correct and recover. */
 let pgServer: TestPostgres;

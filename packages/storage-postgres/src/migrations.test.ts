@@ -2,8 +2,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadMigrations, migrate } from "./migrations.js";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { isoAt } from "./test-support/records.js";
-import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+import { isoAt } from "./testing/records.js";
+import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 let pgServer: TestPostgres;
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresAdapter } from "./open-adapter.js";
 import type { PostgresStorageAdapter } from "./postgres-adapter.js";
-import type { AppendWorkerReport, AppendWorkerTask } from "./test-support/append-worker.js";
-import { spawnTypeScriptWorker } from "./test-support/spawn-worker.js";
-import { newRunRecord } from "./test-support/records.js";
-import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+import type { AppendWorkerReport, AppendWorkerTask } from "./testing/append-worker.js";
+import { spawnTypeScriptWorker } from "./testing/spawn-worker.js";
+import { newRunRecord } from "./testing/records.js";
+import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 let pg: TestPostgres;
 let url: string;

@@ -2,9 +2,9 @@ import { subscribeToRunEvents, type RunEvent } from "@openwop/storage";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openPostgresAdapter } from "./open-adapter.js";
 import type { PostgresStorageAdapter } from "./postgres-adapter.js";
-import { eventually } from "./test-support/eventually.js";
-import { newRunRecord, progressEvents } from "./test-support/records.js";
-import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+import { eventually } from "./testing/eventually.js";
+import { newRunRecord, progressEvents } from "./testing/records.js";
+import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 /** Two adapters on one database stand in for two host processes: only Postgres connects them. */
 let pg: TestPostgres;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { eventually } from "./test-support/eventually.js";
-import { newRunRecord, progressEvents } from "./test-support/records.js";
-import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+import { eventually } from "./testing/eventually.js";
+import { newRunRecord, progressEvents } from "./testing/records.js";
+import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 describe("reads of a watched run after this process's commits", () => {
   let pg: TestPostgres;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { newRunRecord, progressEvents, T0 } from "./test-support/records.js";
-import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+import { newRunRecord, progressEvents, T0 } from "./testing/records.js";
+import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 describe("steps outside a transaction, and releases answered from memory", () => {
   let pg: TestPostgres;

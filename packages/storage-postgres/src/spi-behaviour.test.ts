@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CLAIMABLE_STATUSES } from "./claimable.js";
 import { openPostgresAdapter } from "./open-adapter.js";
 import type { PostgresStorageAdapter } from "./postgres-adapter.js";
-import { isoAt, newRunRecord, progressEvents, T0 } from "./test-support/records.js";
-import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
+import { isoAt, newRunRecord, progressEvents, T0 } from "./testing/records.js";
+import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 /**
  * The adapter's own behaviour tests, Postgres specifics included. The shared contract

@@ -1,4 +1,4 @@
-import { describeStorageAdapterContract } from "@openwop/storage/contract";
+import { describeStorageAdapterContract } from "@openwop/storage/testing";
 import { openSqliteAdapter } from "./index.js";
 import { createTempDirectory } from "./testing/temp-database.js";
 

@@ -9,7 +9,7 @@ import { startOpenWopHost, type RunningHost } from "../host.js";
 import { bearer, request } from "../testing/http.js";
 import { RunProbe } from "../testing/run-probe.js";
 import { collectUntilClosed, openSse } from "../testing/sse.js";
-import { LogCapture, type LogRecord } from "./log-capture.test-helper.js";
+import { LogCapture, type LogRecord } from "../testing/log-capture.js";
 
 const implementation = { name: "observability-test", version: "0.0.0" };
 const TERMINAL = ["completed", "failed", "cancelled"];

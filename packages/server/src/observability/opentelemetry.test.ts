@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenWopHost, type RunningHost } from "../host.js";
 import { bearer, request } from "../testing/http.js";
 import { RunProbe } from "../testing/run-probe.js";
-import { LogCapture } from "./log-capture.test-helper.js";
+import { LogCapture } from "../testing/log-capture.js";
 
 const API_KEY = `hk_test_otel_${randomBytes(8).toString("hex")}`;
 const TERMINAL = ["completed", "failed", "cancelled"];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { RunStep } from "../../adapter.js";
-import type { RunPatch } from "../../records.js";
+import type { RunStep } from "../../../adapter.js";
+import type { RunPatch } from "../../../records.js";
 import { expectRejection } from "../expect-rejection.js";
-import { isoAt, newEvent, newSuspension, numberedEvents, seedRun, T0, uniqueId } from "../fixtures.js";
+import { isoAt, newEvent, newSuspension, numberedEvents, seedRun, T0, uniqueId } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 import { readStoredRunState } from "../run-snapshot.js";
 

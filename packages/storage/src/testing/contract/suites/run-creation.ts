@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunCreation } from "../../adapter.js";
-import type { IdempotentResponse } from "../../records.js";
+import type { RunCreation } from "../../../adapter.js";
+import type { IdempotentResponse } from "../../../records.js";
 import { expectRejection } from "../expect-rejection.js";
 import {
   AWKWARD_JSON,
@@ -12,7 +12,7 @@ import {
   range,
   T0,
   uniqueId,
-} from "../fixtures.js";
+} from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 
 type CreationIdempotency = NonNullable<RunCreation["idempotency"]>;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from "vitest";
-import type { StorageAdapter } from "../adapter.js";
+import type { StorageAdapter } from "../../adapter.js";
 
 /** What an adapter factory hands the kit: a fresh adapter and how to dispose of its backing store. */
 export interface AdapterUnderTest {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunStatus } from "../../records.js";
-import { isoAt, newEvent, range, seedRun, seedRunsInStatuses, T0, uniqueId } from "../fixtures.js";
+import type { RunStatus } from "../../../records.js";
+import { isoAt, newEvent, range, seedRun, seedRunsInStatuses, T0, uniqueId } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 
 /** Statuses a worker may execute: the only ones `claimRun` acquires. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isoAt, newApiKey, uniqueId } from "../fixtures.js";
+import { isoAt, newApiKey, uniqueId } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 
 export function describeApiKeys(harness: AdapterHarness): void {

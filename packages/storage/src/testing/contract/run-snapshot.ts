@@ -1,5 +1,5 @@
-import type { StorageAdapter } from "../adapter.js";
-import type { RunEvent, RunRecord, SuspensionRecord } from "../records.js";
+import type { StorageAdapter } from "../../adapter.js";
+import type { RunEvent, RunRecord, SuspensionRecord } from "../../records.js";
 
 /** Everything storage holds about one run, to prove a rejected step left no trace. */
 export interface StoredRunState {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { ReadEventsOptions, RunStore, Unsubscribe } from "../../adapter.js";
-import type { RunEvent } from "../../records.js";
-import { subscribeToRunEvents } from "../../subscribe.js";
+import type { ReadEventsOptions, RunStore, Unsubscribe } from "../../../adapter.js";
+import type { RunEvent } from "../../../records.js";
+import { subscribeToRunEvents } from "../../../subscribe.js";
 import { eventually, pause } from "../call-recorder.js";
-import { newEvent, numberedEvents, range, seedRun } from "../fixtures.js";
+import { newEvent, numberedEvents, range, seedRun } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 import type { ContractSettings } from "../options.js";
 

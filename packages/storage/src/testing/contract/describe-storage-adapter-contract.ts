@@ -26,7 +26,7 @@ import { describeWorkQueue } from "./suites/work-queue.js";
  *
  * @example
  * // my-adapter.test.ts
- * import { describeStorageAdapterContract } from "@openwop/storage/contract";
+ * import { describeStorageAdapterContract } from "@openwop/storage/testing";
  * import { createMyAdapter } from "./my-adapter.js";
  *
  * describeStorageAdapterContract("my-adapter", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunStatus } from "../../records.js";
-import { isoAt, newEvent, newSuspension, numberedEvents, seedRun, uniqueId } from "../fixtures.js";
+import type { RunStatus } from "../../../records.js";
+import { isoAt, newEvent, newSuspension, numberedEvents, seedRun, uniqueId } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 
 const DAY = 86_400_000;

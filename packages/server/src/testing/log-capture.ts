@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { createLogger } from "./logger.js";
+import { createLogger } from "../observability/logger.js";
 
 /** One parsed log line. */
 export type LogRecord = Record<string, unknown>;

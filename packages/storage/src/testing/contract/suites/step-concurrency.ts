@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newEvent, range, seedRun } from "../fixtures.js";
+import { newEvent, range, seedRun } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 import type { ContractSettings } from "../options.js";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { RunStatus } from "../../records.js";
-import { RUN_STATUSES } from "../../records.js";
+import type { RunStatus } from "../../../records.js";
+import { RUN_STATUSES } from "../../../records.js";
 import { CallRecorder, pause } from "../call-recorder.js";
-import { isoAt, newEvent, newSuspension, seedRun, T0 } from "../fixtures.js";
+import { isoAt, newEvent, newSuspension, seedRun, T0 } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 import type { ContractSettings } from "../options.js";
 

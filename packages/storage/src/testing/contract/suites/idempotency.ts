@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { IdempotencyRecord, IdempotentResponse } from "../../records.js";
-import { isoAt, newIdempotencyRecord, range, T0, uniqueId } from "../fixtures.js";
+import type { IdempotencyRecord, IdempotentResponse } from "../../../records.js";
+import { isoAt, newIdempotencyRecord, range, T0, uniqueId } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 
 const RESPONSE: IdempotentResponse = {

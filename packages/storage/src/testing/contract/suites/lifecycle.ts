@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assertSpiCompatible } from "../../version.js";
-import { seedRun, uniqueId } from "../fixtures.js";
+import { assertSpiCompatible } from "../../../version.js";
+import { seedRun, uniqueId } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 
 export function describeLifecycle(harness: AdapterHarness): void {
