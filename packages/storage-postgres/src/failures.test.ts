@@ -1,8 +1,8 @@
 import { StorageUnavailableError, type RunEvent } from "@openwop/storage";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@openwop/storage/testing";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { eventually } from "./testing/eventually.js";
 import { newRunRecord, progressEvents, T0 } from "./testing/records.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 

@@ -1,8 +1,8 @@
 import { subscribeToRunEvents, type RunEvent } from "@openwop/storage";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eventually } from "@openwop/storage/testing";
 import { openPostgresAdapter } from "./open-adapter.js";
 import type { PostgresStorageAdapter } from "./postgres-adapter.js";
-import { eventually } from "./testing/eventually.js";
 import { newRunRecord, progressEvents } from "./testing/records.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 

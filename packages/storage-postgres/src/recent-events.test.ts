@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@openwop/storage/testing";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { eventually } from "./testing/eventually.js";
 import { newRunRecord, progressEvents } from "./testing/records.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 

@@ -201,7 +201,7 @@ describe("RetentionSweeper on SQLite", () => {
     const first = await plant(store, finishedLongAgo());
     const timed = sweeper(store, { intervalMs: 20 });
     timed.start();
-    await eventually(async () => (await store.getTombstone(first)) !== null, 10_000, "the timer sweeps the first run");
+    await eventually(async () => (await store.getTombstone(first)) !== null, "the timer sweeps the first run", 10_000);
     await timed.stop();
     const second = await plant(store, finishedLongAgo());
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -242,7 +242,7 @@ describe("RetentionSweeper on SQLite", () => {
     expect(errors[0]?.error).toBeInstanceOf(StorageUnavailableError);
     expect(errors[0]?.context).toMatch(/storage unavailable/);
     failing.start();
-    await eventually(async () => errors.length >= 3, 10_000, "later ticks keep trying");
+    await eventually(async () => errors.length >= 3, "later ticks keep trying", 10_000);
     await failing.stop();
     // Even an error sink that throws cannot make a sweep reject.
     const careless = sweeper(store, {

@@ -220,8 +220,8 @@ describe("retention on the sqlite host", () => {
 
     await eventually(
       async () => (await request(host.url, `/v1/runs/${old}`, { headers: bearer(KEY) })).status === 410,
-      10_000,
       "the old run expires",
+      10_000,
     );
     const tombstone = await store.getTombstone(old);
     expectExpired(
@@ -230,8 +230,8 @@ describe("retention on the sqlite host", () => {
     );
     await eventually(
       async () => (await store.getIdempotencyRecord("stale-record")) === null,
-      10_000,
       "the stale record is purged",
+      10_000,
     );
     expect(await probe.status(recent)).toBe("completed");
     // The fresh record survives the sweeps: the same key still replays the same run.

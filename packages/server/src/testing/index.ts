@@ -6,11 +6,12 @@ export { DIAMOND_WORKFLOW, SLOW_CHAIN_WORKFLOW } from "./workflows.js";
 export { spawnHostProcess, type HostProcess } from "./spawn-host.js";
 export { RunProbe, type ProbedEvent } from "./run-probe.js";
 export {
-  eventually,
   expectExpired,
   expectSweepUnderLoad,
   inParallel,
   runCopier,
   type SweepUnderLoadOptions,
 } from "./retention.js";
+// One `eventually` for every package's tests: it lives in @openwop/storage/testing, below core and server.
+export { eventually } from "@openwop/storage/testing";
 export { expectErrorEnvelope, type ErrorEnvelopeBody } from "./error-envelope.js";

@@ -1,4 +1,5 @@
 import type { NewRunEvent, NewRunRecord, RunCreation, StorageAdapter } from "@openwop/storage";
+import { eventually } from "@openwop/storage/testing";
 import { expect } from "vitest";
 import type { RunningHost } from "../host.js";
 import { expectErrorEnvelope } from "./error-envelope.js";
@@ -6,19 +7,6 @@ import { bearer, request, type HttpResult } from "./http.js";
 import { RunProbe } from "./run-probe.js";
 
 const DAY_MS = 86_400_000;
-
-/** Resolves once `condition` holds, polling every 20 ms; rejects after `timeoutMs` naming `what`. */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Runs `work` over `items` with at most `width` in flight, so storage is kept busy but not flooded. */
 export async function inParallel<T>(
@@ -127,7 +115,7 @@ export async function expectSweepUnderLoad(host: RunningHost, options: SweepUnde
   });
   const waitForLive = async (count: number): Promise<void> => {
     const target = live.length + count;
-    await eventually(() => live.length >= target, 30_000, `${count} more live runs complete`);
+    await eventually(() => live.length >= target, `${count} more live runs complete`, 30_000);
   };
   await waitForLive(3);
   const sweepStartedAt = performance.now();

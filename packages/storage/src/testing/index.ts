@@ -6,3 +6,4 @@
 export { describeStorageAdapterContract } from "./contract/describe-storage-adapter-contract.js";
 export type { StorageAdapterContractOptions } from "./contract/options.js";
 export type { AdapterUnderTest, StorageAdapterFactory } from "./contract/harness.js";
+export { eventually, pause } from "./eventually.js";

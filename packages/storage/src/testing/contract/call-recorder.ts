@@ -32,17 +32,3 @@ export class CallRecorder<Args extends unknown[]> {
     });
   }
 }
-
-/** Lets pending notifications arrive before a test asserts that none did. */
-export function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Resolves once `condition` holds, polling; rejects after `timeoutMs` with `what`. */
-export async function eventually(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await pause(5);
-  }
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NewRunEvent } from "../../../records.js";
-import { CallRecorder, pause } from "../call-recorder.js";
+import { pause } from "../../eventually.js";
+import { CallRecorder } from "../call-recorder.js";
 import { AWKWARD_JSON, newEvent, numberedEvents, range, seedRun, uniqueId } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 import type { ContractSettings } from "../options.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ReadEventsOptions, RunStore, Unsubscribe } from "../../../adapter.js";
 import type { RunEvent } from "../../../records.js";
 import { subscribeToRunEvents } from "../../../subscribe.js";
-import { eventually, pause } from "../call-recorder.js";
+import { eventually, pause } from "../../eventually.js";
 import { newEvent, numberedEvents, range, seedRun } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 import type { ContractSettings } from "../options.js";
@@ -57,11 +57,11 @@ export function describeEventSubscription(harness: AdapterHarness, settings: Con
       const delivery = new Delivery();
       const stop = subscribe(harness.adapter, runId, 0, delivery);
       try {
-        await eventually(() => delivery.events.length >= 5, wait, "the backlog");
+        await eventually(() => delivery.events.length >= 5, "the backlog", wait);
         for (const index of range(5, 8)) {
           await harness.adapter.commitStep({ runId, events: [newEvent("node.progress", { index })] });
         }
-        await eventually(() => delivery.events.length >= 8, wait, "the live events");
+        await eventually(() => delivery.events.length >= 8, "the live events", wait);
         await pause(50);
         expect(delivery.sequences()).toEqual(range(0, 8));
         expect(delivery.events).toEqual(await harness.adapter.readEvents(runId));
@@ -77,7 +77,7 @@ export function describeEventSubscription(harness: AdapterHarness, settings: Con
       const stop = subscribe(harness.adapter, runId, 3, delivery);
       try {
         await harness.adapter.commitStep({ runId, events: [newEvent("node.progress")] });
-        await eventually(() => delivery.events.length >= 4, wait, "events from sequence 3");
+        await eventually(() => delivery.events.length >= 4, "events from sequence 3", wait);
         await pause(50);
         expect(delivery.sequences()).toEqual([3, 4, 5, 6]);
       } finally {
@@ -113,12 +113,12 @@ export function describeEventSubscription(harness: AdapterHarness, settings: Con
       try {
         await eventually(
           () => delivery.events.length >= 6,
-          wait,
           "backlog plus the racing appends, without a further append",
+          wait,
         );
         expect(racedAfterLastPage).toBe(true);
         await append("live");
-        await eventually(() => delivery.events.length >= 7, wait, "the live event after the race");
+        await eventually(() => delivery.events.length >= 7, "the live event after the race", wait);
         await pause(50);
         expect(delivery.sequences()).toEqual(range(0, 7));
         expect(delivery.errors).toEqual([]);
@@ -138,7 +138,7 @@ export function describeEventSubscription(harness: AdapterHarness, settings: Con
             harness.adapter.commitStep({ runId, events: [newEvent("node.progress", { index })] }),
           ),
         );
-        await eventually(() => delivery.events.length >= total, wait, "every concurrent append");
+        await eventually(() => delivery.events.length >= total, "every concurrent append", wait);
         await pause(50);
         expect(delivery.sequences()).toEqual(range(0, total));
       } finally {

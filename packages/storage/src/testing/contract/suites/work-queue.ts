@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { RunStatus } from "../../../records.js";
-import { RUN_STATUSES } from "../../../records.js";
-import { CallRecorder, pause } from "../call-recorder.js";
+import { RUN_STATUS_VALUES } from "@openwop/types";
+import { pause } from "../../eventually.js";
+import { CallRecorder } from "../call-recorder.js";
 import { isoAt, newEvent, newSuspension, seedRun, T0 } from "../../fixtures.js";
 import type { AdapterHarness } from "../harness.js";
 import type { ContractSettings } from "../options.js";
@@ -157,7 +158,9 @@ export function describeWorkQueue(harness: AdapterHarness, settings: ContractSet
     it("counts runs per status, following status changes", async () => {
       const counts = async (): Promise<Record<string, number>> => {
         const raw = await harness.adapter.countRunsByStatus();
-        return Object.fromEntries(RUN_STATUSES.map((status) => [status, raw[status] ?? 0]).filter(([, n]) => n !== 0));
+        return Object.fromEntries(
+          RUN_STATUS_VALUES.map((status) => [status, raw[status] ?? 0]).filter(([, n]) => n !== 0),
+        );
       };
       expect(await counts()).toEqual({});
       const first = await seedRun(harness.adapter, { status: "pending" });
