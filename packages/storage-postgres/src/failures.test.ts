@@ -1,9 +1,8 @@
 import { StorageUnavailableError, type RunEvent } from "@openwop/storage";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually } from "@openwop/storage/testing";
+import { eventually, newRun, numberedEvents, T0 } from "@openwop/storage/testing";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { newRunRecord, progressEvents, T0 } from "./testing/records.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 /** Connections dying, servers going away, claims taken over: the adapter must stay correct and recover. */
@@ -43,7 +42,7 @@ describe("pg_terminate_backend of every connection while commits are in flight",
       onBackgroundError: (error) => backgroundErrors.push(error),
     });
     try {
-      const runs = Array.from({ length: 4 }, () => newRunRecord({ status: "running" }));
+      const runs = Array.from({ length: 4 }, () => newRun({ status: "running" }));
       for (const run of runs) await adapter.createRun({ run });
 
       const resolved: RunEvent[][] = [];
@@ -53,7 +52,7 @@ describe("pg_terminate_backend of every connection while commits are in flight",
         const runId = runs[writer % runs.length]!.runId;
         while (!stop) {
           try {
-            resolved.push(await adapter.commitStep({ runId, events: progressEvents(2, { writer }) }));
+            resolved.push(await adapter.commitStep({ runId, events: numberedEvents(2, { payload: { writer } }) }));
           } catch (error) {
             rejections.push(error);
           }
@@ -79,7 +78,7 @@ describe("pg_terminate_backend of every connection while commits are in flight",
         return rows.length === 1;
       }, "the listener to reconnect");
       await expect(adapter.ping()).resolves.toBeUndefined();
-      const after = await adapter.commitStep({ runId: runs[0]!.runId, events: progressEvents(1) });
+      const after = await adapter.commitStep({ runId: runs[0]!.runId, events: numberedEvents(1) });
       expect(after).toHaveLength(1);
 
       // Every resolved commit is in the log, exactly as it was acknowledged, and every log
@@ -106,12 +105,12 @@ describe("a pool that stays exhausted", () => {
     const locker = new pg.Client({ connectionString: url });
     await locker.connect();
     try {
-      const run = newRunRecord({ status: "running" });
+      const run = newRun({ status: "running" });
       await adapter.createRun({ run });
       await locker.query("BEGIN");
       await locker.query("SELECT 1 FROM runs WHERE run_id = $1 FOR UPDATE", [run.runId]);
       // This step holds the only pooled connection while it waits for the row lock.
-      const blocked = adapter.commitStep({ runId: run.runId, events: progressEvents(1) });
+      const blocked = adapter.commitStep({ runId: run.runId, events: numberedEvents(1) });
       await sleep(50);
       const started = Date.now();
       await expect(adapter.getRun(run.runId)).rejects.toBeInstanceOf(StorageUnavailableError);
@@ -134,7 +133,7 @@ describe("a server outage", () => {
     const reader = await openPostgresAdapter({ connectionString: url, applicationName: "outage-reader" });
     const writer = await openPostgresAdapter({ connectionString: url, applicationName: "outage-writer" });
     try {
-      const run = newRunRecord({ status: "running" });
+      const run = newRun({ status: "running" });
       await writer.createRun({ run });
       const heard: number[] = [];
       reader.watchEvents(run.runId, (lastSequence) => heard.push(lastSequence));
@@ -143,7 +142,7 @@ describe("a server outage", () => {
       try {
         await expect(reader.ping()).rejects.toBeInstanceOf(StorageUnavailableError);
         await expect(writer.getRun(run.runId)).rejects.toBeInstanceOf(StorageUnavailableError);
-        await expect(writer.commitStep({ runId: run.runId, events: progressEvents(1) })).rejects.toBeInstanceOf(
+        await expect(writer.commitStep({ runId: run.runId, events: numberedEvents(1) })).rejects.toBeInstanceOf(
           StorageUnavailableError,
         );
         await expect(writer.claimRun(run.runId, "w", 1_000, T0)).rejects.toBeInstanceOf(StorageUnavailableError);
@@ -152,7 +151,7 @@ describe("a server outage", () => {
       }
 
       await expect(reader.ping()).resolves.toBeUndefined();
-      const appended = await writer.commitStep({ runId: run.runId, events: progressEvents(2) });
+      const appended = await writer.commitStep({ runId: run.runId, events: numberedEvents(2) });
       expect(appended.map((event) => event.sequence)).toEqual([0, 1]);
       // The reader's listener found its way back (its backoff is capped at 5 s).
       await eventually(() => heard.includes(1), "the reader to hear the commit after the outage", 15_000);
@@ -168,13 +167,13 @@ describe("fencing across processes", () => {
     const hostA = await openPostgresAdapter({ connectionString: url, applicationName: "host-a" });
     const hostB = await openPostgresAdapter({ connectionString: url, applicationName: "host-b" });
     try {
-      const run = newRunRecord({ status: "running" });
+      const run = newRun({ status: "running" });
       await hostA.createRun({ run });
       const claimA = await hostA.claimRun(run.runId, "host-a", 1_000, T0);
       await hostA.commitStep({
         runId: run.runId,
         fence: { holderId: "host-a", epoch: claimA!.epoch },
-        events: progressEvents(1, { by: "a" }),
+        events: numberedEvents(1, { payload: { by: "a" } }),
       });
       // Host A stalls past its lease; host B takes the run over through the same CAS.
       expect(await hostB.claimRun(run.runId, "host-b", 1_000, T0 + 500)).toBeNull();
@@ -185,7 +184,7 @@ describe("fencing across processes", () => {
         hostA.commitStep({
           runId: run.runId,
           fence: { holderId: "host-a", epoch: claimA!.epoch },
-          events: progressEvents(1, { by: "a-late" }),
+          events: numberedEvents(1, { payload: { by: "a-late" } }),
           patch: { status: "completed" },
         }),
       ).rejects.toMatchObject({ name: "ClaimLostError", runId: run.runId, holderId: "host-a" });
@@ -195,7 +194,7 @@ describe("fencing across processes", () => {
       await hostB.commitStep({
         runId: run.runId,
         fence: { holderId: "host-b", epoch: claimB!.epoch },
-        events: progressEvents(1, { by: "b" }),
+        events: numberedEvents(1, { payload: { by: "b" } }),
       });
       const log = await hostA.readEvents(run.runId);
       expect(log.map((event) => (event.payload as { by: string }).by)).toEqual(["a", "b"]);

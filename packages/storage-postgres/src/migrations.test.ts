@@ -1,8 +1,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isoAt } from "@openwop/storage/testing";
 import { loadMigrations, migrate } from "./migrations.js";
 import { openPostgresAdapter } from "./open-adapter.js";
-import { isoAt } from "./testing/records.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 let pgServer: TestPostgres;

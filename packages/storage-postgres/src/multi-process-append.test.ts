@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newRun } from "@openwop/storage/testing";
 import { openPostgresAdapter } from "./open-adapter.js";
 import type { PostgresStorageAdapter } from "./postgres-adapter.js";
 import type { AppendWorkerReport, AppendWorkerTask } from "./testing/append-worker.js";
 import { spawnTypeScriptWorker } from "./testing/spawn-worker.js";
-import { newRunRecord } from "./testing/records.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 let pg: TestPostgres;
@@ -25,7 +25,7 @@ describe("appenders in separate OS processes", () => {
   it("20 concurrent appenders in two processes get sequences 0..N-1 with no gap or duplicate", {
     timeout: 120_000,
   }, async () => {
-    const run = newRunRecord({ status: "running" });
+    const run = newRun({ status: "running" });
     await adapter.createRun({ run });
     const task = (tag: string): AppendWorkerTask => ({
       connectionString: url,

@@ -1,9 +1,8 @@
 import { subscribeToRunEvents, type RunEvent } from "@openwop/storage";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { eventually } from "@openwop/storage/testing";
+import { eventually, newRun, numberedEvents } from "@openwop/storage/testing";
 import { openPostgresAdapter } from "./open-adapter.js";
 import type { PostgresStorageAdapter } from "./postgres-adapter.js";
-import { newRunRecord, progressEvents } from "./testing/records.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 /** Two adapters on one database stand in for two host processes: only Postgres connects them. */
@@ -67,11 +66,11 @@ async function listenerPids(applicationName: string): Promise<number[]> {
 
 describe("LISTEN/NOTIFY across adapters", () => {
   it("delivers events committed through another adapter to a subscriber, in order, without gaps", async () => {
-    const run = newRunRecord({ status: "running" });
-    await writer.createRun({ run, events: progressEvents(2, { batch: 0 }) });
+    const run = newRun({ status: "running" });
+    await writer.createRun({ run, events: numberedEvents(2, { payload: { batch: 0 } }) });
     const subscription = collect(reader, run.runId);
     for (let batch = 1; batch <= 10; batch++) {
-      await writer.commitStep({ runId: run.runId, events: progressEvents(3, { batch }) });
+      await writer.commitStep({ runId: run.runId, events: numberedEvents(3, { payload: { batch } }) });
     }
     await eventually(() => subscription.events.length === 32, "32 events on the reader");
     expect(subscription.events.map((event) => event.sequence)).toEqual(Array.from({ length: 32 }, (_, index) => index));
@@ -82,7 +81,7 @@ describe("LISTEN/NOTIFY across adapters", () => {
   it("wakes work watchers in another adapter when a run is created or its claim released", async () => {
     let wakeUps = 0;
     reader.watchWork(() => wakeUps++);
-    const run = newRunRecord();
+    const run = newRun();
     await writer.createRun({ run });
     await eventually(() => wakeUps > 0, "a work notification for the created run");
 
@@ -93,7 +92,7 @@ describe("LISTEN/NOTIFY across adapters", () => {
   });
 
   it("a notification's payload is only a hint: readers still fetch the rows", async () => {
-    const run = newRunRecord({ status: "running" });
+    const run = newRun({ status: "running" });
     await writer.createRun({ run });
     const subscription = collect(reader, run.runId);
     // A forged notification naming a sequence that does not exist delivers nothing.
@@ -106,7 +105,7 @@ describe("LISTEN/NOTIFY across adapters", () => {
 
 describe("listener reconnection", () => {
   it("reconnects after its backend is terminated, and delivers what was committed while it was down", async () => {
-    const run = newRunRecord({ status: "running" });
+    const run = newRun({ status: "running" });
     await writer.createRun({ run });
     const subscription = collect(reader, run.runId);
     let wakeUps = 0;
@@ -117,7 +116,7 @@ describe("listener reconnection", () => {
     expect(await terminate("reader:listen")).toBe(1);
     // Committed while the reader is (very likely) not listening: only the catch-up after
     // reconnecting can deliver these.
-    await writer.commitStep({ runId: run.runId, events: progressEvents(3) });
+    await writer.commitStep({ runId: run.runId, events: numberedEvents(3) });
     await eventually(async () => {
       const pids = await listenerPids("reader:listen");
       return pids.length === 1 && pids[0] !== firstPid;
@@ -126,7 +125,7 @@ describe("listener reconnection", () => {
     expect(wakeUps).toBeGreaterThan(0);
 
     // And live delivery works again on the new connection.
-    await writer.commitStep({ runId: run.runId, events: progressEvents(2) });
+    await writer.commitStep({ runId: run.runId, events: numberedEvents(2) });
     await eventually(() => subscription.events.length === 5, "events committed after reconnecting");
     expect(subscription.events.map((event) => event.sequence)).toEqual([0, 1, 2, 3, 4]);
     expect(backgroundErrors.length).toBeGreaterThan(0);
@@ -136,17 +135,17 @@ describe("listener reconnection", () => {
 
 describe("announcements", () => {
   it("wakes a watcher once per commit of its own process, not again for the NOTIFY echo, and for every peer commit", async () => {
-    const run = newRunRecord({ status: "running" });
+    const run = newRun({ status: "running" });
     await writer.createRun({ run });
     const heard: number[] = [];
     const stop = reader.watchEvents(run.runId, (lastSequence) => heard.push(lastSequence));
     try {
-      await reader.commitStep({ runId: run.runId, events: progressEvents(2) });
+      await reader.commitStep({ runId: run.runId, events: numberedEvents(2) });
       expect(heard).toEqual([1]);
       // Long enough for the echo of that commit to come back over the listening connection.
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(heard).toEqual([1]);
-      await writer.commitStep({ runId: run.runId, events: progressEvents(1) });
+      await writer.commitStep({ runId: run.runId, events: numberedEvents(1) });
       await eventually(() => heard.length === 2, "the peer's commit");
       expect(heard).toEqual([1, 2]);
     } finally {

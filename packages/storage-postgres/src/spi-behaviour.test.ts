@@ -1,9 +1,9 @@
 import { assertSpiCompatible, type IdempotencyRecord } from "@openwop/storage";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { isoAt, newRun, numberedEvents, T0 } from "@openwop/storage/testing";
 import { CLAIMABLE_STATUSES } from "./claimable.js";
 import { openPostgresAdapter } from "./open-adapter.js";
 import type { PostgresStorageAdapter } from "./postgres-adapter.js";
-import { isoAt, newRunRecord, progressEvents, T0 } from "./testing/records.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 /**
@@ -50,7 +50,7 @@ describe("identity", () => {
 describe("runs and steps", () => {
   it("keeps JSON text exactly as written: key order, NUL, big and tiny numbers", async () => {
     const awkward = { z: 1, a: { y: [1.5e300, 1e-7, 0.1 + 0.2], b: "nul\u0000end 🚀" }, "": null };
-    const run = newRunRecord({ inputs: awkward, engineState: awkward, error: { code: "x", message: "\u0000" } });
+    const run = newRun({ inputs: awkward, engineState: awkward, error: { code: "x", message: "\u0000" } });
     await adapter.createRun({ run, events: [{ type: "run.created", payload: awkward, timestamp: isoAt(0) }] });
     const stored = await adapter.getRun(run.runId);
     expect(JSON.stringify(stored?.inputs)).toBe(JSON.stringify(awkward));
@@ -60,7 +60,7 @@ describe("runs and steps", () => {
   });
 
   it("stores scalar and null payloads", async () => {
-    const run = newRunRecord();
+    const run = newRun();
     const payloads = [null, "text", 42, true, [], {}];
     await adapter.createRun({
       run,
@@ -70,8 +70,8 @@ describe("runs and steps", () => {
   });
 
   it("reads from an inclusive sequence with a default limit of 100", async () => {
-    const run = newRunRecord();
-    await adapter.createRun({ run, events: progressEvents(150) });
+    const run = newRun();
+    await adapter.createRun({ run, events: numberedEvents(150) });
     expect(await adapter.readEvents(run.runId)).toHaveLength(100);
     const tail = await adapter.readEvents(run.runId, { fromSequence: 120, limit: 1000 });
     expect(tail.map((event) => event.sequence)).toEqual(Array.from({ length: 30 }, (_, index) => 120 + index));
@@ -81,7 +81,7 @@ describe("runs and steps", () => {
   });
 
   it("creates and settles suspensions in steps, compare-and-set on their state", async () => {
-    const run = newRunRecord({ status: "running" });
+    const run = newRun({ status: "running" });
     await adapter.createRun({ run });
     const suspension = {
       suspensionId: "susp-1",
@@ -129,7 +129,7 @@ describe("runs and steps", () => {
 
 describe("claims", () => {
   it("claims with one compare-and-set: a live claim cannot be taken, an expired one can, with a new epoch", async () => {
-    const run = newRunRecord();
+    const run = newRun();
     await adapter.createRun({ run });
     const first = await adapter.claimRun(run.runId, "worker-a", 1_000, T0);
     expect(first).toEqual({ holderId: "worker-a", expiresAt: T0 + 1_000, epoch: 1 });
@@ -141,7 +141,7 @@ describe("claims", () => {
   });
 
   it("lets exactly one of many racing claimers win", async () => {
-    const run = newRunRecord();
+    const run = newRun();
     await adapter.createRun({ run });
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, index) => adapter.claimRun(run.runId, `worker-${index}`, 30_000, T0)),
@@ -159,7 +159,7 @@ describe("claims", () => {
       "waiting-external",
       "paused",
     ] as const) {
-      const run = newRunRecord({ status });
+      const run = newRun({ status });
       await adapter.createRun({ run });
       expect(await adapter.claimRun(run.runId, "worker", 1_000, T0)).toBeNull();
     }
@@ -167,8 +167,8 @@ describe("claims", () => {
   });
 
   it("renews only the holder's claims and releases them", async () => {
-    const mine = newRunRecord({ createdAt: isoAt(1) });
-    const theirs = newRunRecord({ createdAt: isoAt(2) });
+    const mine = newRun({ createdAt: isoAt(1) });
+    const theirs = newRun({ createdAt: isoAt(2) });
     await adapter.createRun({ run: mine });
     await adapter.createRun({ run: theirs });
     await adapter.claimRun(mine.runId, "me", 1_000, T0);
@@ -187,7 +187,7 @@ describe("claims", () => {
     const ids: string[] = [];
     const statuses = ["pending", "running", "completed", "waiting-input", "cancelling", "paused", "pending"] as const;
     for (const [index, status] of statuses.entries()) {
-      const run = newRunRecord({ status, createdAt: isoAt(100 - index) });
+      const run = newRun({ status, createdAt: isoAt(100 - index) });
       ids.push(run.runId);
       await adapter.createRun({ run });
     }
@@ -217,8 +217,8 @@ describe("claims", () => {
   });
 
   it("does not make listing workers wait for a row another transaction holds", async () => {
-    const locked = newRunRecord({ createdAt: isoAt(1) });
-    const free = newRunRecord({ createdAt: isoAt(2) });
+    const locked = newRun({ createdAt: isoAt(1) });
+    const free = newRun({ createdAt: isoAt(2) });
     await adapter.createRun({ run: locked });
     await adapter.createRun({ run: free });
     const pgModule = await import("pg");
@@ -306,10 +306,10 @@ describe("API keys", () => {
 
 describe("retention", () => {
   it("expires terminal runs completed before the cutoff, with their events and suspensions, leaving tombstones", async () => {
-    const old = newRunRecord({ status: "completed", completedAt: isoAt(0) });
-    const recent = newRunRecord({ status: "completed", completedAt: isoAt(10_000) });
-    const live = newRunRecord({ status: "running" });
-    for (const run of [old, recent, live]) await adapter.createRun({ run, events: progressEvents(3) });
+    const old = newRun({ status: "completed", completedAt: isoAt(0) });
+    const recent = newRun({ status: "completed", completedAt: isoAt(10_000) });
+    const live = newRun({ status: "running" });
+    for (const run of [old, recent, live]) await adapter.createRun({ run, events: numberedEvents(3) });
     expect(await adapter.expireRuns(isoAt(5_000), 10, isoAt(20_000))).toEqual([old.runId]);
     expect(await adapter.getRun(old.runId)).toBeNull();
     expect(await adapter.readEvents(old.runId)).toEqual([]);
@@ -329,29 +329,29 @@ describe("retention", () => {
 
 describe("watchers in one process", () => {
   it("hears its own commits at once, and stops hearing after unsubscribing", async () => {
-    const run = newRunRecord();
+    const run = newRun();
     await adapter.createRun({ run });
     const heard: number[] = [];
     const stop = adapter.watchEvents(run.runId, (lastSequence) => heard.push(lastSequence));
-    await adapter.commitStep({ runId: run.runId, events: progressEvents(2) });
+    await adapter.commitStep({ runId: run.runId, events: numberedEvents(2) });
     expect(heard).toContain(1);
     stop();
     stop();
     const before = heard.length;
-    await adapter.commitStep({ runId: run.runId, events: progressEvents(1) });
+    await adapter.commitStep({ runId: run.runId, events: numberedEvents(1) });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(heard).toHaveLength(before);
   });
 
   it("keeps notifying the others when one watcher throws", async () => {
-    const run = newRunRecord();
+    const run = newRun();
     await adapter.createRun({ run });
     adapter.watchEvents(run.runId, () => {
       throw new Error("bad watcher");
     });
     const heard: number[] = [];
     adapter.watchEvents(run.runId, (lastSequence) => heard.push(lastSequence));
-    await adapter.commitStep({ runId: run.runId, events: progressEvents(1) });
+    await adapter.commitStep({ runId: run.runId, events: numberedEvents(1) });
     expect(heard).toContain(0);
   });
 });

@@ -1,37 +1,11 @@
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NewRunRecord, StorageAdapter } from "@openwop/storage";
+import type { StorageAdapter } from "@openwop/storage";
+import { newEvent, newRun } from "@openwop/storage/testing";
 import { openSqliteAdapter } from "./index.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
 
-function newRun(runId: string, status: NewRunRecord["status"] = "running"): NewRunRecord {
-  return {
-    runId,
-    tenantId: "tenant-a",
-    workflowId: "wf",
-    status,
-    definition: {},
-    inputs: {},
-    variables: {},
-    configurable: {},
-    tags: [],
-    metadata: {},
-    currentNodeId: null,
-    error: null,
-    engineState: {},
-    cancelRequested: false,
-    createdAt: "2030-01-01T00:00:00.000Z",
-    startedAt: null,
-    completedAt: null,
-    updatedAt: "2030-01-01T00:00:00.000Z",
-  };
-}
-
-const progress = (index: number) => ({
-  type: "node.progress",
-  payload: { index },
-  timestamp: "2030-01-01T00:00:00.000Z",
-});
+const progress = (index: number) => newEvent("node.progress", { index });
 
 describe("SQLite group commit", () => {
   let directory: TempDirectory;
@@ -48,8 +22,8 @@ describe("SQLite group commit", () => {
 
   it("writes of one turn share a batch, yet a failing write rejects alone and leaves no trace", async () => {
     adapter = openSqliteAdapter({ path: directory.file("group.db") });
-    await adapter.createRun({ run: newRun("run-ok") });
-    await adapter.createRun({ run: newRun("run-done", "completed") });
+    await adapter.createRun({ run: newRun({ runId: "run-ok", status: "running" }) });
+    await adapter.createRun({ run: newRun({ runId: "run-done", status: "completed" }) });
     const outcomes = await Promise.allSettled([
       adapter.commitStep({ runId: "run-ok", events: [progress(0)] }),
       adapter.commitStep({
@@ -59,7 +33,7 @@ describe("SQLite group commit", () => {
         patch: { status: "failed" },
       }),
       adapter.commitStep({ runId: "run-missing", events: [progress(2)] }),
-      adapter.createRun({ run: newRun("run-ok") }),
+      adapter.createRun({ run: newRun({ runId: "run-ok", status: "running" }) }),
       adapter.commitStep({ runId: "run-ok", events: [progress(3)] }),
     ]);
     expect(outcomes.map((outcome) => outcome.status)).toEqual([
@@ -77,7 +51,7 @@ describe("SQLite group commit", () => {
   it("close commits the writes already requested before it", async () => {
     const path = directory.file("close.db");
     const writer = openSqliteAdapter({ path });
-    await writer.createRun({ run: newRun("run-1") });
+    await writer.createRun({ run: newRun({ runId: "run-1", status: "running" }) });
     const pending = writer.commitStep({ runId: "run-1", events: [progress(0), progress(1)] });
     await writer.close();
     expect((await pending).map((event) => event.sequence)).toEqual([0, 1]);
@@ -89,14 +63,14 @@ describe("SQLite group commit", () => {
   it("when the batch cannot start (lock held past busy_timeout), every write of it rejects and none is applied", async () => {
     const path = directory.file("busy.db");
     adapter = openSqliteAdapter({ path, busyTimeoutMs: 50 });
-    await adapter.createRun({ run: newRun("run-1") });
+    await adapter.createRun({ run: newRun({ runId: "run-1", status: "running" }) });
     const blocker = new Database(path);
     blocker.exec("BEGIN IMMEDIATE");
     try {
       const outcomes = await Promise.allSettled([
         adapter.commitStep({ runId: "run-1", events: [progress(0)] }),
         adapter.claimRun("run-1", "holder", 1_000, 0),
-        adapter.createRun({ run: newRun("run-2") }),
+        adapter.createRun({ run: newRun({ runId: "run-2", status: "running" }) }),
       ]);
       for (const outcome of outcomes) {
         expect(outcome.status).toBe("rejected");

@@ -1,35 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NewRunEvent, NewRunRecord, StorageAdapter } from "@openwop/storage";
+import type { NewRunEvent, StorageAdapter } from "@openwop/storage";
+import { newRun, numberedEvents } from "@openwop/storage/testing";
 import { openSqliteAdapter } from "./index.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
 
 const progress = (count: number, from = "local"): NewRunEvent[] =>
-  Array.from({ length: count }, (_, index) => ({
-    type: "node.progress",
-    payload: { index, from },
-    timestamp: "2030-01-01T00:00:00.000Z",
-    nodeId: "a",
-  }));
-const run = (runId: string): NewRunRecord => ({
-  runId,
-  tenantId: "tenant-a",
-  workflowId: "wf",
-  status: "running",
-  definition: {},
-  inputs: {},
-  variables: {},
-  configurable: {},
-  tags: [],
-  metadata: {},
-  currentNodeId: null,
-  error: null,
-  engineState: {},
-  cancelRequested: false,
-  createdAt: "2030-01-01T00:00:00.000Z",
-  startedAt: null,
-  completedAt: null,
-  updatedAt: "2030-01-01T00:00:00.000Z",
-});
+  numberedEvents(count, { payload: { from }, nodeId: "a" });
 
 describe("reads of a watched run after this adapter's commits", () => {
   let directory: TempDirectory;
@@ -47,7 +23,7 @@ describe("reads of a watched run after this adapter's commits", () => {
   });
 
   it("serve exactly what the log holds, also when another connection appends in between", async () => {
-    await local.createRun({ run: run("r1") });
+    await local.createRun({ run: newRun({ runId: "r1", status: "running" }) });
     const stop = local.watchEvents("r1", () => {});
     const committed = await local.commitStep({ runId: "r1", events: progress(3) });
     expect(await local.readEvents("r1", { fromSequence: 1 })).toEqual(committed.slice(1));

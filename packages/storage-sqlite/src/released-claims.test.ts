@@ -1,30 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NewRunRecord, StorageAdapter } from "@openwop/storage";
+import type { StorageAdapter } from "@openwop/storage";
+import { newRun } from "@openwop/storage/testing";
 import { openSqliteAdapter } from "./index.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
 
 const NOW = Date.UTC(2030, 0, 1);
-
-const run = (runId: string): NewRunRecord => ({
-  runId,
-  tenantId: "tenant-a",
-  workflowId: "wf",
-  status: "pending",
-  definition: {},
-  inputs: {},
-  variables: {},
-  configurable: {},
-  tags: [],
-  metadata: {},
-  currentNodeId: null,
-  error: null,
-  engineState: {},
-  cancelRequested: false,
-  createdAt: "2030-01-01T00:00:00.000Z",
-  startedAt: null,
-  completedAt: null,
-  updatedAt: "2030-01-01T00:00:00.000Z",
-});
 
 describe("releaseClaims after a step that released the claim", () => {
   let directory: TempDirectory;
@@ -40,7 +20,7 @@ describe("releaseClaims after a step that released the claim", () => {
   });
 
   it("is a no-op when nothing claimed the run since, and still releases a claim taken again", async () => {
-    await adapter.createRun({ run: run("r1") });
+    await adapter.createRun({ run: newRun({ runId: "r1" }) });
     const first = await adapter.claimRun("r1", "holder-a", 30_000, NOW);
     await adapter.commitStep({
       runId: "r1",

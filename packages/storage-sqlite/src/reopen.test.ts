@@ -1,33 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { IdempotencyRecord, NewRunRecord, StorageAdapter, SuspensionRecord } from "@openwop/storage";
+import type { NewRunRecord, StorageAdapter } from "@openwop/storage";
+import { newApiKey, newEvent, newIdempotencyRecord, newRun, newSuspension } from "@openwop/storage/testing";
 import { openSqliteAdapter } from "./index.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
 
 const NOW = Date.UTC(2030, 0, 1);
 
-function run(runId: string, overrides: Partial<NewRunRecord> = {}): NewRunRecord {
-  return {
+/** Text outside ASCII, so the reopened file proves it was stored as written. */
+const run = (runId: string, overrides: Partial<NewRunRecord> = {}): NewRunRecord =>
+  newRun({
     runId,
-    tenantId: "tenant-a",
-    workflowId: "wf",
-    status: "pending",
     definition: { id: "wf", nodes: [{ id: "a" }] },
     inputs: { text: "héllo 🚀" },
     variables: { text: "héllo 🚀" },
-    configurable: {},
     tags: ["persisted"],
-    metadata: {},
-    currentNodeId: null,
-    error: null,
-    engineState: {},
-    cancelRequested: false,
-    createdAt: "2030-01-01T00:00:00.000Z",
-    startedAt: null,
-    completedAt: null,
-    updatedAt: "2030-01-01T00:00:00.000Z",
     ...overrides,
-  };
-}
+  });
 
 describe("SQLite durability across reopen", () => {
   let directory: TempDirectory;
@@ -47,47 +35,31 @@ describe("SQLite durability across reopen", () => {
     const writer = openSqliteAdapter({ path });
     await writer.createRun({
       run: run("run-1"),
-      events: [{ type: "run.created", payload: { n: 1 }, timestamp: "2030-01-01T00:00:00.000Z" }],
+      events: [newEvent("run.created", { n: 1 })],
     });
     const claim = await writer.claimRun("run-1", "holder-a", 60_000, NOW);
-    const suspension: SuspensionRecord = {
+    const suspension = newSuspension("run-1", {
       suspensionId: "susp-1",
-      runId: "run-1",
       nodeId: "a",
-      kind: "approval",
-      status: "pending",
       data: { prompt: "ok?" },
       createdAt: "2030-01-01T00:00:01.000Z",
-      resolvedAt: null,
-      resumeValue: null,
-    };
+    });
     const stepEvents = await writer.commitStep({
       runId: "run-1",
       fence: { holderId: "holder-a", epoch: claim?.epoch ?? -1 },
-      events: [{ type: "node.suspended", payload: {}, timestamp: "2030-01-01T00:00:01.000Z", nodeId: "a" }],
+      events: [newEvent("node.suspended", {}, { nodeId: "a" })],
       patch: { status: "running", startedAt: "2030-01-01T00:00:01.000Z" },
       createSuspensions: [suspension],
     });
-    const pendingKey: IdempotencyRecord = {
+    const pendingKey = newIdempotencyRecord({
       recordKey: "key-1",
-      tenantId: "tenant-a",
       endpoint: "POST /v1/runs/run-1/cancel",
       requestDigest: "sha256:1",
-      state: "pending",
       leaseExpiresAt: NOW + 30_000,
-      response: null,
       createdAt: "2030-01-01T00:00:00.000Z",
-    };
-    await writer.claimIdempotencyKey(pendingKey, NOW);
-    await writer.putApiKey({
-      keyHash: "hash",
-      tenantId: "tenant-a",
-      scopes: ["runs:read"],
-      label: "k",
-      test: false,
-      createdAt: "2030-01-01T00:00:00.000Z",
-      revokedAt: null,
     });
+    await writer.claimIdempotencyKey(pendingKey, NOW);
+    await writer.putApiKey(newApiKey({ keyHash: "hash", scopes: ["runs:read"], label: "k" }));
     await writer.createRun({ run: run("run-gone", { status: "completed", completedAt: "2030-01-01T00:00:00.000Z" }) });
     await writer.expireRun("run-gone", "2030-02-01T00:00:00.000Z");
     const runBefore = await writer.getRun("run-1");
@@ -112,7 +84,7 @@ describe("SQLite durability across reopen", () => {
     const [next] = await adapter.commitStep({
       runId: "run-1",
       fence: { holderId: "holder-a", epoch: claim?.epoch ?? -1 },
-      events: [{ type: "node.resumed", payload: {}, timestamp: "2030-01-01T00:00:02.000Z" }],
+      events: [newEvent("node.resumed")],
     });
     expect(next?.sequence).toBe(2);
   });

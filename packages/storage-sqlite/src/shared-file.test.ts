@@ -2,38 +2,12 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NewRunEvent, NewRunRecord, StorageAdapter } from "@openwop/storage";
+import type { NewRunEvent, StorageAdapter } from "@openwop/storage";
+import { newEvent, newRun } from "@openwop/storage/testing";
 import { openSqliteAdapter } from "./index.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
 
-function newRun(runId: string): NewRunRecord {
-  return {
-    runId,
-    tenantId: "tenant-a",
-    workflowId: "wf",
-    status: "running",
-    definition: {},
-    inputs: {},
-    variables: {},
-    configurable: {},
-    tags: [],
-    metadata: {},
-    currentNodeId: null,
-    error: null,
-    engineState: {},
-    cancelRequested: false,
-    createdAt: "2030-01-01T00:00:00.000Z",
-    startedAt: null,
-    completedAt: null,
-    updatedAt: "2030-01-01T00:00:00.000Z",
-  };
-}
-
-const event = (writer: string, index: number): NewRunEvent => ({
-  type: "node.progress",
-  payload: { writer, index },
-  timestamp: "2030-01-01T00:00:00.000Z",
-});
+const event = (writer: string, index: number): NewRunEvent => newEvent("node.progress", { writer, index });
 
 /**
  * Another thread (standing in for another process) that takes the write lock with
@@ -88,7 +62,7 @@ describe("SQLite with more than one connection on a file", () => {
   it("two adapters appending to one run still produce gapless sequences", async () => {
     const first = open();
     const second = open();
-    await first.createRun({ run: newRun("run-shared") });
+    await first.createRun({ run: newRun({ runId: "run-shared", status: "running" }) });
     const perAdapter = 40;
     const results = await Promise.all(
       Array.from({ length: perAdapter }, (_, index) => [
@@ -108,7 +82,7 @@ describe("SQLite with more than one connection on a file", () => {
 
   it("a step waits for a lock held by another thread (busy_timeout) and then commits", async () => {
     const adapter = open({ busyTimeoutMs: 5_000 });
-    await adapter.createRun({ run: newRun("run-waits") });
+    await adapter.createRun({ run: newRun({ runId: "run-waits", status: "running" }) });
     const holdMs = 300;
     const { finished } = await holdWriteLockInAnotherThread(directory.file("shared.db"), holdMs);
     const started = performance.now();
@@ -121,7 +95,7 @@ describe("SQLite with more than one connection on a file", () => {
 
   it("a lock held past busy_timeout fails the write with StorageUnavailableError, writing nothing", async () => {
     const adapter = open({ busyTimeoutMs: 50 });
-    await adapter.createRun({ run: newRun("run-busy") });
+    await adapter.createRun({ run: newRun({ runId: "run-busy", status: "running" }) });
     await adapter.claimRun("run-busy", "holder-a", 1_000, 0);
     const blocker = new Database(directory.file("shared.db"));
     blocker.exec("BEGIN IMMEDIATE");
@@ -132,7 +106,9 @@ describe("SQLite with more than one connection on a file", () => {
       await expect(adapter.claimRun("run-busy", "holder-b", 1_000, 5_000)).rejects.toMatchObject({
         name: "StorageUnavailableError",
       });
-      await expect(adapter.createRun({ run: newRun("run-blocked") })).rejects.toMatchObject({
+      await expect(
+        adapter.createRun({ run: newRun({ runId: "run-blocked", status: "running" }) }),
+      ).rejects.toMatchObject({
         name: "StorageUnavailableError",
       });
       // Readers are never blocked by a writer in WAL mode.

@@ -11,6 +11,7 @@ import {
 } from "@openwop/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually } from "@openwop/server/testing";
+import { newRun } from "@openwop/storage/testing";
 import { openSqliteStorage } from "./index.js";
 
 /*
@@ -38,30 +39,17 @@ async function openStore(): Promise<StorageAdapter> {
   return adapter;
 }
 
-let serial = 0;
 /** A run as the engine leaves it: `completedAt` is set exactly when the status is terminal. */
 function plantedRun(status: RunStatus, at: { createdAt: number; completedAt: number | null }): NewRunRecord {
-  serial += 1;
-  return {
-    runId: `run-sweeper-${serial}`,
-    tenantId: "tenant-a",
+  return newRun({
     workflowId: "planted",
     status,
     definition: { id: "planted" },
-    inputs: {},
-    variables: {},
-    configurable: {},
-    tags: [],
-    metadata: {},
-    currentNodeId: null,
-    error: null,
-    engineState: {},
-    cancelRequested: false,
     createdAt: iso(at.createdAt),
     startedAt: iso(at.createdAt),
     completedAt: at.completedAt === null ? null : iso(at.completedAt),
     updatedAt: iso(at.completedAt ?? at.createdAt),
-  };
+  });
 }
 
 async function plant(store: StorageAdapter, run: NewRunRecord): Promise<string> {

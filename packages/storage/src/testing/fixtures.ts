@@ -22,6 +22,7 @@ export function isoAt(offsetMs: number): string {
   return new Date(T0 + offsetMs).toISOString();
 }
 
+/** `prefix` and a random UUID, so records of one store never collide. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }
@@ -46,6 +47,11 @@ export const AWKWARD_JSON: JsonObject = {
   "": "empty key",
 };
 
+/**
+ * A run as `createRun` takes it: `pending` in tenant `tenant-a`, with a fresh id, a
+ * three-node definition and every timestamp at {@link T0}. A test passes whatever it relies
+ * on (an id it refers to, a status, the timestamps retention reads) as overrides.
+ */
 export function newRun(overrides: Partial<NewRunRecord> = {}): NewRunRecord {
   return {
     runId: uniqueId("run"),
@@ -70,15 +76,29 @@ export function newRun(overrides: Partial<NewRunRecord> = {}): NewRunRecord {
   };
 }
 
+/** An event to append, stamped {@link T0} + 1 ms unless `extra` says otherwise. */
 export function newEvent(type: string, payload: JsonValue = {}, extra: Partial<NewRunEvent> = {}): NewRunEvent {
   return { type, payload, timestamp: isoAt(1), ...extra };
 }
 
-/** `count` events numbered in their payloads, so a test can tell them apart after reading. */
-export function numberedEvents(count: number, type = "node.progress"): NewRunEvent[] {
-  return Array.from({ length: count }, (_, index) => newEvent(type, { index }));
+/** What {@link numberedEvents} puts into each event besides its number. */
+export interface NumberedEventOptions extends Partial<Omit<NewRunEvent, "type" | "payload">> {
+  /** Default `node.progress`. */
+  type?: string;
+  /** Fields every payload carries next to its `index`. */
+  payload?: JsonObject;
 }
 
+/**
+ * `count` events whose payloads are numbered `{index: 0}`, `{index: 1}`, …, so a test can
+ * tell them apart after reading; `payload` fields are added to each (e.g. which writer).
+ */
+export function numberedEvents(count: number, options: NumberedEventOptions = {}): NewRunEvent[] {
+  const { type = "node.progress", payload = {}, ...extra } = options;
+  return Array.from({ length: count }, (_, index) => newEvent(type, { index, ...payload }, extra));
+}
+
+/** A pending approval suspension of node `b` of `runId`. */
 export function newSuspension(runId: string, overrides: Partial<SuspensionRecord> = {}): SuspensionRecord {
   return {
     suspensionId: uniqueId("susp"),
@@ -94,6 +114,7 @@ export function newSuspension(runId: string, overrides: Partial<SuspensionRecord
   };
 }
 
+/** A pending idempotency record in tenant `tenant-a`, its lease expiring 30 s after {@link T0}. */
 export function newIdempotencyRecord(overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord {
   return {
     recordKey: uniqueId("idem"),
@@ -108,6 +129,7 @@ export function newIdempotencyRecord(overrides: Partial<IdempotencyRecord> = {})
   };
 }
 
+/** A live read-write API key of tenant `tenant-a`. */
 export function newApiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
   return {
     keyHash: uniqueId("sha256"),

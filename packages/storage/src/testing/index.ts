@@ -6,4 +6,16 @@
 export { describeStorageAdapterContract } from "./contract/describe-storage-adapter-contract.js";
 export type { StorageAdapterContractOptions } from "./contract/options.js";
 export type { AdapterUnderTest, StorageAdapterFactory } from "./contract/harness.js";
-export { eventually, pause } from "./eventually.js";
+export { eventually } from "./eventually.js";
+/** Record and event builders; every timestamp is {@link T0} plus an offset, never the wall clock. */
+export {
+  T0,
+  isoAt,
+  newApiKey,
+  newEvent,
+  newIdempotencyRecord,
+  newRun,
+  newSuspension,
+  numberedEvents,
+  type NumberedEventOptions,
+} from "./fixtures.js";

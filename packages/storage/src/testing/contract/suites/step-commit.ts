@@ -188,7 +188,7 @@ export function describeStepCommit(harness: AdapterHarness): void {
     it("returns the same events that readEvents later serves", async () => {
       const runId = await seedRun(harness.adapter);
       const first = await harness.adapter.commitStep({ runId, events: numberedEvents(3) });
-      const second = await harness.adapter.commitStep({ runId, events: numberedEvents(2, "node.completed") });
+      const second = await harness.adapter.commitStep({ runId, events: numberedEvents(2, { type: "node.completed" }) });
       expect(await harness.adapter.readEvents(runId)).toEqual([...first, ...second]);
       expect(second.map((event) => event.sequence)).toEqual([3, 4]);
     });
