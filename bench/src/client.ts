@@ -1,15 +1,13 @@
 import { performance } from "node:perf_hooks";
 import { Pool } from "undici";
 import { SseParser, type SseFrame } from "./sse.js";
+import { isTerminalEventType } from "@openwop/types";
 
 /**
  * The bench's HTTP client for one host: an undici pool with room for every concurrent
  * request and open SSE stream the workload needs, so the client never queues requests
  * behind its own connection limit.
  */
-
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"]);
-export const TERMINAL_EVENTS: ReadonlySet<string> = new Set(["run.completed", "run.failed", "run.cancelled"]);
 
 export class HttpFailure extends Error {
   override readonly name = "HttpFailure";
@@ -126,7 +124,7 @@ export class HostClient {
       for (const frame of parser.push(chunk)) {
         frames += 1;
         options.onFrame?.({ ...frame, receivedAt });
-        if (TERMINAL_EVENTS.has(frame.event)) terminal = frame.event;
+        if (isTerminalEventType(frame.event)) terminal = frame.event;
       }
     }
     return { terminal, openedAt, frames };

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { HostClient, TERMINAL_STATUSES, type ReceivedFrame } from "./client.js";
+import { isTerminalStatus } from "@openwop/types";
+import { HostClient, type ReceivedFrame } from "./client.js";
 import { closedLoop, type ClosedLoopResult } from "./closed-loop.js";
 import { stopAll, type BenchEnvironment } from "./environment.js";
 import type { HostKind, RunningHost } from "./hosts.js";
@@ -311,7 +312,7 @@ export async function measureHeld(env: BenchEnvironment, kind: HostKind): Promis
       let inFlight = 0;
       let sleeping = 0;
       for (const status of lastStatus.values()) {
-        if (!TERMINAL_STATUSES.has(status)) inFlight += 1;
+        if (!isTerminalStatus(status)) inFlight += 1;
         if (status === "running") sleeping += 1;
       }
       env.progress.step(
@@ -335,7 +336,7 @@ export async function measureHeld(env: BenchEnvironment, kind: HostKind): Promis
               const runId = batch[index++] as string;
               try {
                 const { status } = await http.readStatus(runId);
-                if (TERMINAL_STATUSES.has(status)) {
+                if (isTerminalStatus(status)) {
                   pending.delete(runId);
                   if (status === "completed") completed += 1;
                 }

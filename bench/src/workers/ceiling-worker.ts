@@ -4,8 +4,9 @@
  * `engine.createRun` and waits for its terminal event through the store's subscription
  * (`engine.subscribe`, which reads the log the same way the SSE route does).
  */
-import { Engine, TERMINAL_EVENT_TYPES } from "@openwop/core";
+import { Engine } from "@openwop/core";
 import type { StorageAdapter } from "@openwop/storage";
+import { isTerminalEventType } from "@openwop/types";
 import { openPostgresAdapter } from "@openwop/storage-postgres";
 import { openSqliteAdapter } from "@openwop/storage-sqlite";
 import { closedLoop } from "../closed-loop.js";
@@ -45,7 +46,7 @@ function untilTerminal(engine: Engine, runId: string): Promise<string> {
       runId,
       0,
       (event) => {
-        if (TERMINAL_EVENT_TYPES.has(event.type)) finish(() => resolve(event.type));
+        if (isTerminalEventType(event.type)) finish(() => resolve(event.type));
       },
       (error) => finish(() => reject(error)),
     );
@@ -65,7 +66,8 @@ const result = await closedLoop(
     const started = performance.now();
     const created = await engine.createRun("default", { workflowId: CHAIN_WORKFLOW.id, inputs: {} });
     const createMs = performance.now() - started;
-    const runId = created.body["runId"] as string;
+    // No idempotency key was sent, so the outcome is always a new run.
+    const runId = created.replayed ? "" : created.run.runId;
     const terminal = await untilTerminal(engine, runId);
     return { createMs, completed: terminal === "run.completed" };
   },

@@ -1,7 +1,5 @@
-import { TERMINAL_EVENT_TYPES } from "../lib/runs.js";
+import { isTerminalEventType } from "@openwop/types";
 import type { FaultSwitch } from "./switches.js";
-
-const TERMINAL = new Set(TERMINAL_EVENT_TYPES);
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -22,7 +20,7 @@ export function rewriteJsonBody(fault: FaultSwitch, status: number, path: string
   if (isPoll && status === 200 && isObject(body) && Array.isArray(body.events)) {
     const events = body.events as unknown[];
     if (fault === "duplicate-terminal") {
-      const index = events.findIndex((event) => isObject(event) && TERMINAL.has(event.type as string));
+      const index = events.findIndex((event) => isObject(event) && isTerminalEventType(event.type as string));
       if (index !== -1)
         return { ...body, events: [...events.slice(0, index + 1), events[index], ...events.slice(index + 1)] };
     }

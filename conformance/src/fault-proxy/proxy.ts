@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import { TERMINAL_EVENT_TYPES } from "../lib/runs.js";
+import { isTerminalEventType } from "@openwop/types";
 import { rewriteJsonBody } from "./json-faults.js";
 import { SseRewriter, type RawFrame } from "./sse-rewriter.js";
 import type { FaultSwitch } from "./switches.js";
@@ -37,7 +37,6 @@ export interface FaultProxy {
 }
 
 const EXEMPT = new Set(["/.well-known/openwop", "/v1/openapi.json"]);
-const TERMINAL_EVENTS = new Set(TERMINAL_EVENT_TYPES);
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
@@ -192,7 +191,7 @@ function relay(
 function frameFault(fault: FaultSwitch): (frame: RawFrame) => readonly string[] {
   if (fault === "duplicate-terminal") {
     return (frame) =>
-      frame.event !== undefined && TERMINAL_EVENTS.has(frame.event) ? [frame.text, frame.text] : [frame.text];
+      frame.event !== undefined && isTerminalEventType(frame.event) ? [frame.text, frame.text] : [frame.text];
   }
   if (fault === "sequence-gap") return (frame) => (frame.id === "1" ? [] : [frame.text]);
   return (frame) => [frame.text];

@@ -1,11 +1,10 @@
 import type { Assertions } from "../runner/assertions.js";
-import { isTerminalStatus, WireError, type OpenWopClient, type RunEvent, type RunSnapshot } from "@openwop/client";
+import { WireError, type OpenWopClient } from "@openwop/client";
+import { isTerminalEventType, isTerminalStatus, type RunEvent, type RunSnapshot } from "@openwop/types";
 import type { ScenarioContext } from "../runner/scenario.js";
 
-/** The terminal event types; exactly one of them ends every run's log. */
-export const TERMINAL_EVENT_TYPES: readonly string[] = ["run.completed", "run.failed", "run.cancelled"];
-
-export const isTerminalEvent = (event: { type: string }) => TERMINAL_EVENT_TYPES.includes(event.type);
+/** True for the event that ends a run's log (exactly one of them ends every log). */
+export const isTerminalEvent = (event: { type: string }) => isTerminalEventType(event.type);
 
 /**
  * Creates a run and asserts the 201 contract. Cancels it on cleanup when the scenario

@@ -1,6 +1,6 @@
 import { parseFrameData, type SseFrame, type StreamOptions } from "@openwop/client";
 import type { ScenarioContext } from "../runner/scenario.js";
-import { TERMINAL_EVENT_TYPES } from "./runs.js";
+import { isTerminalEventType } from "@openwop/types";
 
 export interface FrameCollection {
   readonly status: number;
@@ -26,8 +26,7 @@ export interface CollectOptions extends Omit<StreamOptions, "signal"> {
   readonly isTerminal?: (frame: SseFrame) => boolean;
 }
 
-export const isTerminalFrame = (frame: SseFrame) =>
-  frame.event !== undefined && TERMINAL_EVENT_TYPES.includes(frame.event);
+export const isTerminalFrame = (frame: SseFrame) => frame.event !== undefined && isTerminalEventType(frame.event);
 
 /**
  * Reads a run's SSE stream. Most scenarios stop at the terminal frame so that only the

@@ -1,4 +1,4 @@
-import type { DiscoveryDocument } from "@openwop/client";
+import type { Capabilities } from "@openwop/types";
 
 /** Every profile this suite can judge (spec/v1/profiles.md §3), in the order reports list them. */
 export const PROFILE_IDS = [
@@ -25,7 +25,7 @@ export interface ProfileDefinition {
   readonly title: string;
   readonly spec: string;
   /** A pure function of the discovery document: profiles are derived, never declared. */
-  readonly predicate: (discovery: DiscoveryDocument) => PredicateResult;
+  readonly predicate: (discovery: Capabilities) => PredicateResult;
   /**
    * Claims this one presupposes: all of `all`, and at least one of `anyOf`. Only the
    * production profile has any (production-profile.md §2.1).
@@ -50,7 +50,7 @@ function all(checks: ReadonlyArray<readonly [boolean, string]>, reason: string):
   return failed === undefined ? holds(reason) : fails(failed[1]);
 }
 
-function core(d: DiscoveryDocument): PredicateResult {
+function core(d: Capabilities): PredicateResult {
   const limits = record(d.limits);
   return all(
     [
@@ -74,7 +74,7 @@ function core(d: DiscoveryDocument): PredicateResult {
   );
 }
 
-function restStreams(d: DiscoveryDocument): PredicateResult {
+function restStreams(d: Capabilities): PredicateResult {
   const base = core(d);
   if (!base.holds) return base;
   const transports = d.supportedTransports;
@@ -84,7 +84,7 @@ function restStreams(d: DiscoveryDocument): PredicateResult {
     : fails("supportedTransports lacks rest");
 }
 
-function interrupts(d: DiscoveryDocument): PredicateResult {
+function interrupts(d: Capabilities): PredicateResult {
   const base = core(d);
   if (!base.holds) return base;
   return d.supportedEnvelopes.includes("clarification.request")
@@ -92,7 +92,7 @@ function interrupts(d: DiscoveryDocument): PredicateResult {
     : fails("supportedEnvelopes lacks clarification.request");
 }
 
-function production(d: DiscoveryDocument): PredicateResult {
+function production(d: Capabilities): PredicateResult {
   const streams = restStreams(d);
   if (!streams.holds) return streams;
   const block = record(d.production);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { DiscoveryDocument } from "@openwop/client";
+import type { Capabilities } from "@openwop/types";
 import type { ScenarioOutcome } from "@openwop/types";
 import { always } from "../runner/gates.js";
 import type { Scenario, ScenarioRun } from "../runner/scenario.js";
 import type { ProfileId } from "./catalog.js";
 import { profileVerdicts } from "./verdicts.js";
 
-const base: DiscoveryDocument = {
+const base: Capabilities = {
   protocolVersion: "1.0",
   supportedEnvelopes: ["clarification.request"],
   schemaVersions: {},

@@ -1,10 +1,10 @@
-import type { DiscoveryDocument } from "@openwop/client";
+import type { Capabilities } from "@openwop/types";
 import type { ProfileVerdict } from "@openwop/types";
 import type { Scenario, ScenarioRun } from "../runner/scenario.js";
 import { PROFILES, type ProfileId } from "./catalog.js";
 
 /** Evaluates every profile predicate once. */
-export function predicateMap(discovery: DiscoveryDocument): Map<ProfileId, boolean> {
+export function predicateMap(discovery: Capabilities): Map<ProfileId, boolean> {
   return new Map(PROFILES.map((profile) => [profile.id, profile.predicate(discovery).holds]));
 }
 
@@ -15,7 +15,7 @@ export function predicateMap(discovery: DiscoveryDocument): Map<ProfileId, boole
  * (production-profile.md §2.1) needs them claimed. The reason says which rule decided.
  */
 export function profileVerdicts(
-  discovery: DiscoveryDocument,
+  discovery: Capabilities,
   registry: readonly Scenario[],
   runs: readonly ScenarioRun[],
   optOutProfiles: readonly string[],

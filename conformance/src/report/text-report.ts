@@ -35,7 +35,7 @@ export function summaryTable(
   const summary = summarize(runs);
   const lines: string[] = [];
   lines.push(palette.bold("Outcomes"));
-  lines.push(OUTCOMES.map((outcome) => `${outcome} ${summary[outcome]}`).join("  ") + `  (total ${runs.length})`);
+  lines.push(`${OUTCOMES.map((outcome) => `${outcome} ${summary[outcome]}`).join("  ")}  (total ${runs.length})`);
   lines.push("");
   lines.push(palette.bold("Profiles"));
   const width = Math.max(...profiles.map((profile) => profile.profile.length));

@@ -1,4 +1,4 @@
-import type { DiscoveryDocument } from "@openwop/client";
+import type { Capabilities } from "@openwop/types";
 import type { Gate, GateDecision } from "./scenario.js";
 
 const RUN: GateDecision = { run: true };
@@ -23,7 +23,7 @@ export function needsFixtures(...fixtureIds: string[]): Gate {
 }
 
 /** Runs only when `advertised(discovery)` holds; otherwise skips, naming `capability`. */
-export function whenAdvertised(capability: string, advertised: (discovery: DiscoveryDocument) => boolean): Gate {
+export function whenAdvertised(capability: string, advertised: (discovery: Capabilities) => boolean): Gate {
   return (discovery) =>
     advertised(discovery)
       ? RUN
@@ -42,7 +42,7 @@ export function allOf(...gates: Gate[]): Gate {
 }
 
 /** Reads `path` (dot-separated) from the discovery document, or `undefined`. */
-export function discoveryValue(discovery: DiscoveryDocument, path: string): unknown {
+export function discoveryValue(discovery: Capabilities, path: string): unknown {
   let current: unknown = discovery;
   for (const key of path.split(".")) {
     if (typeof current !== "object" || current === null) return undefined;
@@ -51,5 +51,5 @@ export function discoveryValue(discovery: DiscoveryDocument, path: string): unkn
   return current;
 }
 
-export const productionAdvertised = (discovery: DiscoveryDocument) =>
+export const productionAdvertised = (discovery: Capabilities) =>
   discoveryValue(discovery, "production.supported") === true;

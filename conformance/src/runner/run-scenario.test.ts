@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { DiscoveryDocument } from "@openwop/client";
+import type { Capabilities } from "@openwop/types";
 import { always } from "./gates.js";
 import { runScenario } from "./run-scenario.js";
 import type { Scenario, ScenarioContext, SuiteOptions } from "./scenario.js";
 
-const discovery: DiscoveryDocument = {
+const discovery: Capabilities = {
   protocolVersion: "1.0",
   supportedEnvelopes: [],
   schemaVersions: {},

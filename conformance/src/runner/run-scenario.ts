@@ -1,4 +1,5 @@
-import { createClient, type DiscoveryDocument, type OpenWopClient } from "@openwop/client";
+import { createClient, type OpenWopClient } from "@openwop/client";
+import type { Capabilities } from "@openwop/types";
 import { Assertions } from "./assertions.js";
 import type { Scenario, ScenarioContext, ScenarioRun, SuiteOptions } from "./scenario.js";
 import { AssertionFailure, ScenarioInapplicable, ScenarioSkip } from "./signals.js";
@@ -12,7 +13,7 @@ const DEFAULT_SCENARIO_TIMEOUT_MS = 60_000;
  */
 export async function runScenario(
   scenario: Scenario,
-  discovery: DiscoveryDocument,
+  discovery: Capabilities,
   options: SuiteOptions,
 ): Promise<ScenarioRun> {
   const started = performance.now();

@@ -1,4 +1,5 @@
-import { createClient, LocalClientError, type DiscoveryDocument } from "@openwop/client";
+import { createClient, LocalClientError } from "@openwop/client";
+import type { Capabilities } from "@openwop/types";
 import type { ProfileVerdict } from "@openwop/types";
 import { canonicalDigest } from "../lib/canonical-json.js";
 import { predicateMap, profileVerdicts } from "../profiles/verdicts.js";
@@ -8,7 +9,7 @@ import type { Scenario, ScenarioRun, SuiteOptions } from "./scenario.js";
 import { applyStrictness } from "./strictness.js";
 
 export interface SuiteRun {
-  readonly discovery: DiscoveryDocument;
+  readonly discovery: Capabilities;
   readonly discoveryDigest: string;
   readonly startedAt: Date;
   readonly durationMs: number;
@@ -67,7 +68,7 @@ export async function runSuite(options: SuiteOptions, hooks: RunSuiteHooks = {})
   };
 }
 
-async function fetchDiscovery(options: SuiteOptions): Promise<DiscoveryDocument> {
+async function fetchDiscovery(options: SuiteOptions): Promise<Capabilities> {
   const client = createClient({
     baseUrl: options.baseUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -88,5 +89,5 @@ async function fetchDiscovery(options: SuiteOptions): Promise<DiscoveryDocument>
   }
   const missing = ["protocolVersion", "supportedEnvelopes", "schemaVersions", "limits"].filter((key) => !(key in body));
   if (missing.length > 0) throw new SuiteStartError(`discovery document lacks ${missing.join(", ")}`);
-  return body as DiscoveryDocument;
+  return body as Capabilities;
 }

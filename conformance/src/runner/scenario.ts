@@ -1,4 +1,5 @@
-import type { DiscoveryDocument, OpenWopClient } from "@openwop/client";
+import type { OpenWopClient } from "@openwop/client";
+import type { Capabilities } from "@openwop/types";
 import type { ScenarioOutcome } from "@openwop/types";
 import type { LoadedHostManifest } from "../host-manifest/manifest.js";
 import type { ProfileId } from "../profiles/catalog.js";
@@ -11,7 +12,7 @@ export type GateDecision =
   | { readonly run: false; readonly outcome: "inapplicable"; readonly reason: string };
 
 /** A capability predicate over the discovery document. */
-export type Gate = (discovery: DiscoveryDocument) => GateDecision;
+export type Gate = (discovery: Capabilities) => GateDecision;
 
 export interface Scenario {
   /** Stable kebab-case id; results, coverage and the matrix key on it. */
@@ -53,7 +54,7 @@ export interface SuiteOptions {
 
 export interface ScenarioContext {
   readonly client: OpenWopClient;
-  readonly discovery: DiscoveryDocument;
+  readonly discovery: Capabilities;
   readonly assert: Assertions;
   readonly options: SuiteOptions;
   /** Aborted when the scenario runs out of time. */

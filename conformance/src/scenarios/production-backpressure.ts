@@ -92,7 +92,7 @@ export const productionBackpressureScenarios: readonly Scenario[] = [
       const envelope = assertErrorEnvelope(
         assert,
         refusal,
-        { status: 503, code: "service_unavailable" },
+        { code: "service_unavailable" },
         `work beyond inflightCap ${cap}`,
       );
       const header = refusal.headers.get("retry-after");

@@ -1,4 +1,5 @@
-import { isTerminalStatus, type OpenWopClient } from "@openwop/client";
+import type { OpenWopClient } from "@openwop/client";
+import { isTerminalStatus } from "@openwop/types";
 import type { LaunchedHost } from "../host-manifest/launch.js";
 import { launchScenarioHost } from "../lib/host-processes.js";
 import { isTerminalEvent, waitForRun } from "../lib/runs.js";

@@ -56,7 +56,7 @@ export const productionRetentionScenarios: readonly Scenario[] = [
       const envelope = assertErrorEnvelope(
         assert,
         snapshot,
-        { status: [410, 404], code: ["run_expired", "not_found"] },
+        { code: ["run_expired", "not_found"] },
         "GET an expired run",
       );
       if (snapshot.status === 410) {

@@ -1,18 +1,18 @@
-import { ProtocolError, TimeoutError, WireError } from "./errors.js";
-import { HttpTransport, type RawResponse, type RequestSpec } from "./http.js";
-import { readSseFrames, type SseFrame } from "./sse-frames.js";
 import {
   isTerminalStatus,
   type CancelRunResponse,
+  type Capabilities,
   type CreateRunRequest,
   type CreateRunResponse,
-  type DiscoveryDocument,
+  type InterruptResolutionResponse,
   type PollResponse,
-  type ResolveInterruptResponse,
   type RunSnapshot,
   type StreamMode,
   type WorkflowDefinition,
-} from "./wire-types.js";
+} from "@openwop/types";
+import { TimeoutError, UnreadableResponseError, WireError } from "./errors.js";
+import { HttpTransport, type RawResponse, type RequestSpec } from "./http.js";
+import { readSseFrames, type SseFrame } from "./sse-frames.js";
 
 export interface ClientOptions {
   /** Host origin, e.g. `http://127.0.0.1:3737` (no `/v1`). */
@@ -53,12 +53,12 @@ export interface WaitOptions {
 
 export interface OpenWopClient {
   readonly baseUrl: string;
-  discovery(): Promise<DiscoveryDocument>;
+  discovery(): Promise<Capabilities>;
   getWorkflow(workflowId: string): Promise<WorkflowDefinition>;
   createRun(body: CreateRunRequest, options?: { idempotencyKey?: string }): Promise<CreatedRun>;
   getRun(runId: string): Promise<RunSnapshot>;
   cancelRun(runId: string, reason?: string): Promise<CancelRunResponse>;
-  resolveInterrupt(runId: string, nodeId: string, resumeValue: unknown): Promise<ResolveInterruptResponse>;
+  resolveInterrupt(runId: string, nodeId: string, resumeValue: unknown): Promise<InterruptResolutionResponse>;
   pollEvents(runId: string, options?: PollOptions): Promise<PollResponse>;
   /** Opens the SSE stream; resolves once headers arrive, throws {@link WireError} on a non-2xx. */
   openEventStream(runId: string, options?: StreamOptions): Promise<OpenedEventStream>;
@@ -94,7 +94,7 @@ export function createClient(options: ClientOptions): OpenWopClient {
       throw new WireError({ status: response.status, body: response.body, headers: response.headers, method, path });
     }
     if (typeof response.body !== "object" || response.body === null) {
-      throw new ProtocolError(`${method} ${path} → ${response.status} without a JSON object body`);
+      throw new UnreadableResponseError(`${method} ${path} → ${response.status} without a JSON object body`);
     }
     return { body: response.body as T, response };
   }
@@ -141,7 +141,7 @@ export function createClient(options: ClientOptions): OpenWopClient {
   return {
     baseUrl: http.baseUrl,
     async discovery() {
-      return (await call<DiscoveryDocument>("GET", "/.well-known/openwop", { auth: false })).body;
+      return (await call<Capabilities>("GET", "/.well-known/openwop", { auth: false })).body;
     },
     async getWorkflow(workflowId) {
       return (await call<WorkflowDefinition>("GET", `/v1/workflows/${encodeURIComponent(workflowId)}`)).body;
@@ -164,7 +164,7 @@ export function createClient(options: ClientOptions): OpenWopClient {
     },
     async resolveInterrupt(runId, nodeId, resumeValue) {
       const path = `${runPath(runId)}/interrupts/${encodeURIComponent(nodeId)}`;
-      return (await call<ResolveInterruptResponse>("POST", path, { body: { resumeValue } })).body;
+      return (await call<InterruptResolutionResponse>("POST", path, { body: { resumeValue } })).body;
     },
     async pollEvents(runId, pollOptions = {}) {
       const query = new URLSearchParams();
@@ -174,7 +174,8 @@ export function createClient(options: ClientOptions): OpenWopClient {
       const timeoutMs = pollOptions.timeout === undefined ? undefined : http.timeoutMs + pollOptions.timeout * 1000;
       const path = `${runPath(runId)}/events/poll${query.size > 0 ? `?${query}` : ""}`;
       const { body } = await call<PollResponse>("GET", path, timeoutMs === undefined ? {} : { timeoutMs });
-      if (!Array.isArray(body.events)) throw new ProtocolError(`GET ${path} answered without an events array`);
+      if (!Array.isArray(body.events))
+        throw new UnreadableResponseError(`GET ${path} answered without an events array`);
       return body;
     },
     openEventStream,

@@ -1,16 +1,11 @@
+import type { ErrorEnvelope } from "@openwop/types";
+
 /**
  * Two families of failure, kept apart on purpose: a {@link WireError} is an answer the
  * host gave (it spoke the protocol and said no), a {@link LocalClientError} means no
- * usable answer arrived (timeout, connection loss, unparseable body). Conformance code
+ * usable answer arrived (timeout, connection loss, a body that is not the documented shape). Conformance code
  * relies on the split to tell "host wrong" from "host not observed".
  */
-
-/** The canonical OpenWOP error envelope: exactly `{error, message, details?}`. */
-export interface ErrorEnvelope {
-  readonly error: string;
-  readonly message: string;
-  readonly details?: Readonly<Record<string, unknown>>;
-}
 
 /** True when `value` has the envelope's two required string fields. Extra keys are not judged here. */
 export function looksLikeErrorEnvelope(value: unknown): value is ErrorEnvelope {
@@ -61,7 +56,10 @@ export class TransportError extends LocalClientError {
   override readonly name = "TransportError";
 }
 
-/** The host answered 2xx but with a body this client cannot read as the documented shape. */
-export class ProtocolError extends LocalClientError {
-  override readonly name = "ProtocolError";
+/**
+ * The host answered 2xx but with a body this client cannot read as the documented shape.
+ * (Not a refusal: a host that says no raises {@link WireError}.)
+ */
+export class UnreadableResponseError extends LocalClientError {
+  override readonly name = "UnreadableResponseError";
 }

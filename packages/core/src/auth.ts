@@ -53,7 +53,7 @@ export async function storeApiKey(store: StorageAdapter, grant: ApiKeyGrant, now
   });
 }
 
-const unauthenticated = (message: string): ProtocolError => new ProtocolError(401, "unauthenticated", message);
+const unauthenticated = (message: string): ProtocolError => new ProtocolError("unauthenticated", message);
 
 const CACHE_TTL_MS = 30_000;
 const CACHE_LIMIT = 10_000;
@@ -80,7 +80,7 @@ export class Authenticator {
     if (!record || !timingSafeEqual(Buffer.from(record.keyHash, "hex"), Buffer.from(presented, "hex"))) {
       throw unauthenticated("the API key is not valid");
     }
-    if (record.revokedAt !== null) throw new ProtocolError(401, "key_revoked", "the API key was revoked");
+    if (record.revokedAt !== null) throw new ProtocolError("key_revoked", "the API key was revoked");
     return {
       tenantId: record.tenantId,
       scopes: new Set(record.scopes),
@@ -102,6 +102,6 @@ export class Authenticator {
 
 export function requireScope(principal: Principal, scope: Scope): void {
   if (!principal.scopes.has(scope)) {
-    throw new ProtocolError(403, "forbidden", `this API key lacks the ${scope} scope`, { requiredScope: scope });
+    throw new ProtocolError("forbidden", `this API key lacks the ${scope} scope`, { requiredScope: scope });
   }
 }

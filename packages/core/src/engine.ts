@@ -2,19 +2,19 @@ import { randomBytes } from "node:crypto";
 import {
   StorageConflictError,
   assertSpiCompatible,
-  isTerminalStatus,
   subscribeToRunEvents,
   type IdempotentResponse,
-  type JsonObject,
   type JsonValue,
   type RunEvent,
+  type RunCreation,
   type RunRecord,
   type RunStatus,
   type StorageAdapter,
   type Unsubscribe,
 } from "@openwop/storage";
+import { isTerminalStatus } from "@openwop/types";
 import { ProtocolError, notFound, validationError } from "./errors.js";
-import { answerFromRecord, idempotencyRecordKey, requestDigest, type IdempotentOutcome } from "./idempotency.js";
+import { completedRecord, priorAnswer } from "./idempotency.js";
 import { createBuiltinRegistry } from "./nodes/builtin.js";
 import type { NodeRegistry } from "./nodes/registry.js";
 import { PendingRunAdmission, type PendingRunAdmissionOptions } from "./admission/pending-runs.js";
@@ -55,12 +55,24 @@ export interface EngineOptions {
 
 export const DEFAULT_LIMITS: RunLimits = { maxNodeExecutions: 1000, maxRunDurationMs: 86_400_000 };
 
-/** What `POST /v1/runs` answers: the 201 body, or a replay of it. */
-export interface CreateRunResult {
-  status: number;
-  body: JsonObject;
-  replayed: boolean;
+/** A run just created: it starts `pending`, with an empty log. */
+export interface CreatedRun {
+  runId: string;
+  status: "pending";
 }
+
+export interface CreateRunOptions {
+  /** The creating request's correlation id and trace context, kept with the run. */
+  origin?: RunOrigin;
+  /**
+   * Layer-1 idempotency: the caller's key, the endpoint it scopes, and the answer to store
+   * with the run (the caller owns the answer's shape; the engine only keeps it).
+   */
+  idempotency?: { key: string; endpoint: string; answer: (run: CreatedRun) => IdempotentResponse };
+}
+
+/** A new run, or the answer stored for an earlier request with the same idempotency key. */
+export type CreateRunOutcome = { replayed: false; run: CreatedRun } | { replayed: true; response: IdempotentResponse };
 
 /**
  * The engine: workflows, runs, events, interrupts, cancellation and the worker that
@@ -131,67 +143,51 @@ export class Engine {
   }
 
   /**
-   * Creates a run. With an idempotency key the run row and the cached 201 answer are
-   * written in one transaction, so concurrent duplicates produce exactly one run and a
-   * crash can never separate a run from its answer.
+   * Creates a run. With an idempotency key the run row and the cached answer are written in
+   * one transaction, so concurrent duplicates produce exactly one run and a crash can never
+   * separate a run from its answer; a duplicate gets the stored answer back.
    */
-  async createRun(
-    tenantId: string,
-    body: unknown,
-    idempotencyKey?: string,
-    origin?: RunOrigin,
-  ): Promise<CreateRunResult> {
+  async createRun(tenantId: string, body: unknown, options: CreateRunOptions = {}): Promise<CreateRunOutcome> {
     const request = parseCreateRunRequest(body);
     const workflow = this.catalog.get(request.workflowId);
     if (!workflow) {
       throw validationError(`workflow ${request.workflowId} is not registered on this host`, { field: "workflowId" });
     }
-    const now = this.now();
-    const run = buildRunRecord(tenantId, workflow, request, this.limits, new Date(now), origin);
-    const response: JsonObject = {
-      runId: run.runId,
-      status: "pending",
-      eventsUrl: `/v1/runs/${run.runId}/events`,
-      statusUrl: `/v1/runs/${run.runId}`,
-    };
-    if (idempotencyKey === undefined) {
-      await this.admission?.admit();
-      await this.store.createRun({ run });
-      this.telemetry.runCreated({ workflowId: run.workflowId });
-      this.admission?.noteCreated();
-      this.worker.poke();
-      return { status: 201, body: response, replayed: false };
+    const run = buildRunRecord(tenantId, workflow, request, this.limits, new Date(this.now()), options.origin);
+    const created: CreatedRun = { runId: run.runId, status: "pending" };
+    const idempotency = options.idempotency;
+    if (idempotency === undefined) {
+      await this.#admitAndCreate({ run });
+      return { replayed: false, run: created };
     }
-    const scope = { tenantId, endpoint: "POST /v1/runs", key: idempotencyKey };
-    const recordKey = idempotencyRecordKey(scope);
-    const digest = requestDigest(body as JsonValue);
-    const existing = await this.store.getIdempotencyRecord(recordKey);
-    if (existing) return this.#replay(answerFromRecord(existing, digest));
-    const cached: IdempotentResponse = { status: 201, headers: {}, body: response };
-    // After the replay check: a retry of an accepted run is answered even when the queue is full.
-    await this.admission?.admit();
+    const scope = { tenantId, endpoint: idempotency.endpoint, key: idempotency.key, body: body as JsonValue };
+    const prior = await priorAnswer(this.store, scope);
+    if (prior) return { replayed: true, response: prior.response };
     try {
-      await this.store.createRun({
+      await this.#admitAndCreate({
         run,
-        idempotency: {
-          recordKey,
-          tenantId,
-          endpoint: scope.endpoint,
-          requestDigest: digest,
-          createdAt: run.createdAt,
-          response: cached,
-        },
+        idempotency: completedRecord(scope, idempotency.answer(created), run.createdAt),
       });
     } catch (error) {
       if (!(error instanceof StorageConflictError) || error.reason !== "idempotency-exists") throw error;
-      const winner = await this.store.getIdempotencyRecord(recordKey);
+      // A concurrent duplicate won the insert: answer with what it stored.
+      const winner = await priorAnswer(this.store, scope);
       if (!winner) throw error;
-      return this.#replay(answerFromRecord(winner, digest));
+      return { replayed: true, response: winner.response };
     }
-    this.telemetry.runCreated({ workflowId: run.workflowId });
+    return { replayed: false, run: created };
+  }
+
+  /**
+   * Admission, then the write. Admission comes after the replay check, so a retry of an
+   * accepted run is answered even when the queue is full.
+   */
+  async #admitAndCreate(creation: RunCreation): Promise<void> {
+    await this.admission?.admit();
+    await this.store.createRun(creation);
+    this.telemetry.runCreated({ workflowId: creation.run.workflowId });
     this.admission?.noteCreated();
     this.worker.poke();
-    return { status: 201, body: response, replayed: false };
   }
 
   /**
@@ -208,17 +204,13 @@ export class Engine {
     }
   }
 
-  #replay(outcome: IdempotentOutcome): CreateRunResult {
-    return { status: outcome.response.status, body: outcome.response.body as JsonObject, replayed: outcome.replayed };
-  }
-
   /** A run the tenant may see; another tenant's run is reported missing, never forbidden. */
   async getRun(tenantId: string, runId: string): Promise<RunRecord> {
     const run = await this.store.getRun(runId);
     if (run && run.tenantId === tenantId) return run;
     const tombstone = run ? null : await this.store.getTombstone(runId);
     if (tombstone && tombstone.tenantId === tenantId) {
-      throw new ProtocolError(410, "run_expired", `run ${runId} expired under the retention policy`, {
+      throw new ProtocolError("run_expired", `run ${runId} expired under the retention policy`, {
         expiredAt: tombstone.expiredAt,
       });
     }

@@ -2,9 +2,6 @@ import type { IdempotencyRecord, IdempotentResponse, JsonValue, StorageAdapter }
 import { ProtocolError, validationError } from "./errors.js";
 import { canonicalJson, sha256Hex } from "./json.js";
 
-/** The header that marks a replayed answer. */
-export const IDEMPOTENT_REPLAY_HEADER = "openwop-Idempotent-Replay";
-
 const KEY_PATTERN = /^[A-Za-z0-9._~:-]{1,255}$/;
 
 /** Identifies one caller request for Layer-1 idempotency. */
@@ -43,24 +40,43 @@ export type IdempotentOutcome =
   | { replayed: false; response: IdempotentResponse }
   | { replayed: true; response: IdempotentResponse };
 
+/**
+ * The stored answer for a request whose key was seen before — a replay, or a refusal for a
+ * different body (409 mismatch) or a first request still in flight (409) — or undefined
+ * when the key is new.
+ */
+export async function priorAnswer(
+  store: StorageAdapter,
+  scope: IdempotencyScope,
+): Promise<IdempotentOutcome | undefined> {
+  const record = await store.getIdempotencyRecord(idempotencyRecordKey(scope));
+  return record ? answerFromRecord(record, requestDigest(scope.body)) : undefined;
+}
+
+/**
+ * The completed record an effect writes in its own transaction (a run created with its 201),
+ * so a crash can never separate the effect from its answer.
+ */
+export function completedRecord(scope: IdempotencyScope, response: IdempotentResponse, createdAt: string) {
+  return {
+    recordKey: idempotencyRecordKey(scope),
+    tenantId: scope.tenantId,
+    endpoint: scope.endpoint,
+    requestDigest: requestDigest(scope.body),
+    createdAt,
+    response,
+  };
+}
+
 /** Answers a request whose key already has a record: replay, mismatch, or in flight. */
 export function answerFromRecord(record: IdempotencyRecord, digest: string): IdempotentOutcome {
   if (record.requestDigest !== digest) {
-    throw new ProtocolError(
-      409,
-      "idempotency_key_mismatch",
-      "this Idempotency-Key was used with a different request body",
-    );
+    throw new ProtocolError("idempotency_key_mismatch", "this Idempotency-Key was used with a different request body");
   }
   if (record.state === "completed" && record.response) return { replayed: true, response: record.response };
-  throw new ProtocolError(
-    409,
-    "idempotency_in_flight",
-    "a request with this Idempotency-Key is still being processed",
-    {
-      retryAfter: 1,
-    },
-  );
+  throw new ProtocolError("idempotency_in_flight", "a request with this Idempotency-Key is still being processed", {
+    retryAfter: 1,
+  });
 }
 
 export interface IdempotencyOptions {

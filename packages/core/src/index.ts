@@ -1,4 +1,11 @@
-export { Engine, DEFAULT_LIMITS, type EngineOptions, type CreateRunResult } from "./engine.js";
+export {
+  Engine,
+  DEFAULT_LIMITS,
+  type EngineOptions,
+  type CreateRunOptions,
+  type CreateRunOutcome,
+  type CreatedRun,
+} from "./engine.js";
 export { ProtocolError, validationError, notFound, serviceUnavailable, type RunFailure } from "./errors.js";
 export {
   Authenticator,
@@ -12,7 +19,6 @@ export {
   type Scope,
 } from "./auth.js";
 export {
-  IDEMPOTENT_REPLAY_HEADER,
   checkIdempotencyKey,
   isCacheable,
   runIdempotently,
@@ -27,15 +33,8 @@ export type { NodeContext, NodeOutcome, NodeType, InterruptRequest } from "./nod
 export { WorkflowCatalog, WorkflowDefinitionError, type RegisteredWorkflow } from "./workflow/catalog.js";
 export { CONFORMANCE_FIXTURES } from "./workflow/fixtures.js";
 export { loadWorkflowsFromDir, WorkflowFileError } from "./workflow/load-dir.js";
-export type {
-  WorkflowDefinition,
-  WorkflowNode,
-  WorkflowEdge,
-  WorkflowVariable,
-  PortValue,
-} from "./workflow/definition.js";
 export { toRunSnapshot } from "./run/snapshot.js";
-export { ENGINE_VERSION, NON_UPDATE_EVENT_TYPES, TERMINAL_EVENT_TYPES } from "./run/events.js";
+export { ENGINE_VERSION, NON_UPDATE_EVENT_TYPES } from "./run/events.js";
 export type { RunLimits } from "./run/create.js";
 export { buildDebugBundle, type BuiltDebugBundle, type DebugBundleRequest } from "./debug-bundle/build-bundle.js";
 export { Redactor, type RedactionPolicy, type RunSecrets } from "./debug-bundle/redact.js";

@@ -16,7 +16,13 @@ const ID_PREFIX = "https://openwop.dev/schemas/v1/";
 const checkOnly = process.argv.includes("--check");
 
 async function loadSchemas() {
-  const files = (await readdir(SCHEMA_DIR)).filter((f) => f.endsWith(".schema.json")).sort();
+  const files = (await readdir(SCHEMA_DIR))
+    .filter((f) => f.endsWith(".schema.json"))
+    // By schema name, so "a" sorts before "a-b" as it does in every list derived from the names.
+    .sort((a, b) => {
+      const [nameA, nameB] = [a.slice(0, -".schema.json".length), b.slice(0, -".schema.json".length)];
+      return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+    });
   const entries = [];
   for (const file of files) {
     const schema = JSON.parse(await readFile(new URL(file, SCHEMA_DIR), "utf8"));

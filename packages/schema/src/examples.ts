@@ -27,7 +27,8 @@ function listDirectory(path: string): string[] {
 export function schemaFileNames(): string[] {
   return listDirectory(schemaDir)
     .filter((file) => file.endsWith(".schema.json"))
-    .map((file) => file.slice(0, -".schema.json".length));
+    .map((file) => file.slice(0, -".schema.json".length))
+    .sort();
 }
 
 /** Every example under `schemas/examples/`, sorted by schema, kind and file name. */

@@ -3,6 +3,7 @@
  * errors reported). Types come from `@openwop/types`.
  */
 export {
+  validateCancelRunResponse,
   validateCapabilities,
   validateConformanceResult,
   validateCreateRunRequest,
@@ -10,6 +11,7 @@ export {
   validateDebugBundle,
   validateErrorEnvelope,
   validateInterruptResolution,
+  validateInterruptResolutionResponse,
   validatePollResponse,
   validateRunEvent,
   validateRunSnapshot,

@@ -4,6 +4,7 @@ import * as api from "./index.js";
 import { schemas } from "./schemas.js";
 
 const named = {
+  "cancel-run-response": api.validateCancelRunResponse,
   capabilities: api.validateCapabilities,
   "conformance-result": api.validateConformanceResult,
   "create-run-request": api.validateCreateRunRequest,
@@ -11,6 +12,7 @@ const named = {
   "debug-bundle": api.validateDebugBundle,
   "error-envelope": api.validateErrorEnvelope,
   "interrupt-resolution": api.validateInterruptResolution,
+  "interrupt-resolution-response": api.validateInterruptResolutionResponse,
   "poll-response": api.validatePollResponse,
   "run-event": api.validateRunEvent,
   "run-snapshot": api.validateRunSnapshot,

@@ -93,3 +93,19 @@ export const validateDebugBundle = createValidator("debug-bundle");
  * const result = validateConformanceResult(JSON.parse(await readFile(resultPath, "utf8")));
  */
 export const validateConformanceResult = createValidator("conformance-result");
+
+/**
+ * Validates the 200 body of `POST /v1/runs/{runId}/cancel`.
+ *
+ * @example
+ * const result = validateCancelRunResponse(await response.json());
+ */
+export const validateCancelRunResponse = createValidator("cancel-run-response");
+
+/**
+ * Validates the 200 body of `POST /v1/runs/{runId}/interrupts/{nodeId}`.
+ *
+ * @example
+ * const result = validateInterruptResolutionResponse(await response.json());
+ */
+export const validateInterruptResolutionResponse = createValidator("interrupt-resolution-response");

@@ -120,27 +120,17 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   app.use(new InflightGate({ cap: settings.inflightCap, retryAfterSeconds: settings.retryAfterSeconds }).middleware());
 
   app.onError((error, c) => {
-    if (error instanceof ProtocolError) {
-      const retryAfter = error.details?.["retryAfter"];
-      return sendError(
-        c,
-        error,
-        error.status === 503 && typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : {},
-      );
-    }
+    if (error instanceof ProtocolError) return sendError(c, error);
     if (error instanceof StorageUnavailableError) {
       // The degraded state: storage is down, the process is not; the caller retries.
-      const retryAfter = settings.retryAfterSeconds;
-      return sendError(c, serviceUnavailable("storage is unavailable; retry shortly", retryAfter), {
-        "Retry-After": String(retryAfter),
-      });
+      return sendError(c, serviceUnavailable("storage is unavailable; retry shortly", settings.retryAfterSeconds));
     }
     const correlationId = c.get("correlationId") ?? "unknown";
     observability.internalError(c, error, correlationId);
     options.onError?.(error, correlationId);
     return sendError(
       c,
-      new ProtocolError(500, "internal_error", "the host failed to handle this request", { correlationId }),
+      new ProtocolError("internal_error", "the host failed to handle this request", { correlationId }),
     );
   });
 
@@ -152,10 +142,12 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
       onError: (c) =>
         sendError(
           c,
-          new ProtocolError(413, "validation_error", `request bodies are limited to ${maxBody} bytes`, {
-            field: "body",
-            maxBytes: maxBody,
-          }),
+          new ProtocolError(
+            "validation_error",
+            `request bodies are limited to ${maxBody} bytes`,
+            { field: "body", maxBytes: maxBody },
+            413,
+          ),
           {
             Connection: "close",
           },
@@ -190,7 +182,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     }
     const known = OPERATIONS.some((op) => new RegExp(`^${op.path.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path));
     if (known)
-      return sendError(c, new ProtocolError(405, "method_not_allowed", `${c.req.method} is not allowed on ${path}`));
+      return sendError(c, new ProtocolError("method_not_allowed", `${c.req.method} is not allowed on ${path}`));
     return sendError(c, notFound(`no route for ${c.req.method} ${path}`));
   });
 

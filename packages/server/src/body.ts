@@ -11,7 +11,7 @@ export async function readJsonBody(c: Context): Promise<JsonValue | undefined> {
   if (text.trim().length === 0) return undefined;
   const contentType = c.req.header("content-type") ?? "";
   if (contentType && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType)) {
-    throw new ProtocolError(415, "unsupported_media_type", "request bodies must be application/json", {
+    throw new ProtocolError("unsupported_media_type", "request bodies must be application/json", {
       field: "Content-Type",
     });
   }

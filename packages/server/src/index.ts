@@ -4,7 +4,7 @@ export { readHostConfig, HostConfigError, type EnvHostConfig } from "./env-confi
 export { buildDiscoveryDocument, STREAM_MODES, type DiscoveryOptions, type Implementation } from "./discovery.js";
 export { buildOpenApiDocument, type OperationSpec } from "./openapi.js";
 export { OPERATIONS } from "./operations.js";
-export { envelopeOf, type ErrorEnvelope } from "./envelope.js";
+export { envelopeOf } from "./envelope.js";
 export { runHostMain } from "./main-runner.js";
 export {
   DEFAULT_PRODUCTION_SETTINGS,

@@ -17,7 +17,8 @@ import type {
   SuspensionStatus,
   Unsubscribe,
 } from "@openwop/storage";
-import { isTerminalStatus, StorageConflictError, StorageUnavailableError } from "@openwop/storage";
+import { StorageConflictError, StorageUnavailableError } from "@openwop/storage";
+import { isTerminalStatus } from "@openwop/types";
 import { applyStep } from "./apply-step.js";
 import { CLAIMABLE_STATUSES, isClaimable, isExpired } from "./claim-rules.js";
 import { copy } from "./copy.js";

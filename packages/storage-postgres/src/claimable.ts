@@ -1,4 +1,5 @@
-import { TERMINAL_RUN_STATUSES, type RunStatus } from "@openwop/storage";
+import type { RunStatus } from "@openwop/storage";
+import { TERMINAL_RUN_STATUSES } from "@openwop/types";
 
 /**
  * Statuses a worker may claim and execute. Not terminal, not waiting on a human or an

@@ -1,54 +1,18 @@
 /**
  * The records the storage SPI moves. They are plain JSON-compatible objects so every
- * adapter can persist them as rows or documents; wire types live in `@openwop/types`.
+ * adapter can persist them as rows or documents.
  */
+import type { RunError, RunEvent, RunStatus } from "@openwop/types";
+
+// The wire shapes a record carries are declared once, in @openwop/types; they are re-exported
+// here because the SPI's signatures use them.
+export type { RunError, RunEvent, RunStatus };
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-export const RUN_STATUSES = [
-  "pending",
-  "running",
-  "paused",
-  "waiting-approval",
-  "waiting-input",
-  "waiting-external",
-  "completed",
-  "failed",
-  "cancelling",
-  "cancelled",
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled"];
-export const WAITING_RUN_STATUSES: readonly RunStatus[] = ["waiting-approval", "waiting-input", "waiting-external"];
-
-export function isTerminalStatus(status: string): boolean {
-  return (TERMINAL_RUN_STATUSES as readonly string[]).includes(status);
-}
-
-/** One event of a run's log, exactly as served on the wire (canonical field names). */
-export interface RunEvent {
-  eventId: string;
-  runId: string;
-  type: string;
-  payload: JsonValue;
-  timestamp: string;
-  sequence: number;
-  nodeId?: string;
-  schemaVersion?: number;
-  engineVersion?: string;
-  causationId?: string;
-}
-
 /** An event before the log assigns its identity: `runId`, `sequence` and `eventId` come from the adapter. */
 export type NewRunEvent = Omit<RunEvent, "eventId" | "runId" | "sequence">;
-
-export interface RunError {
-  code: string;
-  message: string;
-  details?: JsonObject;
-}
 
 /** The run's claim: which process executes it, until when, and the fencing epoch of that acquisition. */
 export interface RunClaim {

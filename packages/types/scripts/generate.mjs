@@ -24,7 +24,13 @@ const checkOnly = process.argv.includes("--check");
 
 /** Reads every `schemas/*.schema.json`, sorted by name, and checks the identity fields. */
 async function loadSchemas() {
-  const files = (await readdir(SCHEMA_DIR)).filter((f) => f.endsWith(".schema.json")).sort();
+  const files = (await readdir(SCHEMA_DIR))
+    .filter((f) => f.endsWith(".schema.json"))
+    // By schema name, so "a" sorts before "a-b" as it does in every list derived from the names.
+    .sort((a, b) => {
+      const [nameA, nameB] = [a.slice(0, -".schema.json".length), b.slice(0, -".schema.json".length)];
+      return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+    });
   const schemas = [];
   for (const file of files) {
     const name = file.slice(0, -".schema.json".length);
@@ -130,9 +136,45 @@ function toTypingSchema(entry, byId) {
   return { schema: visit(entry.schema), imports };
 }
 
-/** Names declared with `export interface|type` in generated code. */
+/** UPPER_SNAKE_CASE of a PascalCase title: `RunStatus` -> `RUN_STATUS`. */
+const screamingSnake = (title) => title.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+
+/**
+ * Every titled string enum of a schema, in document order, as `[title, values]`. Code needs
+ * these lists at run time (to validate, to iterate, to build SQL), and emitting them here
+ * keeps the schema their only source.
+ */
+function titledEnums(schema) {
+  const found = [];
+  const visit = (node) => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (typeof node.title === "string" && Array.isArray(node.enum) && node.enum.every((v) => typeof v === "string")) {
+      found.push([node.title, node.enum]);
+    }
+    for (const [key, value] of Object.entries(node)) {
+      // Data keywords hold values, not subschemas.
+      if (key === "const" || key === "enum" || key === "default" || key === "examples") continue;
+      visit(value);
+    }
+  };
+  visit(schema);
+  return found;
+}
+
+function renderEnumLists(schema) {
+  return titledEnums(schema).map(
+    ([title, values]) =>
+      `/** Every {@link ${title}}, in schema order. */\nexport const ${screamingSnake(title)}_VALUES = [${values.map((v) => JSON.stringify(v)).join(", ")}] as const satisfies readonly ${title}[];`,
+  );
+}
+
+/** Names declared with `export interface|type|const` in generated code. */
 function exportedNames(code) {
-  return [...code.matchAll(/^export (?:interface|type) ([A-Za-z0-9_]+)/gm)].map((m) => m[1]);
+  return [...code.matchAll(/^export (?:interface|type|const) ([A-Za-z0-9_]+)/gm)].map((m) => m[1]);
 }
 
 async function renderModule(entry, byId) {
@@ -151,13 +193,19 @@ async function renderModule(entry, byId) {
     .sort()
     .map((module) => `import type { ${[...imports.get(module)].sort().join(", ")} } from "./${module}.js";`);
   const header = BANNER.replace("%FILE%", entry.file);
-  const parts = [header, ...(importLines.length > 0 ? [importLines.join("\n")] : []), body.trim()];
+  const enumLists = renderEnumLists(entry.schema);
+  const parts = [
+    header,
+    ...(importLines.length > 0 ? [importLines.join("\n")] : []),
+    body.trim(),
+    ...(enumLists.length > 0 ? [enumLists.join("\n\n")] : []),
+  ];
   return `${parts.join("\n\n")}\n`;
 }
 
 function renderIndex(entries) {
   const lines = [BANNER.replace("schemas/%FILE%", "schemas/*.schema.json"), ""];
-  for (const { name } of entries) lines.push(`export type * from "./${name}.js";`);
+  for (const { name } of entries) lines.push(`export * from "./${name}.js";`);
   lines.push("");
   for (const { name, schema } of entries) lines.push(`import type { ${schema.title} } from "./${name}.js";`);
   lines.push(

@@ -1,6 +1,6 @@
-import { isTerminalStatus, type RunEvent, type RunRecord, type StorageAdapter } from "@openwop/storage";
+import type { RunEvent, RunRecord, StorageAdapter } from "@openwop/storage";
+import { isTerminalEventType, isTerminalStatus } from "@openwop/types";
 import type { DebugBundle, DebugBundleHost, DebugBundleRun, RunSnapshot } from "@openwop/types";
-import { TERMINAL_EVENT_TYPES } from "../run/events.js";
 import { toRunSnapshot } from "../run/snapshot.js";
 import { fitEvents, type TruncationReason } from "./fit-events.js";
 import type { RedactionPolicy } from "./redact.js";
@@ -77,7 +77,7 @@ async function endedAtOf(request: DebugBundleRequest): Promise<string | undefine
   const { run, store } = request;
   if (!isTerminalStatus(run.status)) return undefined;
   const last = await store.latestEvent(run.runId);
-  if (last && TERMINAL_EVENT_TYPES.has(last.type)) return last.timestamp;
+  if (last && isTerminalEventType(last.type)) return last.timestamp;
   return run.completedAt ?? undefined;
 }
 

@@ -81,7 +81,8 @@ export class RunRedaction {
     return {
       code: this.redactor.string(error.code),
       message: this.redactor.string(error.message),
-      ...(error.details ? { details: this.redactor.object(error.details) } : {}),
+      // Stored errors went through JSON on their way into storage, so their details are JSON.
+      ...(error.details ? { details: this.redactor.object(error.details as JsonObject) } : {}),
     };
   }
 
@@ -91,7 +92,8 @@ export class RunRedaction {
   }
 
   #maskDeclared(event: RunEvent): JsonValue {
-    const payload = event.payload;
+    // Read back from storage, where every payload is persisted as JSON.
+    const payload = event.payload as JsonValue;
     if (!isJsonObject(payload)) return payload;
     const { variables, outputPorts } = this.#declared;
     if (event.type === "variable.changed") {

@@ -1,4 +1,5 @@
-import { isTerminalStatus, type RunRecord, type StorageAdapter } from "@openwop/storage";
+import type { RunRecord, StorageAdapter } from "@openwop/storage";
+import { isTerminalStatus } from "@openwop/types";
 import { ProtocolError } from "../errors.js";
 
 /** What the force-expire seam answers. */
@@ -20,7 +21,6 @@ export interface ExpiredRun {
 export async function forceExpireRun(store: StorageAdapter, run: RunRecord, now: number): Promise<ExpiredRun | null> {
   if (!isTerminalStatus(run.status)) {
     throw new ProtocolError(
-      409,
       "run_not_terminal",
       `run ${run.runId} has not finished; only finished runs can be expired`,
       {

@@ -1,6 +1,5 @@
 import {
   StorageConflictError,
-  isTerminalStatus,
   type JsonObject,
   type JsonValue,
   type RunPatch,
@@ -9,6 +8,7 @@ import {
   type StorageAdapter,
   type SuspensionRecord,
 } from "@openwop/storage";
+import { isTerminalStatus } from "@openwop/types";
 import { validateInterruptResolution } from "@openwop/schema";
 import { ProtocolError, notFound, validationError } from "../errors.js";
 import { isJsonObject } from "../json.js";
@@ -83,12 +83,12 @@ export async function resolveInterrupt(
   const pending = suspensions.find((s) => s.status === "pending");
   if (!pending) {
     if (suspensions.some((s) => s.status === "cancelled") || run.status === "cancelled") {
-      throw new ProtocolError(422, "interrupt_cancelled", `the interrupt at node ${nodeId} was cancelled with its run`);
+      throw new ProtocolError("interrupt_cancelled", `the interrupt at node ${nodeId} was cancelled with its run`);
     }
     if (suspensions.some((s) => s.status === "resolved")) {
-      throw new ProtocolError(409, "interrupt_already_resolved", `the interrupt at node ${nodeId} is already resolved`);
+      throw new ProtocolError("interrupt_already_resolved", `the interrupt at node ${nodeId} is already resolved`);
     }
-    throw new ProtocolError(404, "interrupt_not_found", `run ${run.runId} has no interrupt at node ${nodeId}`);
+    throw new ProtocolError("interrupt_not_found", `run ${run.runId} has no interrupt at node ${nodeId}`);
   }
   const resumeValue = normaliseResumeValue(pending.kind, body);
   const at = new Date(now).toISOString();
@@ -119,7 +119,6 @@ export async function resolveInterrupt(
   } catch (error) {
     if (error instanceof StorageConflictError) {
       throw new ProtocolError(
-        409,
         "interrupt_already_resolved",
         `the interrupt at node ${nodeId} was resolved concurrently`,
       );
@@ -173,7 +172,7 @@ export async function cancelRun(
       throw error;
     }
   }
-  throw new ProtocolError(409, "run_busy", `run ${runId} kept changing while it was being cancelled; retry`, {
+  throw new ProtocolError("run_busy", `run ${runId} kept changing while it was being cancelled; retry`, {
     retryAfter: 1,
   });
 }

@@ -4,7 +4,7 @@ import { validateCreateRunRequest } from "@openwop/schema";
 import { validationError } from "../errors.js";
 import { isJsonObject } from "../json.js";
 import type { RegisteredWorkflow } from "../workflow/catalog.js";
-import type { WorkflowVariable } from "../workflow/definition.js";
+import type { WorkflowVariable } from "@openwop/types";
 import type { RunOrigin } from "../telemetry/origin.js";
 import { initialEngineState, storeEngineState } from "./state.js";
 
@@ -58,7 +58,8 @@ const typeOf = (value: JsonValue): WorkflowVariable["type"] | "null" =>
 export function seedVariables(declared: readonly WorkflowVariable[], inputs: JsonObject): JsonObject {
   const variables: JsonObject = {};
   for (const variable of declared) {
-    if (variable.defaultValue !== undefined) variables[variable.name] = variable.defaultValue;
+    // Definitions are validated JSON, so a default is a JSON value.
+    if (variable.defaultValue !== undefined) variables[variable.name] = variable.defaultValue as JsonValue;
   }
   Object.assign(variables, inputs);
   for (const variable of declared) {

@@ -28,5 +28,3 @@ export const NON_UPDATE_EVENT_TYPES: ReadonlySet<string> = new Set([
   "log.appended",
   "output.chunk",
 ]);
-
-export const TERMINAL_EVENT_TYPES: ReadonlySet<string> = new Set(["run.completed", "run.failed", "run.cancelled"]);

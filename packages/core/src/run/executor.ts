@@ -13,7 +13,7 @@ import {
 import type { RunFailure } from "../errors.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import type { NodeOutcome } from "../nodes/types.js";
-import type { WorkflowDefinition, WorkflowNode } from "../workflow/definition.js";
+import type { WorkflowDefinition, WorkflowNode } from "@openwop/types";
 import { WorkflowGraph } from "../workflow/graph.js";
 import { InputResolutionError, resolveInputs } from "../workflow/inputs.js";
 import { cancelInFlightNodes, runCancelledEvent } from "./cancellation.js";
@@ -199,7 +199,8 @@ export class RunExecution {
       return await type.execute({
         runId: this.#run.runId,
         nodeId: node.id,
-        config: node.config,
+        // The run's frozen definition is stored JSON, so its node configuration is JSON.
+        config: node.config as JsonObject,
         inputs,
         variables: this.#run.variables,
         configurable: this.#run.configurable,

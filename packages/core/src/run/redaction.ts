@@ -1,5 +1,5 @@
 import type { JsonObject } from "@openwop/storage";
-import type { WorkflowVariable } from "../workflow/definition.js";
+import type { WorkflowVariable } from "@openwop/types";
 
 export const REDACTED = "[REDACTED]";
 

@@ -1,7 +1,7 @@
 import { validateWorkflowDefinition } from "@openwop/schema";
 import type { NodeRegistry } from "../nodes/registry.js";
 import { COMPARISONS, isComparison } from "./compare.js";
-import type { WorkflowDefinition } from "./definition.js";
+import type { WorkflowDefinition } from "@openwop/types";
 import { WorkflowGraph } from "./graph.js";
 
 /** Why a workflow definition cannot be registered, with every problem found. */

@@ -1,11 +1,14 @@
-import type { WorkflowDefinition, WorkflowEdge, WorkflowNode, WorkflowVariable } from "./definition.js";
+import type { WorkflowDefinition, WorkflowEdge, WorkflowNode, WorkflowVariable } from "@openwop/types";
 
 /**
  * The conformance fixtures every host seeds under these exact ids, so a black-box suite
  * can exercise behaviours without registering workflows of its own.
  */
 
-const node = (id: string, typeId: string, extra: Partial<WorkflowNode> = {}): WorkflowNode => ({
+/** A node before `fixture` places it on the canvas. */
+type FixtureNode = Omit<WorkflowNode, "position">;
+
+const node = (id: string, typeId: string, extra: Partial<FixtureNode> = {}): FixtureNode => ({
   id,
   typeId,
   name: id,
@@ -23,13 +26,13 @@ const edge = (sourceNodeId: string, targetNodeId: string): WorkflowEdge => ({
 const fixture = (
   id: string,
   name: string,
-  nodes: WorkflowNode[],
+  nodes: [FixtureNode, ...FixtureNode[]],
   options: { edges?: WorkflowEdge[]; variables?: WorkflowVariable[]; timeout?: number; maxRetries?: number } = {},
 ): WorkflowDefinition => ({
   id,
   name: `Conformance: ${name}`,
   version: "1.0.0",
-  nodes: nodes.map((n, index) => ({ ...n, position: { x: index * 200, y: 0 } })) as WorkflowNode[],
+  nodes: nodes.map((n, index) => ({ ...n, position: { x: index * 200, y: 0 } })) as [WorkflowNode, ...WorkflowNode[]],
   edges: options.edges ?? [],
   triggers: [{ id: "manual", type: "manual", enabled: true }],
   variables: options.variables ?? [],
@@ -92,7 +95,7 @@ export const CONFORMANCE_FIXTURES: readonly WorkflowDefinition[] = [
   fixture(
     "conformance-cap-breach",
     "Cap breach",
-    capBreachNodes.map((id) => node(id, "core.noop")),
+    capBreachNodes.map((id) => node(id, "core.noop")) as [FixtureNode, ...FixtureNode[]],
     { edges: chain(capBreachNodes) },
   ),
   fixture("conformance-capability-missing", "Capability missing", [node("needs", "conformance.requiresMissing")]),

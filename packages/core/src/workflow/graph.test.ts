@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { initialEngineState, type EngineState, type NodeStatus } from "../run/state.js";
-import type { TriggerRule, WorkflowDefinition } from "./definition.js";
+import type { TriggerRule, WorkflowDefinition } from "@openwop/types";
 import { WorkflowGraph } from "./graph.js";
 
-const node = (id: string) => ({ id, typeId: "core.noop", name: id, config: {}, inputs: {} });
+const node = (id: string) => ({ id, typeId: "core.noop", name: id, position: { x: 0, y: 0 }, config: {}, inputs: {} });
 
 function graph(
   edges: Array<[string, string, { rule?: TriggerRule; sourceOutput?: string }?]>,
@@ -13,7 +13,7 @@ function graph(
     id: "g",
     name: "g",
     version: "1",
-    nodes: ids.map(node),
+    nodes: ids.map(node) as WorkflowDefinition["nodes"],
     edges: edges.map(([s, t, o]) => ({
       id: `${s}-${t}`,
       sourceNodeId: s,

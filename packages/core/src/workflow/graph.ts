@@ -1,7 +1,7 @@
 import type { JsonValue } from "@openwop/storage";
 import { SETTLED_NODE_STATUSES, type EngineState, type NodeState } from "../run/state.js";
 import { compareValues, isComparison } from "./compare.js";
-import type { EdgeCondition, WorkflowDefinition, WorkflowEdge, WorkflowNode } from "./definition.js";
+import type { EdgeCondition, WorkflowDefinition, WorkflowEdge, WorkflowNode } from "@openwop/types";
 
 /** What the scheduler decides to do next with a run. */
 export type NextStep =
@@ -125,7 +125,8 @@ export function edgeFires(edge: WorkflowEdge, source: NodeState): boolean {
 function conditionHolds(condition: EdgeCondition, source: NodeState): boolean {
   if (!isComparison(condition.type)) return false;
   const outputs = source.outputs ?? {};
-  const left: JsonValue | undefined =
-    typeof condition.left === "string" && condition.left in outputs ? outputs[condition.left] : condition.left;
-  return compareValues(condition.type, left, condition.right);
+  // Operands come from a definition that was read as JSON, so they are JSON values.
+  const literal = { left: condition.left as JsonValue | undefined, right: condition.right as JsonValue | undefined };
+  const left = typeof literal.left === "string" && literal.left in outputs ? outputs[literal.left] : literal.left;
+  return compareValues(condition.type, left, literal.right);
 }

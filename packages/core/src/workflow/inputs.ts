@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from "@openwop/storage";
-import type { PortValue } from "./definition.js";
+import type { PortValue } from "@openwop/types";
 
 /** A required input port had nothing to read; the node fails with `node_input_missing`. */
 export class InputResolutionError extends Error {
@@ -37,7 +37,8 @@ function resolvePort(
 ): JsonValue | undefined {
   switch (source.type) {
     case "static":
-      return source.value;
+      // Definitions are read as JSON, so a static value is a JSON value.
+      return source.value as JsonValue;
     case "variable": {
       if (source.variableName in variables) return variables[source.variableName];
       if (source.optional) return undefined;

@@ -6,6 +6,28 @@ import type { SchemaDocument } from "../schema-document.js";
 
 /** The JSON Schema documents in `schemas/`, by name, exactly as written there. */
 export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } = {
+  "cancel-run-response": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/cancel-run-response.schema.json",
+    "title": "CancelRunResponse",
+    "description": "200 body of POST /v1/runs/{runId}/cancel (spec/v1/core.md §6.7): the run and its status after the request, `cancelling` or `cancelled` for a run that was live, its terminal status for one that had already ended. Open, like every response body a client reads.",
+    "type": "object",
+    "required": [
+      "runId",
+      "status"
+    ],
+    "properties": {
+      "runId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "status": {
+        "$ref": "https://openwop.dev/schemas/v1/run-snapshot.schema.json#/$defs/RunStatus"
+      }
+    },
+    "additionalProperties": true
+  },
   "capabilities": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://openwop.dev/schemas/v1/capabilities.schema.json",
@@ -84,6 +106,7 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
         "description": "SSE stream modes the host honours for ?streamMode=.",
         "type": "array",
         "items": {
+          "title": "StreamMode",
           "enum": [
             "values",
             "updates",
@@ -1326,6 +1349,33 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
       }
     }
   },
+  "interrupt-resolution-response": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/interrupt-resolution-response.schema.json",
+    "title": "InterruptResolutionResponse",
+    "description": "200 body of POST /v1/runs/{runId}/interrupts/{nodeId} (spec/v1/core.md §10.3): the resolved interrupt's run and node, and the run status after the resolving transaction. Open, like every response body a client reads.",
+    "type": "object",
+    "required": [
+      "runId",
+      "nodeId",
+      "status"
+    ],
+    "properties": {
+      "runId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "nodeId": {
+        "type": "string",
+        "minLength": 1
+      },
+      "status": {
+        "$ref": "https://openwop.dev/schemas/v1/run-snapshot.schema.json#/$defs/RunStatus"
+      }
+    },
+    "additionalProperties": true
+  },
   "poll-response": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://openwop.dev/schemas/v1/poll-response.schema.json",
@@ -1964,6 +2014,7 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
             "type": "string"
           },
           "triggerRule": {
+            "title": "TriggerRule",
             "description": "When the target may run given the outcomes of its incoming edges; all_success when absent.",
             "enum": [
               "all_success",
@@ -2068,6 +2119,7 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
             "minLength": 1
           },
           "type": {
+            "title": "VariableType",
             "enum": [
               "string",
               "number",

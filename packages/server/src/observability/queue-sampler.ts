@@ -1,5 +1,5 @@
 import type { RunStatusCounts } from "@openwop/core";
-import { isTerminalStatus } from "@openwop/storage";
+import { isTerminalStatus } from "@openwop/types";
 
 export interface QueueSample {
   /** Runs waiting to execute (`pending`). */

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Engine, type EngineTelemetry, type RunTerminalSummary } from "@openwop/core";
-import { isTerminalStatus, type StorageAdapter } from "@openwop/storage";
+import type { StorageAdapter } from "@openwop/storage";
+import { isTerminalStatus } from "@openwop/types";
 import { openSqliteAdapter } from "@openwop/storage-sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
@@ -53,8 +54,9 @@ afterEach(async () => {
 });
 
 async function create(workflowId: string, correlationId: string, body: Record<string, unknown> = {}): Promise<string> {
-  const result = await engine.createRun("tenant-a", { workflowId, ...body }, undefined, { correlationId });
-  return result.body["runId"] as string;
+  const outcome = await engine.createRun("tenant-a", { workflowId, ...body }, { origin: { correlationId } });
+  if (outcome.replayed) throw new Error("a run created without an idempotency key was replayed");
+  return outcome.run.runId;
 }
 
 async function settle(runId: string, status: string | ((status: string) => boolean) = isTerminalStatus): Promise<void> {

@@ -39,16 +39,12 @@ export class InflightGate {
     return async (c, next) => {
       if (BACKPRESSURE_EXEMPT_PATHS.has(c.req.path)) return next();
       if (this.#inflight >= this.options.cap) {
-        const { retryAfterSeconds } = this.options;
         return sendError(
           c,
           serviceUnavailable(
             `the host is at capacity (${this.options.cap} requests in flight); retry later`,
-            retryAfterSeconds,
+            this.options.retryAfterSeconds,
           ),
-          {
-            "Retry-After": String(retryAfterSeconds),
-          },
         );
       }
       this.#inflight += 1;

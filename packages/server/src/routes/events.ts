@@ -1,7 +1,8 @@
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { TERMINAL_EVENT_TYPES, toRunSnapshot } from "@openwop/core";
-import { isTerminalStatus, type JsonObject, type RunEvent } from "@openwop/storage";
+import { toRunSnapshot } from "@openwop/core";
+import type { JsonObject, RunEvent } from "@openwop/storage";
+import { isTerminalEventType, isTerminalStatus } from "@openwop/types";
 import { authorize } from "../auth-middleware.js";
 import { pathParam } from "./params.js";
 import type { AppEnv, ServerContext } from "../context.js";
@@ -121,7 +122,7 @@ export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
               data: JSON.stringify({ ...event, type: "state.snapshot", payload: snapshot }),
             });
           }
-          if (TERMINAL_EVENT_TYPES.has(event.type)) break;
+          if (isTerminalEventType(event.type)) break;
         }
       } finally {
         clearInterval(keepAlive);

@@ -49,6 +49,6 @@ export function registerHealthRoutes(app: Hono<AppEnv>, ctx: ServerContext): voi
     const retryAfter = ctx.settings.retryAfterSeconds;
     const reason =
       checks.storage === "ok" ? "the claim loop is not running" : "storage is unreachable; the host is degraded";
-    return sendError(c, serviceUnavailable(reason, retryAfter, { checks }), { "Retry-After": String(retryAfter) });
+    return sendError(c, serviceUnavailable(reason, retryAfter, { checks }));
   });
 }

@@ -1,64 +1,23 @@
-import type { Context, Hono } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-import {
-  IDEMPOTENT_REPLAY_HEADER,
-  ProtocolError,
-  checkIdempotencyKey,
-  notFound,
-  validationError,
-  runIdempotently,
-  toRunSnapshot,
-} from "@openwop/core";
+import type { Hono } from "hono";
+import { notFound, toRunSnapshot, validationError, type CreatedRun } from "@openwop/core";
 import type { IdempotentResponse, JsonObject } from "@openwop/storage";
+import type { CreateRunResponse } from "@openwop/types";
 import { authorize } from "../auth-middleware.js";
-import { pathParam } from "./params.js";
 import { readJsonBody } from "../body.js";
 import type { AppEnv, ServerContext } from "../context.js";
-import { envelopeOf } from "../envelope.js";
+import { answerIdempotently, idempotencyKeyOf, sendAnswer } from "../idempotency.js";
 import { parseTraceparent } from "../observability/trace-context.js";
+import { pathParam } from "./params.js";
 
-function idempotencyKeyOf(c: Context<AppEnv>): string | undefined {
-  const key = c.req.header("idempotency-key");
-  if (key === undefined) return undefined;
-  checkIdempotencyKey(key);
-  return key;
-}
-
-function send(c: Context<AppEnv>, response: IdempotentResponse, replayed: boolean): Response {
-  if (replayed) c.header(IDEMPOTENT_REPLAY_HEADER, "true");
-  return c.json(response.body, response.status as ContentfulStatusCode);
-}
-
-/** Runs an operation as a final response, so protocol errors can be cached as answers. */
-async function asResponse(operation: () => Promise<JsonObject>): Promise<IdempotentResponse> {
-  try {
-    return { status: 200, headers: {}, body: await operation() };
-  } catch (error) {
-    if (error instanceof ProtocolError) return { status: error.status, headers: {}, body: { ...envelopeOf(error) } };
-    throw error;
-  }
-}
-
-/**
- * A mutating operation with Layer-1 idempotency when the caller sent a key: executed once
- * per (tenant, endpoint, key), replayed after that.
- */
-async function mutate(
-  ctx: ServerContext,
-  c: Context<AppEnv>,
-  endpoint: string,
-  body: JsonObject | undefined,
-  operation: () => Promise<JsonObject>,
-): Promise<Response> {
-  const key = idempotencyKeyOf(c);
-  if (key === undefined) return send(c, await asResponse(operation), false);
-  const outcome = await runIdempotently(
-    ctx.engine.store,
-    { tenantId: c.get("principal").tenantId, endpoint, key, body },
-    { leaseMs: 30_000, waitMs: ctx.idempotencyWaitMs, now: ctx.engine.now },
-    () => asResponse(operation),
-  );
-  return send(c, outcome.response, outcome.replayed);
+/** The 201 of `POST /v1/runs` (spec/v1/core.md §6.2): where to follow the new run. */
+function createdAnswer(run: CreatedRun): IdempotentResponse {
+  const body: CreateRunResponse = {
+    runId: run.runId,
+    status: run.status,
+    eventsUrl: `/v1/runs/${run.runId}/events`,
+    statusUrl: `/v1/runs/${run.runId}`,
+  };
+  return { status: 201, headers: {}, body: body as JsonObject };
 }
 
 export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
@@ -75,9 +34,11 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
     // Kept with the run: its terminal log record names this request, its spans join this trace.
     const trace = parseTraceparent(c.req.header("traceparent"));
     const origin = { correlationId: c.get("correlationId"), ...(trace ? { trace } : {}) };
-    const result = await ctx.engine.createRun(c.get("principal").tenantId, body, key, origin);
-    if (result.replayed) c.header(IDEMPOTENT_REPLAY_HEADER, "true");
-    return c.json(result.body, result.status as ContentfulStatusCode);
+    const outcome = await ctx.engine.createRun(c.get("principal").tenantId, body, {
+      origin,
+      ...(key === undefined ? {} : { idempotency: { key, endpoint: "POST /v1/runs", answer: createdAnswer } }),
+    });
+    return outcome.replayed ? sendAnswer(c, outcome.response, true) : sendAnswer(c, createdAnswer(outcome.run), false);
   });
 
   app.get("/v1/runs/:runId", authorize(ctx, "runs:read"), async (c) => {
@@ -91,7 +52,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
       throw validationError('cancel body must be an object such as {"reason": "..."}', { field: "body" });
     }
     const runId = pathParam(c, "runId");
-    return mutate(ctx, c, "POST /v1/runs/{runId}/cancel", body as JsonObject | undefined, async () => ({
+    return answerIdempotently(ctx, c, "POST /v1/runs/{runId}/cancel", body as JsonObject | undefined, async () => ({
       ...(await ctx.engine.cancelRun(c.get("principal").tenantId, runId)),
     }));
   });
@@ -102,7 +63,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
       throw validationError('request body {"resumeValue": ...} is required', { field: "resumeValue" });
     const runId = pathParam(c, "runId");
     const nodeId = pathParam(c, "nodeId");
-    return mutate(ctx, c, "POST /v1/runs/{runId}/interrupts/{nodeId}", body as JsonObject, async () => ({
+    return answerIdempotently(ctx, c, "POST /v1/runs/{runId}/interrupts/{nodeId}", body as JsonObject, async () => ({
       ...(await ctx.engine.resolveInterrupt(c.get("principal").tenantId, runId, nodeId, body)),
     }));
   });

@@ -10,7 +10,7 @@ export interface StreamSelection {
 }
 
 const unsupported = (requested: string): ProtocolError =>
-  new ProtocolError(400, "unsupported_stream_mode", `stream mode "${requested}" is not supported`, {
+  new ProtocolError("unsupported_stream_mode", `stream mode "${requested}" is not supported`, {
     supported: [...STREAM_MODES],
   });
 

@@ -21,7 +21,7 @@ export function registerTestSeamRoutes(app: Hono<AppEnv>, ctx: ServerContext): v
     const principal = await ctx.authenticator.authenticate(c.req.header("authorization"));
     // A seam that destroys history is for test keys only, even on a host where it is enabled.
     if (!principal.test) {
-      throw new ProtocolError(403, "forbidden", "the force-expire seam accepts test keys only", {
+      throw new ProtocolError("forbidden", "the force-expire seam accepts test keys only", {
         reason: "test_key_required",
       });
     }

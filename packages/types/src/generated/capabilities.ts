@@ -1,6 +1,7 @@
 // generated — do not edit; run pnpm generate
 // Source: schemas/capabilities.schema.json (packages/types/scripts/generate.mjs).
 
+export type StreamMode = "values" | "updates" | "messages" | "debug";
 export type ObservabilityNameList = string[];
 
 /**
@@ -43,7 +44,7 @@ export interface Capabilities {
   /**
    * SSE stream modes the host honours for ?streamMode=.
    */
-  streamModes?: ("values" | "updates" | "messages" | "debug")[];
+  streamModes?: StreamMode[];
   debugBundle?: DebugBundleCapability;
   webhooks?: WebhooksCapability;
   auth?: AuthCapability;
@@ -187,3 +188,6 @@ export interface ProductionDebugBundle {
    */
   truncationMetadata?: boolean;
 }
+
+/** Every {@link StreamMode}, in schema order. */
+export const STREAM_MODE_VALUES = ["values", "updates", "messages", "debug"] as const satisfies readonly StreamMode[];

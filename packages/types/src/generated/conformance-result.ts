@@ -75,3 +75,6 @@ export interface OutcomeSummary {
   inapplicable: number;
   blocked: number;
 }
+
+/** Every {@link ScenarioOutcome}, in schema order. */
+export const SCENARIO_OUTCOME_VALUES = ["pass", "fail", "skip", "inapplicable", "blocked"] as const satisfies readonly ScenarioOutcome[];

@@ -1,18 +1,21 @@
 // generated — do not edit; run pnpm generate
 // Source: schemas/*.schema.json (packages/types/scripts/generate.mjs).
 
-export type * from "./capabilities.js";
-export type * from "./conformance-result.js";
-export type * from "./create-run-request.js";
-export type * from "./create-run-response.js";
-export type * from "./debug-bundle.js";
-export type * from "./error-envelope.js";
-export type * from "./interrupt-resolution.js";
-export type * from "./poll-response.js";
-export type * from "./run-event.js";
-export type * from "./run-snapshot.js";
-export type * from "./workflow-definition.js";
+export * from "./cancel-run-response.js";
+export * from "./capabilities.js";
+export * from "./conformance-result.js";
+export * from "./create-run-request.js";
+export * from "./create-run-response.js";
+export * from "./debug-bundle.js";
+export * from "./error-envelope.js";
+export * from "./interrupt-resolution.js";
+export * from "./interrupt-resolution-response.js";
+export * from "./poll-response.js";
+export * from "./run-event.js";
+export * from "./run-snapshot.js";
+export * from "./workflow-definition.js";
 
+import type { CancelRunResponse } from "./cancel-run-response.js";
 import type { Capabilities } from "./capabilities.js";
 import type { ConformanceResult } from "./conformance-result.js";
 import type { CreateRunRequest } from "./create-run-request.js";
@@ -20,6 +23,7 @@ import type { CreateRunResponse } from "./create-run-response.js";
 import type { DebugBundle } from "./debug-bundle.js";
 import type { ErrorEnvelope } from "./error-envelope.js";
 import type { InterruptResolution } from "./interrupt-resolution.js";
+import type { InterruptResolutionResponse } from "./interrupt-resolution-response.js";
 import type { PollResponse } from "./poll-response.js";
 import type { RunEvent } from "./run-event.js";
 import type { RunSnapshot } from "./run-snapshot.js";
@@ -27,6 +31,7 @@ import type { WorkflowDefinition } from "./workflow-definition.js";
 
 /** Every schema in `schemas/`, by file name without `.schema.json`, sorted. */
 export const schemaNames = [
+  "cancel-run-response",
   "capabilities",
   "conformance-result",
   "create-run-request",
@@ -34,6 +39,7 @@ export const schemaNames = [
   "debug-bundle",
   "error-envelope",
   "interrupt-resolution",
+  "interrupt-resolution-response",
   "poll-response",
   "run-event",
   "run-snapshot",
@@ -45,6 +51,7 @@ export type SchemaName = (typeof schemaNames)[number];
 
 /** The type a document has once it validates against the schema of that name. */
 export interface SchemaTypeMap {
+  "cancel-run-response": CancelRunResponse;
   "capabilities": Capabilities;
   "conformance-result": ConformanceResult;
   "create-run-request": CreateRunRequest;
@@ -52,6 +59,7 @@ export interface SchemaTypeMap {
   "debug-bundle": DebugBundle;
   "error-envelope": ErrorEnvelope;
   "interrupt-resolution": InterruptResolution;
+  "interrupt-resolution-response": InterruptResolutionResponse;
   "poll-response": PollResponse;
   "run-event": RunEvent;
   "run-snapshot": RunSnapshot;

@@ -87,3 +87,6 @@ export interface RunError {
     [k: string]: unknown;
   };
 }
+
+/** Every {@link RunStatus}, in schema order. */
+export const RUN_STATUS_VALUES = ["pending", "running", "paused", "waiting-approval", "waiting-input", "waiting-external", "completed", "failed", "cancelling", "cancelled"] as const satisfies readonly RunStatus[];

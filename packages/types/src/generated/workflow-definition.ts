@@ -7,6 +7,12 @@
 export type WorkflowTags = string[];
 export type PortValue =
   StaticPortValue | ExpressionPortValue | ConnectionPortValue | VariablePortValue;
+/**
+ * When the target may run given the outcomes of its incoming edges; all_success when absent.
+ */
+export type TriggerRule =
+  "all_success" | "any_success" | "all_complete" | "none_failed" | "any_failed";
+export type VariableType = "string" | "number" | "boolean" | "object" | "array";
 
 /**
  * A workflow: a DAG of nodes joined by edges, with the triggers that start it and the variables its runs are seeded with. Closed, so a misspelt key is an error at registration rather than a silently ignored setting at run time.
@@ -138,10 +144,7 @@ export interface WorkflowEdge {
   targetInput?: string;
   condition?: EdgeCondition;
   label?: string;
-  /**
-   * When the target may run given the outcomes of its incoming edges; all_success when absent.
-   */
-  triggerRule?: "all_success" | "any_success" | "all_complete" | "none_failed" | "any_failed";
+  triggerRule?: TriggerRule;
 }
 export interface EdgeCondition {
   type: "expression" | "equals" | "notEquals" | "contains" | "regex" | "truthy" | "falsy";
@@ -184,7 +187,7 @@ export interface WorkflowTrigger {
  */
 export interface WorkflowVariable {
   name: string;
-  type: "string" | "number" | "boolean" | "object" | "array";
+  type: VariableType;
   description?: string;
   required?: boolean;
   /**
@@ -220,3 +223,9 @@ export interface WorkflowSettings {
    */
   maxLoopbackIterations?: number;
 }
+
+/** Every {@link TriggerRule}, in schema order. */
+export const TRIGGER_RULE_VALUES = ["all_success", "any_success", "all_complete", "none_failed", "any_failed"] as const satisfies readonly TriggerRule[];
+
+/** Every {@link VariableType}, in schema order. */
+export const VARIABLE_TYPE_VALUES = ["string", "number", "boolean", "object", "array"] as const satisfies readonly VariableType[];
