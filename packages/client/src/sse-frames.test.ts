@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "./client.js";
 import { WireError } from "./errors.js";
-import { parseFrameData, type SseFrame } from "./sse-frames.js";
+import { parseFrameData, readSseFrames, type SseFrame } from "./sse-frames.js";
 import { startTestServer } from "./testing/test-server.js";
 
 let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
@@ -87,5 +87,15 @@ describe("streamEvents", () => {
     })();
     await expect(reading).rejects.toThrow();
     expect(frames).toHaveLength(1);
+  });
+});
+
+describe("readSseFrames", () => {
+  it("reports comments to onComment in stream order, never as frames", async () => {
+    const body = new Response(": keepalive\n\nid: 0\nevent: run.started\ndata: {}\n\n:second\n\n").body!;
+    const comments: string[] = [];
+    const frames = await collect(readSseFrames(body, { onComment: (comment) => comments.push(comment) }));
+    expect(comments).toEqual(["keepalive", "second"]);
+    expect(frames).toEqual([{ id: "0", event: "run.started", data: "{}" }]);
   });
 });

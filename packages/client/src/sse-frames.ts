@@ -7,18 +7,32 @@ export interface SseFrame {
   readonly data: string;
 }
 
+/** What else {@link readSseFrames} reports while it reads. */
+export interface ReadSseFramesOptions {
+  /**
+   * Called with the text of each comment line, in stream order, as the chunk that completes
+   * it is parsed: `keepalive` for the keep-alive line `: keepalive`.
+   */
+  readonly onComment?: (comment: string) => void;
+}
+
 /**
  * Turns a byte stream into SSE frames. Iteration ends when the server closes the body;
- * breaking out of the loop cancels the body so the connection is released.
+ * breaking out of the loop cancels the body so the connection is released. Comments are
+ * not frames; pass `onComment` to see them.
  *
  * @example
  * for await (const frame of readSseFrames(response.body)) console.log(frame.event);
  */
-export async function* readSseFrames(body: ReadableStream<Uint8Array>): AsyncGenerator<SseFrame, void, undefined> {
+export async function* readSseFrames(
+  body: ReadableStream<Uint8Array>,
+  options: ReadSseFramesOptions = {},
+): AsyncGenerator<SseFrame, void, undefined> {
   const pending: SseFrame[] = [];
   const parser = createParser({
     onEvent: (message: EventSourceMessage) =>
       pending.push({ id: message.id, event: message.event, data: message.data }),
+    onComment: options.onComment,
   });
   const decoder = new TextDecoder();
   const reader = body.getReader();

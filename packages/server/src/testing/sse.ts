@@ -1,10 +1,6 @@
-import { createParser } from "eventsource-parser";
+import { readSseFrames, type SseFrame } from "@openwop/client";
 
-export interface SseFrame {
-  id: string | undefined;
-  event: string | undefined;
-  data: string;
-}
+export type { SseFrame };
 
 export interface SseSession {
   status: number;
@@ -16,7 +12,11 @@ export interface SseSession {
   close(): void;
 }
 
-/** Opens an SSE stream over a real socket and parses it with a standard SSE parser. */
+/**
+ * Opens an SSE stream over a real socket and reads it with the client's frame reader
+ * (`readSseFrames`). The stream is read from the start, whether or not anyone iterates
+ * `frames`, so `comments` fills while a test only waits.
+ */
 export async function openSse(url: string, headers: Record<string, string>): Promise<SseSession> {
   const controller = new AbortController();
   const response = await fetch(url, {
@@ -27,18 +27,13 @@ export async function openSse(url: string, headers: Record<string, string>): Pro
   const queue: SseFrame[] = [];
   let finished = false;
   let wake: (() => void) | undefined;
-  const parser = createParser({
-    onEvent: (message) => {
-      queue.push({ id: message.id, event: message.event, data: message.data });
-      wake?.();
-    },
-    onComment: (comment) => comments.push(comment),
-  });
   const pump = async (): Promise<void> => {
-    if (!response.body) return;
-    const decoder = new TextDecoder();
     try {
-      for await (const chunk of response.body) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+      if (!response.body) return;
+      for await (const frame of readSseFrames(response.body, { onComment: (comment) => comments.push(comment) })) {
+        queue.push(frame);
+        wake?.();
+      }
     } catch {
       // aborted by close()
     } finally {
