@@ -22,7 +22,7 @@ import { registerRunRoutes } from "./routes/runs.js";
 import { registerTestSeamRoutes } from "./routes/test-seams.js";
 import { productionDiscoveryBlock } from "./production/discovery-block.js";
 import { InflightGate } from "./production/inflight-gate.js";
-import { DEFAULT_PRODUCTION_SETTINGS, productionClaimBlocker, type ProductionSettings } from "./production/settings.js";
+import { DEFAULT_HOST_SETTINGS, productionClaimBlocker, type HostSettings } from "./settings/host-settings.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerMetricsRoute } from "./observability/metrics-route.js";
 import { Observability } from "./observability/observability.js";
@@ -32,19 +32,13 @@ import type { Logger } from "./observability/logger.js";
 export interface OpenWopAppOptions {
   engine: Engine;
   implementation: Implementation;
-  /** Largest accepted request body (advertised as `limits.maxRequestBodyBytes`). Default 1 MiB. */
-  maxRequestBodyBytes?: number;
-  sseKeepAliveMs?: number;
-  idempotencyWaitMs?: number;
-  /** Extra discovery blocks for capabilities the host serves (e.g. `production`, `debugBundle`). */
-  discoveryExtra?: JsonObject;
-  /** Operational limits; defaults from {@link DEFAULT_PRODUCTION_SETTINGS}. */
-  settings?: Partial<ProductionSettings>;
   /**
-   * Advertise the `production` discovery block. Only for hosts on durable storage whose
-   * settings meet the profile's floors; see {@link productionClaimBlocker}.
+   * The host's settings, resolved once (`readHostSettings` from the environment, or
+   * `resolveHostSettings` in code): limits, retention, backpressure. The defaults when absent.
    */
-  advertiseProduction?: boolean;
+  settings?: HostSettings;
+  /** Extra discovery blocks for capabilities the host serves beyond this toolkit's own. */
+  discoveryExtra?: JsonObject;
   /** Which keys and string shapes debug bundles mask as secrets; the core defaults when absent. */
   debugBundleRedaction?: RedactionPolicy;
   /** Receives unexpected errors (answered with 500), besides the log record the app writes. */
@@ -63,36 +57,32 @@ function correlationIdOf(c: Context): string {
 }
 
 /**
- * Builds the OpenWOP v1 HTTP surface over an engine.
+ * Builds the OpenWOP v1 HTTP surface over an engine. The `production` discovery block is
+ * advertised when the engine's storage says it is durable and the settings meet the
+ * profile's floors (see {@link productionClaimBlocker}).
  *
  * @example
  * const app = createOpenWopApp({ engine, implementation: { name: "my-host", version: "1.0.0" } });
  * serve({ fetch: app.fetch, port: 3737 });
  */
 export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
-  const maxBody = options.maxRequestBodyBytes ?? 1_048_576;
   const engine = options.engine;
-  const settings: ProductionSettings = { ...DEFAULT_PRODUCTION_SETTINGS, ...options.settings };
+  const settings = options.settings ?? DEFAULT_HOST_SETTINGS;
   const production: JsonObject =
-    options.advertiseProduction === true && productionClaimBlocker(settings) === undefined
+    engine.store.durable && productionClaimBlocker(settings) === undefined
       ? { production: productionDiscoveryBlock(settings) }
       : {};
   const discovery = buildDiscoveryDocument({
     implementation: options.implementation,
     fixtures: engine.catalog.ids().filter((id) => id.startsWith("conformance-")),
-    maxNodeExecutions: engine.limits.maxNodeExecutions,
-    maxRunDurationMs: engine.limits.maxRunDurationMs,
-    maxRequestBodyBytes: maxBody,
-    idempotencyRetentionSeconds: settings.idempotencyRetentionSeconds,
-    debugBundleMaxBytes: settings.debugBundleMaxBytes,
+    limits: engine.limits,
+    settings,
     extra: { ...production, ...options.discoveryExtra },
   });
   const ctx: ServerContext = {
     engine,
     authenticator: new Authenticator(engine.store, engine.now),
     discovery,
-    sseKeepAliveMs: Math.min(options.sseKeepAliveMs ?? 15_000, 30_000),
-    idempotencyWaitMs: options.idempotencyWaitMs ?? 5_000,
     settings,
   };
 
@@ -117,7 +107,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   app.use(observability.requestLog());
   registerMetricsRoute(app, observability);
 
-  app.use(new InflightGate({ cap: settings.inflightCap, retryAfterSeconds: settings.retryAfterSeconds }).middleware());
+  app.use(new InflightGate(settings).middleware());
 
   app.onError((error, c) => {
     if (error instanceof ProtocolError) return sendError(c, error);
@@ -137,15 +127,15 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   app.use(
     "/v1/*",
     bodyLimit({
-      maxSize: maxBody,
+      maxSize: settings.maxRequestBodyBytes,
       // The rest of an oversize body is never read, so the connection cannot be reused.
       onError: (c) =>
         sendError(
           c,
           new ProtocolError(
             "validation_error",
-            `request bodies are limited to ${maxBody} bytes`,
-            { field: "body", maxBytes: maxBody },
+            `request bodies are limited to ${settings.maxRequestBodyBytes} bytes`,
+            { field: "body", maxBytes: settings.maxRequestBodyBytes },
             413,
           ),
           {
@@ -166,7 +156,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   registerEventRoutes(app, ctx);
   registerDebugBundleRoutes(app, ctx, options.debugBundleRedaction ? { redaction: options.debugBundleRedaction } : {});
   // Host-private, conformance only: while disabled its path is an unknown path (404).
-  if (ctx.settings.testForceExpire) registerTestSeamRoutes(app, ctx);
+  if (settings.testForceExpire) registerTestSeamRoutes(app, ctx);
 
   app.notFound((c) => {
     const path = c.req.path;

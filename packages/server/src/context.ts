@@ -1,6 +1,6 @@
 import type { Authenticator, Engine, Principal } from "@openwop/core";
 import type { JsonObject } from "@openwop/storage";
-import type { ProductionSettings } from "./production/settings.js";
+import type { HostSettings } from "./settings/host-settings.js";
 
 /** Per-request values middleware sets for handlers. */
 export type AppVariables = {
@@ -15,10 +15,6 @@ export interface ServerContext {
   engine: Engine;
   authenticator: Authenticator;
   discovery: JsonObject;
-  /** Keep-alive comment interval for SSE streams. */
-  sseKeepAliveMs: number;
-  /** How long a duplicate idempotent request waits for the first one to finish. */
-  idempotencyWaitMs: number;
-  /** Backpressure, admission, retention and debug-bundle limits, as advertised. */
-  settings: ProductionSettings;
+  /** The host's settings, as advertised. */
+  settings: HostSettings;
 }

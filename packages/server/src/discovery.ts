@@ -1,5 +1,7 @@
-import { ENGINE_VERSION } from "@openwop/core";
+import { ENGINE_VERSION, type RunLimits } from "@openwop/core";
 import type { JsonObject } from "@openwop/storage";
+import { STREAM_MODE_VALUES } from "@openwop/types";
+import type { HostSettings } from "./settings/host-settings.js";
 
 export interface Implementation {
   name: string;
@@ -10,17 +12,13 @@ export interface Implementation {
 export interface DiscoveryOptions {
   implementation: Implementation;
   fixtures: string[];
-  maxNodeExecutions: number;
-  maxRunDurationMs: number;
-  maxRequestBodyBytes: number;
-  idempotencyRetentionSeconds: number;
-  /** The debug-bundle size cap the host applies, advertised as `debugBundle.maxBytes`. */
-  debugBundleMaxBytes: number;
+  /** The engine's run limits, advertised under `limits` and `configurable`. */
+  limits: RunLimits;
+  /** Body cap, idempotency retention and debug-bundle cap come from here. */
+  settings: Pick<HostSettings, "maxRequestBodyBytes" | "idempotencyRetentionSeconds" | "debugBundleMaxBytes">;
   /** Optional capability blocks, advertised only when the host really serves them. */
   extra?: JsonObject;
 }
-
-export const STREAM_MODES = ["updates", "values", "messages", "debug"] as const;
 
 /** The discovery document, every family at the root. Only what this host honours is advertised. */
 export function buildDiscoveryDocument(options: DiscoveryOptions): JsonObject {
@@ -32,27 +30,27 @@ export function buildDiscoveryDocument(options: DiscoveryOptions): JsonObject {
       clarificationRounds: 3,
       schemaRounds: 2,
       envelopesPerTurn: 5,
-      maxNodeExecutions: options.maxNodeExecutions,
-      maxRunDurationMs: options.maxRunDurationMs,
-      maxRequestBodyBytes: options.maxRequestBodyBytes,
+      maxNodeExecutions: options.limits.maxNodeExecutions,
+      maxRunDurationMs: options.limits.maxRunDurationMs,
+      maxRequestBodyBytes: options.settings.maxRequestBodyBytes,
     },
     implementation: { ...options.implementation },
     engineVersion: ENGINE_VERSION,
     eventLogSchemaVersion: 2,
     supportedTransports: ["rest"],
     fixtures: [...options.fixtures],
-    streamModes: [...STREAM_MODES],
+    streamModes: [...STREAM_MODE_VALUES],
     idempotency: {
       supported: true,
-      layer1RetentionSeconds: options.idempotencyRetentionSeconds,
+      layer1RetentionSeconds: options.settings.idempotencyRetentionSeconds,
       crossRegion: "single-region",
     },
     configurable: {
-      recursionLimit: { type: "number", min: 1, max: options.maxNodeExecutions },
-      runTimeoutMs: { type: "number", min: 1, max: options.maxRunDurationMs },
+      recursionLimit: { type: "number", min: 1, max: options.limits.maxNodeExecutions },
+      runTimeoutMs: { type: "number", min: 1, max: options.limits.maxRunDurationMs },
     },
     // Every host serves debug bundles; `maxBytes` is the cap it really applies (debug-bundle.md §1).
-    debugBundle: { supported: true, maxBytes: options.debugBundleMaxBytes },
+    debugBundle: { supported: true, maxBytes: options.settings.debugBundleMaxBytes },
     ...(options.extra ?? {}),
   };
 }

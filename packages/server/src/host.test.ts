@@ -5,6 +5,7 @@ import { createMemoryAdapter } from "@openwop/storage-memory";
 import { SpiVersionMismatchError, STORAGE_SPI_VERSION } from "@openwop/storage";
 import { afterEach, describe, expect, it } from "vitest";
 import { startOpenWopHost, type RunningHost } from "./host.js";
+import { resolveHostSettings } from "./settings/host-settings.js";
 import { bearer, request } from "./testing/http.js";
 import { RunProbe } from "./testing/run-probe.js";
 import { openSse } from "./testing/sse.js";
@@ -31,11 +32,19 @@ describe("startOpenWopHost", () => {
     try {
       await writeFile(join(dir, "broken.json"), JSON.stringify({ id: "broken", name: "b", version: "1", nodes: [] }));
       await expect(
-        startOpenWopHost({ adapter: createMemoryAdapter(), implementation, workflowsDir: dir }),
+        startOpenWopHost({
+          adapter: createMemoryAdapter(),
+          implementation,
+          settings: resolveHostSettings({ workflowsDir: dir }),
+        }),
       ).rejects.toThrow(/broken\.json: .*nodes/);
       await writeFile(join(dir, "broken.json"), "{ nope");
       await expect(
-        startOpenWopHost({ adapter: createMemoryAdapter(), implementation, workflowsDir: dir }),
+        startOpenWopHost({
+          adapter: createMemoryAdapter(),
+          implementation,
+          settings: resolveHostSettings({ workflowsDir: dir }),
+        }),
       ).rejects.toThrow(/broken\.json: not valid JSON/);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -43,7 +52,11 @@ describe("startOpenWopHost", () => {
   });
 
   it("fails a run that outlives configurable.runTimeoutMs with run_timeout after cap.breached", async () => {
-    host = await startOpenWopHost({ adapter: createMemoryAdapter(), implementation, apiKey: KEY });
+    host = await startOpenWopHost({
+      adapter: createMemoryAdapter(),
+      implementation,
+      settings: resolveHostSettings({ apiKey: KEY }),
+    });
     const probe = new RunProbe(() => (host as RunningHost).url, KEY);
     const runId = await probe.create("conformance-delay", { delayMs: 5000 }, { configurable: { runTimeoutMs: 200 } });
     const snapshot = await probe.waitForSnapshot(runId, ["completed", "failed", "cancelled"], 5_000);
@@ -59,8 +72,7 @@ describe("startOpenWopHost", () => {
     host = await startOpenWopHost({
       adapter: createMemoryAdapter(),
       implementation,
-      apiKey: KEY,
-      app: { sseKeepAliveMs: 100 },
+      settings: resolveHostSettings({ apiKey: KEY, sseKeepAliveMs: 100 }),
     });
     const created = await request(host.url, "/v1/runs", {
       method: "POST",
@@ -75,7 +87,11 @@ describe("startOpenWopHost", () => {
   });
 
   it("accepts the legacy `since` poll cursor", async () => {
-    host = await startOpenWopHost({ adapter: createMemoryAdapter(), implementation, apiKey: KEY });
+    host = await startOpenWopHost({
+      adapter: createMemoryAdapter(),
+      implementation,
+      settings: resolveHostSettings({ apiKey: KEY }),
+    });
     const probe = new RunProbe(() => (host as RunningHost).url, KEY);
     const runId = await probe.create("conformance-noop");
     await probe.waitFor(runId, ["completed"], 5_000);

@@ -8,29 +8,23 @@ import {
   RetentionSweeper,
   SCOPES,
   storeApiKey,
-  type ApiKeyGrant,
   type EngineOptions,
 } from "@openwop/core";
-import type { JsonObject, StorageAdapter } from "@openwop/storage";
+import type { StorageAdapter } from "@openwop/storage";
 import { createOpenWopApp, type OpenWopAppOptions } from "./app.js";
 import type { Implementation } from "./discovery.js";
 import { createLogger, errorField, logLevelFromEnv } from "./observability/logger.js";
-import { DEFAULT_PRODUCTION_SETTINGS, type ProductionSettings } from "./production/settings.js";
+import { DEFAULT_HOST_SETTINGS, productionClaimBlocker, type HostSettings } from "./settings/host-settings.js";
 
 export interface HostOptions {
   adapter: StorageAdapter;
   implementation: Implementation;
-  port?: number;
-  host?: string;
-  /** The bootstrap key (tenant `default`, every scope); generated when absent. */
-  apiKey?: string;
-  /** More keys, e.g. a low-scope key and a second tenant's key for conformance. */
-  extraApiKeys?: Array<Omit<ApiKeyGrant, "tenantId"> & { tenant: string }>;
-  engine?: Omit<EngineOptions, "store">;
-  app?: Omit<OpenWopAppOptions, "engine" | "implementation">;
-  discoveryExtra?: JsonObject;
-  /** A directory of workflow definition files (`*.json`) to register at start. */
-  workflowsDir?: string;
+  /** Resolved once by `readHostSettings` or `resolveHostSettings`; the defaults when absent. */
+  settings?: HostSettings;
+  /** Engine hooks that are code rather than settings: node registry, clock, holder id, sinks. */
+  engine?: Omit<EngineOptions, "store" | "claimTtlMs" | "heartbeatIntervalMs" | "maxActiveRuns" | "admission">;
+  /** App hooks that are code rather than settings: logger, redaction policy, extra discovery blocks. */
+  app?: Omit<OpenWopAppOptions, "engine" | "implementation" | "settings">;
 }
 
 export interface RunningHost {
@@ -44,42 +38,61 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-/** Everything a host does at start: keys, engine, HTTP server. The example hosts are thin wrappers. */
+/**
+ * Everything a host does at start: keys, engine, retention, HTTP server, all from one
+ * settings object. The example hosts are thin wrappers.
+ *
+ * @example
+ * const host = await startOpenWopHost({
+ *   adapter: await openSqliteAdapter({ path: "./openwop.db" }),
+ *   implementation: { name: "my-host", version: "1.0.0" },
+ *   settings: resolveHostSettings({ port: 3838 }),
+ * });
+ */
 export async function startOpenWopHost(options: HostOptions): Promise<RunningHost> {
-  const apiKey = options.apiKey ?? generateApiKey();
+  const settings = options.settings ?? DEFAULT_HOST_SETTINGS;
+  const apiKey = settings.apiKey ?? generateApiKey();
   const now = new Date();
   await storeApiKey(
     options.adapter,
     { key: apiKey, tenantId: "default", scopes: SCOPES, test: true, label: "bootstrap" },
     now,
   );
-  for (const extra of options.extraApiKeys ?? []) {
+  for (const extra of settings.extraApiKeys) {
     await storeApiKey(options.adapter, { ...extra, tenantId: extra.tenant }, now);
   }
-  const settings: ProductionSettings = { ...DEFAULT_PRODUCTION_SETTINGS, ...options.app?.settings };
   // One structured log for the app and the engine's background errors (claim loop, retention).
   const logger = options.app?.logger ?? createLogger({ level: logLevelFromEnv(process.env) });
+  const blocker = options.adapter.durable ? productionClaimBlocker(settings) : undefined;
+  if (blocker) {
+    logger.warn(
+      { event: "host.production_not_advertised", reason: blocker },
+      `not advertising openwop-production: ${blocker}`,
+    );
+  }
   const onError =
     options.engine?.onError ??
     ((error: unknown, context: string) =>
       logger.error({ event: "engine.error", context, err: errorField(error) }, `engine error: ${context}`));
   const engine = new Engine({
-    admission: { maxPendingRuns: settings.maxPendingRuns, retryAfterSeconds: settings.retryAfterSeconds },
     ...options.engine,
-    onError,
     store: options.adapter,
+    claimTtlMs: settings.claimTtlMs,
+    heartbeatIntervalMs: settings.heartbeatIntervalMs,
+    maxActiveRuns: settings.maxActiveRuns,
+    admission: { maxPendingRuns: settings.maxPendingRuns, retryAfterSeconds: settings.retryAfterSeconds },
+    onError,
   });
-  if (options.workflowsDir) await loadWorkflowsFromDir(engine.catalog, options.workflowsDir);
+  if (settings.workflowsDir) await loadWorkflowsFromDir(engine.catalog, settings.workflowsDir);
   const app = createOpenWopApp({
     ...options.app,
     logger,
     settings,
     engine,
     implementation: options.implementation,
-    ...(options.discoveryExtra ? { discoveryExtra: options.discoveryExtra } : {}),
   });
   const server = createAdaptorServer({ fetch: app.fetch });
-  server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+  server.listen(settings.port, settings.host);
   await once(server, "listening");
   engine.start();
   const retention = new RetentionSweeper({

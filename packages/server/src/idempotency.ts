@@ -55,7 +55,7 @@ export async function answerIdempotently(
   const outcome = await runIdempotently(
     ctx.engine.store,
     { tenantId: c.get("principal").tenantId, endpoint, key, body },
-    { leaseMs: 30_000, waitMs: ctx.idempotencyWaitMs, now: ctx.engine.now },
+    { leaseMs: 30_000, waitMs: ctx.settings.idempotencyWaitMs, now: ctx.engine.now },
     () => asAnswer(operation),
   );
   return sendAnswer(c, outcome.response, outcome.replayed);

@@ -1,23 +1,20 @@
 import type { StorageAdapter } from "@openwop/storage";
 import type { Implementation } from "./discovery.js";
-import { HostConfigError, readHostConfig } from "./env-config.js";
-import { startOpenWopHost, type HostOptions } from "./host.js";
+import { startOpenWopHost } from "./host.js";
 import { createLogger, errorField, logLevelFromEnv, type Logger } from "./observability/logger.js";
 import { startOtelSdk, type OtelSdkHandle } from "./observability/otel-sdk.js";
-import { productionClaimBlocker, readProductionSettings } from "./production/settings.js";
+import { readHostSettings } from "./settings/environment.js";
+import { HostConfigError } from "./settings/host-settings.js";
 
 export interface HostMainOptions {
   implementation: Implementation;
   defaultPort: number;
-  /** Opens the host's storage from the environment; throw HostConfigError for bad settings. */
-  openAdapter: (env: NodeJS.ProcessEnv) => Promise<StorageAdapter>;
   /**
-   * The host's storage is durable, so it may advertise `openwop-production` when its
-   * settings meet the profile's floors. The in-memory host leaves this off.
+   * Opens the host's storage from the environment; throw HostConfigError for bad settings.
+   * Whether the storage is durable (and so whether the host may advertise
+   * `openwop-production`) is the adapter's to say.
    */
-  durableStorage?: boolean;
-  /** Extra host options derived from the environment (discovery blocks, engine tuning). */
-  extraOptions?: (env: NodeJS.ProcessEnv) => Partial<HostOptions>;
+  openAdapter: (env: NodeJS.ProcessEnv) => Promise<StorageAdapter>;
 }
 
 /**
@@ -36,36 +33,14 @@ export async function runHostMain(options: HostMainOptions, env: NodeJS.ProcessE
   let otel: OtelSdkHandle | undefined;
   try {
     logger = createLogger({ level: logLevelFromEnv(env) });
-    const config = readHostConfig(env, options.defaultPort);
-    const settings = readProductionSettings(env);
-    const blocker = options.durableStorage ? productionClaimBlocker(settings) : undefined;
-    if (blocker)
-      logger.warn(
-        { event: "host.production_not_advertised", reason: blocker },
-        `not advertising openwop-production: ${blocker}`,
-      );
+    const settings = readHostSettings(env, { port: options.defaultPort });
     // Before the host exists: its meters must come from the registered provider.
     otel = await startOtelSdk(env, options.implementation, logger);
     if (otel.started)
       logger.info({ event: "host.otel_started" }, "OpenTelemetry export started from the OTEL_* environment");
     const adapter = await options.openAdapter(env);
-    host = await startOpenWopHost({
-      adapter,
-      implementation: options.implementation,
-      port: config.port,
-      host: config.host,
-      ...(config.apiKey ? { apiKey: config.apiKey } : {}),
-      extraApiKeys: config.extraApiKeys,
-      ...(config.workflowsDir ? { workflowsDir: config.workflowsDir } : {}),
-      // Engine and request errors go to `logger` (the host's and the app's defaults use it).
-      engine: {
-        claimTtlMs: config.claimTtlMs,
-        heartbeatIntervalMs: config.heartbeatIntervalMs,
-        maxActiveRuns: config.maxActiveRuns,
-      },
-      app: { settings, advertiseProduction: options.durableStorage === true, logger },
-      ...options.extraOptions?.(env),
-    });
+    // Engine and request errors go to `logger` (the host's and the app's defaults use it).
+    host = await startOpenWopHost({ adapter, implementation: options.implementation, settings, app: { logger } });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (logger)

@@ -1,9 +1,10 @@
 import { createMemoryAdapter } from "@openwop/storage-memory";
-import { exampleHostOptions, startOpenWopHost, type ExampleHostOptions, type RunningHost } from "@openwop/server";
+import { resolveHostSettings, startOpenWopHost, type HostSettings, type RunningHost } from "@openwop/server";
 
 export const IMPLEMENTATION = { name: "openwop-host-in-memory", version: "0.1.0", vendor: "openwop-toolkit" } as const;
 
-export type InMemoryHostOptions = ExampleHostOptions;
+/** Any host setting; port 0 (a free one) unless chosen. */
+export type InMemoryHostOptions = Partial<HostSettings>;
 
 /**
  * Starts the development host: everything in process memory, nothing survives a restart,
@@ -13,6 +14,6 @@ export function startInMemoryHost(options: InMemoryHostOptions = {}): Promise<Ru
   return startOpenWopHost({
     adapter: createMemoryAdapter(),
     implementation: IMPLEMENTATION,
-    ...exampleHostOptions(options, false),
+    settings: resolveHostSettings(options),
   });
 }

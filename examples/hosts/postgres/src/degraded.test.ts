@@ -17,7 +17,7 @@ describe("postgres host: the database stopped, then started again", () => {
       apiKey: KEY,
       claimTtlMs: 3_000,
       heartbeatIntervalMs: 1_000,
-      settings: { retryAfterSeconds: 2 },
+      retryAfterSeconds: 2,
     });
   });
 

@@ -6,7 +6,6 @@ import { IMPLEMENTATION } from "./index.js";
 await runHostMain({
   implementation: IMPLEMENTATION,
   defaultPort: 3839,
-  durableStorage: true,
   openAdapter: async (env) => {
     const connectionString = env["DATABASE_URL"];
     if (!connectionString)

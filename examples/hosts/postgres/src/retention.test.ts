@@ -38,13 +38,13 @@ async function startHost(options: Omit<PostgresHostOptions, "connectionString"> 
 describe("retention on the postgres host", () => {
   it("sweeps 10 000 expired runs while new runs keep completing, and removes no live run", async () => {
     // The test drives the sweep itself (sweepOnce), so the timer must not get there first.
-    const host = await startHost({ settings: { retentionSweepIntervalMs: 3_600_000 } });
+    const host = await startHost({ retentionSweepIntervalMs: 3_600_000 });
     // The pool has ten connections: eight writers keep it busy without queueing on it.
     await expectSweepUnderLoad(host, { apiKey: KEY, storageWidth: 8 });
   }, 120_000);
 
   it("force-expires through the seam; the run-scoped endpoints then answer 410, and an unfinished run is refused", async () => {
-    const host = await startHost({ settings: { testForceExpire: true } });
+    const host = await startHost({ testForceExpire: true });
     const probe = new RunProbe(() => host.url, KEY);
     const waiting = await probe.create("conformance-approval");
     const finished = await probe.create("conformance-noop");

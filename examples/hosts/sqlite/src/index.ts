@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { openSqliteAdapter } from "@openwop/storage-sqlite";
-import { exampleHostOptions, startOpenWopHost, type ExampleHostOptions, type RunningHost } from "@openwop/server";
+import { resolveHostSettings, startOpenWopHost, type HostSettings, type RunningHost } from "@openwop/server";
 
 export const IMPLEMENTATION = { name: "openwop-host-sqlite", version: "0.1.0", vendor: "openwop-toolkit" } as const;
 export const DEFAULT_SQLITE_PATH = "./.openwop/openwop.db";
@@ -16,7 +16,8 @@ export function sqlitePathFromEnv(env: NodeJS.ProcessEnv): string {
   return resolve(env["INIT_CWD"] ?? process.cwd(), DEFAULT_SQLITE_PATH);
 }
 
-export interface SqliteHostOptions extends ExampleHostOptions {
+/** Any host setting (port 0, a free one, unless chosen), and where the database lives. */
+export interface SqliteHostOptions extends Partial<HostSettings> {
   /** The database file; created with its folder when missing. */
   path: string;
 }
@@ -28,10 +29,10 @@ export async function openSqliteStorage(path: string) {
 }
 
 /** The embedded durable host: one process, one SQLite file (WAL). */
-export async function startSqliteHost(options: SqliteHostOptions): Promise<RunningHost> {
+export async function startSqliteHost({ path, ...settings }: SqliteHostOptions): Promise<RunningHost> {
   return startOpenWopHost({
-    adapter: await openSqliteStorage(options.path),
+    adapter: await openSqliteStorage(path),
     implementation: IMPLEMENTATION,
-    ...exampleHostOptions(options, true),
+    settings: resolveHostSettings(settings),
   });
 }

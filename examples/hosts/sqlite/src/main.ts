@@ -5,6 +5,5 @@ import { IMPLEMENTATION, openSqliteStorage, sqlitePathFromEnv } from "./index.js
 await runHostMain({
   implementation: IMPLEMENTATION,
   defaultPort: 3838,
-  durableStorage: true,
   openAdapter: (env) => openSqliteStorage(sqlitePathFromEnv(env)),
 });

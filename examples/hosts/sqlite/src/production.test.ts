@@ -37,7 +37,7 @@ function expectServiceUnavailable(
 
 describe("production profile on the sqlite host", () => {
   it("advertises a production block built from its live settings", async () => {
-    const host = await startHost({ settings: { inflightCap: 37, retryAfterSeconds: 4 } });
+    const host = await startHost({ inflightCap: 37, retryAfterSeconds: 4 });
     const discovery = await request(host.url, "/.well-known/openwop");
     const production = (discovery.json as { production: Record<string, Record<string, unknown>> }).production;
     expect(production["backpressure"]).toEqual({ supported: true, inflightCap: 37, retryAfterSeconds: 4 });
@@ -49,14 +49,14 @@ describe("production profile on the sqlite host", () => {
   });
 
   it("does not advertise production when the retention window is below seven days", async () => {
-    const host = await startHost({ settings: { retentionSeconds: 3_600 } });
+    const host = await startHost({ retentionSeconds: 3_600 });
     const discovery = await request(host.url, "/.well-known/openwop");
     expect((discovery.json as Record<string, unknown>)["production"]).toBeUndefined();
   });
 
   it("refuses the request beyond inflightCap open streams with 503 + Retry-After, keeps discovery and probes up, and recovers", async () => {
     const cap = 5;
-    const host = await startHost({ settings: { inflightCap: cap, retryAfterSeconds: 3 } });
+    const host = await startHost({ inflightCap: cap, retryAfterSeconds: 3 });
     const probe = new RunProbe(() => host.url, host.apiKey);
     const runId = await probe.create("conformance-delay", { delayMs: 30_000 });
     const streams: SseSession[] = [];
@@ -95,7 +95,7 @@ describe("production profile on the sqlite host", () => {
   });
 
   it("bounds runs waiting to execute: POST /v1/runs gets 503 over the bound, replays still answer, accepted runs all finish", async () => {
-    const host = await startHost({ settings: { maxPendingRuns: 3, retryAfterSeconds: 2 } });
+    const host = await startHost({ maxPendingRuns: 3, retryAfterSeconds: 2 });
     const probe = new RunProbe(() => host.url, host.apiKey);
     // With the claim loop stopped (as when every worker is busy) new runs wait as pending.
     await host.engine.stop();

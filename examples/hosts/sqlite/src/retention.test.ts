@@ -50,7 +50,7 @@ async function startHost(path: string, options: Omit<SqliteHostOptions, "path"> 
 
 describe("retention on the sqlite host", () => {
   it("force-expires a finished run, after which every run-scoped endpoint answers 410 run_expired with its expiredAt", async () => {
-    const host = await startHost(await tempDatabase(), { settings: { testForceExpire: true } });
+    const host = await startHost(await tempDatabase(), { testForceExpire: true });
     const probe = new RunProbe(() => host.url, KEY);
     const runId = await probe.create("conformance-noop");
     await probe.waitFor(runId, ["completed"], 10_000);
@@ -116,7 +116,7 @@ describe("retention on the sqlite host", () => {
   });
 
   it("refuses to expire a run that has not finished, and expires it once it has", async () => {
-    const host = await startHost(await tempDatabase(), { settings: { testForceExpire: true } });
+    const host = await startHost(await tempDatabase(), { testForceExpire: true });
     const probe = new RunProbe(() => host.url, KEY);
     const runId = await probe.create("conformance-approval");
     await probe.waitFor(runId, ["waiting-approval"], 10_000);
@@ -149,7 +149,7 @@ describe("retention on the sqlite host", () => {
   });
 
   it("accepts only a test key of the run's own tenant", async () => {
-    const host = await startHost(await tempDatabase(), { settings: { testForceExpire: true } });
+    const host = await startHost(await tempDatabase(), { testForceExpire: true });
     const probe = new RunProbe(() => host.url, KEY);
     const runId = await probe.create("conformance-noop");
     await probe.waitFor(runId, ["completed"], 10_000);
@@ -188,7 +188,7 @@ describe("retention on the sqlite host", () => {
   });
 
   it("runs the sweeper on the configured interval: runs past the window answer 410, newer ones and old idempotency records behave", async () => {
-    const host = await startHost(await tempDatabase(), { settings: { retentionSweepIntervalMs: 25 } });
+    const host = await startHost(await tempDatabase(), { retentionSweepIntervalMs: 25 });
     const store = host.engine.store;
     const probe = new RunProbe(() => host.url, KEY);
     const template = await probe.create("conformance-noop");
@@ -246,7 +246,7 @@ describe("retention on the sqlite host", () => {
 
   it("sweeps 10 000 expired runs while new runs keep completing, and removes no live run", async () => {
     // The test drives the sweep itself (sweepOnce), so the timer must not get there first.
-    const host = await startHost(await tempDatabase(), { settings: { retentionSweepIntervalMs: 3_600_000 } });
+    const host = await startHost(await tempDatabase(), { retentionSweepIntervalMs: 3_600_000 });
     // Group commit: writes of one event-loop turn share a transaction, so wide batches plant fast.
     await expectSweepUnderLoad(host, { apiKey: KEY, storageWidth: 500 });
   }, 120_000);

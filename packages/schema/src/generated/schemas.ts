@@ -108,8 +108,8 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
         "items": {
           "title": "StreamMode",
           "enum": [
-            "values",
             "updates",
+            "values",
             "messages",
             "debug"
           ]

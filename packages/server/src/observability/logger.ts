@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Level, type Logger } from "pino";
-import { HostConfigError } from "../env-config.js";
+import { HostConfigError } from "../settings/host-settings.js";
 
 export type { Logger } from "pino";
 

@@ -6,6 +6,7 @@ import type { StorageAdapter } from "@openwop/storage";
 import { openSqliteAdapter } from "@openwop/storage-sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startOpenWopHost, type RunningHost } from "../host.js";
+import { resolveHostSettings } from "../settings/host-settings.js";
 import { bearer, request } from "../testing/http.js";
 import { RunProbe } from "../testing/run-probe.js";
 import { collectUntilClosed, openSse } from "../testing/sse.js";
@@ -38,9 +39,8 @@ async function startHost(
   const host = await startOpenWopHost({
     adapter: wrap(openSqliteAdapter({ path: join(dir, "openwop.db") })),
     implementation,
-    apiKey: API_KEY,
+    settings: resolveHostSettings({ apiKey: API_KEY, claimTtlMs: 1_000, heartbeatIntervalMs: 200 }),
     app: { logger: logs.logger },
-    engine: { claimTtlMs: 1_000, heartbeatIntervalMs: 200 },
   });
   hosts.push(host);
   return host;

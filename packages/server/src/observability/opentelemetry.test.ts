@@ -8,6 +8,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type Readabl
 import { openSqliteAdapter } from "@openwop/storage-sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenWopHost, type RunningHost } from "../host.js";
+import { resolveHostSettings } from "../settings/host-settings.js";
 import { bearer, request } from "../testing/http.js";
 import { RunProbe } from "../testing/run-probe.js";
 import { LogCapture } from "../testing/log-capture.js";
@@ -39,7 +40,7 @@ beforeAll(async () => {
   host = await startOpenWopHost({
     adapter: openSqliteAdapter({ path: join(dir, "openwop.db") }),
     implementation: { name: "otel-test", version: "0.0.0" },
-    apiKey: API_KEY,
+    settings: resolveHostSettings({ apiKey: API_KEY }),
     app: { logger: logs.logger },
   });
   probe = new RunProbe(() => host.url, API_KEY);

@@ -2,6 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { MiddlewareHandler } from "hono";
 import { serviceUnavailable } from "@openwop/core";
 import { sendError } from "../envelope.js";
+import type { HostSettings } from "../settings/host-settings.js";
 
 /** Paths never refused for backpressure and not counted: discovery, OpenAPI, probes, metrics. */
 export const BACKPRESSURE_EXEMPT_PATHS: ReadonlySet<string> = new Set([
@@ -11,11 +12,6 @@ export const BACKPRESSURE_EXEMPT_PATHS: ReadonlySet<string> = new Set([
   "/readyz",
   "/metrics",
 ]);
-
-export interface InflightGateOptions {
-  cap: number;
-  retryAfterSeconds: number;
-}
 
 /**
  * The in-flight cap of the production profile (P2): at most `cap` requests are served at
@@ -29,7 +25,7 @@ export interface InflightGateOptions {
 export class InflightGate {
   #inflight = 0;
 
-  constructor(private readonly options: InflightGateOptions) {}
+  constructor(private readonly settings: Pick<HostSettings, "inflightCap" | "retryAfterSeconds">) {}
 
   get inflight(): number {
     return this.#inflight;
@@ -38,12 +34,12 @@ export class InflightGate {
   middleware(): MiddlewareHandler {
     return async (c, next) => {
       if (BACKPRESSURE_EXEMPT_PATHS.has(c.req.path)) return next();
-      if (this.#inflight >= this.options.cap) {
+      if (this.#inflight >= this.settings.inflightCap) {
         return sendError(
           c,
           serviceUnavailable(
-            `the host is at capacity (${this.options.cap} requests in flight); retry later`,
-            this.options.retryAfterSeconds,
+            `the host is at capacity (${this.settings.inflightCap} requests in flight); retry later`,
+            this.settings.retryAfterSeconds,
           ),
         );
       }

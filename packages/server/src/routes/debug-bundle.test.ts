@@ -6,6 +6,7 @@ import { createMemoryAdapter } from "@openwop/storage-memory";
 import type { DebugBundle } from "@openwop/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOpenWopHost, type RunningHost } from "../host.js";
+import { resolveHostSettings } from "../settings/host-settings.js";
 import { bearer, request, type HttpResult } from "../testing/http.js";
 import { RunProbe } from "../testing/run-probe.js";
 import { expectErrorEnvelope } from "../testing/error-envelope.js";
@@ -41,13 +42,15 @@ async function startHost(workflowsDir: string, debugBundleMaxBytes?: number): Pr
   return startOpenWopHost({
     adapter: createMemoryAdapter(),
     implementation,
-    apiKey: KEY,
-    workflowsDir,
-    extraApiKeys: [
-      { key: OTHER_TENANT_KEY, tenant: "tenant-b", scopes: ["runs:create", "runs:read"] },
-      { key: CREATE_ONLY_KEY, tenant: "default", scopes: ["runs:create"] },
-    ],
-    ...(debugBundleMaxBytes === undefined ? {} : { app: { settings: { debugBundleMaxBytes } } }),
+    settings: resolveHostSettings({
+      apiKey: KEY,
+      workflowsDir,
+      extraApiKeys: [
+        { key: OTHER_TENANT_KEY, tenant: "tenant-b", scopes: ["runs:create", "runs:read"] },
+        { key: CREATE_ONLY_KEY, tenant: "default", scopes: ["runs:create"] },
+      ],
+      ...(debugBundleMaxBytes === undefined ? {} : { debugBundleMaxBytes }),
+    }),
   });
 }
 

@@ -99,7 +99,7 @@ export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
           notify();
         },
       );
-      const keepAlive = setInterval(() => void stream.write(": keepalive\n\n"), ctx.sseKeepAliveMs);
+      const keepAlive = setInterval(() => void stream.write(": keepalive\n\n"), ctx.settings.sseKeepAliveMs);
       stream.onAbort(() => {
         closed = true;
         notify();

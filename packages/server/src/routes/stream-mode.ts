@@ -1,8 +1,6 @@
 import { NON_UPDATE_EVENT_TYPES, ProtocolError } from "@openwop/core";
 import type { RunEvent } from "@openwop/storage";
-import { STREAM_MODES } from "../discovery.js";
-
-export type StreamMode = (typeof STREAM_MODES)[number];
+import { STREAM_MODE_VALUES, type StreamMode } from "@openwop/types";
 
 /** The parsed `?streamMode=`: one mode or a union of modes (`values` stands alone). */
 export interface StreamSelection {
@@ -11,13 +9,13 @@ export interface StreamSelection {
 
 const unsupported = (requested: string): ProtocolError =>
   new ProtocolError("unsupported_stream_mode", `stream mode "${requested}" is not supported`, {
-    supported: [...STREAM_MODES],
+    supported: [...STREAM_MODE_VALUES],
   });
 
 export function parseStreamMode(raw: string | undefined): StreamSelection {
   if (raw === undefined || raw === "") return { modes: new Set(["updates"]) };
   const parts = raw.split(",");
-  if (!parts.every((part): part is StreamMode => (STREAM_MODES as readonly string[]).includes(part)))
+  if (!parts.every((part): part is StreamMode => (STREAM_MODE_VALUES as readonly string[]).includes(part)))
     throw unsupported(raw);
   const modes = new Set(parts);
   if (modes.has("values") && modes.size > 1) throw unsupported(raw);

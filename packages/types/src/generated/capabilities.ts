@@ -1,7 +1,7 @@
 // generated — do not edit; run pnpm generate
 // Source: schemas/capabilities.schema.json (packages/types/scripts/generate.mjs).
 
-export type StreamMode = "values" | "updates" | "messages" | "debug";
+export type StreamMode = "updates" | "values" | "messages" | "debug";
 export type ObservabilityNameList = string[];
 
 /**
@@ -190,4 +190,4 @@ export interface ProductionDebugBundle {
 }
 
 /** Every {@link StreamMode}, in schema order. */
-export const STREAM_MODE_VALUES = ["values", "updates", "messages", "debug"] as const satisfies readonly StreamMode[];
+export const STREAM_MODE_VALUES = ["updates", "values", "messages", "debug"] as const satisfies readonly StreamMode[];
