@@ -1,7 +1,6 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../context.js";
 import type { Observability } from "./observability.js";
-import { PROMETHEUS_CONTENT_TYPE } from "./prometheus/text-format.js";
 
 /**
  * `GET /metrics` in the Prometheus text format. Unauthenticated like the probes (it
@@ -11,6 +10,6 @@ import { PROMETHEUS_CONTENT_TYPE } from "./prometheus/text-format.js";
 export function registerMetricsRoute(app: Hono<AppEnv>, observability: Observability): void {
   app.get("/metrics", async (c) => {
     const body = await observability.renderPrometheus();
-    return c.body(body, 200, { "Content-Type": PROMETHEUS_CONTENT_TYPE, "Cache-Control": "no-store" });
+    return c.body(body, 200, { "Content-Type": observability.prometheus.contentType, "Cache-Control": "no-store" });
   });
 }

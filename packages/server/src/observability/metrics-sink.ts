@@ -6,6 +6,8 @@ import type { PrometheusMetrics } from "./prometheus-metrics.js";
  * The engine's reports turned into metrics, twice: OpenTelemetry instruments (exported
  * when an SDK is registered) and the Prometheus registry behind `GET /metrics`. The
  * engine reports each occurrence once; this is the only place that fans it out.
+ * prom-client throws on a non-finite observation, so a duration that could not be
+ * measured is left out of the Prometheus histograms instead of failing the sink.
  */
 export function metricsSink(prometheus: PrometheusMetrics, otel: OtelInstruments): EngineTelemetry {
   return {
@@ -24,7 +26,7 @@ export function metricsSink(prometheus: PrometheusMetrics, otel: OtelInstruments
     runTerminal({ workflowId, status, durationMs }: RunTerminalSummary) {
       const seconds = durationMs / 1000;
       prometheus.runCompleted.inc({ workflow_id: workflowId, status });
-      prometheus.runDuration.observe({ workflow_id: workflowId, status }, seconds);
+      if (Number.isFinite(seconds)) prometheus.runDuration.observe({ workflow_id: workflowId, status }, seconds);
       const attributes = { "openwop.workflow_id": workflowId, "openwop.run_status": status };
       otel.runCompleted.add(1, attributes);
       otel.runDuration.record(seconds, attributes);
@@ -32,7 +34,7 @@ export function metricsSink(prometheus: PrometheusMetrics, otel: OtelInstruments
     nodeSettled({ nodeType, status, durationMs }: NodeSettled) {
       const seconds = durationMs / 1000;
       prometheus.nodeCompleted.inc({ node_type: nodeType, status });
-      prometheus.nodeDuration.observe({ node_type: nodeType }, seconds);
+      if (Number.isFinite(seconds)) prometheus.nodeDuration.observe({ node_type: nodeType }, seconds);
       otel.nodeCompleted.add(1, { "openwop.node_type": nodeType, "openwop.node_status": status });
       otel.nodeDuration.record(seconds, { "openwop.node_type": nodeType });
     },

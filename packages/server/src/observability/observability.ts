@@ -74,6 +74,6 @@ export class Observability {
     const sample = await this.queue.read();
     this.prometheus.queueDepth.set(sample.pending);
     this.prometheus.runBacklog.set(sample.backlog);
-    return this.prometheus.registry.render();
+    return this.prometheus.render();
   }
 }

@@ -1,64 +1,87 @@
-import { RUN_DURATION_BUCKETS, NODE_DURATION_BUCKETS } from "./buckets.js";
-import { Counter } from "./prometheus/counter.js";
-import { Gauge } from "./prometheus/gauge.js";
-import { Histogram } from "./prometheus/histogram.js";
-import { PrometheusRegistry } from "./prometheus/registry.js";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { NODE_DURATION_BUCKETS, RUN_DURATION_BUCKETS } from "./buckets.js";
 
 /**
  * The metrics `GET /metrics` exposes: the Prometheus spelling of the `openwop.*`
- * instruments (observability.md §4.1) plus the HTTP layer's own. Labels are bounded
- * sets (registered workflows, node types, statuses); run ids never appear.
+ * instruments (observability.md §4.1) plus the HTTP layer's own, rendered by prom-client.
+ * Each instance owns its registry (never prom-client's global one), so several apps in one
+ * process keep separate figures. Labels are bounded sets (registered workflows, node types,
+ * statuses); run ids never appear.
  */
 export class PrometheusMetrics {
-  readonly registry = new PrometheusRegistry();
-  readonly runCreated = this.registry.register(
-    new Counter("openwop_run_created_total", "Runs created.", ["workflow_id"]),
-  );
-  readonly runCompleted = this.registry.register(
-    new Counter("openwop_run_completed_total", "Runs that reached a terminal status, by status.", [
-      "workflow_id",
-      "status",
-    ]),
-  );
-  readonly runDuration = this.registry.register(
-    new Histogram(
-      "openwop_run_duration_seconds",
-      "Run duration from run.started to the terminal event.",
-      ["workflow_id", "status"],
-      RUN_DURATION_BUCKETS,
-    ),
-  );
-  readonly runActive = this.registry.register(new Gauge("openwop_run_active", "Runs this process is executing now."));
-  readonly nodeCompleted = this.registry.register(
-    new Counter("openwop_node_completed_total", "Nodes that completed or failed, by type and status.", [
-      "node_type",
-      "status",
-    ]),
-  );
-  readonly nodeDuration = this.registry.register(
-    new Histogram(
-      "openwop_node_duration_seconds",
-      "Node duration from node.started until it settled.",
-      ["node_type"],
-      NODE_DURATION_BUCKETS,
-    ),
-  );
-  readonly capExceeded = this.registry.register(
-    new Counter("openwop_cap_exceeded_total", "Runs that breached a limit, by limit kind.", ["cap_kind"]),
-  );
-  readonly queueDepth = this.registry.register(
-    new Gauge(
-      "openwop_queue_depth",
-      "Runs waiting to execute (status pending), sampled from storage at most every few seconds.",
-    ),
-  );
-  readonly runBacklog = this.registry.register(
-    new Gauge("openwop_run_backlog", "Runs not yet terminal, sampled from storage at most every few seconds."),
-  );
-  readonly httpRequests = this.registry.register(
-    new Counter("openwop_http_requests_total", "HTTP requests answered, by status class.", ["status_class"]),
-  );
-  readonly httpInflight = this.registry.register(
-    new Gauge("openwop_http_inflight", "HTTP requests in flight, open streams included."),
-  );
+  readonly registry = new Registry();
+  readonly runCreated = new Counter({
+    name: "openwop_run_created_total",
+    help: "Runs created.",
+    labelNames: ["workflow_id"] as const,
+    registers: [this.registry],
+  });
+  readonly runCompleted = new Counter({
+    name: "openwop_run_completed_total",
+    help: "Runs that reached a terminal status, by status.",
+    labelNames: ["workflow_id", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly runDuration = new Histogram({
+    name: "openwop_run_duration_seconds",
+    help: "Run duration from run.started to the terminal event.",
+    labelNames: ["workflow_id", "status"] as const,
+    buckets: [...RUN_DURATION_BUCKETS],
+    registers: [this.registry],
+  });
+  readonly runActive = new Gauge({
+    name: "openwop_run_active",
+    help: "Runs this process is executing now.",
+    registers: [this.registry],
+  });
+  readonly nodeCompleted = new Counter({
+    name: "openwop_node_completed_total",
+    help: "Nodes that completed or failed, by type and status.",
+    labelNames: ["node_type", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly nodeDuration = new Histogram({
+    name: "openwop_node_duration_seconds",
+    help: "Node duration from node.started until it settled.",
+    labelNames: ["node_type"] as const,
+    buckets: [...NODE_DURATION_BUCKETS],
+    registers: [this.registry],
+  });
+  readonly capExceeded = new Counter({
+    name: "openwop_cap_exceeded_total",
+    help: "Runs that breached a limit, by limit kind.",
+    labelNames: ["cap_kind"] as const,
+    registers: [this.registry],
+  });
+  readonly queueDepth = new Gauge({
+    name: "openwop_queue_depth",
+    help: "Runs waiting to execute (status pending), sampled from storage at most every few seconds.",
+    registers: [this.registry],
+  });
+  readonly runBacklog = new Gauge({
+    name: "openwop_run_backlog",
+    help: "Runs not yet terminal, sampled from storage at most every few seconds.",
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Counter({
+    name: "openwop_http_requests_total",
+    help: "HTTP requests answered, by status class.",
+    labelNames: ["status_class"] as const,
+    registers: [this.registry],
+  });
+  readonly httpInflight = new Gauge({
+    name: "openwop_http_inflight",
+    help: "HTTP requests in flight, open streams included.",
+    registers: [this.registry],
+  });
+
+  /** The text exposition (format 0.0.4, {@link contentType}) of every metric above. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The `Content-Type` of {@link render}'s text. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
 }
