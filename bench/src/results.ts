@@ -1,5 +1,6 @@
 import type { HostKind } from "./hosts.js";
 import type { MachineInfo } from "./machine.js";
+import type { BenchOptions } from "./options.js";
 import type { ProfileSummary } from "./profile.js";
 import { ratio } from "./stats.js";
 import { classify, overallTier, type Tier, type TierVerdict } from "./tiers.js";
@@ -57,17 +58,11 @@ export interface TargetCheck {
   met: boolean | null;
 }
 
-export interface BenchSettings {
+/** The run's options as recorded in the results (workload and host names as plain strings). */
+export interface BenchSettings
+  extends Pick<BenchOptions, "runs" | "clients" | "warmup" | "subscribers" | "held" | "holdMs" | "readers" | "repeat"> {
   workloads: string[];
   hosts: string[];
-  runs: number;
-  clients: number;
-  warmup: number;
-  subscribers: number;
-  held: number;
-  holdMs: number;
-  readers: number;
-  repeat: number;
   /** OPENWOP_LOG_LEVEL as the hosts saw it. */
   hostLogLevel: string;
   postgres: { sharedBuffers: string; maxConnections: number; durability: string };

@@ -6,31 +6,16 @@
 // Embedding (instead of reading schemas/ at run time) lets the published package work
 // without the repository around it, and lets bundlers see the documents. The output is a
 // pure function of the schema files: sorted names, fixed formatting, no timestamps.
-import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
+import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { readSchemas } from "../../../scripts/read-schemas.mjs";
 
-const SCHEMA_DIR = new URL("../../../schemas/", import.meta.url);
 const OUT_FILE = new URL("../src/generated/schemas.ts", import.meta.url);
-const ID_PREFIX = "https://openwop.dev/schemas/v1/";
 
 const checkOnly = process.argv.includes("--check");
 
 async function loadSchemas() {
-  const files = (await readdir(SCHEMA_DIR))
-    .filter((f) => f.endsWith(".schema.json"))
-    // By schema name, so "a" sorts before "a-b" as it does in every list derived from the names.
-    .sort((a, b) => {
-      const [nameA, nameB] = [a.slice(0, -".schema.json".length), b.slice(0, -".schema.json".length)];
-      return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
-    });
-  const entries = [];
-  for (const file of files) {
-    const schema = JSON.parse(await readFile(new URL(file, SCHEMA_DIR), "utf8"));
-    // The validators look schemas up by $id, so a wrong one would break $refs at run time.
-    if (schema.$id !== `${ID_PREFIX}${file}`) throw new Error(`schemas/${file}: $id must be ${ID_PREFIX}${file}`);
-    entries.push({ name: file.slice(0, -".schema.json".length), schema });
-  }
-  return entries;
+  return (await readSchemas()).map(({ name, schema }) => ({ name, schema }));
 }
 
 function render(entries) {

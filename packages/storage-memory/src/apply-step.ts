@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { RunEvent, RunPatch, RunRecord, RunStep } from "@openwop/storage";
+import { RUN_PATCH_FIELDS } from "@openwop/storage";
 import { ClaimLostError, RunNotFoundError, StorageConflictError } from "@openwop/storage";
 import { copy } from "./copy.js";
 import type { MemoryState } from "./memory-state.js";
@@ -65,22 +66,9 @@ export function applyStep(state: MemoryState, step: RunStep): RunEvent[] {
   return copy(appended);
 }
 
-/** The fields a step may change; anything else a loosely typed caller slips into a patch is ignored. */
-const PATCHABLE_FIELDS = [
-  "status",
-  "variables",
-  "currentNodeId",
-  "error",
-  "engineState",
-  "cancelRequested",
-  "startedAt",
-  "completedAt",
-  "updatedAt",
-] as const satisfies ReadonlyArray<keyof RunPatch>;
-
 function applyPatch(run: RunRecord, patch: RunPatch): void {
   const changes = copy(patch);
-  for (const field of PATCHABLE_FIELDS) {
+  for (const field of RUN_PATCH_FIELDS) {
     // An explicit `undefined` means "absent", exactly as it would after a JSON round trip.
     if (changes[field] !== undefined) Object.assign(run, { [field]: changes[field] });
   }

@@ -1,6 +1,7 @@
 import {
   ClaimLostError,
   RunNotFoundError,
+  RUN_PATCH_FIELDS,
   StorageConflictError,
   type RunEvent,
   type RunPatch,
@@ -101,19 +102,6 @@ interface DiagnosisRow {
   claim_epoch: number;
 }
 
-type PatchField = keyof Required<RunPatch>;
-const PATCH_FIELDS: readonly PatchField[] = [
-  "status",
-  "variables",
-  "currentNodeId",
-  "error",
-  "engineState",
-  "cancelRequested",
-  "startedAt",
-  "completedAt",
-  "updatedAt",
-];
-
 function jsonOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
@@ -121,7 +109,7 @@ function jsonOrNull(value: unknown): string | null {
 function statementValues(step: RunStep, batch: EventBatch): unknown[] {
   const patch: RunPatch = step.patch ?? {};
   // A key present with the value undefined counts as absent, as it would in JSON.
-  const present = PATCH_FIELDS.filter((field) => patch[field] !== undefined);
+  const present = RUN_PATCH_FIELDS.filter((field) => patch[field] !== undefined);
   const created = step.createSuspensions ?? [];
   const settles = step.settleSuspensions ?? [];
   return [

@@ -53,21 +53,24 @@ export interface RunRecord {
 /** What a caller supplies to create a run; the adapter fills claim and sequence bookkeeping. */
 export type NewRunRecord = Omit<RunRecord, "claim" | "lastSequence">;
 
-/** Fields of a run a step may change. Absent keys stay as they are. */
-export type RunPatch = Partial<
-  Pick<
-    RunRecord,
-    | "status"
-    | "variables"
-    | "currentNodeId"
-    | "error"
-    | "engineState"
-    | "cancelRequested"
-    | "startedAt"
-    | "completedAt"
-    | "updatedAt"
-  >
->;
+/**
+ * The fields of a run a step may change, in the order adapters apply them. Anything else a
+ * loosely typed caller slips into a patch is ignored.
+ */
+export const RUN_PATCH_FIELDS = [
+  "status",
+  "variables",
+  "currentNodeId",
+  "error",
+  "engineState",
+  "cancelRequested",
+  "startedAt",
+  "completedAt",
+  "updatedAt",
+] as const satisfies ReadonlyArray<keyof RunRecord>;
+
+/** Fields of a run a step may change. Absent keys (or keys set to `undefined`) stay as they are. */
+export type RunPatch = Partial<Pick<RunRecord, (typeof RUN_PATCH_FIELDS)[number]>>;
 
 export type SuspensionKind = "approval" | "clarification" | "external-event" | "custom";
 export type SuspensionStatus = "pending" | "resolved" | "cancelled";

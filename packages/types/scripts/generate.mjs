@@ -10,10 +10,9 @@
 import { readdir, readFile, writeFile, mkdir, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { compile } from "json-schema-to-typescript";
+import { readSchemas } from "../../../scripts/read-schemas.mjs";
 
-const SCHEMA_DIR = new URL("../../../schemas/", import.meta.url);
 const OUT_DIR = new URL("../src/generated/", import.meta.url);
-const ID_PREFIX = "https://openwop.dev/schemas/v1/";
 const DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 const BANNER = [
   "// generated — do not edit; run pnpm generate",
@@ -24,20 +23,10 @@ const checkOnly = process.argv.includes("--check");
 
 /** Reads every `schemas/*.schema.json`, sorted by name, and checks the identity fields. */
 async function loadSchemas() {
-  const files = (await readdir(SCHEMA_DIR))
-    .filter((f) => f.endsWith(".schema.json"))
-    // By schema name, so "a" sorts before "a-b" as it does in every list derived from the names.
-    .sort((a, b) => {
-      const [nameA, nameB] = [a.slice(0, -".schema.json".length), b.slice(0, -".schema.json".length)];
-      return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
-    });
   const schemas = [];
-  for (const file of files) {
-    const name = file.slice(0, -".schema.json".length);
-    const schema = JSON.parse(await readFile(new URL(file, SCHEMA_DIR), "utf8"));
+  for (const { name, file, schema } of await readSchemas()) {
     const problems = [];
     if (schema.$schema !== DRAFT_2020_12) problems.push(`$schema must be ${DRAFT_2020_12}`);
-    if (schema.$id !== `${ID_PREFIX}${file}`) problems.push(`$id must be ${ID_PREFIX}${file}`);
     if (typeof schema.title !== "string" || !/^[A-Z][A-Za-z0-9]*$/.test(schema.title)) {
       problems.push("title must be a PascalCase type name");
     }
