@@ -407,7 +407,7 @@ function publishedSection(): string {
   return [
     "## Published figures of other systems, for scale",
     "",
-    "Vendor figures on their own (much larger) hardware; they are not comparable with the table above, only a sense of the range. Sources: `shared/reference/peers-and-anchors-notes.md` §A.",
+    "Vendor figures on their own (much larger) hardware; they are not comparable with the table above, only a sense of the range. Each row names where the figure was published.",
     "",
     table(
       ["System", "Figure", "Setup"],
