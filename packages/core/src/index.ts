@@ -57,3 +57,8 @@ export { TelemetryHub } from "./telemetry/hub.js";
 export type { EngineTelemetry, NodeSettled, RunTerminalSummary } from "./telemetry/sink.js";
 export type { TerminalStatus } from "./telemetry/terminal.js";
 export type { RunOrigin, StoredTraceContext } from "./telemetry/origin.js";
+export {
+  DEFAULT_OIDC_ALGORITHMS,
+  OidcTokenVerifier,
+  type OidcTokenVerifierOptions,
+} from "./keys/oidc-token-verifier.js";

@@ -15,3 +15,10 @@ export {
 // One `eventually` for every package's tests: it lives in @openwop/storage/testing, below core and server.
 export { eventually } from "@openwop/storage/testing";
 export { expectErrorEnvelope, type ErrorEnvelopeBody } from "./error-envelope.js";
+export {
+  startOidcIssuer,
+  type OidcIssuer,
+  type OidcIssuerAlgorithm,
+  type OidcIssuerOptions,
+  type OidcSignOptions,
+} from "./oidc-issuer.js";
