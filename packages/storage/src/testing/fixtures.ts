@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { StorageAdapter } from "../adapter.js";
 import type {
   ApiKeyRecord,
+  AuthFailureCount,
   IdempotencyRecord,
   JsonObject,
   JsonValue,
@@ -129,16 +130,41 @@ export function newIdempotencyRecord(overrides: Partial<IdempotencyRecord> = {})
   };
 }
 
-/** A live read-write API key of tenant `tenant-a`. */
+/**
+ * A live, unexpired, never used API key of tenant `tenant-a`, issued through the API, with a
+ * fresh id and a fresh hash (a stand-in: adapters never look inside it).
+ */
 export function newApiKey(overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
   return {
+    keyId: uniqueId("key"),
     keyHash: uniqueId("sha256"),
+    prefix: "hk_live_c0ntra",
     tenantId: "tenant-a",
     scopes: ["runs:read", "runs:write"],
+    kind: "live",
+    origin: "api",
     label: "contract key",
-    test: false,
     createdAt: isoAt(0),
+    expiresAt: null,
+    lastUsedAt: null,
+    rotatedAt: null,
     revokedAt: null,
+    replacedBy: null,
+    replaces: null,
+    ...overrides,
+  };
+}
+
+/** One authentication failure of tenant `tenant-a`: a refusal for insufficient scope on the run snapshot route, seen once at {@link T0}. */
+export function newAuthFailure(overrides: Partial<AuthFailureCount> = {}): AuthFailureCount {
+  return {
+    tenantId: "tenant-a",
+    reason: "insufficient_scope",
+    keyPrefix: "hk_live_c0ntra",
+    route: "GET /v1/runs/{runId}",
+    count: 1,
+    firstSeen: isoAt(0),
+    lastSeen: isoAt(0),
     ...overrides,
   };
 }

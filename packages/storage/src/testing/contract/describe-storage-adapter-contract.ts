@@ -2,16 +2,21 @@ import { describe } from "vitest";
 import { AdapterHarness, type StorageAdapterFactory } from "./harness.js";
 import { resolveContractSettings, type StorageAdapterContractOptions } from "./options.js";
 import { describeApiKeys } from "./suites/api-keys.js";
+import { describeAuthFailures } from "./suites/auth-failures.js";
 import { describeClaims } from "./suites/claims.js";
 import { describeEventLog } from "./suites/event-log.js";
 import { describeEventSubscription } from "./suites/event-subscription.js";
 import { describeIdempotency } from "./suites/idempotency.js";
+import { describeConfiguredKeys } from "./suites/configured-keys.js";
+import { describeKeyRotation } from "./suites/key-rotation.js";
+import { describeKeyState } from "./suites/key-state.js";
 import { describeLifecycle } from "./suites/lifecycle.js";
 import { describeRetention } from "./suites/retention.js";
 import { describeRunCreation } from "./suites/run-creation.js";
 import { describeStepCommit } from "./suites/step-commit.js";
 import { describeStepConcurrency } from "./suites/step-concurrency.js";
 import { describeSuspensions } from "./suites/suspensions.js";
+import { describeTenantScope } from "./suites/tenant-scope.js";
 import { describeWorkQueue } from "./suites/work-queue.js";
 
 /**
@@ -58,7 +63,12 @@ export function describeStorageAdapterContract(
     describeClaims(harness);
     describeWorkQueue(harness, settings);
     describeSuspensions(harness);
+    describeTenantScope(harness, settings);
     describeApiKeys(harness);
+    describeKeyRotation(harness);
+    describeConfiguredKeys(harness);
+    describeKeyState(harness);
+    describeAuthFailures(harness);
     describeRetention(harness);
   });
 }

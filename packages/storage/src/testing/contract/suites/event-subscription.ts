@@ -39,12 +39,12 @@ function storeWithRacingAppends(
 ): RunStore {
   return {
     createRun: (creation) => store.createRun(creation),
-    getRun: (runId) => store.getRun(runId),
+    getRun: (runId, tenantId) => store.getRun(runId, tenantId),
     commitStep: (step) => store.commitStep(step),
     readEvents: (runId: string, options?: ReadEventsOptions) => duringRead(() => store.readEvents(runId, options)),
     latestEvent: (runId) => store.latestEvent(runId),
     watchEvents: (runId, listener) => store.watchEvents(runId, listener),
-    listSuspensions: (runId, status) => store.listSuspensions(runId, status),
+    listSuspensions: (runId, options) => store.listSuspensions(runId, options),
   };
 }
 

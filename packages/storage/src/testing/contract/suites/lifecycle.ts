@@ -24,6 +24,7 @@ export function describeLifecycle(harness: AdapterHarness): void {
       await expect(adapter.getRun(runId)).rejects.toBeInstanceOf(Error);
       await expect(adapter.readEvents(uniqueId("run"))).rejects.toBeInstanceOf(Error);
       await expect(adapter.ping()).rejects.toBeInstanceOf(Error);
+      await expect(adapter.keyStateVersion()).rejects.toBeInstanceOf(Error);
     });
   });
 }

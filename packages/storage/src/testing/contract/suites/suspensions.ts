@@ -67,10 +67,10 @@ export function describeSuspensions(harness: AdapterHarness): void {
       await harness.adapter.commitStep({ runId: otherRun, createSuspensions: [newSuspension(otherRun)] });
 
       expect([...(await harness.adapter.listSuspensions(runId))].sort(byId)).toEqual([approval, question].sort(byId));
-      expect([...(await harness.adapter.listSuspensions(runId, "pending"))].sort(byId)).toEqual(
+      expect([...(await harness.adapter.listSuspensions(runId, { status: "pending" }))].sort(byId)).toEqual(
         [approval, question].sort(byId),
       );
-      expect(await harness.adapter.listSuspensions(runId, "resolved")).toEqual([]);
+      expect(await harness.adapter.listSuspensions(runId, { status: "resolved" })).toEqual([]);
       expect(await harness.adapter.listSuspensions(uniqueId("missing"))).toEqual([]);
     });
 
@@ -85,8 +85,8 @@ export function describeSuspensions(harness: AdapterHarness): void {
         resolvedAt: isoAt(500),
         resumeValue: { approved: true, by: "ada" },
       };
-      expect(await harness.adapter.listSuspensions(runId, "resolved")).toEqual([resolved]);
-      expect(await harness.adapter.listSuspensions(runId, "pending")).toEqual([]);
+      expect(await harness.adapter.listSuspensions(runId, { status: "resolved" })).toEqual([resolved]);
+      expect(await harness.adapter.listSuspensions(runId, { status: "pending" })).toEqual([]);
       expect((await harness.adapter.getRun(runId))?.status).toBe("running");
     });
 
@@ -119,7 +119,7 @@ export function describeSuspensions(harness: AdapterHarness): void {
         reason: "suspension-state",
       });
       expect(await readStoredRunState(harness.adapter, runId)).toEqual(before);
-      expect(await harness.adapter.listSuspensions(other.runId, "pending")).toEqual([other.suspension]);
+      expect(await harness.adapter.listSuspensions(other.runId, { status: "pending" })).toEqual([other.suspension]);
     });
 
     it("of concurrent settles of one suspension, exactly one wins", async () => {
