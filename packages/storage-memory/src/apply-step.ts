@@ -10,7 +10,8 @@ import type { MemoryState } from "./memory-state.js";
  * first mutation, and nothing in between can yield, so no other call observes half a step.
  */
 export function applyStep(state: MemoryState, step: RunStep): RunEvent[] {
-  const stored = state.runs.get(step.runId);
+  // Another tenant's run is treated exactly as a missing one, before any other precondition.
+  const stored = state.runOf(step.runId, step.tenantId);
   if (!stored) throw new RunNotFoundError(step.runId);
   const run = stored.record;
 

@@ -1,9 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type {
+  ApiKeyCursor,
+  ApiKeyOrigin,
   ApiKeyRecord,
+  AuthFailureCount,
+  ConfiguredKeysSync,
   IdempotencyClaim,
   IdempotencyRecord,
   IdempotentResponse,
+  ListSuspensionsOptions,
   ReadEventsOptions,
   RunClaim,
   RunCreation,
@@ -11,10 +16,11 @@ import type {
   RunRecord,
   RunStatus,
   RunStep,
+  RotationRefusal,
   RunTombstone,
   StorageAdapter,
   SuspensionRecord,
-  SuspensionStatus,
+  TenantKeyStats,
   Unsubscribe,
 } from "@openwop/storage";
 import { StorageConflictError, StorageUnavailableError } from "@openwop/storage";
@@ -22,6 +28,7 @@ import { isTerminalStatus } from "@openwop/types";
 import { applyStep } from "./apply-step.js";
 import { CLAIMABLE_STATUSES, isClaimable, isExpired } from "./claim-rules.js";
 import { copy } from "./copy.js";
+import { MemoryKeys } from "./memory-keys.js";
 import { MemoryState, type StoredRun } from "./memory-state.js";
 import { KeyedNotifier, Notifier } from "@openwop/storage";
 
@@ -33,10 +40,11 @@ const DEFAULT_READ_LIMIT = 100;
  */
 class MemoryAdapter implements StorageAdapter {
   readonly name = "memory";
-  readonly spiVersionRange = "^1.0.0";
+  readonly spiVersionRange = "^2.0.0";
   readonly durable = false;
 
   readonly #state = new MemoryState();
+  readonly #keys = new MemoryKeys();
   readonly #eventWatchers = new KeyedNotifier<[lastSequence: number]>();
   readonly #workWatchers = new Notifier<[]>();
   #closed = false;
@@ -75,9 +83,9 @@ class MemoryAdapter implements StorageAdapter {
     return copy(appended);
   }
 
-  async getRun(runId: string): Promise<RunRecord | null> {
+  async getRun(runId: string, tenantId?: string): Promise<RunRecord | null> {
     this.#assertOpen();
-    const stored = this.#state.runs.get(runId);
+    const stored = this.#state.runOf(runId, tenantId);
     return stored ? copy(stored.record) : null;
   }
 
@@ -94,7 +102,7 @@ class MemoryAdapter implements StorageAdapter {
 
   async readEvents(runId: string, options: ReadEventsOptions = {}): Promise<RunEvent[]> {
     this.#assertOpen();
-    const events = this.#state.runs.get(runId)?.events ?? [];
+    const events = this.#state.runOf(runId, options.tenantId)?.events ?? [];
     const from = Math.max(0, options.fromSequence ?? 0);
     const limit = options.limit ?? DEFAULT_READ_LIMIT;
     // Sequences are gapless from 0, so a sequence is also the event's index in the log.
@@ -113,9 +121,10 @@ class MemoryAdapter implements StorageAdapter {
     return this.#eventWatchers.add(runId, listener);
   }
 
-  async listSuspensions(runId: string, status?: SuspensionStatus): Promise<SuspensionRecord[]> {
+  async listSuspensions(runId: string, options: ListSuspensionsOptions = {}): Promise<SuspensionRecord[]> {
     this.#assertOpen();
-    const suspensions = [...(this.#state.runs.get(runId)?.suspensions.values() ?? [])];
+    const { status, tenantId } = options;
+    const suspensions = [...(this.#state.runOf(runId, tenantId)?.suspensions.values() ?? [])];
     return copy(suspensions.filter((suspension) => status === undefined || suspension.status === status));
   }
 
@@ -217,15 +226,79 @@ class MemoryAdapter implements StorageAdapter {
     return purged;
   }
 
-  async putApiKey(key: ApiKeyRecord): Promise<void> {
+  async createApiKey(key: ApiKeyRecord): Promise<void> {
     this.#assertOpen();
-    this.#state.apiKeys.set(key.keyHash, copy(key));
+    this.#keys.create(key);
   }
 
   async findApiKey(keyHash: string): Promise<ApiKeyRecord | null> {
     this.#assertOpen();
-    const key = this.#state.apiKeys.get(keyHash);
-    return key ? copy(key) : null;
+    return this.#keys.find(keyHash);
+  }
+
+  async getApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | null> {
+    this.#assertOpen();
+    return this.#keys.get(tenantId, keyId);
+  }
+
+  async listApiKeys(tenantId: string, options: { limit: number; after?: ApiKeyCursor }): Promise<ApiKeyRecord[]> {
+    this.#assertOpen();
+    return this.#keys.list(tenantId, options.limit, options.after);
+  }
+
+  async rotateApiKey(
+    tenantId: string,
+    keyId: string,
+    successor: ApiKeyRecord,
+    graceUntil: string,
+    at: string,
+  ): Promise<{ rotated: ApiKeyRecord } | { refused: RotationRefusal }> {
+    this.#assertOpen();
+    return this.#keys.rotate(tenantId, keyId, successor, graceUntil, at);
+  }
+
+  async revokeApiKey(tenantId: string, keyId: string, at: string): Promise<ApiKeyRecord | null> {
+    this.#assertOpen();
+    return this.#keys.revoke(tenantId, keyId, at);
+  }
+
+  async syncConfiguredKeys(
+    origin: Exclude<ApiKeyOrigin, "api">,
+    keys: ApiKeyRecord[],
+    at: string,
+  ): Promise<ConfiguredKeysSync> {
+    this.#assertOpen();
+    return this.#keys.syncConfigured(origin, keys, at);
+  }
+
+  async recordKeyUse(uses: ReadonlyArray<{ keyId: string; usedAt: string }>): Promise<void> {
+    this.#assertOpen();
+    this.#keys.recordUse(uses);
+  }
+
+  async keyStateVersion(): Promise<string> {
+    this.#assertOpen();
+    return this.#keys.version();
+  }
+
+  async keyStats(now: string, expiringBefore: string): Promise<TenantKeyStats[]> {
+    this.#assertOpen();
+    return this.#keys.stats(now, expiringBefore);
+  }
+
+  async recordAuthFailures(failures: readonly AuthFailureCount[]): Promise<void> {
+    this.#assertOpen();
+    this.#keys.recordFailures(failures);
+  }
+
+  async listAuthFailures(tenantId: string, since: string): Promise<AuthFailureCount[]> {
+    this.#assertOpen();
+    return this.#keys.listFailures(tenantId, since);
+  }
+
+  async purgeAuthFailures(before: string): Promise<number> {
+    this.#assertOpen();
+    return this.#keys.purgeFailures(before);
   }
 
   async expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
@@ -239,15 +312,16 @@ class MemoryAdapter implements StorageAdapter {
     return expirable.map((run) => run.runId);
   }
 
-  async expireRun(runId: string, expiredAt: string): Promise<boolean> {
+  async expireRun(runId: string, expiredAt: string, tenantId?: string): Promise<boolean> {
     this.#assertOpen();
+    if (!this.#state.runOf(runId, tenantId)) return false;
     return this.#expire(runId, expiredAt);
   }
 
-  async getTombstone(runId: string): Promise<RunTombstone | null> {
+  async getTombstone(runId: string, tenantId?: string): Promise<RunTombstone | null> {
     this.#assertOpen();
     const tombstone = this.#state.tombstones.get(runId);
-    return tombstone ? copy(tombstone) : null;
+    return tombstone && (tenantId === undefined || tombstone.tenantId === tenantId) ? copy(tombstone) : null;
   }
 
   async ping(): Promise<void> {

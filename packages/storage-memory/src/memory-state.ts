@@ -1,11 +1,4 @@
-import type {
-  ApiKeyRecord,
-  IdempotencyRecord,
-  RunEvent,
-  RunRecord,
-  RunTombstone,
-  SuspensionRecord,
-} from "@openwop/storage";
+import type { IdempotencyRecord, RunEvent, RunRecord, RunTombstone, SuspensionRecord } from "@openwop/storage";
 
 /** One run as the memory adapter holds it: the record, its log and its suspensions. */
 export interface StoredRun {
@@ -22,8 +15,13 @@ export class MemoryState {
   /** Which run owns each suspension id, because suspension ids are unique across runs. */
   readonly suspensionOwners = new Map<string, string>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
-  readonly apiKeys = new Map<string, ApiKeyRecord>();
   readonly tombstones = new Map<string, RunTombstone>();
+
+  /** The run, when it exists and, if `tenantId` is given, belongs to that tenant: another tenant's run is missing. */
+  runOf(runId: string, tenantId: string | undefined): StoredRun | undefined {
+    const stored = this.runs.get(runId);
+    return stored && (tenantId === undefined || stored.record.tenantId === tenantId) ? stored : undefined;
+  }
 
   deleteRun(runId: string): StoredRun | undefined {
     const stored = this.runs.get(runId);
