@@ -27,4 +27,17 @@ describe("RecentEvents", () => {
     recent.record("r", [event(9)]);
     expect(recent.read("r", 4, 10)).toBeUndefined();
   });
+
+  it("answers a tenant-scoped read only for the tenant a database read confirmed, until the run is forgotten", () => {
+    const recent = new RecentEvents();
+    recent.record("r", [event(0), event(1)]);
+    expect(recent.read("r", 0, 10, "tenant-a")).toBeUndefined();
+    recent.noteTenant("r", "tenant-a");
+    expect(recent.read("r", 0, 10, "tenant-a")?.map((e) => e.sequence)).toEqual([0, 1]);
+    expect(recent.read("r", 0, 10, "tenant-b")).toBeUndefined();
+    expect(recent.read("r", 1, 10)?.map((e) => e.sequence)).toEqual([1]);
+    recent.forget("r");
+    recent.record("r", [event(2)]);
+    expect(recent.read("r", 2, 10, "tenant-a")).toBeUndefined();
+  });
 });

@@ -15,6 +15,8 @@ import type { RunEvent } from "./records.js";
  */
 export class RecentEvents {
   readonly #byRun = new Map<string, { first: number; texts: string[] }>();
+  /** The tenant of runs whose tenant a tenant-scoped database read confirmed. */
+  readonly #tenants = new Map<string, string>();
   readonly #maxPerRun: number;
 
   constructor(maxPerRun = 256) {
@@ -39,10 +41,20 @@ export class RecentEvents {
     this.#byRun.set(runId, next);
   }
 
-  /** The events from `fromSequence` (inclusive, at most `limit`) when the entry starts at or before it; undefined otherwise. */
-  read(runId: string, fromSequence: number, limit: number): RunEvent[] | undefined {
+  /** A tenant-scoped database read found the run in `tenantId`. Call it only while the run has watchers. */
+  noteTenant(runId: string, tenantId: string): void {
+    this.#tenants.set(runId, tenantId);
+  }
+
+  /**
+   * The events from `fromSequence` (inclusive, at most `limit`) when the entry starts at or
+   * before it and, for a read scoped to `tenantId`, the run is known to be that tenant's;
+   * undefined otherwise.
+   */
+  read(runId: string, fromSequence: number, limit: number, tenantId?: string): RunEvent[] | undefined {
     const entry = this.#byRun.get(runId);
     if (!entry || limit <= 0) return undefined;
+    if (tenantId !== undefined && this.#tenants.get(runId) !== tenantId) return undefined;
     const offset = fromSequence - entry.first;
     if (offset < 0 || offset >= entry.texts.length) return undefined;
     return entry.texts.slice(offset, offset + limit).map((text) => JSON.parse(text) as RunEvent);
@@ -50,9 +62,11 @@ export class RecentEvents {
 
   forget(runId: string): void {
     this.#byRun.delete(runId);
+    this.#tenants.delete(runId);
   }
 
   clear(): void {
     this.#byRun.clear();
+    this.#tenants.clear();
   }
 }
