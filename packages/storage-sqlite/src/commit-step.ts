@@ -25,7 +25,8 @@ export function createStepWriter(db: Database.Database, statements: Statements):
   return (step: RunStep): CommittedStep => {
     const { runId } = step;
     const head = statements.selectRunHead.get(runId);
-    if (!head) throw new RunNotFoundError(runId);
+    // Another tenant's run is exactly a missing one, checked before anything else under the write lock.
+    if (!head || (step.tenantId !== undefined && head.tenant_id !== step.tenantId)) throw new RunNotFoundError(runId);
     if (step.fence && (head.claim_holder_id !== step.fence.holderId || head.claim_epoch !== step.fence.epoch)) {
       throw new ClaimLostError(runId, step.fence.holderId);
     }

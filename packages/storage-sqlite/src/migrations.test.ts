@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StorageAdapter } from "@openwop/storage";
+import { newApiKey } from "@openwop/storage/testing";
 import { SqliteSchemaTooNewError, openSqliteAdapter } from "./index.js";
 import { loadMigrations, migrate } from "./migrations.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
@@ -63,6 +64,28 @@ function createVersionOneDatabase(path: string): void {
   }
 }
 
+/** A database exactly as release 0002 left it, with keys written in its shape: live, test, revoked. */
+function createVersionTwoDatabaseWithKeys(path: string): void {
+  const db = new Database(path);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    migrate(
+      db,
+      loadMigrations().filter((migration) => migration.version <= 2),
+      path,
+    );
+    db.prepare(
+      `INSERT INTO api_keys (key_hash, tenant_id, scopes_json, label, test, created_at, revoked_at)
+       VALUES ('hash-live', 'tenant-a', '["runs:read","runs:create"]', 'bootstrap', 0, '2029-01-01T00:00:00.000Z', NULL),
+              ('hash-test', 'tenant-a', '["runs:read"]', 'ci ü', 1, '2029-01-02T00:00:00.000Z', NULL),
+              ('hash-gone', 'tenant-b', '[]', 'old', 0, '2029-01-03T00:00:00.000Z', '2029-02-01T00:00:00.000Z')`,
+    ).run();
+  } finally {
+    db.close();
+  }
+}
+
 describe("SQLite migrations", () => {
   let directory: TempDirectory;
   let adapter: StorageAdapter | undefined;
@@ -81,6 +104,7 @@ describe("SQLite migrations", () => {
     expect(migrations.map((migration) => [migration.version, migration.name])).toEqual([
       [1, "initial"],
       [2, "retention"],
+      [3, "key_management"],
     ]);
     for (const migration of migrations) expect(migration.sql.length).toBeGreaterThan(0);
   });
@@ -91,6 +115,7 @@ describe("SQLite migrations", () => {
     expect(appliedMigrations(path).map((row) => [row.version, row.name])).toEqual([
       [1, "initial"],
       [2, "retention"],
+      [3, "key_management"],
     ]);
   });
 
@@ -100,7 +125,7 @@ describe("SQLite migrations", () => {
     expect(appliedMigrations(path).map((row) => row.version)).toEqual([1]);
 
     adapter = openSqliteAdapter({ path });
-    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2]);
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3]);
 
     expect(await adapter.getRun("run-old")).toEqual({
       runId: "run-old",
@@ -146,8 +171,8 @@ describe("SQLite migrations", () => {
         causationId: "evt-0",
       },
     ]);
-    expect(await adapter.listSuspensions("run-waiting", "pending")).toHaveLength(1);
-    expect(await adapter.findApiKey("hash-1")).toMatchObject({ label: "old key", test: true, scopes: ["runs:read"] });
+    expect(await adapter.listSuspensions("run-waiting", { status: "pending" })).toHaveLength(1);
+    expect(await adapter.findApiKey("hash-1")).toMatchObject({ label: "old key", kind: "test", scopes: ["runs:read"] });
 
     // The log continues where 0001 left it, and the epoch where the last claim left it.
     const [next] = await adapter.commitStep({
@@ -165,6 +190,73 @@ describe("SQLite migrations", () => {
       tenantId: "tenant-a",
       expiredAt: "2029-07-01T00:00:00.000Z",
     });
+  });
+
+  it("upgrades the keys of a database written by release 0002: each stays findable, with an id, and can be managed", async () => {
+    const path = directory.file("keys.db");
+    createVersionTwoDatabaseWithKeys(path);
+    adapter = openSqliteAdapter({ path });
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3]);
+
+    const live = await adapter.findApiKey("hash-live");
+    const test = await adapter.findApiKey("hash-test");
+    const gone = await adapter.findApiKey("hash-gone");
+    const upgraded = {
+      prefix: "?",
+      origin: "environment",
+      expiresAt: null,
+      lastUsedAt: null,
+      rotatedAt: null,
+      replacedBy: null,
+      replaces: null,
+    };
+    expect(live).toEqual({
+      ...upgraded,
+      keyId: live?.keyId,
+      keyHash: "hash-live",
+      tenantId: "tenant-a",
+      scopes: ["runs:read", "runs:create"],
+      kind: "live",
+      label: "bootstrap",
+      createdAt: "2029-01-01T00:00:00.000Z",
+      revokedAt: null,
+    });
+    expect(test).toMatchObject({ ...upgraded, kind: "test", label: "ci ü", revokedAt: null });
+    expect(gone).toMatchObject({
+      ...upgraded,
+      kind: "live",
+      tenantId: "tenant-b",
+      revokedAt: "2029-02-01T00:00:00.000Z",
+    });
+    // Opaque ids, distinct, not derived from the digest.
+    const ids = [live?.keyId, test?.keyId, gone?.keyId];
+    for (const keyId of ids) expect(keyId).toMatch(/^key_[0-9a-f]{24}$/);
+    expect(new Set(ids).size).toBe(3);
+    expect(ids.some((keyId) => keyId?.includes("hash"))).toBe(false);
+
+    // The upgraded keys are managed like any other.
+    expect((await adapter.listApiKeys("tenant-a", { limit: 10 })).map((key) => key.keyHash)).toEqual([
+      "hash-test",
+      "hash-live",
+    ]);
+    expect(await adapter.getApiKey("tenant-a", test?.keyId ?? "")).toEqual(test);
+    const version = await adapter.keyStateVersion();
+    const outcome = await adapter.rotateApiKey(
+      "tenant-a",
+      test?.keyId ?? "",
+      newApiKey({ keyHash: "hash-next", replaces: test?.keyId ?? null }),
+      "2030-01-02T00:00:00.000Z",
+      "2030-01-01T00:00:00.000Z",
+    );
+    expect(outcome).toMatchObject({ rotated: { keyHash: "hash-test", expiresAt: "2030-01-02T00:00:00.000Z" } });
+    expect(await adapter.keyStateVersion()).not.toBe(version);
+    // A configured key stored before the upgrade is kept (and takes its origin); the others of its origin are retired.
+    const sync = await adapter.syncConfiguredKeys(
+      "bootstrap",
+      [newApiKey({ keyHash: "hash-live", origin: "bootstrap" })],
+      "2030-01-01T00:00:00.000Z",
+    );
+    expect(sync).toEqual({ kept: [{ ...live, origin: "bootstrap" }], created: [], revoked: [] });
   });
 
   it("skips migrations already applied when a database is reopened", async () => {
@@ -191,9 +283,9 @@ describe("SQLite migrations", () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(SqliteSchemaTooNewError);
-    expect(refusal).toMatchObject({ databaseVersion: 99, knownVersion: 2 });
-    expect(String((refusal as Error).message)).toMatch(/schema version 99.*up to 2.*newer release/s);
-    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 99]);
+    expect(refusal).toMatchObject({ databaseVersion: 99, knownVersion: 3 });
+    expect(String((refusal as Error).message)).toMatch(/schema version 99.*up to 3.*newer release/s);
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 99]);
   });
 
   it("a failing migration leaves the database at its previous version, with none of its changes", () => {

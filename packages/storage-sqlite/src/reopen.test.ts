@@ -59,7 +59,27 @@ describe("SQLite durability across reopen", () => {
       createdAt: "2030-01-01T00:00:00.000Z",
     });
     await writer.claimIdempotencyKey(pendingKey, NOW);
-    await writer.putApiKey(newApiKey({ keyHash: "hash", scopes: ["runs:read"], label: "k" }));
+    const key = newApiKey({ keyHash: "hash", scopes: ["runs:read"], label: "k" });
+    await writer.createApiKey(key);
+    await writer.rotateApiKey(
+      key.tenantId,
+      key.keyId,
+      newApiKey({ keyHash: "successor-hash", replaces: key.keyId }),
+      "2030-01-02T00:00:00.000Z",
+      "2030-01-01T00:00:00.000Z",
+    );
+    await writer.recordAuthFailures([
+      {
+        tenantId: "tenant-a",
+        reason: "revoked",
+        keyPrefix: null,
+        route: "GET /v1/runs/{runId}",
+        count: 2,
+        firstSeen: "2030-01-01T00:00:00.000Z",
+        lastSeen: "2030-01-01T00:00:05.000Z",
+      },
+    ]);
+    const keyVersion = await writer.keyStateVersion();
     await writer.createRun({ run: run("run-gone", { status: "completed", completedAt: "2030-01-01T00:00:00.000Z" }) });
     await writer.expireRun("run-gone", "2030-02-01T00:00:00.000Z");
     const runBefore = await writer.getRun("run-1");
@@ -74,6 +94,15 @@ describe("SQLite durability across reopen", () => {
     expect(await adapter.listSuspensions("run-1")).toEqual([suspension]);
     expect(await adapter.getIdempotencyRecord("key-1")).toEqual(pendingKey);
     expect(await adapter.findApiKey("hash")).toMatchObject({ label: "k" });
+    expect(await adapter.findApiKey("hash")).toMatchObject({
+      expiresAt: "2030-01-02T00:00:00.000Z",
+      rotatedAt: "2030-01-01T00:00:00.000Z",
+    });
+    expect(await adapter.findApiKey("successor-hash")).toMatchObject({ replaces: key.keyId });
+    expect(await adapter.keyStateVersion()).toBe(keyVersion);
+    expect(await adapter.listAuthFailures("tenant-a", "2030-01-01T00:00:00.000Z")).toMatchObject([
+      { keyPrefix: null, count: 2 },
+    ]);
     expect(await adapter.getTombstone("run-gone")).toEqual({
       runId: "run-gone",
       tenantId: "tenant-a",

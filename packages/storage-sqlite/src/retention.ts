@@ -20,9 +20,10 @@ export function writeRunsExpiry(
   return expirable.map((run) => run.run_id);
 }
 
-export function writeRunExpiry(statements: Statements, runId: string, expiredAt: string): boolean {
+/** With `onlyTenant`, another tenant's run is left alone, exactly as a missing one: the check runs under the write lock. */
+export function writeRunExpiry(statements: Statements, runId: string, expiredAt: string, onlyTenant?: string): boolean {
   const tenantId = statements.selectRunTenant.get(runId);
-  if (tenantId === undefined) return false;
+  if (tenantId === undefined || (onlyTenant !== undefined && tenantId !== onlyTenant)) return false;
   statements.insertTombstone.run(runId, tenantId, expiredAt);
   statements.deleteRun.run(runId);
   return true;

@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NewRunEvent, StorageAdapter } from "@openwop/storage";
-import { newEvent, newRun } from "@openwop/storage/testing";
+import { newApiKey, newEvent, newRun } from "@openwop/storage/testing";
 import { openSqliteAdapter } from "./index.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
 
@@ -20,7 +20,7 @@ const Database = require(workerData.driverPath);
 const db = new Database(workerData.path);
 db.exec("BEGIN IMMEDIATE");
 // A real write, so a reader that started before this commit holds a stale snapshot.
-db.prepare("INSERT INTO api_keys (key_hash, tenant_id, scopes_json, label, test, created_at) VALUES ('other-process', 't', '[]', 'x', 0, '2030-01-01')").run();
+db.prepare("INSERT INTO auth_failures (tenant_id, reason, key_prefix, route, count, first_seen, last_seen) VALUES ('t', 'unknown', '', 'GET /other-process', 1, '2030-01-01', '2030-01-01')").run();
 parentPort.postMessage("locked");
 Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.holdMs);
 db.exec("COMMIT");
@@ -119,5 +119,20 @@ describe("SQLite with more than one connection on a file", () => {
     }
     expect(await adapter.getRun("run-blocked")).toBeNull();
     expect((await adapter.commitStep({ runId: "run-busy", events: [event("main", 1)] }))[0]?.sequence).toBe(0);
+  });
+
+  it("a key change through one adapter changes the key-state version the other reads, and the key it finds", async () => {
+    const first = open();
+    const second = open();
+    const key = newApiKey({ keyHash: "shared-hash" });
+    const before = await second.keyStateVersion();
+    await first.createApiKey(key);
+    const created = await second.keyStateVersion();
+    expect(created).not.toBe(before);
+    expect(await second.findApiKey("shared-hash")).toEqual(key);
+
+    await second.revokeApiKey(key.tenantId, key.keyId, "2030-01-01T00:00:01.000Z");
+    expect(await first.keyStateVersion()).not.toBe(created);
+    expect((await first.findApiKey("shared-hash"))?.revokedAt).toBe("2030-01-01T00:00:01.000Z");
   });
 });

@@ -1,9 +1,14 @@
 import type Database from "better-sqlite3";
 import type {
+  ApiKeyCursor,
+  ApiKeyOrigin,
   ApiKeyRecord,
+  AuthFailureCount,
+  ConfiguredKeysSync,
   IdempotencyClaim,
   IdempotencyRecord,
   IdempotentResponse,
+  ListSuspensionsOptions,
   ReadEventsOptions,
   RunClaim,
   RunCreation,
@@ -11,10 +16,11 @@ import type {
   RunRecord,
   RunStatus,
   RunStep,
+  RotationRefusal,
   RunTombstone,
   StorageAdapter,
   SuspensionRecord,
-  SuspensionStatus,
+  TenantKeyStats,
   Unsubscribe,
 } from "@openwop/storage";
 import { KeyedNotifier, Notifier, RecentEvents, ReleasedClaims, StorageUnavailableError } from "@openwop/storage";
@@ -24,12 +30,23 @@ import { openConnection } from "./connection.js";
 import { writeRunCreation } from "./create-run.js";
 import { toStorageError } from "./errors.js";
 import { GroupCommit } from "./group-commit.js";
+import { type KeyStatements, prepareKeyStatements } from "./key-statements.js";
+import {
+  writeAuthFailures,
+  writeConfiguredKeys,
+  writeKeyCreation,
+  writeKeyRevocation,
+  writeKeyRotation,
+  writeKeyUse,
+} from "./keys.js";
 import { loadMigrations, migrate } from "./migrations.js";
 import { writeRunExpiry, writeRunsExpiry } from "./retention.js";
 import {
   apiKeyFromRow,
+  authFailureFromRow,
   eventFromRow,
   idempotencyFromRow,
+  keyStatsFromRow,
   runFromRow,
   suspensionFromRow,
   tombstoneFromRow,
@@ -52,11 +69,12 @@ const CLAIMABLE_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(["pending"
 
 class SqliteAdapter implements StorageAdapter {
   readonly name = "sqlite";
-  readonly spiVersionRange = "^1.0.0";
+  readonly spiVersionRange = "^2.0.0";
   readonly durable = true;
 
   readonly #db: Database.Database;
   readonly #statements: Statements;
+  readonly #keyStatements: KeyStatements;
   readonly #writeStep: (step: RunStep) => CommittedStep;
   /** Every write goes through here: one FIFO path, group-committed (see group-commit.ts). */
   readonly #writes: GroupCommit;
@@ -74,6 +92,7 @@ class SqliteAdapter implements StorageAdapter {
   constructor(db: Database.Database) {
     this.#db = db;
     this.#statements = prepareStatements(db);
+    this.#keyStatements = prepareKeyStatements(db);
     this.#writeStep = createStepWriter(db, this.#statements);
     this.#writes = new GroupCommit(db);
   }
@@ -85,8 +104,13 @@ class SqliteAdapter implements StorageAdapter {
     return events;
   }
 
-  async getRun(runId: string): Promise<RunRecord | null> {
-    const row = this.#use(() => this.#statements.selectRun.get(runId));
+  async getRun(runId: string, tenantId?: string): Promise<RunRecord | null> {
+    const row = this.#use(() =>
+      tenantId === undefined
+        ? this.#statements.selectRun.get(runId)
+        : this.#statements.selectRunOfTenant.get(runId, tenantId),
+    );
+    if (row && tenantId !== undefined) this.#noteTenant(runId, tenantId);
     return row ? runFromRow(row) : null;
   }
 
@@ -106,12 +130,18 @@ class SqliteAdapter implements StorageAdapter {
   async readEvents(runId: string, options: ReadEventsOptions = {}): Promise<RunEvent[]> {
     // SQLite treats a negative LIMIT as "no limit"; the SPI means "nothing".
     const limit = Math.max(0, options.limit ?? DEFAULT_READ_LIMIT);
+    const fromSequence = Math.max(0, options.fromSequence ?? 0);
+    const { tenantId } = options;
     this.#assertOpen();
-    const recent = this.#recentEvents.read(runId, Math.max(0, options.fromSequence ?? 0), limit);
+    // Scoped reads are answered from memory only for a run a scoped query showed to be the tenant's.
+    const recent = this.#recentEvents.read(runId, fromSequence, limit, tenantId);
     if (recent) return recent;
     const rows = this.#use(() =>
-      this.#statements.selectEvents.all(runId, Math.max(0, options.fromSequence ?? 0), limit),
+      tenantId === undefined
+        ? this.#statements.selectEvents.all(runId, fromSequence, limit)
+        : this.#statements.selectEventsOfTenant.all(runId, tenantId, fromSequence, limit),
     );
+    if (rows.length > 0 && tenantId !== undefined) this.#noteTenant(runId, tenantId);
     return rows.map(eventFromRow);
   }
 
@@ -138,12 +168,18 @@ class SqliteAdapter implements StorageAdapter {
     };
   }
 
-  async listSuspensions(runId: string, status?: SuspensionStatus): Promise<SuspensionRecord[]> {
-    const rows = this.#use(() =>
-      status === undefined
-        ? this.#statements.selectSuspensions.all(runId)
-        : this.#statements.selectSuspensionsByStatus.all(runId, status),
-    );
+  async listSuspensions(runId: string, options: ListSuspensionsOptions = {}): Promise<SuspensionRecord[]> {
+    const { status, tenantId } = options;
+    const rows = this.#use(() => {
+      if (tenantId === undefined) {
+        return status === undefined
+          ? this.#statements.selectSuspensions.all(runId)
+          : this.#statements.selectSuspensionsByStatus.all(runId, status);
+      }
+      return status === undefined
+        ? this.#statements.selectSuspensionsOfTenant.all(runId, tenantId)
+        : this.#statements.selectSuspensionsOfTenantByStatus.all(runId, tenantId, status);
+    });
     return rows.map(suspensionFromRow);
   }
 
@@ -207,23 +243,80 @@ class SqliteAdapter implements StorageAdapter {
     return this.#write(() => this.#statements.purgeIdempotency.run(createdBefore).changes);
   }
 
-  async putApiKey(key: ApiKeyRecord): Promise<void> {
-    await this.#write(() =>
-      this.#statements.upsertApiKey.run({
-        keyHash: key.keyHash,
-        tenantId: key.tenantId,
-        scopesJson: JSON.stringify(key.scopes),
-        label: key.label,
-        test: key.test ? 1 : 0,
-        createdAt: key.createdAt,
-        revokedAt: key.revokedAt,
-      }),
-    );
+  async createApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.#write(() => writeKeyCreation(this.#keyStatements, key));
   }
 
   async findApiKey(keyHash: string): Promise<ApiKeyRecord | null> {
-    const row = this.#use(() => this.#statements.selectApiKey.get(keyHash));
+    const row = this.#use(() => this.#keyStatements.selectApiKeyByHash.get(keyHash));
     return row ? apiKeyFromRow(row) : null;
+  }
+
+  async getApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | null> {
+    const row = this.#use(() => this.#keyStatements.selectApiKeyOfTenant.get(tenantId, keyId));
+    return row ? apiKeyFromRow(row) : null;
+  }
+
+  async listApiKeys(tenantId: string, options: { limit: number; after?: ApiKeyCursor }): Promise<ApiKeyRecord[]> {
+    // SQLite treats a negative LIMIT as "no limit"; the SPI means "nothing".
+    const limit = Math.max(0, options.limit);
+    const { after } = options;
+    const rows = this.#use(() =>
+      after === undefined
+        ? this.#keyStatements.listApiKeys.all({ tenantId, limit })
+        : this.#keyStatements.listApiKeysAfter.all({ tenantId, limit, createdAt: after.createdAt, keyId: after.keyId }),
+    );
+    return rows.map(apiKeyFromRow);
+  }
+
+  async rotateApiKey(
+    tenantId: string,
+    keyId: string,
+    successor: ApiKeyRecord,
+    graceUntil: string,
+    at: string,
+  ): Promise<{ rotated: ApiKeyRecord } | { refused: RotationRefusal }> {
+    return this.#write(() => writeKeyRotation(this.#keyStatements, tenantId, keyId, successor, graceUntil, at));
+  }
+
+  async revokeApiKey(tenantId: string, keyId: string, at: string): Promise<ApiKeyRecord | null> {
+    return this.#write(() => writeKeyRevocation(this.#keyStatements, tenantId, keyId, at));
+  }
+
+  async syncConfiguredKeys(
+    origin: Exclude<ApiKeyOrigin, "api">,
+    keys: ApiKeyRecord[],
+    at: string,
+  ): Promise<ConfiguredKeysSync> {
+    return this.#write(() => writeConfiguredKeys(this.#keyStatements, origin, keys, at));
+  }
+
+  async recordKeyUse(uses: ReadonlyArray<{ keyId: string; usedAt: string }>): Promise<void> {
+    if (uses.length === 0) return this.#assertOpen();
+    await this.#write(() => writeKeyUse(this.#keyStatements, uses));
+  }
+
+  async keyStateVersion(): Promise<string> {
+    const version = this.#use(() => this.#keyStatements.selectKeyState.get());
+    if (version === undefined) throw new Error("the key_state row is missing: the database was changed by hand");
+    return String(version);
+  }
+
+  async keyStats(now: string, expiringBefore: string): Promise<TenantKeyStats[]> {
+    return this.#use(() => this.#keyStatements.keyStats.all({ now, expiringBefore })).map(keyStatsFromRow);
+  }
+
+  async recordAuthFailures(failures: readonly AuthFailureCount[]): Promise<void> {
+    if (failures.length === 0) return this.#assertOpen();
+    await this.#write(() => writeAuthFailures(this.#keyStatements, failures));
+  }
+
+  async listAuthFailures(tenantId: string, since: string): Promise<AuthFailureCount[]> {
+    return this.#use(() => this.#keyStatements.listAuthFailures.all(tenantId, since)).map(authFailureFromRow);
+  }
+
+  async purgeAuthFailures(before: string): Promise<number> {
+    return this.#write(() => this.#keyStatements.purgeAuthFailures.run(before).changes);
   }
 
   async expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
@@ -232,13 +325,20 @@ class SqliteAdapter implements StorageAdapter {
     return expired;
   }
 
-  async expireRun(runId: string, expiredAt: string): Promise<boolean> {
+  async expireRun(runId: string, expiredAt: string, tenantId?: string): Promise<boolean> {
     this.#recentEvents.forget(runId);
-    return this.#write(() => writeRunExpiry(this.#statements, runId, expiredAt));
+    const expired = await this.#write(() => writeRunExpiry(this.#statements, runId, expiredAt, tenantId));
+    // Again: a step committed in the same batch may have recorded events of the run meanwhile.
+    if (expired) this.#recentEvents.forget(runId);
+    return expired;
   }
 
-  async getTombstone(runId: string): Promise<RunTombstone | null> {
-    const row = this.#use(() => this.#statements.selectTombstone.get(runId));
+  async getTombstone(runId: string, tenantId?: string): Promise<RunTombstone | null> {
+    const row = this.#use(() =>
+      tenantId === undefined
+        ? this.#statements.selectTombstone.get(runId)
+        : this.#statements.selectTombstoneOfTenant.get(runId, tenantId),
+    );
     return row ? tombstoneFromRow(row) : null;
   }
 
@@ -257,6 +357,14 @@ class SqliteAdapter implements StorageAdapter {
     this.#eventWatchers.clear();
     this.#workWatchers.clear();
     this.#use(() => this.#db.close(), { evenWhenClosed: true });
+  }
+
+  /**
+   * A scoped query found the run in `tenantId`. While the run is watched, its recent events
+   * may then answer that tenant's reads (a run's tenant never changes); the note goes with them.
+   */
+  #noteTenant(runId: string, tenantId: string): void {
+    if (this.#watchedRuns.has(runId)) this.#recentEvents.noteTenant(runId, tenantId);
   }
 
   /** Queues a write for the next group commit; its failure reaches the caller in the SPI's vocabulary. */

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { ApiKeyRow, EventRow, IdempotencyRow, RunRow, SuspensionRow, TombstoneRow } from "./rows.js";
+import type { EventRow, IdempotencyRow, RunRow, SuspensionRow, TombstoneRow } from "./rows.js";
 
 /** SQLite has no boolean: flags and booleans travel as 0 / 1. */
 export type SqlFlag = 0 | 1;
@@ -72,18 +72,9 @@ export interface IdempotencyParams {
   createdAt: string;
 }
 
-export interface ApiKeyParams {
-  keyHash: string;
-  tenantId: string;
-  scopesJson: string;
-  label: string;
-  test: SqlFlag;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
 /** What a step needs to know about its run before writing: one primary-key lookup. */
 export interface RunHeadRow {
+  tenant_id: string;
   status: string;
   claim_holder_id: string | null;
   claim_epoch: number;
@@ -101,15 +92,19 @@ export interface Statements {
   ping: Statement<[], number>;
   insertRun: Statement<RunInsertParams>;
   selectRun: Statement<[string], RunRow>;
+  selectRunOfTenant: Statement<[runId: string, tenantId: string], RunRow>;
   selectRunHead: Statement<[string], RunHeadRow>;
   countRunsByStatus: Statement<[], { status: string; count: number }>;
   insertEvent: Statement<EventInsertParams>;
   selectEvents: Statement<[runId: string, fromSequence: number, limit: number], EventRow>;
+  selectEventsOfTenant: Statement<[runId: string, tenantId: string, fromSequence: number, limit: number], EventRow>;
   selectLatestEvent: Statement<[string], EventRow>;
   insertSuspension: Statement<SuspensionInsertParams>;
   settleSuspension: Statement<SuspensionSettleParams>;
   selectSuspensions: Statement<[runId: string], SuspensionRow>;
   selectSuspensionsByStatus: Statement<[runId: string, status: string], SuspensionRow>;
+  selectSuspensionsOfTenant: Statement<[runId: string, tenantId: string], SuspensionRow>;
+  selectSuspensionsOfTenantByStatus: Statement<[runId: string, tenantId: string, status: string], SuspensionRow>;
   claimRun: Statement<{ runId: string; holderId: string; expiresAt: number; now: number }, number>;
   renewClaims: Statement<{ holderId: string; expiresAt: number }, string>;
   releaseAllClaims: Statement<[holderId: string]>;
@@ -121,13 +116,12 @@ export interface Statements {
   completeIdempotency: Statement<[responseJson: string, recordKey: string]>;
   releaseIdempotency: Statement<[recordKey: string]>;
   purgeIdempotency: Statement<[createdBefore: string]>;
-  upsertApiKey: Statement<ApiKeyParams>;
-  selectApiKey: Statement<[string], ApiKeyRow>;
   selectExpirableRuns: Statement<[completedBefore: string, limit: number], { run_id: string; tenant_id: string }>;
   selectRunTenant: Statement<[string], string>;
   insertTombstone: Statement<[runId: string, tenantId: string, expiredAt: string]>;
   deleteRun: Statement<[runId: string]>;
   selectTombstone: Statement<[string], TombstoneRow>;
+  selectTombstoneOfTenant: Statement<[runId: string, tenantId: string], TombstoneRow>;
 }
 
 /**
@@ -150,8 +144,10 @@ export function prepareStatements(db: Database.Database): Statements {
       )
       ON CONFLICT (run_id) DO NOTHING`),
     selectRun: db.prepare<[string], RunRow>("SELECT * FROM runs WHERE run_id = ?"),
+    // Tenant-scoped reads (auth.md §5.4): another tenant's run matches no row, in the same statement.
+    selectRunOfTenant: db.prepare<[string, string], RunRow>("SELECT * FROM runs WHERE run_id = ? AND tenant_id = ?"),
     selectRunHead: db.prepare<[string], RunHeadRow>(
-      "SELECT status, claim_holder_id, claim_epoch, last_sequence FROM runs WHERE run_id = ?",
+      "SELECT tenant_id, status, claim_holder_id, claim_epoch, last_sequence FROM runs WHERE run_id = ?",
     ),
     countRunsByStatus: db.prepare<[], { status: string; count: number }>(
       "SELECT status, count(*) AS count FROM runs GROUP BY status",
@@ -164,6 +160,10 @@ export function prepareStatements(db: Database.Database): Statements {
     selectEvents: db.prepare<[string, number, number], EventRow>(
       "SELECT * FROM run_events WHERE run_id = ? AND sequence >= ? ORDER BY sequence LIMIT ?",
     ),
+    // The run row is one primary-key lookup beside the range scan of the log.
+    selectEventsOfTenant: db.prepare<[string, string, number, number], EventRow>(`
+      SELECT e.* FROM run_events AS e JOIN runs AS r ON r.run_id = e.run_id
+      WHERE e.run_id = ? AND r.tenant_id = ? AND e.sequence >= ? ORDER BY e.sequence LIMIT ?`),
     selectLatestEvent: db.prepare<[string], EventRow>(
       "SELECT * FROM run_events WHERE run_id = ? ORDER BY sequence DESC LIMIT 1",
     ),
@@ -187,6 +187,12 @@ export function prepareStatements(db: Database.Database): Statements {
     selectSuspensionsByStatus: db.prepare<[string, string], SuspensionRow>(
       "SELECT * FROM suspensions WHERE run_id = ? AND status = ? ORDER BY created_at, suspension_id",
     ),
+    selectSuspensionsOfTenant: db.prepare<[string, string], SuspensionRow>(`
+      SELECT s.* FROM suspensions AS s JOIN runs AS r ON r.run_id = s.run_id
+      WHERE s.run_id = ? AND r.tenant_id = ? ORDER BY s.created_at, s.suspension_id`),
+    selectSuspensionsOfTenantByStatus: db.prepare<[string, string, string], SuspensionRow>(`
+      SELECT s.* FROM suspensions AS s JOIN runs AS r ON r.run_id = s.run_id
+      WHERE s.run_id = ? AND r.tenant_id = ? AND s.status = ? ORDER BY s.created_at, s.suspension_id`),
 
     claimRun: db
       .prepare<{ runId: string; holderId: string; expiresAt: number; now: number }, number>(`
@@ -248,18 +254,6 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     purgeIdempotency: db.prepare<[string]>("DELETE FROM idempotency_records WHERE created_at < ?"),
 
-    upsertApiKey: db.prepare<ApiKeyParams>(`
-      INSERT INTO api_keys (key_hash, tenant_id, scopes_json, label, test, created_at, revoked_at)
-      VALUES (@keyHash, @tenantId, @scopesJson, @label, @test, @createdAt, @revokedAt)
-      ON CONFLICT (key_hash) DO UPDATE SET
-        tenant_id = excluded.tenant_id,
-        scopes_json = excluded.scopes_json,
-        label = excluded.label,
-        test = excluded.test,
-        created_at = excluded.created_at,
-        revoked_at = excluded.revoked_at`),
-    selectApiKey: db.prepare<[string], ApiKeyRow>("SELECT * FROM api_keys WHERE key_hash = ?"),
-
     selectExpirableRuns: db.prepare<[string, number], { run_id: string; tenant_id: string }>(`
       SELECT run_id, tenant_id FROM runs INDEXED BY runs_expirable
       WHERE ${TERMINAL} AND completed_at < ?
@@ -272,5 +266,8 @@ export function prepareStatements(db: Database.Database): Statements {
     // Events and suspensions go with the run through ON DELETE CASCADE.
     deleteRun: db.prepare<[string]>("DELETE FROM runs WHERE run_id = ?"),
     selectTombstone: db.prepare<[string], TombstoneRow>("SELECT * FROM run_tombstones WHERE run_id = ?"),
+    selectTombstoneOfTenant: db.prepare<[string, string], TombstoneRow>(
+      "SELECT * FROM run_tombstones WHERE run_id = ? AND tenant_id = ?",
+    ),
   };
 }
