@@ -3,16 +3,22 @@
  * errors reported). Types come from `@openwop/types`.
  */
 export {
+  validateApiKey,
+  validateApiKeyList,
+  validateAuthFailureSummary,
   validateCancelRunResponse,
   validateCapabilities,
   validateConformanceResult,
+  validateCreateApiKeyRequest,
   validateCreateRunRequest,
   validateCreateRunResponse,
   validateDebugBundle,
   validateErrorEnvelope,
   validateInterruptResolution,
   validateInterruptResolutionResponse,
+  validateIssuedApiKey,
   validatePollResponse,
+  validateRotateApiKeyRequest,
   validateRunEvent,
   validateRunSnapshot,
   validateWorkflowDefinition,

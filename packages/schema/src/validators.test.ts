@@ -4,16 +4,22 @@ import * as api from "./index.js";
 import { schemas } from "./schemas.js";
 
 const named = {
+  "api-key": api.validateApiKey,
+  "api-key-list": api.validateApiKeyList,
+  "auth-failure-summary": api.validateAuthFailureSummary,
   "cancel-run-response": api.validateCancelRunResponse,
   capabilities: api.validateCapabilities,
   "conformance-result": api.validateConformanceResult,
+  "create-api-key-request": api.validateCreateApiKeyRequest,
   "create-run-request": api.validateCreateRunRequest,
   "create-run-response": api.validateCreateRunResponse,
   "debug-bundle": api.validateDebugBundle,
   "error-envelope": api.validateErrorEnvelope,
   "interrupt-resolution": api.validateInterruptResolution,
   "interrupt-resolution-response": api.validateInterruptResolutionResponse,
+  "issued-api-key": api.validateIssuedApiKey,
   "poll-response": api.validatePollResponse,
+  "rotate-api-key-request": api.validateRotateApiKeyRequest,
   "run-event": api.validateRunEvent,
   "run-snapshot": api.validateRunSnapshot,
   "workflow-definition": api.validateWorkflowDefinition,

@@ -109,3 +109,51 @@ export const validateCancelRunResponse = createValidator("cancel-run-response");
  * const result = validateInterruptResolutionResponse(await response.json());
  */
 export const validateInterruptResolutionResponse = createValidator("interrupt-resolution-response");
+
+/**
+ * Validates a key's metadata (`GET /v1/keys/{keyId}`, `GET /v1/keys/self`).
+ *
+ * @example
+ * const result = validateApiKey(await response.json());
+ */
+export const validateApiKey = createValidator("api-key");
+
+/**
+ * Validates a page of keys (`GET /v1/keys`).
+ *
+ * @example
+ * const result = validateApiKeyList(await response.json());
+ */
+export const validateApiKeyList = createValidator("api-key-list");
+
+/**
+ * Validates the 201 of `POST /v1/keys` and of a rotation.
+ *
+ * @example
+ * const result = validateIssuedApiKey(await response.json());
+ */
+export const validateIssuedApiKey = createValidator("issued-api-key");
+
+/**
+ * Validates a `POST /v1/keys` body.
+ *
+ * @example
+ * const result = validateCreateApiKeyRequest(await response.json());
+ */
+export const validateCreateApiKeyRequest = createValidator("create-api-key-request");
+
+/**
+ * Validates a `POST /v1/keys/{keyId}/rotate` body.
+ *
+ * @example
+ * const result = validateRotateApiKeyRequest(await response.json());
+ */
+export const validateRotateApiKeyRequest = createValidator("rotate-api-key-request");
+
+/**
+ * Validates the 200 of `GET /v1/keys/failures`.
+ *
+ * @example
+ * const result = validateAuthFailureSummary(await response.json());
+ */
+export const validateAuthFailureSummary = createValidator("auth-failure-summary");

@@ -1,5 +1,8 @@
 import type {
+  ApiKeyCursor,
+  ApiKeyOrigin,
   ApiKeyRecord,
+  AuthFailureCount,
   IdempotencyRecord,
   IdempotentResponse,
   JsonValue,
@@ -13,6 +16,7 @@ import type {
   RunTombstone,
   SuspensionRecord,
   SuspensionStatus,
+  TenantKeyStats,
 } from "./records.js";
 
 /** Stops a watcher or subscription. Calling it twice is harmless. */
@@ -35,6 +39,11 @@ export interface ClaimFence {
  */
 export interface RunStep {
   runId: string;
+  /**
+   * Apply the step only to a run of this tenant: a run of another tenant is treated exactly
+   * as a missing one (`RunNotFoundError`), inside the same transaction (auth.md §5.4).
+   */
+  tenantId?: string;
   events?: NewRunEvent[];
   patch?: RunPatch;
   /** Reject with `ClaimLostError` unless this claim is still held. */
@@ -75,13 +84,25 @@ export interface ReadEventsOptions {
   fromSequence?: number;
   /** Default 100. */
   limit?: number;
+  /** Only events of a run of this tenant: another tenant's run reads as an empty log. */
+  tenantId?: string;
+}
+
+export interface ListSuspensionsOptions {
+  status?: SuspensionStatus;
+  /** Only suspensions of a run of this tenant. */
+  tenantId?: string;
 }
 
 /** Runs and the events of their logs. */
 export interface RunStore {
   /** Rejects with `StorageConflictError("run-exists")` when the run id is taken. */
   createRun(creation: RunCreation): Promise<RunEvent[]>;
-  getRun(runId: string): Promise<RunRecord | null>;
+  /**
+   * The run, or null. With `tenantId`, a run of another tenant is null too: the tenant is
+   * part of the query, so such a run is never loaded (auth.md §5.4).
+   */
+  getRun(runId: string, tenantId?: string): Promise<RunRecord | null>;
   /** Applies one {@link RunStep}; resolves to the appended events with their sequences. */
   commitStep(step: RunStep): Promise<RunEvent[]>;
 
@@ -94,8 +115,8 @@ export interface RunStore {
    */
   watchEvents(runId: string, listener: (lastSequence: number) => void): Unsubscribe;
 
-  /** Suspensions of a run, optionally only those in one status. */
-  listSuspensions(runId: string, status?: SuspensionStatus): Promise<SuspensionRecord[]>;
+  /** Suspensions of a run, optionally only those in one status or of one tenant's run. */
+  listSuspensions(runId: string, options?: ListSuspensionsOptions): Promise<SuspensionRecord[]>;
 }
 
 /** Run claims (leases) that decide which process executes a run. */
@@ -148,10 +169,77 @@ export interface IdempotencyStore {
   purgeIdempotencyRecords(createdBefore: string): Promise<number>;
 }
 
-/** Hashed bearer keys. */
+/** What {@link KeyStore.syncConfiguredKeys} did. */
+export interface ConfiguredKeysSync {
+  /** Keys that were already stored under the same hash, left exactly as they were. */
+  kept: ApiKeyRecord[];
+  created: ApiKeyRecord[];
+  /** Unrevoked keys of the origin that were not among the configured ones, now revoked. */
+  revoked: ApiKeyRecord[];
+}
+
+/** Why {@link KeyStore.rotateApiKey} did not rotate. */
+export type RotationRefusal = "missing" | "revoked" | "expired" | "rotated";
+
+/**
+ * Hashed bearer keys: issue, look up, rotate with an overlap, revoke; plus their use and
+ * the authentication failures hosts count against them. Every read and write that names a
+ * key by id is scoped to a tenant inside the query.
+ */
 export interface KeyStore {
-  putApiKey(key: ApiKeyRecord): Promise<void>;
+  /** Inserts a key; `StorageConflictError("key-exists")` when its id or hash is taken. */
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  /** The key with this hash, in any tenant (authentication); null when there is none. */
   findApiKey(keyHash: string): Promise<ApiKeyRecord | null>;
+  getApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | null>;
+  /** The tenant's keys, newest first (`createdAt`, then `keyId`, descending), after `after`. */
+  listApiKeys(tenantId: string, options: { limit: number; after?: ApiKeyCursor }): Promise<ApiKeyRecord[]>;
+  /**
+   * In one transaction: inserts `successor`, and ends the key's life at `graceUntil` (its
+   * `expiresAt` becomes the earlier of the two), with `rotatedAt` = `at` and `replacedBy`;
+   * `rotated` is that key as now stored. Refused, changing nothing, when the key is missing
+   * in the tenant, revoked, expired at `at` (`expiresAt <= at`), or already rotated, checked
+   * in that order (the order a key's status is derived in).
+   */
+  rotateApiKey(
+    tenantId: string,
+    keyId: string,
+    successor: ApiKeyRecord,
+    graceUntil: string,
+    at: string,
+  ): Promise<{ rotated: ApiKeyRecord } | { refused: RotationRefusal }>;
+  /**
+   * Sets `revokedAt` (keeping an earlier one); resolves to the key as now stored, or null
+   * when the tenant has no such key.
+   */
+  revokeApiKey(tenantId: string, keyId: string, at: string): Promise<ApiKeyRecord | null>;
+  /**
+   * Makes the keys a host is configured with present, in one transaction: a configured key
+   * already stored under its hash is kept as it is (a revoked one stays revoked) and takes
+   * `origin`; a missing one is inserted; every other unrevoked key of `origin` is revoked at
+   * `at`. So removing a key from the configuration retires it, and at most one bootstrap key
+   * is valid at a time.
+   */
+  syncConfiguredKeys(
+    origin: Exclude<ApiKeyOrigin, "api">,
+    keys: ApiKeyRecord[],
+    at: string,
+  ): Promise<ConfiguredKeysSync>;
+  /** Raises `lastUsedAt` to each given instant (never lowers it). Unknown ids are ignored. */
+  recordKeyUse(uses: ReadonlyArray<{ keyId: string; usedAt: string }>): Promise<void>;
+  /**
+   * A value that changes whenever any process creates, rotates or revokes a key on this
+   * storage. Cheap to read: authenticators poll it to drop cached keys.
+   */
+  keyStateVersion(): Promise<string>;
+  /** Per tenant: active keys expiring before `expiringBefore`, last rotation and revocation. */
+  keyStats(now: string, expiringBefore: string): Promise<TenantKeyStats[]>;
+  /** Adds the counts to those stored for the same tenant, reason, prefix and route. */
+  recordAuthFailures(failures: readonly AuthFailureCount[]): Promise<void>;
+  /** The tenant's failures last seen at or after `since`. */
+  listAuthFailures(tenantId: string, since: string): Promise<AuthFailureCount[]>;
+  /** Deletes failures last seen before `before`; resolves to how many groups were deleted. */
+  purgeAuthFailures(before: string): Promise<number>;
 }
 
 /** Retention: deleting expired terminal runs and remembering that they existed. */
@@ -161,9 +249,10 @@ export interface RetentionStore {
    * events and suspensions, leaving a tombstone each. Resolves to the run ids expired.
    */
   expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]>;
-  /** Expires one run now, whatever its age (the conformance force-expire seam). */
-  expireRun(runId: string, expiredAt: string): Promise<boolean>;
-  getTombstone(runId: string): Promise<RunTombstone | null>;
+  /** Expires one run now, whatever its age (the conformance force-expire seam); only the tenant's run when given. */
+  expireRun(runId: string, expiredAt: string, tenantId?: string): Promise<boolean>;
+  /** The run's tombstone; with `tenantId`, only when the run was that tenant's. */
+  getTombstone(runId: string, tenantId?: string): Promise<RunTombstone | null>;
 }
 
 /**

@@ -8,7 +8,7 @@ export class StorageConflictError extends Error {
   override readonly name = "StorageConflictError";
   constructor(
     message: string,
-    readonly reason: "run-status" | "suspension-state" | "run-exists" | "idempotency-exists",
+    readonly reason: "run-status" | "suspension-state" | "run-exists" | "idempotency-exists" | "key-exists",
   ) {
     super(message);
   }

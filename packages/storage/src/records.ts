@@ -2,11 +2,11 @@
  * The records the storage SPI moves. They are plain JSON-compatible objects so every
  * adapter can persist them as rows or documents.
  */
-import type { RunError, RunEvent, RunStatus } from "@openwop/types";
+import type { ApiKeyKind, ApiKeyOrigin, AuthFailureReason, RunError, RunEvent, RunStatus } from "@openwop/types";
 
 // The wire shapes a record carries are declared once, in @openwop/types; they are re-exported
 // here because the SPI's signatures use them.
-export type { RunError, RunEvent, RunStatus };
+export type { ApiKeyKind, ApiKeyOrigin, AuthFailureReason, RunError, RunEvent, RunStatus };
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -112,14 +112,60 @@ export interface IdempotencyRecord {
 
 /** A bearer API key as stored: only a hash of the secret, never the secret. */
 export interface ApiKeyRecord {
+  /** Opaque, non-secret identity (`key_…`), the name the key-management routes use. */
+  keyId: string;
+  /** SHA-256 of the whole secret, hex; unique. */
   keyHash: string;
+  /** The secret's visible start (`hk_live_3q8V6c`), safe to log and show. */
+  prefix: string;
   tenantId: string;
   scopes: string[];
+  kind: ApiKeyKind;
+  origin: ApiKeyOrigin;
   label: string;
-  /** Test keys may use host test seams (force-expire, forced engine versions). */
-  test: boolean;
   createdAt: string;
+  /** After this instant the key is refused as expired; a rotation shortens it to the grace end. */
+  expiresAt: string | null;
+  /** When the key last authenticated a request, kept to within a few seconds. */
+  lastUsedAt: string | null;
+  rotatedAt: string | null;
   revokedAt: string | null;
+  /** The key that replaced this one in a rotation. */
+  replacedBy: string | null;
+  /** The key this one replaced in a rotation. */
+  replaces: string | null;
+}
+
+/** Where to continue a newest-first listing of keys: after this key. */
+export interface ApiKeyCursor {
+  createdAt: string;
+  keyId: string;
+}
+
+/**
+ * Authentication failures of one tenant, counted by reason, key prefix and route over a
+ * time bucket. Hosts aggregate in memory and write these periodically, so a flood of bad
+ * requests costs one write per bucket, not one per request.
+ */
+export interface AuthFailureCount {
+  tenantId: string;
+  reason: AuthFailureReason;
+  /** The presented key's prefix, when it had one; never the key. */
+  keyPrefix: string | null;
+  /** The routed operation, e.g. `GET /v1/runs/{runId}`. */
+  route: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** Per-tenant facts about keys, for the key gauges. */
+export interface TenantKeyStats {
+  tenantId: string;
+  /** Active keys whose `expiresAt` falls before the instant asked about. */
+  expiringSoon: number;
+  lastRotatedAt: string | null;
+  lastRevokedAt: string | null;
 }
 
 /** What remains of a run deleted by retention, so reads can answer 410 instead of 404. */

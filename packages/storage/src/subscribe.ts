@@ -8,6 +8,8 @@ export interface SubscribeOptions {
   onError?: (error: unknown) => void;
   /** Page size for backlog reads. */
   pageSize?: number;
+  /** Read only while the run is this tenant's (auth.md §5.4). */
+  tenantId?: string;
 }
 
 /**
@@ -37,7 +39,11 @@ export function subscribeToRunEvents(store: RunStore, runId: string, options: Su
         drainAgain = false;
         for (;;) {
           if (stopped) return;
-          const page = await store.readEvents(runId, { fromSequence: nextSequence, limit: pageSize });
+          const page = await store.readEvents(runId, {
+            fromSequence: nextSequence,
+            limit: pageSize,
+            ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+          });
           for (const event of page) {
             if (stopped) return;
             if (event.sequence < nextSequence) continue;

@@ -6,6 +6,269 @@ import type { SchemaDocument } from "../schema-document.js";
 
 /** The JSON Schema documents in `schemas/`, by name, exactly as written there. */
 export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } = {
+  "api-key": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/api-key.schema.json",
+    "title": "ApiKey",
+    "description": "A key's metadata, as GET /v1/keys, GET /v1/keys/{keyId} and GET /v1/keys/self answer it (auth.md §10.2). Open like every response body, except that it can never carry the secret or its digest.",
+    "type": "object",
+    "required": [
+      "keyId",
+      "prefix",
+      "tenant",
+      "label",
+      "scopes",
+      "kind",
+      "origin",
+      "status",
+      "createdAt",
+      "expiresAt",
+      "lastUsedAt",
+      "rotatedAt",
+      "revokedAt",
+      "replacedBy",
+      "replaces"
+    ],
+    "properties": {
+      "keyId": {
+        "$ref": "#/$defs/KeyId"
+      },
+      "prefix": {
+        "description": "The visible start of the secret, e.g. hk_live_3q8V6c; safe to show and log.",
+        "type": "string",
+        "minLength": 1
+      },
+      "tenant": {
+        "type": "string",
+        "minLength": 1
+      },
+      "label": {
+        "type": "string",
+        "maxLength": 200
+      },
+      "scopes": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1
+        },
+        "uniqueItems": true
+      },
+      "kind": {
+        "$ref": "#/$defs/ApiKeyKind"
+      },
+      "origin": {
+        "$ref": "#/$defs/ApiKeyOrigin"
+      },
+      "status": {
+        "$ref": "#/$defs/ApiKeyStatus"
+      },
+      "createdAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "expiresAt": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
+      },
+      "lastUsedAt": {
+        "description": "May lag the last use by a few seconds.",
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
+      },
+      "rotatedAt": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
+      },
+      "revokedAt": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
+      },
+      "replacedBy": {
+        "description": "The successor of a rotation.",
+        "oneOf": [
+          {
+            "$ref": "#/$defs/KeyId"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "replaces": {
+        "description": "The key this one replaced in a rotation.",
+        "oneOf": [
+          {
+            "$ref": "#/$defs/KeyId"
+          },
+          {
+            "type": "null"
+          }
+        ]
+      },
+      "key": false,
+      "keyHash": false,
+      "secret": false
+    },
+    "additionalProperties": true,
+    "$defs": {
+      "KeyId": {
+        "title": "KeyId",
+        "description": "A key's opaque, non-secret id.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "ApiKeyKind": {
+        "title": "ApiKeyKind",
+        "description": "test keys may use test seams; live keys never do (auth.md §8).",
+        "enum": [
+          "live",
+          "test"
+        ]
+      },
+      "ApiKeyOrigin": {
+        "title": "ApiKeyOrigin",
+        "description": "bootstrap: the host's bootstrap key; environment: another key the host is configured with; api: issued by POST /v1/keys or a rotation.",
+        "enum": [
+          "bootstrap",
+          "environment",
+          "api"
+        ]
+      },
+      "ApiKeyStatus": {
+        "title": "ApiKeyStatus",
+        "description": "revoked once revokedAt is set; else expired once expiresAt has passed; else grace when rotated; else active.",
+        "enum": [
+          "active",
+          "grace",
+          "expired",
+          "revoked"
+        ]
+      }
+    }
+  },
+  "api-key-list": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/api-key-list.schema.json",
+    "title": "ApiKeyList",
+    "description": "The 200 of GET /v1/keys (auth.md §10.4): one page of the tenant's keys, newest first.",
+    "type": "object",
+    "required": [
+      "keys",
+      "nextCursor"
+    ],
+    "properties": {
+      "keys": {
+        "type": "array",
+        "items": {
+          "$ref": "https://openwop.dev/schemas/v1/api-key.schema.json"
+        },
+        "maxItems": 100
+      },
+      "nextCursor": {
+        "description": "Pass as cursor for the next page; null after the last one.",
+        "type": [
+          "string",
+          "null"
+        ],
+        "minLength": 1
+      }
+    },
+    "additionalProperties": true
+  },
+  "auth-failure-summary": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/auth-failure-summary.schema.json",
+    "title": "AuthFailureSummary",
+    "description": "The 200 of GET /v1/keys/failures (auth.md §10.10): the tenant's authentication failures since an instant, grouped by reason, key prefix and route.",
+    "type": "object",
+    "required": [
+      "since",
+      "failures"
+    ],
+    "properties": {
+      "since": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "failures": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/AuthFailureGroup"
+        }
+      }
+    },
+    "additionalProperties": true,
+    "$defs": {
+      "AuthFailureGroup": {
+        "title": "AuthFailureGroup",
+        "type": "object",
+        "required": [
+          "reason",
+          "keyPrefix",
+          "route",
+          "count",
+          "firstSeen",
+          "lastSeen"
+        ],
+        "properties": {
+          "reason": {
+            "$ref": "#/$defs/AuthFailureReason"
+          },
+          "keyPrefix": {
+            "description": "The presented key's prefix; never the key.",
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "route": {
+            "description": "The routed operation, e.g. GET /v1/runs/{runId}.",
+            "type": "string",
+            "minLength": 1
+          },
+          "count": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "firstSeen": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "lastSeen": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "additionalProperties": true
+      },
+      "AuthFailureReason": {
+        "title": "AuthFailureReason",
+        "enum": [
+          "missing",
+          "malformed",
+          "unknown",
+          "expired",
+          "revoked",
+          "insufficient_scope",
+          "cross_tenant"
+        ]
+      }
+    }
+  },
   "cancel-run-response": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://openwop.dev/schemas/v1/cancel-run-response.schema.json",
@@ -135,6 +398,12 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
       },
       "production": {
         "$ref": "#/$defs/ProductionCapability"
+      },
+      "keys": {
+        "$ref": "#/$defs/KeysCapability"
+      },
+      "rateLimit": {
+        "$ref": "#/$defs/RateLimitCapability"
       }
     },
     "additionalProperties": true,
@@ -319,6 +588,91 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
           },
           "rotation": {
             "$ref": "#/$defs/AuthKeyRotation"
+          },
+          "oidc": {
+            "$ref": "#/$defs/AuthOidc"
+          }
+        },
+        "additionalProperties": false
+      },
+      "AuthOidc": {
+        "title": "AuthOidc",
+        "description": "The identity provider whose JWT bearer tokens the host accepts besides its keys (auth.md §11).",
+        "type": "object",
+        "required": [
+          "issuer",
+          "audience"
+        ],
+        "properties": {
+          "issuer": {
+            "type": "string",
+            "format": "uri",
+            "minLength": 1
+          },
+          "audience": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        "additionalProperties": false
+      },
+      "KeysCapability": {
+        "title": "KeysCapability",
+        "description": "Key management over HTTP (auth.md §10): issue, list, read, rotate with an overlap, revoke, and the failure summary.",
+        "type": "object",
+        "required": [
+          "supported",
+          "defaultGraceSeconds",
+          "maxGraceSeconds",
+          "revocationPropagationSeconds"
+        ],
+        "properties": {
+          "supported": {
+            "type": "boolean"
+          },
+          "defaultGraceSeconds": {
+            "description": "How long a rotated key keeps working when the rotation names no grace.",
+            "type": "integer",
+            "minimum": 0
+          },
+          "maxGraceSeconds": {
+            "description": "The longest grace a rotation may ask for.",
+            "type": "integer",
+            "minimum": 60
+          },
+          "revocationPropagationSeconds": {
+            "description": "Within how many seconds a revocation, expiry or end of grace holds on every process of the host.",
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 60
+          }
+        },
+        "additionalProperties": false
+      },
+      "RateLimitCapability": {
+        "title": "RateLimitCapability",
+        "description": "A per-key request rate limit (auth.md §7): over it, 429 rate_limited.",
+        "type": "object",
+        "required": [
+          "supported",
+          "scope",
+          "requestsPerSecond",
+          "burst"
+        ],
+        "properties": {
+          "supported": {
+            "type": "boolean"
+          },
+          "scope": {
+            "const": "key"
+          },
+          "requestsPerSecond": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "burst": {
+            "type": "integer",
+            "minimum": 1
           }
         },
         "additionalProperties": false
@@ -699,6 +1053,43 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
         "additionalProperties": false
       }
     }
+  },
+  "create-api-key-request": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/create-api-key-request.schema.json",
+    "title": "CreateApiKeyRequest",
+    "description": "Body of POST /v1/keys (auth.md §10.3). Closed.",
+    "type": "object",
+    "required": [
+      "scopes"
+    ],
+    "properties": {
+      "scopes": {
+        "description": "Scopes the new key grants; each must be one the caller holds.",
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100
+        },
+        "minItems": 1,
+        "maxItems": 32,
+        "uniqueItems": true
+      },
+      "kind": {
+        "$ref": "https://openwop.dev/schemas/v1/api-key.schema.json#/$defs/ApiKeyKind"
+      },
+      "label": {
+        "type": "string",
+        "maxLength": 200
+      },
+      "expiresAt": {
+        "description": "A date-time in the future.",
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": false
   },
   "create-run-request": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -1376,6 +1767,85 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
     },
     "additionalProperties": true
   },
+  "issued-api-key": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/issued-api-key.schema.json",
+    "title": "IssuedApiKey",
+    "description": "The 201 of POST /v1/keys and POST /v1/keys/{keyId}/rotate (auth.md §10.3, §10.6): the only answer that ever carries the secret. A rotation adds replaces and graceUntil.",
+    "type": "object",
+    "required": [
+      "keyId",
+      "key",
+      "prefix",
+      "tenant",
+      "label",
+      "scopes",
+      "kind",
+      "createdAt",
+      "expiresAt"
+    ],
+    "properties": {
+      "keyId": {
+        "$ref": "https://openwop.dev/schemas/v1/api-key.schema.json#/$defs/KeyId"
+      },
+      "key": {
+        "description": "The secret. Shown once: store it now.",
+        "type": "string",
+        "minLength": 16
+      },
+      "prefix": {
+        "type": "string",
+        "minLength": 1
+      },
+      "tenant": {
+        "type": "string",
+        "minLength": 1
+      },
+      "label": {
+        "type": "string",
+        "maxLength": 200
+      },
+      "scopes": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1
+        },
+        "uniqueItems": true
+      },
+      "kind": {
+        "$ref": "https://openwop.dev/schemas/v1/api-key.schema.json#/$defs/ApiKeyKind"
+      },
+      "createdAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "expiresAt": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
+      },
+      "replaces": {
+        "$ref": "https://openwop.dev/schemas/v1/api-key.schema.json#/$defs/KeyId"
+      },
+      "graceUntil": {
+        "description": "Until when the replaced key keeps working.",
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "dependentRequired": {
+      "replaces": [
+        "graceUntil"
+      ],
+      "graceUntil": [
+        "replaces"
+      ]
+    },
+    "additionalProperties": true
+  },
   "poll-response": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://openwop.dev/schemas/v1/poll-response.schema.json",
@@ -1421,6 +1891,21 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
       }
     },
     "additionalProperties": true
+  },
+  "rotate-api-key-request": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/rotate-api-key-request.schema.json",
+    "title": "RotateApiKeyRequest",
+    "description": "Optional body of POST /v1/keys/{keyId}/rotate (auth.md §10.6). Closed. The host checks graceSeconds against its advertised keys.maxGraceSeconds.",
+    "type": "object",
+    "properties": {
+      "graceSeconds": {
+        "description": "How long the rotated key keeps working.",
+        "type": "integer",
+        "minimum": 0
+      }
+    },
+    "additionalProperties": false
   },
   "run-event": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -56,6 +56,8 @@ export interface Capabilities {
     [k: string]: unknown;
   };
   production?: ProductionCapability;
+  keys?: KeysCapability;
+  rateLimit?: RateLimitCapability;
   [k: string]: unknown;
 }
 /**
@@ -132,6 +134,7 @@ export interface AuthCapability {
    */
   profiles?: string[];
   rotation?: AuthKeyRotation;
+  oidc?: AuthOidc;
 }
 export interface AuthKeyRotation {
   supported: boolean;
@@ -139,6 +142,13 @@ export interface AuthKeyRotation {
    * How long a rotated-out key keeps working.
    */
   minGraceSeconds?: number;
+}
+/**
+ * The identity provider whose JWT bearer tokens the host accepts besides its keys (auth.md §11).
+ */
+export interface AuthOidc {
+  issuer: string;
+  audience: string;
 }
 export interface ObservabilityCapability {
   namespace?: string;
@@ -187,6 +197,33 @@ export interface ProductionDebugBundle {
    * True when oversized bundles say so with truncated/truncatedReason.
    */
   truncationMetadata?: boolean;
+}
+/**
+ * Key management over HTTP (auth.md §10): issue, list, read, rotate with an overlap, revoke, and the failure summary.
+ */
+export interface KeysCapability {
+  supported: boolean;
+  /**
+   * How long a rotated key keeps working when the rotation names no grace.
+   */
+  defaultGraceSeconds: number;
+  /**
+   * The longest grace a rotation may ask for.
+   */
+  maxGraceSeconds: number;
+  /**
+   * Within how many seconds a revocation, expiry or end of grace holds on every process of the host.
+   */
+  revocationPropagationSeconds: number;
+}
+/**
+ * A per-key request rate limit (auth.md §7): over it, 429 rate_limited.
+ */
+export interface RateLimitCapability {
+  supported: boolean;
+  scope: "key";
+  requestsPerSecond: number;
+  burst: number;
 }
 
 /** Every {@link StreamMode}, in schema order. */

@@ -1,46 +1,64 @@
 // generated — do not edit; run pnpm generate
 // Source: schemas/*.schema.json (packages/types/scripts/generate.mjs).
 
+export * from "./api-key.js";
+export * from "./api-key-list.js";
+export * from "./auth-failure-summary.js";
 export * from "./cancel-run-response.js";
 export * from "./capabilities.js";
 export * from "./conformance-result.js";
+export * from "./create-api-key-request.js";
 export * from "./create-run-request.js";
 export * from "./create-run-response.js";
 export * from "./debug-bundle.js";
 export * from "./error-envelope.js";
 export * from "./interrupt-resolution.js";
 export * from "./interrupt-resolution-response.js";
+export * from "./issued-api-key.js";
 export * from "./poll-response.js";
+export * from "./rotate-api-key-request.js";
 export * from "./run-event.js";
 export * from "./run-snapshot.js";
 export * from "./workflow-definition.js";
 
+import type { ApiKey } from "./api-key.js";
+import type { ApiKeyList } from "./api-key-list.js";
+import type { AuthFailureSummary } from "./auth-failure-summary.js";
 import type { CancelRunResponse } from "./cancel-run-response.js";
 import type { Capabilities } from "./capabilities.js";
 import type { ConformanceResult } from "./conformance-result.js";
+import type { CreateApiKeyRequest } from "./create-api-key-request.js";
 import type { CreateRunRequest } from "./create-run-request.js";
 import type { CreateRunResponse } from "./create-run-response.js";
 import type { DebugBundle } from "./debug-bundle.js";
 import type { ErrorEnvelope } from "./error-envelope.js";
 import type { InterruptResolution } from "./interrupt-resolution.js";
 import type { InterruptResolutionResponse } from "./interrupt-resolution-response.js";
+import type { IssuedApiKey } from "./issued-api-key.js";
 import type { PollResponse } from "./poll-response.js";
+import type { RotateApiKeyRequest } from "./rotate-api-key-request.js";
 import type { RunEvent } from "./run-event.js";
 import type { RunSnapshot } from "./run-snapshot.js";
 import type { WorkflowDefinition } from "./workflow-definition.js";
 
 /** Every schema in `schemas/`, by file name without `.schema.json`, sorted. */
 export const schemaNames = [
+  "api-key",
+  "api-key-list",
+  "auth-failure-summary",
   "cancel-run-response",
   "capabilities",
   "conformance-result",
+  "create-api-key-request",
   "create-run-request",
   "create-run-response",
   "debug-bundle",
   "error-envelope",
   "interrupt-resolution",
   "interrupt-resolution-response",
+  "issued-api-key",
   "poll-response",
+  "rotate-api-key-request",
   "run-event",
   "run-snapshot",
   "workflow-definition",
@@ -51,16 +69,22 @@ export type SchemaName = (typeof schemaNames)[number];
 
 /** The type a document has once it validates against the schema of that name. */
 export interface SchemaTypeMap {
+  "api-key": ApiKey;
+  "api-key-list": ApiKeyList;
+  "auth-failure-summary": AuthFailureSummary;
   "cancel-run-response": CancelRunResponse;
   "capabilities": Capabilities;
   "conformance-result": ConformanceResult;
+  "create-api-key-request": CreateApiKeyRequest;
   "create-run-request": CreateRunRequest;
   "create-run-response": CreateRunResponse;
   "debug-bundle": DebugBundle;
   "error-envelope": ErrorEnvelope;
   "interrupt-resolution": InterruptResolution;
   "interrupt-resolution-response": InterruptResolutionResponse;
+  "issued-api-key": IssuedApiKey;
   "poll-response": PollResponse;
+  "rotate-api-key-request": RotateApiKeyRequest;
   "run-event": RunEvent;
   "run-snapshot": RunSnapshot;
   "workflow-definition": WorkflowDefinition;
