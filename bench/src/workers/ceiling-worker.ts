@@ -43,6 +43,7 @@ function untilTerminal(engine: Engine, runId: string): Promise<string> {
       outcome();
     };
     stop = engine.subscribe(
+      "default",
       runId,
       0,
       (event) => {

@@ -14,6 +14,10 @@ import {
 } from "@openwop/storage";
 import { isTerminalStatus } from "@openwop/types";
 import { ProtocolError, notFound, validationError } from "./errors.js";
+import { isJsonObject } from "./json.js";
+import { CredentialRefused } from "./keys/credential-refused.js";
+import { KeyService, type GraceLimits } from "./keys/key-service.js";
+import type { TokenVerifier } from "./keys/token-verifier.js";
 import { completedRecord, priorAnswer } from "./idempotency.js";
 import { createBuiltinRegistry } from "./nodes/builtin.js";
 import type { NodeRegistry } from "./nodes/registry.js";
@@ -51,6 +55,10 @@ export interface EngineOptions {
   telemetry?: Partial<EngineTelemetry>;
   /** Bound on runs waiting to execute; unbounded when absent. */
   admission?: PendingRunAdmissionOptions;
+  /** Accepts identity-provider tokens besides the host's keys. */
+  tokens?: TokenVerifier;
+  /** How long a rotated key may keep working. */
+  keyGrace?: GraceLimits;
 }
 
 export const DEFAULT_LIMITS: RunLimits = { maxNodeExecutions: 1000, maxRunDurationMs: 86_400_000 };
@@ -64,6 +72,8 @@ export interface CreatedRun {
 export interface CreateRunOptions {
   /** The creating request's correlation id and trace context, kept with the run. */
   origin?: RunOrigin;
+  /** How the caller's credential is named in a failure report (its key prefix). */
+  principalLabel?: string;
   /**
    * Layer-1 idempotency: the caller's key, the endpoint it scopes, and the answer to store
    * with the run (the caller owns the answer's shape; the engine only keeps it).
@@ -73,6 +83,23 @@ export interface CreateRunOptions {
 
 /** A new run, or the answer stored for an earlier request with the same idempotency key. */
 export type CreateRunOutcome = { replayed: false; run: CreatedRun } | { replayed: true; response: IdempotentResponse };
+
+/**
+ * The tenant comes from the credential, never from the request: a body naming another
+ * tenant is refused with 403 and nothing is done (auth.md §5.3).
+ */
+function refuseOtherTenant(tenantId: string, body: unknown, keyPrefix: string | null): void {
+  const named = isJsonObject(body) ? body["tenantId"] : undefined;
+  if (named === undefined || named === tenantId) return;
+  throw new CredentialRefused(
+    "forbidden",
+    "tenantId must be the tenant of the credential",
+    "cross_tenant",
+    keyPrefix,
+    tenantId,
+    { field: "tenantId" },
+  );
+}
 
 /**
  * The engine: workflows, runs, events, interrupts, cancellation and the worker that
@@ -93,6 +120,8 @@ export class Engine {
   readonly admission: PendingRunAdmission | undefined;
   /** Runs per status, cached; shared by admission control and the queue metrics. */
   readonly runCounts: RunStatusCounts;
+  /** Authentication and key management; its refusals are reported through {@link telemetry}. */
+  readonly keys: KeyService;
 
   constructor(options: EngineOptions) {
     assertSpiCompatible(options.store);
@@ -108,6 +137,13 @@ export class Engine {
     this.#onRunTerminal = options.onRunTerminal;
     this.telemetry = new TelemetryHub(options.onError);
     if (options.telemetry) this.telemetry.attach(options.telemetry);
+    this.keys = new KeyService(this.store, {
+      now: this.now,
+      ...(options.tokens ? { tokens: options.tokens } : {}),
+      ...(options.keyGrace ? { grace: options.keyGrace } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
+      onFailure: (failure) => this.telemetry.authFailed(failure),
+    });
     if (options.seedFixtures ?? true) for (const fixture of CONFORMANCE_FIXTURES) this.catalog.register(fixture);
     this.worker = new RunWorker(
       this.store,
@@ -132,10 +168,12 @@ export class Engine {
 
   start(): void {
     this.worker.start();
+    this.keys.start();
   }
 
   async stop(): Promise<void> {
     await this.worker.stop();
+    await this.keys.stop();
   }
 
   workflow(workflowId: string): RegisteredWorkflow | undefined {
@@ -148,6 +186,7 @@ export class Engine {
    * separate a run from its answer; a duplicate gets the stored answer back.
    */
   async createRun(tenantId: string, body: unknown, options: CreateRunOptions = {}): Promise<CreateRunOutcome> {
+    refuseOtherTenant(tenantId, body, options.principalLabel ?? null);
     const request = parseCreateRunRequest(body);
     const workflow = this.catalog.get(request.workflowId);
     if (!workflow) {
@@ -204,12 +243,15 @@ export class Engine {
     }
   }
 
-  /** A run the tenant may see; another tenant's run is reported missing, never forbidden. */
+  /**
+   * A run the tenant may see; another tenant's run is reported missing, never forbidden.
+   * The tenant is part of the storage query, so another tenant's run is never loaded.
+   */
   async getRun(tenantId: string, runId: string): Promise<RunRecord> {
-    const run = await this.store.getRun(runId);
-    if (run && run.tenantId === tenantId) return run;
-    const tombstone = run ? null : await this.store.getTombstone(runId);
-    if (tombstone && tombstone.tenantId === tenantId) {
+    const run = await this.store.getRun(runId, tenantId);
+    if (run) return run;
+    const tombstone = await this.store.getTombstone(runId, tenantId);
+    if (tombstone) {
       throw new ProtocolError("run_expired", `run ${runId} expired under the retention policy`, {
         expiredAt: tombstone.expiredAt,
       });
@@ -219,7 +261,7 @@ export class Engine {
 
   async cancelRun(tenantId: string, runId: string): Promise<{ runId: string; status: RunStatus }> {
     await this.getRun(tenantId, runId);
-    return cancelRun(this.store, this.worker, runId, this.now, (run) => this.#runTerminal(run));
+    return cancelRun(this.store, this.worker, tenantId, runId, this.now, (run) => this.#runTerminal(run));
   }
 
   async resolveInterrupt(
@@ -248,18 +290,24 @@ export class Engine {
     throw notFound(`run ${runId} does not exist`);
   }
 
-  /** Events of a run from `fromSequence` (inclusive), in order. */
-  readEvents(runId: string, fromSequence: number, limit: number): Promise<RunEvent[]> {
-    return this.store.readEvents(runId, { fromSequence, limit });
+  /** Events of the tenant's run from `fromSequence` (inclusive), in order; none for another tenant's run. */
+  readEvents(tenantId: string, runId: string, fromSequence: number, limit: number): Promise<RunEvent[]> {
+    return this.store.readEvents(runId, { fromSequence, limit, tenantId });
   }
 
-  /** Backlog then live events with no gap or repeat; see `subscribeToRunEvents`. */
+  /** Backlog then live events of the tenant's run with no gap or repeat; see `subscribeToRunEvents`. */
   subscribe(
+    tenantId: string,
     runId: string,
     fromSequence: number,
     onEvent: (event: RunEvent) => void,
     onError?: (error: unknown) => void,
   ): Unsubscribe {
-    return subscribeToRunEvents(this.store, runId, { fromSequence, onEvent, ...(onError ? { onError } : {}) });
+    return subscribeToRunEvents(this.store, runId, {
+      fromSequence,
+      onEvent,
+      tenantId,
+      ...(onError ? { onError } : {}),
+    });
   }
 }

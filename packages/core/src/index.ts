@@ -7,19 +7,29 @@ export {
   type CreatedRun,
 } from "./engine.js";
 export { ProtocolError, validationError, notFound, serviceUnavailable, type RunFailure } from "./errors.js";
+export { Authenticator, type Authenticated, type AuthenticatorOptions } from "./keys/authenticator.js";
+export { AuthFailureLog, type AuthFailure } from "./keys/auth-failures.js";
+export { CredentialRefused } from "./keys/credential-refused.js";
+export { generateKeyMaterial, hashApiKey, newKeyId, prefixOf, type KeyMaterial } from "./keys/key-material.js";
 export {
-  Authenticator,
-  SCOPES,
-  generateApiKey,
-  hashApiKey,
-  requireScope,
-  storeApiKey,
-  type ApiKeyGrant,
-  type Principal,
-  type Scope,
-} from "./auth.js";
+  DEFAULT_GRACE_LIMITS,
+  KeyService,
+  keyStatus,
+  type ConfiguredKey,
+  type ConfiguredKeysReport,
+  type GraceLimits,
+  type IssuedKey,
+  type KeyPage,
+  type KeyServiceOptions,
+  type RotatedKey,
+} from "./keys/key-service.js";
+export type { Principal } from "./keys/principal.js";
+export { requireScope } from "./keys/require-scope.js";
+export { isScope, SCOPES, type Scope } from "./keys/scopes.js";
+export { TokenRejectedError, type TokenVerifier } from "./keys/token-verifier.js";
 export {
   checkIdempotencyKey,
+  idempotencyRecordKey,
   isCacheable,
   runIdempotently,
   type IdempotencyOptions,

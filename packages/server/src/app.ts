@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import {
-  Authenticator,
+  CredentialRefused,
   ProtocolError,
   notFound,
   serviceUnavailable,
@@ -18,10 +18,13 @@ import { OPERATIONS } from "./operations.js";
 import { servePublicDocument } from "./routes/discovery.js";
 import { registerDebugBundleRoutes } from "./routes/debug-bundle.js";
 import { registerEventRoutes } from "./routes/events.js";
+import { registerKeyRoutes } from "./routes/keys.js";
 import { registerRunRoutes } from "./routes/runs.js";
 import { registerTestSeamRoutes } from "./routes/test-seams.js";
 import { productionDiscoveryBlock } from "./production/discovery-block.js";
 import { InflightGate } from "./production/inflight-gate.js";
+import { KeyRateLimiter } from "./production/rate-limit.js";
+import { routeOf } from "./route-of.js";
 import { DEFAULT_HOST_SETTINGS, productionClaimBlocker, type HostSettings } from "./settings/host-settings.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerMetricsRoute } from "./observability/metrics-route.js";
@@ -77,13 +80,17 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     fixtures: engine.catalog.ids().filter((id) => id.startsWith("conformance-")),
     limits: engine.limits,
     settings,
+    keyGrace: engine.keys.grace,
     extra: { ...production, ...options.discoveryExtra },
   });
   const ctx: ServerContext = {
     engine,
-    authenticator: new Authenticator(engine.store, engine.now),
     discovery,
     settings,
+    rateLimiter:
+      settings.rateLimitPerKey === undefined
+        ? undefined
+        : new KeyRateLimiter(settings.rateLimitPerKey, settings.rateLimitBurst ?? settings.rateLimitPerKey),
   };
 
   const app = new Hono<AppEnv>();
@@ -99,6 +106,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     options.observability ??
     new Observability({
       runCounts: engine.runCounts,
+      keyStats: (now, expiringBefore) => engine.store.keyStats(now, expiringBefore),
       version: options.implementation.version,
       ...(options.logger ? { logger: options.logger } : {}),
     });
@@ -110,6 +118,15 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   app.use(new InflightGate(settings).middleware());
 
   app.onError((error, c) => {
+    if (error instanceof CredentialRefused) {
+      engine.keys.noteFailure({
+        reason: error.reason,
+        route: routeOf(c),
+        keyPrefix: error.keyPrefix,
+        tenantId: error.tenantId,
+        correlationId: c.get("correlationId") ?? "unknown",
+      });
+    }
     if (error instanceof ProtocolError) return sendError(c, error);
     if (error instanceof StorageUnavailableError) {
       // The degraded state: storage is down, the process is not; the caller retries.
@@ -154,6 +171,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   registerHealthRoutes(app, ctx);
   registerRunRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerKeyRoutes(app, ctx);
   registerDebugBundleRoutes(app, ctx, options.debugBundleRedaction ? { redaction: options.debugBundleRedaction } : {});
   // Host-private, conformance only: while disabled its path is an unknown path (404).
   if (settings.testForceExpire) registerTestSeamRoutes(app, ctx);

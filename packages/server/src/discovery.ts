@@ -1,4 +1,4 @@
-import { ENGINE_VERSION, type RunLimits } from "@openwop/core";
+import { ENGINE_VERSION, SCOPES, type GraceLimits, type RunLimits } from "@openwop/core";
 import type { JsonObject } from "@openwop/storage";
 import { STREAM_MODE_VALUES } from "@openwop/types";
 import type { HostSettings } from "./settings/host-settings.js";
@@ -14,8 +14,19 @@ export interface DiscoveryOptions {
   fixtures: string[];
   /** The engine's run limits, advertised under `limits` and `configurable`. */
   limits: RunLimits;
-  /** Body cap, idempotency retention and debug-bundle cap come from here. */
-  settings: Pick<HostSettings, "maxRequestBodyBytes" | "idempotencyRetentionSeconds" | "debugBundleMaxBytes">;
+  /** Body cap, idempotency retention, debug-bundle cap, rate limit and token issuer come from here. */
+  settings: Pick<
+    HostSettings,
+    | "maxRequestBodyBytes"
+    | "idempotencyRetentionSeconds"
+    | "debugBundleMaxBytes"
+    | "rateLimitPerKey"
+    | "rateLimitBurst"
+    | "oidcIssuer"
+    | "oidcAudience"
+  >;
+  /** The rotation overlap the key routes allow. */
+  keyGrace: GraceLimits;
   /** Optional capability blocks, advertised only when the host really serves them. */
   extra?: JsonObject;
 }
@@ -51,6 +62,31 @@ export function buildDiscoveryDocument(options: DiscoveryOptions): JsonObject {
     },
     // Every host serves debug bundles; `maxBytes` is the cap it really applies (debug-bundle.md §1).
     debugBundle: { supported: true, maxBytes: options.settings.debugBundleMaxBytes },
+    auth: {
+      schemes: ["bearer"],
+      scopes: [...SCOPES],
+      ...(options.settings.oidcIssuer !== undefined && options.settings.oidcAudience !== undefined
+        ? { oidc: { issuer: options.settings.oidcIssuer, audience: options.settings.oidcAudience } }
+        : {}),
+    },
+    // Every host serves the key routes (auth.md §10); its authenticator re-reads key state at
+    // least every 250 ms, inside the one second advertised.
+    keys: {
+      supported: true,
+      defaultGraceSeconds: options.keyGrace.defaultGraceSeconds,
+      maxGraceSeconds: options.keyGrace.maxGraceSeconds,
+      revocationPropagationSeconds: 1,
+    },
+    ...(options.settings.rateLimitPerKey === undefined
+      ? {}
+      : {
+          rateLimit: {
+            supported: true,
+            scope: "key",
+            requestsPerSecond: options.settings.rateLimitPerKey,
+            burst: options.settings.rateLimitBurst ?? options.settings.rateLimitPerKey,
+          },
+        }),
     ...(options.extra ?? {}),
   };
 }

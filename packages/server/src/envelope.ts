@@ -11,12 +11,14 @@ export function envelopeOf(error: ProtocolError): ErrorEnvelope & JsonObject {
 
 /**
  * Sends a ProtocolError as the canonical envelope — the one place error bodies are built,
- * and the one place `Retry-After` is set: whenever the refusal carries a retry hint in
- * `details.retryAfter`, the header repeats it (spec/v1/core.md §13.2).
+ * and the one place their headers are decided: whenever the refusal carries a retry hint in
+ * `details.retryAfter`, `Retry-After` repeats it (spec/v1/core.md §13.2), and every 401 says
+ * how to authenticate (`WWW-Authenticate: Bearer`, auth.md §4.1, §10.8).
  */
 export function sendError(c: Context, error: ProtocolError, headers: Record<string, string> = {}): Response {
   const retryAfter = error.details?.["retryAfter"];
   if (typeof retryAfter === "number") c.header("Retry-After", String(retryAfter));
+  if (error.status === 401) c.header("WWW-Authenticate", 'Bearer realm="openwop"');
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.json(envelopeOf(error), error.status as ContentfulStatusCode);
 }

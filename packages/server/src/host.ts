@@ -3,11 +3,11 @@ import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import {
   Engine,
-  generateApiKey,
   loadWorkflowsFromDir,
+  OidcTokenVerifier,
   RetentionSweeper,
   SCOPES,
-  storeApiKey,
+  type ConfiguredKeysReport,
   type EngineOptions,
 } from "@openwop/core";
 import type { StorageAdapter } from "@openwop/storage";
@@ -22,7 +22,10 @@ export interface HostOptions {
   /** Resolved once by `readHostSettings` or `resolveHostSettings`; the defaults when absent. */
   settings?: HostSettings;
   /** Engine hooks that are code rather than settings: node registry, clock, holder id, sinks. */
-  engine?: Omit<EngineOptions, "store" | "claimTtlMs" | "heartbeatIntervalMs" | "maxActiveRuns" | "admission">;
+  engine?: Omit<
+    EngineOptions,
+    "store" | "claimTtlMs" | "heartbeatIntervalMs" | "maxActiveRuns" | "admission" | "tokens"
+  >;
   /** App hooks that are code rather than settings: logger, redaction policy, extra discovery blocks. */
   app?: Omit<OpenWopAppOptions, "engine" | "implementation" | "settings">;
 }
@@ -30,7 +33,10 @@ export interface HostOptions {
 export interface RunningHost {
   url: string;
   port: number;
+  /** The bootstrap key: the configured one, or the one generated at this start. */
   apiKey: string;
+  /** What start-up did with the configured keys (kept, created, generated, retired). */
+  keys: ConfiguredKeysReport;
   engine: Engine;
   /** Removes finished runs past the retention window, on the settings' interval. */
   retention: RetentionSweeper;
@@ -51,16 +57,6 @@ export interface RunningHost {
  */
 export async function startOpenWopHost(options: HostOptions): Promise<RunningHost> {
   const settings = options.settings ?? DEFAULT_HOST_SETTINGS;
-  const apiKey = settings.apiKey ?? generateApiKey();
-  const now = new Date();
-  await storeApiKey(
-    options.adapter,
-    { key: apiKey, tenantId: "default", scopes: SCOPES, test: true, label: "bootstrap" },
-    now,
-  );
-  for (const extra of settings.extraApiKeys) {
-    await storeApiKey(options.adapter, { ...extra, tenantId: extra.tenant }, now);
-  }
   // One structured log for the app and the engine's background errors (claim loop, retention).
   const logger = options.app?.logger ?? createLogger({ level: logLevelFromEnv(process.env) });
   const blocker = options.adapter.durable ? productionClaimBlocker(settings) : undefined;
@@ -81,8 +77,32 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
     maxActiveRuns: settings.maxActiveRuns,
     admission: { maxPendingRuns: settings.maxPendingRuns, retryAfterSeconds: settings.retryAfterSeconds },
+    ...(settings.oidcIssuer !== undefined && settings.oidcAudience !== undefined
+      ? {
+          tokens: new OidcTokenVerifier({
+            issuer: settings.oidcIssuer,
+            audience: settings.oidcAudience,
+            tenantClaim: settings.oidcTenantClaim,
+            // A token with a new key id refetches the issuer's keys at most once a second:
+            // quick to follow a rotation, and a flood of made-up key ids costs the issuer little.
+            jwksCooldownMs: 1_000,
+          }),
+        }
+      : {}),
     onError,
   });
+  const keys = await engine.keys.configure(
+    settings.apiKey === undefined
+      ? undefined
+      : { key: settings.apiKey, tenantId: "default", scopes: SCOPES, kind: "test", label: "bootstrap" },
+    settings.extraApiKeys.map((extra) => ({
+      key: extra.key,
+      tenantId: extra.tenant,
+      scopes: extra.scopes,
+      kind: extra.test === true ? "test" : "live",
+      label: "configured",
+    })),
+  );
   if (settings.workflowsDir) await loadWorkflowsFromDir(engine.catalog, settings.workflowsDir);
   const app = createOpenWopApp({
     ...options.app,
@@ -111,7 +131,8 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
   return {
     url: `http://${hostName}:${address.port}`,
     port: address.port,
-    apiKey,
+    apiKey: keys.bootstrap.key,
+    keys,
     engine,
     retention,
     close: () =>

@@ -4,6 +4,7 @@ import { ProtocolError, checkIdempotencyKey, runIdempotently } from "@openwop/co
 import type { IdempotentResponse, JsonObject } from "@openwop/storage";
 import type { AppEnv, ServerContext } from "./context.js";
 import { envelopeOf } from "./envelope.js";
+import { routeOf } from "./route-of.js";
 
 /**
  * Layer-1 idempotency (spec/v1/idempotency.md §2) for every mutating route, in one place:
@@ -46,7 +47,6 @@ async function asAnswer(operation: () => Promise<JsonObject>): Promise<Idempoten
 export async function answerIdempotently(
   ctx: ServerContext,
   c: Context<AppEnv>,
-  endpoint: string,
   body: JsonObject | undefined,
   operation: () => Promise<JsonObject>,
 ): Promise<Response> {
@@ -54,7 +54,7 @@ export async function answerIdempotently(
   if (key === undefined) return sendAnswer(c, await asAnswer(operation), false);
   const outcome = await runIdempotently(
     ctx.engine.store,
-    { tenantId: c.get("principal").tenantId, endpoint, key, body },
+    { tenantId: c.get("principal").tenantId, endpoint: routeOf(c), key, body },
     { leaseMs: 30_000, waitMs: ctx.settings.idempotencyWaitMs, now: ctx.engine.now },
     () => asAnswer(operation),
   );

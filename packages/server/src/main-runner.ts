@@ -1,5 +1,6 @@
 import type { StorageAdapter } from "@openwop/storage";
 import type { Implementation } from "./discovery.js";
+import type { ConfiguredKeysReport } from "@openwop/core";
 import { startOpenWopHost } from "./host.js";
 import { createLogger, errorField, logLevelFromEnv, type Logger } from "./observability/logger.js";
 import { startOtelSdk, type OtelSdkHandle } from "./observability/otel-sdk.js";
@@ -55,7 +56,9 @@ export async function runHostMain(options: HostMainOptions, env: NodeJS.ProcessE
     return;
   }
   process.stdout.write(`openwop host listening on ${host.url}\n`);
-  if (!env["OPENWOP_API_KEY"]) process.stdout.write(`bootstrap api key: ${host.apiKey}\n`);
+  for (const line of describeConfiguredKeys(host.keys))
+    process.stderr.write(`${options.implementation.name}: ${line}\n`);
+  if (host.keys.bootstrap.outcome === "generated") process.stdout.write(`bootstrap api key: ${host.apiKey}\n`);
   const running = host;
   const log = logger;
   const telemetry = otel;
@@ -81,4 +84,24 @@ export async function runHostMain(options: HostMainOptions, env: NodeJS.ProcessE
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+}
+
+/** What start-up did with the configured keys, in words for an operator (auth.md §10.9). */
+export function describeConfiguredKeys(report: ConfiguredKeysReport): string[] {
+  const { bootstrap } = report;
+  const prefix = `${bootstrap.record.prefix}…`;
+  const lines = [
+    {
+      kept: `bootstrap key ${prefix} from OPENWOP_API_KEY is already stored and stays the bootstrap key`,
+      created: `bootstrap key ${prefix} from OPENWOP_API_KEY stored`,
+      generated: `bootstrap key ${prefix} generated (OPENWOP_API_KEY is unset); it is printed once on standard output`,
+      revoked: `bootstrap key ${prefix} from OPENWOP_API_KEY was revoked earlier and stays revoked: this host has no valid bootstrap key`,
+    }[bootstrap.outcome],
+  ];
+  for (const retired of report.retired) lines.push(`previous bootstrap key ${retired.prefix}… revoked`);
+  for (const created of report.extras.created) lines.push(`configured key ${created.prefix}… stored`);
+  for (const revoked of report.extras.revoked) {
+    lines.push(`configured key ${revoked.prefix}… revoked (no longer in OPENWOP_EXTRA_API_KEYS)`);
+  }
+  return lines;
 }

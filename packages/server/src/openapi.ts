@@ -5,10 +5,13 @@ import { ERROR_CATALOG, type ErrorCode } from "@openwop/types";
 
 /** One served operation, as the OpenAPI document describes it. */
 export interface OperationSpec {
-  method: "get" | "post";
+  method: "get" | "post" | "delete";
   path: string;
   summary: string;
+  /** The scope the operation needs; absent for public operations. */
   scope?: Scope;
+  /** Any valid credential may call it, whatever its scopes (`GET /v1/keys/self`). */
+  anyCredential?: boolean;
   /** Successful answers: status → description. */
   responses: Record<string, string>;
   /** The refusals particular to this operation; the statuses come from the error catalog. */
@@ -20,7 +23,11 @@ export interface OperationSpec {
 /** The refusals an operation can meet besides its own: auth, backpressure, the unexpected. */
 function sharedErrors(op: OperationSpec): ErrorCode[] {
   return [
-    ...(op.scope ? (["unauthenticated", "forbidden"] as const) : []),
+    ...(op.scope
+      ? (["unauthenticated", "forbidden"] as const)
+      : op.anyCredential
+        ? (["unauthenticated"] as const)
+        : []),
     ...(op.exempt ? [] : (["service_unavailable"] as const)),
     "internal_error",
   ];
@@ -66,7 +73,7 @@ export function buildOpenApiDocument(title: string, version: string, operations:
       summary: op.summary,
       operationId: `${op.method}${op.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
       ...(parameters.length > 0 ? { parameters } : {}),
-      ...(op.scope ? { security: [{ bearer: [op.scope] }] } : { security: [] }),
+      security: op.scope ? [{ bearer: [op.scope] }] : op.anyCredential ? [{ bearer: [] }] : [],
       responses,
     };
   }

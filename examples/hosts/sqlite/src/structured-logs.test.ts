@@ -63,8 +63,11 @@ describe("sqlite host process: structured logs on standard output (P6)", () => {
       correlationId,
     });
 
+    // Standard output is JSON lines but for the one plain line tools grep; standard error holds
+    // only the start-up report on the configured keys.
+    expect(host.stderr()).toMatch(/^(openwop-host-sqlite: [^\n]*key[^\n]*\n)+$/);
     const lines = host
-      .output()
+      .stdout()
       .split("\n")
       .filter((line) => line.length > 0);
     for (const line of lines) {

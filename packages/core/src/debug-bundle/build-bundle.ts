@@ -50,6 +50,7 @@ async function readPrefix(request: DebugBundleRequest, redaction: RunRedaction, 
   let from = 0;
   while (events.length < limit && from < logLength) {
     const page = await store.readEvents(run.runId, {
+      tenantId: run.tenantId,
       fromSequence: from,
       limit: Math.min(PAGE_SIZE, limit - events.length),
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "@openwop/storage";
-import { generateApiKey } from "../auth.js";
+import { generateKeyMaterial } from "../keys/key-material.js";
 import { Redactor } from "./redact.js";
 
 const R = "[REDACTED]";
@@ -16,8 +16,8 @@ describe("Redactor: credential shapes inside strings", () => {
   });
 
   it("masks this toolkit's API keys, live and test, wherever they sit in a string", () => {
-    const live = generateApiKey();
-    const test = generateApiKey(true);
+    const live = generateKeyMaterial("live").key;
+    const test = generateKeyMaterial("test").key;
     const text = `keys ${live}, ${test} and hk_live_0123456789abcdef`;
     const out = redactor.string(text);
     for (const key of [live, test, "hk_live_0123456789abcdef"]) expect(out).not.toContain(key);

@@ -41,7 +41,7 @@ export const DEFAULT_SECRET_KEY_PATTERNS: readonly RegExp[] = [
 export const DEFAULT_SECRET_VALUE_PATTERNS: readonly RegExp[] = [
   // HTTP authorization schemes with their credential; schemes are case-insensitive on the wire.
   /\b(?:bearer|basic)\s+[A-Za-z0-9\-._~+/]+=*/gi,
-  // This toolkit's API keys: `hk_…`, `hk_test_…`, `hk_live_…` (see generateApiKey).
+  // This toolkit's API keys: `hk_…`, `hk_test_…`, `hk_live_…` (see generateKeyMaterial).
   /\bhk_[A-Za-z0-9_-]{6,}/g,
   // Model-provider and platform keys whose prefixes are public: `sk-…`, GitHub `gh?_…`, Slack `xox?-…`, AWS key ids.
   /\bsk-[A-Za-z0-9_-]{16,}/g,

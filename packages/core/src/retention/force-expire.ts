@@ -29,5 +29,5 @@ export async function forceExpireRun(store: StorageAdapter, run: RunRecord, now:
     );
   }
   const expiredAt = new Date(now).toISOString();
-  return (await store.expireRun(run.runId, expiredAt)) ? { runId: run.runId, expiredAt } : null;
+  return (await store.expireRun(run.runId, expiredAt, run.tenantId)) ? { runId: run.runId, expiredAt } : null;
 }

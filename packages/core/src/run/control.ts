@@ -10,6 +10,7 @@ import {
 } from "@openwop/storage";
 import { isTerminalStatus } from "@openwop/types";
 import { validateInterruptResolution } from "@openwop/schema";
+import { checkedBody } from "../validation.js";
 import { ProtocolError, notFound, validationError } from "../errors.js";
 import { isJsonObject } from "../json.js";
 import { APPROVAL_ACTIONS } from "../nodes/gates.js";
@@ -22,18 +23,8 @@ const LEGACY_DECISIONS: Record<string, string> = { approved: "accept", rejected:
 
 /** Checks a resume value against what the suspended node asked for, and normalises legacy forms. */
 export function normaliseResumeValue(kind: SuspensionRecord["kind"], body: unknown): JsonObject {
-  const checked = validateInterruptResolution(body);
-  if (!checked.valid) {
-    const first = checked.errors[0];
-    throw validationError(
-      `resolution body is invalid: ${first ? `${first.path || "/"} ${first.message}` : "unknown problem"}`,
-      {
-        field: first ? first.path.replace(/^\//, "").replaceAll("/", ".") : "resumeValue",
-        errors: checked.errors.map((e) => ({ path: e.path, message: e.message })),
-      },
-    );
-  }
-  const resumeValue = (checked.value as unknown as { resumeValue: JsonObject }).resumeValue;
+  const checked = checkedBody(validateInterruptResolution, body, "resolution body", "resumeValue");
+  const resumeValue = (checked as unknown as { resumeValue: JsonObject }).resumeValue;
   if (kind === "approval") {
     const raw =
       resumeValue["action"] ??
@@ -79,7 +70,8 @@ export async function resolveInterrupt(
   body: unknown,
   now: number,
 ): Promise<{ runId: string; nodeId: string; status: RunStatus }> {
-  const suspensions = (await store.listSuspensions(run.runId)).filter((s) => s.nodeId === nodeId);
+  const tenantId = run.tenantId;
+  const suspensions = (await store.listSuspensions(run.runId, { tenantId })).filter((s) => s.nodeId === nodeId);
   const pending = suspensions.find((s) => s.status === "pending");
   if (!pending) {
     if (suspensions.some((s) => s.status === "cancelled") || run.status === "cancelled") {
@@ -109,6 +101,7 @@ export async function resolveInterrupt(
   try {
     await store.commitStep({
       runId: run.runId,
+      tenantId,
       events,
       patch: { status: "running", currentNodeId: null, engineState: storeEngineState(state), updatedAt: at },
       expectStatus: [run.status],
@@ -137,18 +130,20 @@ export async function resolveInterrupt(
 export async function cancelRun(
   store: StorageAdapter,
   worker: RunWorker,
+  tenantId: string,
   runId: string,
   now: () => number,
   onTerminal?: (run: RunRecord) => void,
 ): Promise<{ runId: string; status: RunStatus }> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const run = await store.getRun(runId);
+    const run = await store.getRun(runId, tenantId);
     if (!run) throw notFound(`run ${runId} does not exist`);
     if (isTerminalStatus(run.status)) return { runId, status: run.status };
     try {
       if (worker.isExecuting(runId)) {
         await store.commitStep({
           runId,
+          tenantId,
           patch: { cancelRequested: true, status: "cancelling" },
           expectStatus: [run.status],
         });
@@ -159,6 +154,7 @@ export async function cancelRun(
       if (heldElsewhere) {
         await store.commitStep({
           runId,
+          tenantId,
           patch: { cancelRequested: true, status: "cancelling" },
           expectStatus: [run.status],
         });
@@ -182,7 +178,7 @@ async function cancelIdleRun(store: StorageAdapter, run: RunRecord, now: number)
   const at = new Date(now).toISOString();
   const state = readEngineState(structuredClone(run.engineState));
   const events = [...cancelInFlightNodes(state, "run cancelled", now), runCancelledEvent(run.startedAt, now)];
-  const pending = await store.listSuspensions(run.runId, "pending");
+  const pending = await store.listSuspensions(run.runId, { status: "pending", tenantId: run.tenantId });
   const patch = {
     status: "cancelled",
     cancelRequested: true,
@@ -193,6 +189,7 @@ async function cancelIdleRun(store: StorageAdapter, run: RunRecord, now: number)
   } satisfies RunPatch;
   await store.commitStep({
     runId: run.runId,
+    tenantId: run.tenantId,
     events,
     patch,
     expectStatus: [run.status],

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { JsonObject, JsonValue, NewRunRecord } from "@openwop/storage";
 import { validateCreateRunRequest } from "@openwop/schema";
+import { checkedBody } from "../validation.js";
 import { validationError } from "../errors.js";
 import { isJsonObject } from "../json.js";
 import type { RegisteredWorkflow } from "../workflow/catalog.js";
@@ -9,7 +10,7 @@ import type { RunOrigin } from "../telemetry/origin.js";
 import { initialEngineState, storeEngineState } from "./state.js";
 
 /** A create-run request after validation: only what the engine needs. */
-export interface CreateRunRequest {
+export interface AcceptedRunRequest {
   workflowId: string;
   inputs: JsonObject;
   configurable: JsonObject;
@@ -25,19 +26,14 @@ export interface RunLimits {
 }
 
 /** Validates a `POST /v1/runs` body against the schema; every problem lands in `details.errors`. */
-export function parseCreateRunRequest(body: unknown): CreateRunRequest {
-  const checked = validateCreateRunRequest(body);
-  if (!checked.valid) {
-    const first = checked.errors[0];
-    throw validationError(
-      `request body is invalid: ${first ? `${first.path || "/"} ${first.message}` : "unknown problem"}`,
-      {
-        field: first ? pointerToField(first.path) : "",
-        errors: checked.errors.map((e) => ({ path: e.path, message: e.message })),
-      },
-    );
-  }
-  const value = checked.value as unknown as Partial<CreateRunRequest> & { workflowId: string };
+export function parseCreateRunRequest(body: unknown): AcceptedRunRequest {
+  const value = checkedBody(
+    validateCreateRunRequest,
+    body,
+    "request body",
+  ) as unknown as Partial<AcceptedRunRequest> & {
+    workflowId: string;
+  };
   return {
     workflowId: value.workflowId,
     inputs: value.inputs ?? {},
@@ -45,10 +41,6 @@ export function parseCreateRunRequest(body: unknown): CreateRunRequest {
     tags: value.tags ?? [],
     metadata: value.metadata ?? {},
   };
-}
-
-function pointerToField(pointer: string): string {
-  return pointer.replace(/^\//, "").replaceAll("/", ".");
 }
 
 const typeOf = (value: JsonValue): WorkflowVariable["type"] | "null" =>
@@ -132,7 +124,7 @@ export function resolveRunLimits(
 export function buildRunRecord(
   tenantId: string,
   workflow: RegisteredWorkflow,
-  request: CreateRunRequest,
+  request: AcceptedRunRequest,
   limits: RunLimits,
   now: Date,
   origin?: RunOrigin,

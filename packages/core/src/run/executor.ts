@@ -405,7 +405,7 @@ export class RunExecution {
       ...cancelInFlightNodes(this.#state, "run cancelled", now),
       runCancelledEvent(this.#run.startedAt, now),
     );
-    const pending = await this.deps.store.listSuspensions(this.#run.runId, "pending");
+    const pending = await this.deps.store.listSuspensions(this.#run.runId, { status: "pending" });
     await this.#finish(
       "cancelled",
       null,

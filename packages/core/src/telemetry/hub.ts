@@ -41,6 +41,10 @@ export class TelemetryHub implements EngineTelemetry {
     this.#emit("capExceeded", event);
   }
 
+  authFailed(failure: Parameters<EngineTelemetry["authFailed"]>[0]): void {
+    this.#emit("authFailed", failure);
+  }
+
   #emit<K extends keyof EngineTelemetry>(method: K, ...args: Parameters<EngineTelemetry[K]>): void {
     for (const sink of this.#sinks) {
       const report = sink[method] as ((...values: Parameters<EngineTelemetry[K]>) => void) | undefined;

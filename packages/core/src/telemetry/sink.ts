@@ -1,3 +1,4 @@
+import type { AuthFailure } from "../keys/auth-failures.js";
 import type { TerminalStatus } from "./terminal.js";
 
 /** What is known about a run when it reaches a terminal status: one record per run. */
@@ -41,4 +42,6 @@ export interface EngineTelemetry {
   nodeSettled(event: NodeSettled): void;
   /** A run breached one of its limits (`run-duration`, `node-executions`). */
   capExceeded(event: { kind: string }): void;
+  /** A request was refused for its credential (auth.md §10.10). */
+  authFailed(failure: AuthFailure): void;
 }

@@ -38,6 +38,10 @@ export function metricsSink(prometheus: PrometheusMetrics, otel: OtelInstruments
       otel.nodeCompleted.add(1, { "openwop.node_type": nodeType, "openwop.node_status": status });
       otel.nodeDuration.record(seconds, { "openwop.node_type": nodeType });
     },
+    authFailed({ reason }) {
+      prometheus.authFailures.inc({ reason });
+      otel.authFailures.add(1, { "openwop.auth_failure_reason": reason });
+    },
     capExceeded({ kind }) {
       prometheus.capExceeded.inc({ cap_kind: kind });
       otel.capExceeded.add(1, { "openwop.cap_kind": kind });

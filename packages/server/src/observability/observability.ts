@@ -2,6 +2,9 @@ import type { Engine, RunStatusCounts } from "@openwop/core";
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import type { AppEnv } from "../context.js";
+import type { TenantKeyStats } from "@openwop/storage";
+import { authFailureLogSink } from "./auth-failure-log.js";
+import { KeyStatsSampler } from "./key-stats-sampler.js";
 import { createLogger, errorField, logLevelFromEnv } from "./logger.js";
 import { metricsSink } from "./metrics-sink.js";
 import { OtelInstruments } from "./otel-instruments.js";
@@ -19,6 +22,8 @@ export interface ObservabilityOptions {
   version?: string;
   /** How long a queue sample from storage is reused; default 5 s. */
   queueSampleMaxAgeMs?: number;
+  /** Per-tenant key figures for the key gauges (the storage's `keyStats`). */
+  keyStats?: (now: string, expiringBefore: string) => Promise<TenantKeyStats[]>;
 }
 
 /**
@@ -32,10 +37,12 @@ export class Observability {
   readonly prometheus = new PrometheusMetrics();
   readonly otel: OtelInstruments;
   readonly queue: QueueSampler;
+  readonly #keyStats: KeyStatsSampler | undefined;
 
   constructor(options: ObservabilityOptions) {
     this.logger = options.logger ?? createLogger({ level: logLevelFromEnv(process.env) });
     this.queue = new QueueSampler(options.runCounts, options.queueSampleMaxAgeMs);
+    this.#keyStats = options.keyStats ? new KeyStatsSampler(options.keyStats, options.queueSampleMaxAgeMs) : undefined;
     this.otel = new OtelInstruments(this.queue, options.version);
   }
 
@@ -43,9 +50,11 @@ export class Observability {
   attach(engine: Engine): () => void {
     const detachMetrics = engine.telemetry.attach(metricsSink(this.prometheus, this.otel));
     const detachLog = engine.telemetry.attach(terminalLogSink(this.logger));
+    const detachAuthLog = engine.telemetry.attach(authFailureLogSink(this.logger, engine.now));
     return () => {
       detachMetrics();
       detachLog();
+      detachAuthLog();
     };
   }
 
@@ -74,6 +83,17 @@ export class Observability {
     const sample = await this.queue.read();
     this.prometheus.queueDepth.set(sample.pending);
     this.prometheus.runBacklog.set(sample.backlog);
+    if (this.#keyStats) {
+      const { keysExpiringSoon, keysLastRotation, keysLastRevocation } = this.prometheus;
+      for (const gauge of [keysExpiringSoon, keysLastRotation, keysLastRevocation]) gauge.reset();
+      for (const tenant of await this.#keyStats.sample()) {
+        keysExpiringSoon.set({ tenant: tenant.tenantId }, tenant.expiringSoon);
+        if (tenant.lastRotatedAt)
+          keysLastRotation.set({ tenant: tenant.tenantId }, Date.parse(tenant.lastRotatedAt) / 1000);
+        if (tenant.lastRevokedAt)
+          keysLastRevocation.set({ tenant: tenant.tenantId }, Date.parse(tenant.lastRevokedAt) / 1000);
+      }
+    }
     return this.prometheus.render();
   }
 }

@@ -18,6 +18,7 @@ export class OtelInstruments {
   readonly nodeCompleted: Counter;
   readonly nodeDuration: Histogram;
   readonly capExceeded: Counter;
+  readonly authFailures: Counter;
 
   constructor(queue: QueueSampler, version?: string) {
     const meter = metrics.getMeter(METER_NAME, version);
@@ -47,6 +48,10 @@ export class OtelInstruments {
     this.capExceeded = meter.createCounter("openwop.cap.exceeded", {
       unit: "{breach}",
       description: "Runs that breached a limit.",
+    });
+    this.authFailures = meter.createCounter("openwop.auth.failures", {
+      unit: "{request}",
+      description: "Requests refused for their credential.",
     });
     const depth = meter.createObservableGauge("openwop.queue.depth", {
       unit: "{run}",

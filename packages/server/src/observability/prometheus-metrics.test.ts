@@ -81,6 +81,14 @@ describe("the Prometheus exposition", () => {
       "# TYPE openwop_http_requests_total counter",
       "# HELP openwop_http_inflight HTTP requests in flight, open streams included.",
       "# TYPE openwop_http_inflight gauge",
+      "# HELP openwop_auth_failures_total Requests refused for their credential, by reason.",
+      "# TYPE openwop_auth_failures_total counter",
+      "# HELP openwop_keys_expiring_soon Active keys that expire within 7 days, by tenant, sampled from storage at most every few seconds.",
+      "# TYPE openwop_keys_expiring_soon gauge",
+      "# HELP openwop_keys_last_rotation_timestamp_seconds When a key of the tenant was last rotated (Unix seconds).",
+      "# TYPE openwop_keys_last_rotation_timestamp_seconds gauge",
+      "# HELP openwop_keys_last_revocation_timestamp_seconds When a key of the tenant was last revoked (Unix seconds).",
+      "# TYPE openwop_keys_last_revocation_timestamp_seconds gauge",
     ]);
     // Before any work: the unlabeled gauges read 0 and no labeled series exists yet.
     expect(samples(text)).toEqual(

@@ -74,6 +74,30 @@ export class PrometheusMetrics {
     help: "HTTP requests in flight, open streams included.",
     registers: [this.registry],
   });
+  readonly authFailures = new Counter({
+    name: "openwop_auth_failures_total",
+    help: "Requests refused for their credential, by reason.",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly keysExpiringSoon = new Gauge({
+    name: "openwop_keys_expiring_soon",
+    help: "Active keys that expire within 7 days, by tenant, sampled from storage at most every few seconds.",
+    labelNames: ["tenant"] as const,
+    registers: [this.registry],
+  });
+  readonly keysLastRotation = new Gauge({
+    name: "openwop_keys_last_rotation_timestamp_seconds",
+    help: "When a key of the tenant was last rotated (Unix seconds).",
+    labelNames: ["tenant"] as const,
+    registers: [this.registry],
+  });
+  readonly keysLastRevocation = new Gauge({
+    name: "openwop_keys_last_revocation_timestamp_seconds",
+    help: "When a key of the tenant was last revoked (Unix seconds).",
+    labelNames: ["tenant"] as const,
+    registers: [this.registry],
+  });
 
   /** The text exposition (format 0.0.4, {@link contentType}) of every metric above. */
   render(): Promise<string> {

@@ -27,6 +27,7 @@ class RecordingSink implements EngineTelemetry {
     this.terminal.push(summary);
   }
   nodeSettled(): void {}
+  authFailed(): void {}
   capExceeded({ kind }: { kind: string }): void {
     this.caps.push(kind);
   }

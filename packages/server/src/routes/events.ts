@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { toRunSnapshot } from "@openwop/core";
-import type { JsonObject, RunEvent } from "@openwop/storage";
+import type { JsonObject, RunEvent, RunRecord } from "@openwop/storage";
 import { isTerminalEventType, isTerminalStatus } from "@openwop/types";
 import { authorize } from "../auth-middleware.js";
 import { pathParam } from "./params.js";
@@ -14,6 +14,7 @@ const POLL_PAGE = 1000;
 /** Waits for the run's first event at or after `fromSequence`, up to `timeoutMs`. */
 function waitForEvent(
   ctx: ServerContext,
+  tenantId: string,
   runId: string,
   fromSequence: number,
   timeoutMs: number,
@@ -27,7 +28,7 @@ function waitForEvent(
       resolve();
     };
     const timer = setTimeout(finish, timeoutMs);
-    const unsubscribe = ctx.engine.subscribe(runId, fromSequence, finish, finish);
+    const unsubscribe = ctx.engine.subscribe(tenantId, runId, fromSequence, finish, finish);
     signal.addEventListener("abort", finish, { once: true });
   });
 }
@@ -40,15 +41,19 @@ export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
       parseSequence(c.req.query("lastSequence"), "lastSequence") ?? parseSequence(c.req.query("since"), "since");
     const timeoutSeconds = parseBoundedInteger(c.req.query("timeout"), "timeout", 0, 60, 30);
     const from = cursor === undefined ? 0 : cursor + 1;
-    // The run is read after its events, so a terminal status implies the events read include
-    // everything up to it; the same read answers 404 for another tenant's run before any event
-    // is returned.
-    let events = await ctx.engine.readEvents(runId, from, POLL_PAGE);
-    let run = await ctx.engine.getRun(tenantId, runId);
+    // The run is read first: another tenant's run answers 404 before any event is read. A run
+    // read as terminal has its whole log; a run that ended between the two reads shows its
+    // terminal event here, and is read again so the status agrees with it.
+    const settle = async (): Promise<{ run: RunRecord; events: RunEvent[] }> => {
+      const first = await ctx.engine.getRun(tenantId, runId);
+      const read = await ctx.engine.readEvents(tenantId, runId, from, POLL_PAGE);
+      const endedMeanwhile = !isTerminalStatus(first.status) && read.some((event) => isTerminalEventType(event.type));
+      return { run: endedMeanwhile ? await ctx.engine.getRun(tenantId, runId) : first, events: read };
+    };
+    let { run, events } = await settle();
     if (events.length === 0 && cursor !== undefined && !isTerminalStatus(run.status) && timeoutSeconds > 0) {
-      await waitForEvent(ctx, runId, from, timeoutSeconds * 1000, c.req.raw.signal);
-      events = await ctx.engine.readEvents(runId, from, POLL_PAGE);
-      run = await ctx.engine.getRun(tenantId, runId);
+      await waitForEvent(ctx, tenantId, runId, from, timeoutSeconds * 1000, c.req.raw.signal);
+      ({ run, events } = await settle());
     }
     const last =
       events.at(-1)?.sequence ?? (cursor === undefined ? run.lastSequence : Math.min(cursor, run.lastSequence));
@@ -88,6 +93,7 @@ export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
         wake = undefined;
       };
       const unsubscribe = ctx.engine.subscribe(
+        tenantId,
         runId,
         resumeAfter === undefined ? 0 : resumeAfter + 1,
         (event) => {

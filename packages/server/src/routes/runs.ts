@@ -7,6 +7,7 @@ import { readJsonBody } from "../body.js";
 import type { AppEnv, ServerContext } from "../context.js";
 import { answerIdempotently, idempotencyKeyOf, sendAnswer } from "../idempotency.js";
 import { parseTraceparent } from "../observability/trace-context.js";
+import { routeOf } from "../route-of.js";
 import { pathParam } from "./params.js";
 
 /** The 201 of `POST /v1/runs` (spec/v1/core.md §6.2): where to follow the new run. */
@@ -34,9 +35,11 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
     // Kept with the run: its terminal log record names this request, its spans join this trace.
     const trace = parseTraceparent(c.req.header("traceparent"));
     const origin = { correlationId: c.get("correlationId"), ...(trace ? { trace } : {}) };
-    const outcome = await ctx.engine.createRun(c.get("principal").tenantId, body, {
+    const principal = c.get("principal");
+    const outcome = await ctx.engine.createRun(principal.tenantId, body, {
       origin,
-      ...(key === undefined ? {} : { idempotency: { key, endpoint: "POST /v1/runs", answer: createdAnswer } }),
+      principalLabel: principal.label,
+      ...(key === undefined ? {} : { idempotency: { key, endpoint: routeOf(c), answer: createdAnswer } }),
     });
     return outcome.replayed ? sendAnswer(c, outcome.response, true) : sendAnswer(c, createdAnswer(outcome.run), false);
   });
@@ -52,7 +55,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
       throw validationError('cancel body must be an object such as {"reason": "..."}', { field: "body" });
     }
     const runId = pathParam(c, "runId");
-    return answerIdempotently(ctx, c, "POST /v1/runs/{runId}/cancel", body as JsonObject | undefined, async () => ({
+    return answerIdempotently(ctx, c, body as JsonObject | undefined, async () => ({
       ...(await ctx.engine.cancelRun(c.get("principal").tenantId, runId)),
     }));
   });
@@ -63,7 +66,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
       throw validationError('request body {"resumeValue": ...} is required', { field: "resumeValue" });
     const runId = pathParam(c, "runId");
     const nodeId = pathParam(c, "nodeId");
-    return answerIdempotently(ctx, c, "POST /v1/runs/{runId}/interrupts/{nodeId}", body as JsonObject, async () => ({
+    return answerIdempotently(ctx, c, body as JsonObject, async () => ({
       ...(await ctx.engine.resolveInterrupt(c.get("principal").tenantId, runId, nodeId, body)),
     }));
   });

@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import { ProtocolError } from "@openwop/core";
 import type { AppEnv, ServerContext } from "../context.js";
+import { authorize } from "../auth-middleware.js";
 import { pathParam } from "./params.js";
 
 /** The force-expire seam's path (production profile §5); host manifests advertise it with `{runId}`. */
@@ -17,10 +18,10 @@ export const FORCE_EXPIRE_PATH = "/v1/host/test/expire/{runId}";
  * ignored (the conformance runner sends `{}`).
  */
 export function registerTestSeamRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
-  app.post(FORCE_EXPIRE_PATH.replace("{runId}", ":runId"), async (c) => {
-    const principal = await ctx.authenticator.authenticate(c.req.header("authorization"));
+  app.post(FORCE_EXPIRE_PATH.replace("{runId}", ":runId"), authorize(ctx, null), async (c) => {
+    const principal = c.get("principal");
     // A seam that destroys history is for test keys only, even on a host where it is enabled.
-    if (!principal.test) {
+    if (principal.kind !== "test") {
       throw new ProtocolError("forbidden", "the force-expire seam accepts test keys only", {
         reason: "test_key_required",
       });

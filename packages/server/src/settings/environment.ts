@@ -30,6 +30,14 @@ const flag = (raw: string, name: string): boolean => {
 
 const text = (raw: string): string => raw;
 
+const url = (raw: string, name: string): string => {
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
+    throw new HostConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  // Issuers compare exactly; a trailing slash is part of the value, so keep what was given.
+  return raw;
+};
+
 const extraApiKeys = (raw: string, name: string): ExtraApiKey[] => {
   const refuse = () => new HostConfigError(`${name} must be a JSON array of {key, tenant, scopes}`);
   let parsed: unknown;
@@ -74,6 +82,11 @@ export const SETTINGS_FROM_ENV: { readonly [K in keyof HostSettings]?: Variable<
   },
   debugBundleMaxBytes: { name: "OPENWOP_DEBUG_BUNDLE_MAX_BYTES", read: integer(1024, 1_073_741_824) },
   testForceExpire: { name: "OPENWOP_TEST_FORCE_EXPIRE", read: flag },
+  rateLimitPerKey: { name: "OPENWOP_RATE_LIMIT_PER_KEY", read: integer(1, 1_000_000) },
+  rateLimitBurst: { name: "OPENWOP_RATE_LIMIT_BURST", read: integer(1, 10_000_000) },
+  oidcIssuer: { name: "OPENWOP_OIDC_ISSUER", read: url },
+  oidcAudience: { name: "OPENWOP_OIDC_AUDIENCE", read: text },
+  oidcTenantClaim: { name: "OPENWOP_OIDC_TENANT_CLAIM", read: text },
 };
 
 /**

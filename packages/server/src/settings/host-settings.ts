@@ -54,6 +54,16 @@ export interface HostSettings {
   sseKeepAliveMs: number;
   /** Enables `POST /v1/host/test/expire/{runId}` for test keys (conformance only). */
   testForceExpire: boolean;
+  /** Requests per second each key may make (auth.md §7); no limit when undefined. */
+  rateLimitPerKey: number | undefined;
+  /** Requests a key may make at once after being idle; the per-second rate when undefined. */
+  rateLimitBurst: number | undefined;
+  /** An OpenID Connect issuer whose JWTs are accepted besides keys (auth.md §11). */
+  oidcIssuer: string | undefined;
+  /** The audience those tokens must name; required with an issuer. */
+  oidcAudience: string | undefined;
+  /** The claim a token's tenant is read from. */
+  oidcTenantClaim: string;
 }
 
 export class HostConfigError extends Error {
@@ -91,6 +101,11 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
   maxRequestBodyBytes: 1_048_576,
   sseKeepAliveMs: 15_000,
   testForceExpire: false,
+  rateLimitPerKey: undefined,
+  rateLimitBurst: undefined,
+  oidcIssuer: undefined,
+  oidcAudience: undefined,
+  oidcTenantClaim: "tenant",
 });
 
 /**
@@ -112,6 +127,12 @@ export function resolveHostSettings(overrides: Partial<HostSettings> = {}): Host
     throw new HostConfigError(
       `OPENWOP_HEARTBEAT_INTERVAL_MS (${settings.heartbeatIntervalMs}) must be shorter than OPENWOP_CLAIM_TTL_MS (${settings.claimTtlMs})`,
     );
+  }
+  if ((settings.oidcIssuer === undefined) !== (settings.oidcAudience === undefined)) {
+    throw new HostConfigError("OPENWOP_OIDC_ISSUER and OPENWOP_OIDC_AUDIENCE are set together or not at all");
+  }
+  if (settings.rateLimitBurst !== undefined && settings.rateLimitPerKey === undefined) {
+    throw new HostConfigError("OPENWOP_RATE_LIMIT_BURST needs OPENWOP_RATE_LIMIT_PER_KEY");
   }
   if (settings.sseKeepAliveMs > 30_000) {
     throw new HostConfigError(`sseKeepAliveMs (${settings.sseKeepAliveMs}) must be at most 30000`);

@@ -46,6 +46,11 @@ describe("host settings from the environment", () => {
       OPENWOP_IDEMPOTENCY_RETENTION_SECONDS: "172800",
       OPENWOP_DEBUG_BUNDLE_MAX_BYTES: "65536",
       OPENWOP_TEST_FORCE_EXPIRE: "true",
+      OPENWOP_RATE_LIMIT_PER_KEY: "20",
+      OPENWOP_RATE_LIMIT_BURST: "40",
+      OPENWOP_OIDC_ISSUER: "https://id.example.com",
+      OPENWOP_OIDC_AUDIENCE: "openwop",
+      OPENWOP_OIDC_TENANT_CLAIM: "org",
     });
     expect(settings).toEqual({
       ...DEFAULT_HOST_SETTINGS,
@@ -66,9 +71,14 @@ describe("host settings from the environment", () => {
       idempotencyRetentionSeconds: 172_800,
       debugBundleMaxBytes: 65_536,
       testForceExpire: true,
+      rateLimitPerKey: 20,
+      rateLimitBurst: 40,
+      oidcIssuer: "https://id.example.com",
+      oidcAudience: "openwop",
+      oidcTenantClaim: "org",
     });
     // The test above names every variable of the table, so a new one cannot go untested.
-    expect(Object.values(SETTINGS_FROM_ENV).map((variable) => variable.name)).toHaveLength(17);
+    expect(Object.values(SETTINGS_FROM_ENV).map((variable) => variable.name)).toHaveLength(22);
   });
 
   it("lets the environment override a host's own defaults, and empty values keep them", () => {
@@ -102,6 +112,9 @@ describe("host settings from the environment", () => {
     ["OPENWOP_MAX_ACTIVE_RUNS", "0"],
     ["OPENWOP_EXTRA_API_KEYS", '[{"key": 1}]'],
     ["OPENWOP_EXTRA_API_KEYS", "not json"],
+    ["OPENWOP_RATE_LIMIT_PER_KEY", "0"],
+    ["OPENWOP_OIDC_ISSUER", "id.example.com"],
+    ["OPENWOP_OIDC_ISSUER", "https://id.example.com"],
   ])("refuses %s=%s with a reason naming the variable", (name, value) => {
     expect(() => readHostSettings({ [name]: value })).toThrow(HostConfigError);
     expect(() => readHostSettings({ [name]: value })).toThrow(name);

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@openwop/storage/testing";
 import { bearer, request, type HttpResult } from "./http.js";
 import { expectErrorEnvelope } from "./error-envelope.js";
 import { collectUntilClosed, openSse } from "./sse.js";
@@ -23,7 +24,7 @@ export interface LaunchedHost {
 
 type RunEventLike = ProbedEvent;
 
-const ALL_SCOPES = ["manifest:read", "runs:create", "runs:read", "runs:cancel", "approvals:respond"];
+const ALL_SCOPES = ["manifest:read", "runs:create", "runs:read", "runs:cancel", "approvals:respond", "keys:manage"];
 const TERMINAL = ["completed", "failed", "cancelled"];
 
 /**
@@ -135,6 +136,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}`, { headers: other }), 404);
         expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}/events/poll`, { headers: other }), 404);
         expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}/events`, { headers: other }), 404);
+        expectErrorEnvelope(await request(host.url, `/v1/runs/${runId}/debug-bundle`, { headers: other }), 404);
         expectErrorEnvelope(
           await request(host.url, `/v1/runs/${runId}/cancel`, { method: "POST", headers: other }),
           404,
@@ -148,6 +150,231 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
           404,
         );
         expect((await snapshot(runId))["status"]).toBe("waiting-approval");
+      });
+    });
+
+    describe("keys", () => {
+      interface Issued {
+        keyId: string;
+        key: string;
+        prefix: string;
+        scopes: string[];
+        kind: string;
+        replaces?: string;
+        graceUntil?: string;
+      }
+      const issue = async (body: Record<string, unknown>, as = apiKey): Promise<Issued> => {
+        const result = await request(host.url, "/v1/keys", { method: "POST", headers: bearer(as), body });
+        expect(result.status, result.text).toBe(201);
+        expect(result.headers.get("cache-control")).toBe("no-store");
+        return result.json as Issued;
+      };
+      const self = (key: string): Promise<HttpResult> => request(host.url, "/v1/keys/self", { headers: bearer(key) });
+
+      it("issues a key whose secret is shown once: listing and reading show metadata only", async () => {
+        const issued = await issue({ scopes: ["runs:read", "runs:create"], label: "suite" });
+        expect(issued.key).toMatch(/^hk_test_/);
+        expect(issued.key.startsWith(issued.prefix)).toBe(true);
+        expect((await self(issued.key)).json).toMatchObject({
+          keyId: issued.keyId,
+          scopes: ["runs:read", "runs:create"],
+        });
+        const listed = await call("/v1/keys?limit=100");
+        expect(listed.status).toBe(200);
+        const page = listed.json as { keys: Array<{ keyId: string; status: string }>; nextCursor: string | null };
+        expect(page.keys.find((k) => k.keyId === issued.keyId)).toMatchObject({ status: "active", label: "suite" });
+        const read = await call(`/v1/keys/${issued.keyId}`);
+        expect(read.json).toMatchObject({ keyId: issued.keyId, tenant: "default", origin: "api", kind: "test" });
+        for (const text of [listed.text, read.text]) {
+          expect(text).not.toContain(issued.key);
+          expect(text).not.toMatch(/[0-9a-f]{64}/);
+        }
+      });
+
+      it("pages the list newest first with an opaque cursor, and refuses a forged one", async () => {
+        await issue({ scopes: ["runs:read"] });
+        await issue({ scopes: ["runs:read"] });
+        const first = (await call("/v1/keys?limit=1")).json as {
+          keys: Array<{ keyId: string; createdAt: string }>;
+          nextCursor: string;
+        };
+        expect(first.keys).toHaveLength(1);
+        expect(first.nextCursor).toEqual(expect.any(String));
+        const second = (await call(`/v1/keys?limit=1&cursor=${first.nextCursor}`)).json as {
+          keys: Array<{ keyId: string; createdAt: string }>;
+        };
+        expect(second.keys[0]?.keyId).not.toBe(first.keys[0]?.keyId);
+        expect(Date.parse(second.keys[0]?.createdAt ?? "")).toBeLessThanOrEqual(
+          Date.parse(first.keys[0]?.createdAt ?? ""),
+        );
+        expectErrorEnvelope(await call("/v1/keys?cursor=not-a-cursor"), 400, "validation_error");
+      });
+
+      it("never grants more than the issuer holds, nor a test key to a live issuer", async () => {
+        const limited = await issue({ scopes: ["runs:read", "keys:manage"], kind: "live" });
+        const escalation = await request(host.url, "/v1/keys", {
+          method: "POST",
+          headers: bearer(limited.key),
+          body: { scopes: ["runs:create"] },
+        });
+        const refusal = expectErrorEnvelope(escalation, 403, "forbidden");
+        expect(refusal.details).toMatchObject({ reason: "scope_escalation", scopes: ["runs:create"] });
+        const testFromLive = await request(host.url, "/v1/keys", {
+          method: "POST",
+          headers: bearer(limited.key),
+          body: { scopes: ["runs:read"], kind: "test" },
+        });
+        expect(expectErrorEnvelope(testFromLive, 403, "forbidden").details).toMatchObject({
+          reason: "test_key_required",
+        });
+        expectErrorEnvelope(
+          await call("/v1/keys", { method: "POST", body: { scopes: ["runs:fly"] } }),
+          400,
+          "validation_error",
+        );
+      });
+
+      it("answers GET /v1/keys/self for any valid key, and 403 on the management routes without keys:manage", async () => {
+        const reader = await issue({ scopes: ["runs:read"] });
+        expect((await self(reader.key)).json).toMatchObject({
+          keyId: reader.keyId,
+          scopes: ["runs:read"],
+          status: "active",
+        });
+        const listed = await request(host.url, "/v1/keys", { headers: bearer(reader.key) });
+        expect(expectErrorEnvelope(listed, 403, "forbidden").details).toMatchObject({ requiredScope: "keys:manage" });
+      });
+
+      it("rotates with an overlap: both keys work, then the old one is key_expired", async () => {
+        const original = await issue({ scopes: ["runs:read"] });
+        const rotated = await call(`/v1/keys/${original.keyId}/rotate`, { method: "POST", body: { graceSeconds: 1 } });
+        expect(rotated.status, rotated.text).toBe(201);
+        const successor = rotated.json as Issued;
+        expect(successor).toMatchObject({ replaces: original.keyId, scopes: ["runs:read"] });
+        expect(successor.key).not.toBe(original.key);
+        expect((await self(successor.key)).status).toBe(200);
+        expect((await self(original.key)).status).toBe(200);
+        // Rotations do not chain: a key in its grace period is already rotated.
+        const inGrace = await call(`/v1/keys/${original.keyId}/rotate`, { method: "POST" });
+        expect(expectErrorEnvelope(inGrace, 409, "key_not_active").details).toMatchObject({ reason: "rotated" });
+        await eventually(async () => (await self(original.key)).status === 401, "the end of the grace period", 5_000);
+        const expired = await self(original.key);
+        expectErrorEnvelope(expired, 401, "key_expired");
+        expect(expired.headers.get("www-authenticate")).toMatch(/^Bearer/);
+        expect((await self(successor.key)).status).toBe(200);
+        // Past its grace the key's status, and so the refusal's reason, is expired.
+        const afterGrace = await call(`/v1/keys/${original.keyId}/rotate`, { method: "POST" });
+        expect(expectErrorEnvelope(afterGrace, 409, "key_not_active").details).toMatchObject({ reason: "expired" });
+        expect((await call(`/v1/keys/${original.keyId}`)).json).toMatchObject({
+          replacedBy: successor.keyId,
+          status: "expired",
+        });
+        expectErrorEnvelope(
+          await call(`/v1/keys/${successor.keyId}/rotate`, { method: "POST", body: { graceSeconds: 99_999_999 } }),
+          400,
+          "validation_error",
+        );
+      });
+
+      it("revokes a key at once; revoking again is still 204", async () => {
+        const doomed = await issue({ scopes: ["runs:read"] });
+        expect((await self(doomed.key)).status).toBe(200);
+        expect((await call(`/v1/keys/${doomed.keyId}`, { method: "DELETE" })).status).toBe(204);
+        const refused = await self(doomed.key);
+        expectErrorEnvelope(refused, 401, "key_revoked");
+        expect(refused.headers.get("www-authenticate")).toMatch(/^Bearer/);
+        expect((await call(`/v1/keys/${doomed.keyId}`, { method: "DELETE" })).status).toBe(204);
+        expect((await call(`/v1/keys/${doomed.keyId}`)).json).toMatchObject({ status: "revoked" });
+      });
+
+      it("refuses a key after its expiry", async () => {
+        const brief = await issue({ scopes: ["runs:read"], expiresAt: new Date(Date.now() + 1_000).toISOString() });
+        expect((await self(brief.key)).status).toBe(200);
+        await eventually(async () => (await self(brief.key)).status === 401, "the key's expiry", 5_000);
+        expectErrorEnvelope(await self(brief.key), 401, "key_expired");
+        expectErrorEnvelope(
+          await call("/v1/keys", {
+            method: "POST",
+            body: { scopes: ["runs:read"], expiresAt: "2001-01-01T00:00:00Z" },
+          }),
+          400,
+          "validation_error",
+        );
+      });
+
+      it("keeps keys within their tenant: another tenant's key id is 404 and keeps working", async () => {
+        const mine = await issue({ scopes: ["runs:read"] });
+        const other = bearer(otherTenantKey);
+        for (const [method, path] of [
+          ["GET", `/v1/keys/${mine.keyId}`],
+          ["POST", `/v1/keys/${mine.keyId}/rotate`],
+          ["DELETE", `/v1/keys/${mine.keyId}`],
+        ] as const) {
+          expectErrorEnvelope(await request(host.url, path, { method, headers: other }), 404, "not_found");
+        }
+        expect((await self(mine.key)).status).toBe(200);
+        const theirs = (await request(host.url, "/v1/keys?limit=100", { headers: other })).json as {
+          keys: Array<{ keyId: string; tenant: string }>;
+        };
+        expect(theirs.keys.every((key) => key.tenant === "tenant-b")).toBe(true);
+      });
+
+      it("says how to authenticate on every 401", async () => {
+        for (const headers of [{}, { authorization: "Basic abc" }, bearer("hk_definitely_not_a_real_key_12345")]) {
+          const result = await request(host.url, "/v1/runs/x", { headers });
+          expectErrorEnvelope(result, 401, "unauthenticated");
+          expect(result.headers.get("www-authenticate")).toMatch(/^Bearer/);
+        }
+      });
+
+      it("refuses a body naming another tenant with 403, and accepts one naming its own", async () => {
+        const result = await call("/v1/runs", {
+          method: "POST",
+          body: { workflowId: "conformance-noop", tenantId: "tenant-b" },
+        });
+        expect(expectErrorEnvelope(result, 403, "forbidden").details).toMatchObject({ field: "tenantId" });
+        const same = await call("/v1/runs", {
+          method: "POST",
+          body: { workflowId: "conformance-noop", tenantId: "default" },
+        });
+        expect(same.status, same.text).toBe(201);
+      });
+
+      it("summarises the tenant's failures by reason, key prefix and route, and records key use", async () => {
+        const doomed = await issue({ scopes: ["runs:read"] });
+        await self(doomed.key);
+        expect((await call(`/v1/keys/${doomed.keyId}`, { method: "DELETE" })).status).toBe(204);
+        for (let i = 0; i < 3; i += 1) await request(host.url, "/v1/runs/r1", { headers: bearer(doomed.key) });
+        await request(host.url, "/v1/runs", {
+          method: "POST",
+          headers: bearer(readOnlyKey),
+          body: { workflowId: "conformance-noop" },
+        });
+        const summary = (await call("/v1/keys/failures")).json as {
+          failures: Array<{ reason: string; keyPrefix: string | null; route: string; count: number }>;
+        };
+        expect(summary.failures).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              reason: "revoked",
+              keyPrefix: doomed.prefix,
+              route: "GET /v1/runs/{runId}",
+              count: 3,
+            }),
+            expect.objectContaining({ reason: "insufficient_scope", route: "POST /v1/runs" }),
+          ]),
+        );
+        expect(summary.failures.every((f) => !JSON.stringify(f).includes(doomed.key))).toBe(true);
+        const theirs = (await request(host.url, "/v1/keys/failures", { headers: bearer(otherTenantKey) })).json as {
+          failures: Array<{ keyPrefix: string | null }>;
+        };
+        expect(theirs.failures.some((f) => f.keyPrefix === doomed.prefix)).toBe(false);
+        await eventually(
+          async () =>
+            ((await call(`/v1/keys/${doomed.keyId}`)).json as { lastUsedAt: string | null }).lastUsedAt !== null,
+          "the key's last use to be recorded",
+          15_000,
+        );
       });
     });
 

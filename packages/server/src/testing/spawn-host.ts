@@ -5,8 +5,12 @@ import { once } from "node:events";
 export interface HostProcess {
   url: string;
   child: ChildProcess;
-  /** Everything the process printed, for failure messages. */
+  /** Everything the process printed, both streams interleaved, for failure messages. */
   output(): string;
+  /** What it printed on standard output only. */
+  stdout(): string;
+  /** What it printed on standard error only. */
+  stderr(): string;
   /** Sends a signal and waits for the process to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -25,6 +29,8 @@ export async function spawnHostProcess(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
+  let stdout = "";
+  let stderr = "";
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`host did not start within ${timeoutMs} ms:\n${output}`)),
@@ -32,6 +38,7 @@ export async function spawnHostProcess(
     );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
+      stdout += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
@@ -39,7 +46,10 @@ export async function spawnHostProcess(
       }
     };
     child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      stderr += chunk.toString();
+    });
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`host exited with ${String(code)} before listening:\n${output}`));
@@ -49,6 +59,8 @@ export async function spawnHostProcess(
     url,
     child,
     output: () => output,
+    stdout: () => stdout,
+    stderr: () => stderr,
     kill: async (signal = "SIGKILL") => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, "exit");

@@ -1,0 +1,11 @@
+import type { Context } from "hono";
+
+/**
+ * The routed operation as the OpenAPI document names it, e.g. `GET /v1/runs/{runId}`: a
+ * bounded label for logs and metrics (never the raw path, which carries ids), and the
+ * endpoint that scopes idempotency records.
+ */
+export function routeOf(c: Context): string {
+  const path = c.req.routePath.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+  return `${c.req.method} ${path === "/*" || path === "*" ? "(unrouted)" : path}`;
+}

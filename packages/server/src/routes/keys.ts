@@ -1,0 +1,135 @@
+import type { Context, Hono } from "hono";
+import { keyStatus, notFound, validationError, type IssuedKey, type RotatedKey } from "@openwop/core";
+import type { ApiKeyCursor, ApiKeyRecord, JsonObject } from "@openwop/storage";
+import type { ApiKey, ApiKeyList, AuthFailureSummary, IssuedApiKey } from "@openwop/types";
+import { authorize } from "../auth-middleware.js";
+import { readJsonBody } from "../body.js";
+import type { AppEnv, ServerContext } from "../context.js";
+import { parseBoundedInteger } from "./cursor.js";
+import { pathParam } from "./params.js";
+
+/** A key's metadata as the wire shows it (auth.md §10.2): never the secret, never the digest. */
+function metadataOf(key: ApiKeyRecord, now: number): ApiKey {
+  return {
+    keyId: key.keyId,
+    prefix: key.prefix,
+    tenant: key.tenantId,
+    label: key.label,
+    scopes: [...key.scopes],
+    kind: key.kind,
+    origin: key.origin,
+    status: keyStatus(key, now),
+    createdAt: key.createdAt,
+    expiresAt: key.expiresAt,
+    lastUsedAt: key.lastUsedAt,
+    rotatedAt: key.rotatedAt,
+    revokedAt: key.revokedAt,
+    replacedBy: key.replacedBy,
+    replaces: key.replaces,
+  };
+}
+
+/** The one answer that carries a secret: never cached anywhere on its way (auth.md §10.3). */
+function issuedAnswer(c: Context<AppEnv>, issued: IssuedKey | RotatedKey): Response {
+  const { record } = issued;
+  const body: IssuedApiKey = {
+    keyId: record.keyId,
+    key: issued.key,
+    prefix: record.prefix,
+    tenant: record.tenantId,
+    label: record.label,
+    scopes: [...record.scopes],
+    kind: record.kind,
+    createdAt: record.createdAt,
+    expiresAt: record.expiresAt,
+    ...("replaces" in issued ? { replaces: issued.replaces, graceUntil: issued.graceUntil } : {}),
+  };
+  c.header("Cache-Control", "no-store");
+  return c.json(body, 201);
+}
+
+/** Cursors are opaque to clients: the position of the last key of a page, base64url-encoded. */
+function encodeCursor(cursor: ApiKeyCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.keyId])).toString("base64url");
+}
+
+function decodeCursor(raw: string | undefined): ApiKeyCursor | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+    if (
+      Array.isArray(decoded) &&
+      decoded.length === 2 &&
+      typeof decoded[0] === "string" &&
+      !Number.isNaN(Date.parse(decoded[0])) &&
+      typeof decoded[1] === "string"
+    ) {
+      return { createdAt: decoded[0], keyId: decoded[1] };
+    }
+  } catch {
+    // falls through to the refusal
+  }
+  throw validationError("cursor is not one this host issued", { field: "cursor" });
+}
+
+function sinceOf(raw: string | undefined, now: number): number {
+  if (raw === undefined) return now - 86_400_000;
+  const since = Date.parse(raw);
+  if (Number.isNaN(since)) throw validationError("since must be a date-time", { field: "since" });
+  return since;
+}
+
+/** Key management (auth.md §10): every route acts within the caller's tenant. */
+export function registerKeyRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
+  const keys = ctx.engine.keys;
+
+  app.post("/v1/keys", authorize(ctx, "keys:manage"), async (c) => {
+    const body = await readJsonBody(c);
+    if (body === undefined) throw validationError("request body is required", { field: "body" });
+    return issuedAnswer(c, await keys.issue(c.get("principal"), body));
+  });
+
+  app.get("/v1/keys", authorize(ctx, "keys:manage"), async (c) => {
+    const limit = parseBoundedInteger(c.req.query("limit"), "limit", 1, 100, 50);
+    const page = await keys.list(c.get("principal").tenantId, limit, decodeCursor(c.req.query("cursor")));
+    const now = ctx.engine.now();
+    const body: ApiKeyList = {
+      keys: page.keys.map((key) => metadataOf(key, now)),
+      nextCursor: page.next ? encodeCursor(page.next) : null,
+    };
+    return c.json(body);
+  });
+
+  // Before /v1/keys/:keyId, so these words are never read as key ids.
+  app.get("/v1/keys/self", authorize(ctx, null), (c) => {
+    const key = c.get("apiKey");
+    if (!key) throw notFound("this credential is not one of the host's keys");
+    return c.json(metadataOf(key, ctx.engine.now()));
+  });
+
+  app.get("/v1/keys/failures", authorize(ctx, "keys:manage"), async (c) => {
+    const now = ctx.engine.now();
+    const since = sinceOf(c.req.query("since"), now);
+    const summary = await keys.failures(c.get("principal").tenantId, since);
+    const body: AuthFailureSummary = {
+      since: summary.since,
+      failures: summary.failures.map(({ tenantId: _tenant, ...group }) => group),
+    };
+    return c.json(body);
+  });
+
+  app.get("/v1/keys/:keyId", authorize(ctx, "keys:manage"), async (c) => {
+    const key = await keys.get(c.get("principal").tenantId, pathParam(c, "keyId"));
+    return c.json(metadataOf(key, ctx.engine.now()));
+  });
+
+  app.post("/v1/keys/:keyId/rotate", authorize(ctx, "keys:manage"), async (c) => {
+    const body = (await readJsonBody(c)) as JsonObject | undefined;
+    return issuedAnswer(c, await keys.rotate(c.get("principal"), pathParam(c, "keyId"), body));
+  });
+
+  app.delete("/v1/keys/:keyId", authorize(ctx, "keys:manage"), async (c) => {
+    await keys.revoke(c.get("principal").tenantId, pathParam(c, "keyId"));
+    return c.body(null, 204);
+  });
+}
