@@ -1,11 +1,17 @@
 import {
   isTerminalStatus,
+  type ApiKey,
+  type ApiKeyList,
+  type AuthFailureSummary,
   type CancelRunResponse,
   type Capabilities,
   type CreateRunRequest,
+  type CreateApiKeyRequest,
   type CreateRunResponse,
   type InterruptResolutionResponse,
+  type IssuedApiKey,
   type PollResponse,
+  type RotateApiKeyRequest,
   type RunSnapshot,
   type StreamMode,
   type WorkflowDefinition,
@@ -51,6 +57,39 @@ export interface WaitOptions {
   readonly intervalMs?: number;
 }
 
+export interface ListKeysOptions {
+  /** Page size, 1..100 (the host's default, 50, when absent). */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface KeyFailuresOptions {
+  /** A date-time (or a `Date`); the host's default, 24 hours ago, when absent. */
+  readonly since?: string | Date;
+}
+
+/**
+ * Key management (spec/v1/auth.md §10), for hosts that advertise `keys` in discovery. Every
+ * call but {@link KeysApi.self} needs `keys:manage`; refusals throw {@link WireError}.
+ */
+export interface KeysApi {
+  /** `POST /v1/keys`: the answer carries the secret, once. */
+  create(body: CreateApiKeyRequest): Promise<IssuedApiKey>;
+  /** `GET /v1/keys`: one page of the tenant's keys, newest first. */
+  list(options?: ListKeysOptions): Promise<ApiKeyList>;
+  /** `GET /v1/keys/{keyId}`. */
+  get(keyId: string): Promise<ApiKey>;
+  /** `GET /v1/keys/self`: the metadata of the key this client authenticates with. */
+  self(): Promise<ApiKey>;
+  /** `POST /v1/keys/{keyId}/rotate`: the successor, with `replaces` and `graceUntil`. */
+  rotate(keyId: string, options?: RotateApiKeyRequest): Promise<IssuedApiKey>;
+  /** `DELETE /v1/keys/{keyId}`: resolves once the host answered `204`, also for a key revoked before. */
+  revoke(keyId: string): Promise<void>;
+  /** `GET /v1/keys/failures`: the tenant's authentication failures, grouped. */
+  failures(options?: KeyFailuresOptions): Promise<AuthFailureSummary>;
+}
+
 export interface OpenWopClient {
   readonly baseUrl: string;
   discovery(): Promise<Capabilities>;
@@ -66,6 +105,8 @@ export interface OpenWopClient {
   streamEvents(runId: string, options?: StreamOptions): AsyncIterable<SseFrame>;
   /** Polls the run until it is terminal; throws {@link TimeoutError} past `timeoutMs`. */
   waitForTerminal(runId: string, options: WaitOptions): Promise<RunSnapshot>;
+  /** Key management (auth.md §10). */
+  readonly keys: KeysApi;
   /** One request, any answer: nothing is thrown for a non-2xx, so black-box checks can judge it. */
   raw(method: string, path: string, init?: Omit<RequestSpec, "method" | "path">): Promise<RawResponse>;
 }
@@ -84,22 +125,73 @@ const REPLAY_HEADER = "openwop-idempotent-replay";
 export function createClient(options: ClientOptions): OpenWopClient {
   const http = new HttpTransport(options);
 
+  /** One request that must succeed: a non-2xx throws {@link WireError}. */
+  async function send(method: string, path: string, init: Omit<RequestSpec, "method" | "path">): Promise<RawResponse> {
+    const response = await http.request({ ...init, method, path });
+    if (response.status < 200 || response.status > 299) {
+      throw new WireError({ status: response.status, body: response.body, headers: response.headers, method, path });
+    }
+    return response;
+  }
+
   async function call<T>(
     method: string,
     path: string,
     init: Omit<RequestSpec, "method" | "path"> = {},
   ): Promise<{ body: T; response: RawResponse }> {
-    const response = await http.request({ ...init, method, path });
-    if (response.status < 200 || response.status > 299) {
-      throw new WireError({ status: response.status, body: response.body, headers: response.headers, method, path });
-    }
+    const response = await send(method, path, init);
     if (typeof response.body !== "object" || response.body === null) {
       throw new UnreadableResponseError(`${method} ${path} → ${response.status} without a JSON object body`);
     }
     return { body: response.body as T, response };
   }
 
+  /** A call whose success is `204 No Content`; any other 2xx is not the documented answer. */
+  async function callNoContent(method: string, path: string): Promise<void> {
+    const response = await send(method, path, {});
+    if (response.status !== 204) {
+      throw new UnreadableResponseError(`${method} ${path} → ${response.status}, expected 204 No Content`);
+    }
+  }
+
   const runPath = (runId: string) => `/v1/runs/${encodeURIComponent(runId)}`;
+  const keyPath = (keyId: string) => `/v1/keys/${encodeURIComponent(keyId)}`;
+
+  const keys: KeysApi = {
+    async create(body) {
+      return (await call<IssuedApiKey>("POST", "/v1/keys", { body })).body;
+    },
+    async list(listOptions = {}) {
+      const query = new URLSearchParams();
+      if (listOptions.limit !== undefined) query.set("limit", String(listOptions.limit));
+      if (listOptions.cursor !== undefined) query.set("cursor", listOptions.cursor);
+      const path = `/v1/keys${query.size > 0 ? `?${query}` : ""}`;
+      const { body } = await call<ApiKeyList>("GET", path);
+      if (!Array.isArray(body.keys)) throw new UnreadableResponseError(`GET ${path} answered without a keys array`);
+      return body;
+    },
+    async get(keyId) {
+      return (await call<ApiKey>("GET", keyPath(keyId))).body;
+    },
+    async self() {
+      return (await call<ApiKey>("GET", "/v1/keys/self")).body;
+    },
+    async rotate(keyId, rotateOptions = {}) {
+      const body: RotateApiKeyRequest =
+        rotateOptions.graceSeconds === undefined ? {} : { graceSeconds: rotateOptions.graceSeconds };
+      return (await call<IssuedApiKey>("POST", `${keyPath(keyId)}/rotate`, { body })).body;
+    },
+    revoke(keyId) {
+      return callNoContent("DELETE", keyPath(keyId));
+    },
+    async failures(failureOptions = {}) {
+      const since = failureOptions.since;
+      const query = new URLSearchParams();
+      if (since !== undefined) query.set("since", since instanceof Date ? since.toISOString() : since);
+      const path = `/v1/keys/failures${query.size > 0 ? `?${query}` : ""}`;
+      return (await call<AuthFailureSummary>("GET", path)).body;
+    },
+  };
 
   async function openEventStream(runId: string, streamOptions: StreamOptions = {}): Promise<OpenedEventStream> {
     const query = new URLSearchParams();
@@ -179,6 +271,7 @@ export function createClient(options: ClientOptions): OpenWopClient {
       return body;
     },
     openEventStream,
+    keys,
     async *streamEvents(runId, streamOptions) {
       yield* await openEventStream(runId, streamOptions);
     },

@@ -2,6 +2,9 @@ export { createClient } from "./client.js";
 export type {
   ClientOptions,
   CreatedRun,
+  KeyFailuresOptions,
+  KeysApi,
+  ListKeysOptions,
   OpenWopClient,
   OpenedEventStream,
   PollOptions,
