@@ -37,6 +37,16 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     "interrupt-double-resolution",
     "production-backpressure",
     "debug-bundle-export",
+    "auth-body-tenant",
+    "keys-issue-and-list",
+    "keys-self",
+    "keys-no-escalation",
+    "keys-rotation-grace",
+    "keys-revocation",
+    "keys-expiry",
+    "keys-cross-tenant",
+    "auth-www-authenticate",
+    "auth-rate-limit",
   ],
   "retry-after-missing": ["production-backpressure"],
   // Every scenario that compares a stream, or an event count, with the log sees the duplicate.
@@ -58,7 +68,15 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     "debug-bundle-export",
   ],
   "replay-header-missing": ["idempotency-replay"],
-  "unauthenticated-as-forbidden": ["auth-missing-credential", "auth-invalid-key"],
+  // Every scenario that expects a 401 (the key scenarios wait for key_expired or key_revoked).
+  "unauthenticated-as-forbidden": [
+    "auth-missing-credential",
+    "auth-invalid-key",
+    "keys-rotation-grace",
+    "keys-revocation",
+    "keys-expiry",
+    "auth-www-authenticate",
+  ],
   "sse-never-closes": ["sse-terminal-close"],
 };
 

@@ -26,6 +26,15 @@ export function renderCoverage(registry: readonly Scenario[]): string {
       "",
     );
   }
+  const unaffiliated = registry.filter((scenario) => scenario.profiles.length === 0);
+  if (unaffiliated.length > 0) {
+    lines.push(
+      "### In no profile's set",
+      "",
+      `Optional behaviour whose absence denies nothing: ${unaffiliated.map((scenario) => `\`${scenario.id}\``).join(", ")}.`,
+      "",
+    );
+  }
   lines.push("## Scenarios", "");
   lines.push(
     table(
@@ -33,7 +42,7 @@ export function renderCoverage(registry: readonly Scenario[]): string {
       registry.map((scenario) => [
         `\`${scenario.id}\``,
         scenario.title,
-        scenario.profiles.join(", "),
+        scenario.profiles.length === 0 ? "none" : scenario.profiles.join(", "),
         scenario.spec,
         (scenario.alsoCites ?? []).join("; "),
         scenario.requires === "host-manifest" ? "--host-manifest (starts and kills host processes)" : "",

@@ -119,7 +119,11 @@ export function renderMatrix(
       ["Scenario", "Profiles", "Spec", ...hosts.map((entry) => entry.name)],
       registry.map((scenario) => [
         `\`${scenario.id}\``,
-        scenario.profiles.length === PROFILES.length ? "all" : scenario.profiles.join(", "),
+        scenario.profiles.length === PROFILES.length
+          ? "all"
+          : scenario.profiles.length === 0
+            ? "none"
+            : scenario.profiles.join(", "),
         scenario.spec,
         ...hosts.map(
           (entry) =>

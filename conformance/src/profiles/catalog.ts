@@ -10,6 +10,7 @@ export const PROFILE_IDS = [
   "openwop-fixtures",
   "openwop-debug-bundle",
   "openwop-production",
+  "openwop-auth-api-key-rotation",
 ] as const;
 
 export type ProfileId = (typeof PROFILE_IDS)[number];
@@ -132,6 +133,32 @@ function production(d: Capabilities): PredicateResult {
   );
 }
 
+function keyRotation(d: Capabilities): PredicateResult {
+  const base = core(d);
+  if (!base.holds) return base;
+  const keys = record(d.keys);
+  const maxGrace = keys?.maxGraceSeconds;
+  const defaultGrace = keys?.defaultGraceSeconds;
+  const propagation = keys?.revocationPropagationSeconds;
+  return all(
+    [
+      [keys !== undefined, "keys is not an object"],
+      [keys?.supported === true, "keys.supported is not true"],
+      [isInt(maxGrace) && maxGrace >= 60, "keys.maxGraceSeconds is not an integer ≥ 60"],
+      [isInt(defaultGrace) && defaultGrace >= 0, "keys.defaultGraceSeconds is not a non-negative integer"],
+      [
+        isInt(defaultGrace) && isInt(maxGrace) && defaultGrace <= maxGrace,
+        "keys.defaultGraceSeconds exceeds keys.maxGraceSeconds",
+      ],
+      [
+        isInt(propagation) && propagation >= 0 && propagation <= 60,
+        "keys.revocationPropagationSeconds is not an integer in 0..60",
+      ],
+    ],
+    `keys advertised (grace ${String(defaultGrace)}/${String(maxGrace)} s, propagation ${String(propagation)} s)`,
+  );
+}
+
 /** The catalog, in {@link PROFILE_IDS} order; predicates transcribe spec/v1/profiles.md §3. */
 export const PROFILES: readonly ProfileDefinition[] = [
   { id: "openwop-core", title: "Core", spec: "spec/v1/profiles.md §3.1", predicate: core },
@@ -186,6 +213,12 @@ export const PROFILES: readonly ProfileDefinition[] = [
     spec: "spec/v1/profiles.md §3.8",
     predicate: production,
     dependsOn: { all: ["openwop-core"], anyOf: ["openwop-stream-sse", "openwop-stream-poll"] },
+  },
+  {
+    id: "openwop-auth-api-key-rotation",
+    title: "API key rotation",
+    spec: "spec/v1/profiles.md §3.9",
+    predicate: keyRotation,
   },
 ];
 

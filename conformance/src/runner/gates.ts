@@ -53,3 +53,16 @@ export function discoveryValue(discovery: Capabilities, path: string): unknown {
 
 export const productionAdvertised = (discovery: Capabilities) =>
   discoveryValue(discovery, "production.supported") === true;
+
+/** The `keys` block of auth.md §10.1: the host serves the key-management routes. */
+export const keysAdvertised = (discovery: Capabilities) => discoveryValue(discovery, "keys.supported") === true;
+
+/** The `rateLimit` block of auth.md §7: the host limits requests per key and says how much. */
+export const rateLimitAdvertised = (discovery: Capabilities) =>
+  discoveryValue(discovery, "rateLimit.supported") === true;
+
+/** Runs only when discovery advertises key management. */
+export const needsKeys: Gate = whenAdvertised("keys.supported", keysAdvertised);
+
+/** Runs only when discovery advertises a per-key rate limit. */
+export const needsRateLimit: Gate = whenAdvertised("rateLimit.supported", rateLimitAdvertised);

@@ -8,6 +8,7 @@ import { eventOrderingScenarios } from "./event-ordering.js";
 import { fixtureScenarios } from "./fixtures.js";
 import { idempotencyScenarios } from "./idempotency.js";
 import { interruptScenarios } from "./interrupts.js";
+import { keyScenarios } from "./keys.js";
 import { limitScenarios } from "./limits.js";
 import { pollScenarios } from "./poll.js";
 import { productionBackpressureScenarios } from "./production-backpressure.js";
@@ -19,8 +20,9 @@ import { sseScenarios } from "./sse.js";
 
 /**
  * Every scenario, in run order: cheap protocol checks first, then runs, streams,
- * idempotency, interrupts, gated capabilities, and the process-level scenarios last
- * (saturation and restarts would disturb anything that ran alongside them).
+ * idempotency, interrupts, gated capabilities (key management and the rate-limit burst
+ * among them), and the process-level scenarios last (saturation and restarts would
+ * disturb anything that ran alongside them).
  */
 export const SCENARIOS: readonly Scenario[] = [
   ...discoveryScenarios,
@@ -36,6 +38,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...limitScenarios,
   ...fixtureScenarios,
   ...debugBundleScenarios,
+  ...keyScenarios,
   ...productionProfileScenarios,
   ...productionRetentionScenarios,
   ...productionBackpressureScenarios,
