@@ -100,8 +100,11 @@ export function prepareKeyStatements(db: Database.Database): KeyStatements {
     recordKeyUse: db.prepare<{ keyId: string; usedAt: string }>(`
       UPDATE api_keys SET last_used_at = @usedAt
       WHERE key_id = @keyId AND (last_used_at IS NULL OR last_used_at < @usedAt)`),
-    bumpKeyState: db.prepare("UPDATE key_state SET version = version + 1 WHERE id = 1"),
-    selectKeyState: db.prepare<[], number>("SELECT version FROM key_state WHERE id = 1").pluck(),
+    // An upsert, and a read that takes a missing row as 0: a key_state emptied by hand counts again.
+    bumpKeyState: db.prepare(
+      "INSERT INTO key_state (id, version) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET version = version + 1",
+    ),
+    selectKeyState: db.prepare<[], number>("SELECT coalesce((SELECT version FROM key_state WHERE id = 1), 0)").pluck(),
     keyStats: db.prepare<{ now: string; expiringBefore: string }, KeyStatsRow>(`
       SELECT tenant_id,
         sum(revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at > @now AND expires_at < @expiringBefore)
