@@ -22,8 +22,9 @@ import { eventBatch, unnestEvents, type EventBatch } from "./event-batch.js";
  *   `last_sequence + n` always counts from the latest committed value: sequences are
  *   gapless and unique across any number of processes (the (run_id, sequence) primary
  *   key would reject a duplicate even if that reasoning were wrong);
- * - the preconditions: fence (holder and epoch) and expectStatus sit in its WHERE, so
- *   they are checked against the locked, newest row;
+ * - the preconditions: the tenant (a step addressed to another tenant's run matches no
+ *   row, exactly like a missing run), fence (holder and epoch) and expectStatus sit in its
+ *   WHERE, so they are checked against the locked, newest row;
  * - the patch and the claim release.
  * The events, created suspensions and suspension transitions (of this run's suspensions
  * only) hang off its RETURNING
@@ -50,6 +51,7 @@ WITH run AS (
     claim_holder_id  = CASE WHEN $13::boolean THEN NULL ELSE claim_holder_id END,
     claim_expires_at = CASE WHEN $13::boolean THEN NULL ELSE claim_expires_at END
   WHERE run_id = $1::text
+    AND ($40::text IS NULL OR tenant_id = $40::text)
     AND ($14::text IS NULL OR (claim_holder_id = $14::text AND claim_epoch = $15::integer))
     AND ($16::text[] IS NULL OR status = ANY($16::text[]))
   RETURNING run_id, last_sequence, status, claim_holder_id
@@ -87,9 +89,9 @@ SELECT
 FROM run`;
 
 /** Read when the step's UPDATE matched nothing, to say which precondition failed. */
-const DIAGNOSE_SQL = "SELECT status, claim_holder_id, claim_epoch FROM runs WHERE run_id = $1 FOR UPDATE";
+const DIAGNOSE_SQL = "SELECT tenant_id, status, claim_holder_id, claim_epoch FROM runs WHERE run_id = $1 FOR UPDATE";
 /** The same outside a transaction, where a row lock would end with the statement anyway. */
-const DIAGNOSE_UNLOCKED_SQL = "SELECT status, claim_holder_id, claim_epoch FROM runs WHERE run_id = $1";
+const DIAGNOSE_UNLOCKED_SQL = "SELECT tenant_id, status, claim_holder_id, claim_epoch FROM runs WHERE run_id = $1";
 
 interface CommitRow {
   last_sequence: number;
@@ -97,6 +99,7 @@ interface CommitRow {
 }
 
 interface DiagnosisRow {
+  tenant_id: string;
   status: string;
   claim_holder_id: string | null;
   claim_epoch: number;
@@ -145,16 +148,19 @@ function statementValues(step: RunStep, batch: EventBatch): unknown[] {
     settles.map((settle) => jsonOrNull(settle.resumeValue)),
     settles.map((settle) => settle.resumeValue !== undefined),
     ...batch.columns,
+    step.tenantId ?? null,
   ];
 }
 
 /**
- * Why the UPDATE matched no row, checked in the SPI's order of precedence (missing run,
- * lost claim, unexpected status), or null when every precondition holds now: the row
- * changed between the UPDATE and this locking read, and the step can simply run again.
+ * Why the UPDATE matched no row, checked in the SPI's order of precedence (missing run or
+ * another tenant's, lost claim, unexpected status), or null when every precondition holds
+ * now: the row changed between the UPDATE and this locking read, and the step can simply
+ * run again. (A run's tenant never changes, so a tenant mismatch seen here is the one the
+ * UPDATE saw.)
  */
 function diagnose(step: RunStep, row: DiagnosisRow | undefined): Error | null {
-  if (!row) return new RunNotFoundError(step.runId);
+  if (!row || (step.tenantId !== undefined && row.tenant_id !== step.tenantId)) return new RunNotFoundError(step.runId);
   const fence = step.fence;
   if (fence && (row.claim_holder_id !== fence.holderId || row.claim_epoch !== fence.epoch)) {
     return new ClaimLostError(step.runId, fence.holderId);

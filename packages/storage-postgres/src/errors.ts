@@ -101,6 +101,8 @@ const CONFLICT_BY_CONSTRAINT: Record<string, { reason: StorageConflictError["rea
     message: "an idempotency record with this key already exists",
   },
   suspensions_pkey: { reason: "suspension-state", message: "a suspension with this id already exists" },
+  api_keys_pkey: { reason: "key-exists", message: "a key with this id already exists" },
+  api_keys_key_hash_key: { reason: "key-exists", message: "a key with this hash already exists" },
 };
 
 /**

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isoAt } from "@openwop/storage/testing";
+import { isoAt, newApiKey } from "@openwop/storage/testing";
 import { loadMigrations, migrate } from "./migrations.js";
 import { openPostgresAdapter } from "./open-adapter.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
@@ -65,6 +65,9 @@ describe("migrations", () => {
           response, created_at)
         VALUES ('k1', 't', 'POST /v1/runs', 'sha256:a', 'completed', 0, '{"status":201,"headers":{},"body":{}}',
           '${isoAt(0)}')`);
+      await client.query(`
+        INSERT INTO api_keys (key_hash, tenant_id, scopes, label, test, created_at, revoked_at)
+        VALUES ('hash-old', 't', '["runs:read"]', 'old key', true, '${isoAt(0)}', NULL)`);
     });
     expect(await recordedMigrations(url)).toEqual([{ version: 1, name: "0001_initial" }]);
 
@@ -107,6 +110,11 @@ describe("migrations", () => {
         },
       ]);
       expect(await adapter.listSuspensions("old-done")).toMatchObject([{ suspensionId: "s1", resumeValue: true }]);
+      expect(await adapter.findApiKey("hash-old")).toMatchObject({
+        label: "old key",
+        kind: "test",
+        scopes: ["runs:read"],
+      });
       // The log continues where the old release left it.
       const appended = await adapter.commitStep({
         runId: "old-live",
@@ -120,6 +128,80 @@ describe("migrations", () => {
       expect(await adapter.readEvents("old-done")).toEqual([]);
       expect(await adapter.listSuspensions("old-done")).toEqual([]);
       expect(await adapter.purgeIdempotencyRecords(isoAt(1))).toBe(1);
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  it("upgrades the keys of a database written by the 0002 release: each stays findable, with an id, and can be managed", async () => {
+    const url = await pgServer.freshDatabase();
+    await withClient(url, async (client) => {
+      expect(await migrate(client, { upTo: 2 })).toEqual({ applied: [1, 2], version: 2 });
+      await client.query(`
+        INSERT INTO api_keys (key_hash, tenant_id, scopes, label, test, created_at, revoked_at)
+        VALUES ('hash-live', 'tenant-a', '["runs:read","runs:create"]', 'bootstrap', false, '${isoAt(0)}', NULL),
+               ('hash-test', 'tenant-a', '["runs:read"]', 'ci ü', true, '${isoAt(1_000)}', NULL),
+               ('hash-gone', 'tenant-b', '[]', 'old', false, '${isoAt(2_000)}', '${isoAt(3_000)}')`);
+    });
+    const adapter = await openPostgresAdapter({ connectionString: url });
+    try {
+      const live = await adapter.findApiKey("hash-live");
+      const test = await adapter.findApiKey("hash-test");
+      const gone = await adapter.findApiKey("hash-gone");
+      const upgraded = {
+        prefix: "?",
+        origin: "environment",
+        expiresAt: null,
+        lastUsedAt: null,
+        rotatedAt: null,
+        replacedBy: null,
+        replaces: null,
+      };
+      expect(live).toEqual({
+        ...upgraded,
+        keyId: live?.keyId,
+        keyHash: "hash-live",
+        tenantId: "tenant-a",
+        scopes: ["runs:read", "runs:create"],
+        kind: "live",
+        label: "bootstrap",
+        createdAt: isoAt(0),
+        revokedAt: null,
+      });
+      expect(test).toMatchObject({ ...upgraded, kind: "test", label: "ci ü", revokedAt: null });
+      expect(gone).toMatchObject({ ...upgraded, kind: "live", tenantId: "tenant-b", revokedAt: isoAt(3_000) });
+      // Opaque ids, distinct, not derived from the digest.
+      const ids = [live?.keyId, test?.keyId, gone?.keyId];
+      for (const keyId of ids) expect(keyId).toMatch(/^key_[0-9a-f]{24}$/);
+      expect(new Set(ids).size).toBe(3);
+
+      expect((await adapter.listApiKeys("tenant-a", { limit: 10 })).map((key) => key.keyHash)).toEqual([
+        "hash-test",
+        "hash-live",
+      ]);
+      expect(await adapter.keyStateVersion()).toBe("0");
+      expect(
+        await adapter.rotateApiKey(
+          "tenant-a",
+          test?.keyId ?? "",
+          newApiKey({ keyHash: "hash-next" }),
+          isoAt(3_600_000),
+          isoAt(10_000),
+        ),
+      ).toMatchObject({ rotated: { keyHash: "hash-test", expiresAt: isoAt(3_600_000) } });
+      expect(await adapter.keyStateVersion()).toBe("1");
+      // The old primary key (the hash) is now a unique key: a second key with it still conflicts.
+      await expect(adapter.createApiKey(newApiKey({ keyHash: "hash-live" }))).rejects.toMatchObject({
+        name: "StorageConflictError",
+        reason: "key-exists",
+      });
+      expect(
+        await adapter.syncConfiguredKeys(
+          "bootstrap",
+          [newApiKey({ keyHash: "hash-live", origin: "bootstrap" })],
+          isoAt(1),
+        ),
+      ).toEqual({ kept: [{ ...live, origin: "bootstrap" }], created: [], revoked: [] });
     } finally {
       await adapter.close();
     }

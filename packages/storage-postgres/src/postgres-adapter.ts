@@ -1,8 +1,13 @@
 import type {
+  ApiKeyCursor,
+  ApiKeyOrigin,
   ApiKeyRecord,
+  AuthFailureCount,
+  ConfiguredKeysSync,
   IdempotencyClaim,
   IdempotencyRecord,
   IdempotentResponse,
+  ListSuspensionsOptions,
   ReadEventsOptions,
   RunClaim,
   RunCreation,
@@ -10,19 +15,20 @@ import type {
   RunRecord,
   RunStatus,
   RunStep,
+  RotationRefusal,
   RunTombstone,
   StorageAdapter,
   SuspensionRecord,
-  SuspensionStatus,
+  TenantKeyStats,
   Unsubscribe,
 } from "@openwop/storage";
 import { RecentEvents, ReleasedClaims } from "@openwop/storage";
-import { findApiKey, putApiKey } from "./api-keys.js";
 import * as claims from "./claims.js";
 import { commitStep } from "./commit-step.js";
 import { createRun } from "./create-run.js";
 import type { Database } from "./database.js";
 import * as idempotency from "./idempotency.js";
+import * as keys from "./keys.js";
 import type { NotificationHub } from "./notification-hub.js";
 import * as reads from "./run-reads.js";
 import * as retention from "./retention.js";
@@ -35,7 +41,7 @@ import * as retention from "./retention.js";
  */
 export class PostgresStorageAdapter implements StorageAdapter {
   readonly name = "postgres";
-  readonly spiVersionRange = "^1.0.0";
+  readonly spiVersionRange = "^2.0.0";
   readonly durable = true;
   readonly #database: Database;
   readonly #hub: NotificationHub;
@@ -55,8 +61,10 @@ export class PostgresStorageAdapter implements StorageAdapter {
     return appended;
   }
 
-  getRun(runId: string): Promise<RunRecord | null> {
-    return reads.getRun(this.#database, runId);
+  async getRun(runId: string, tenantId?: string): Promise<RunRecord | null> {
+    const run = await reads.getRun(this.#database, runId, tenantId);
+    if (run && tenantId !== undefined) this.#noteTenant(runId, tenantId);
+    return run;
   }
 
   async commitStep(step: RunStep): Promise<RunEvent[]> {
@@ -75,10 +83,14 @@ export class PostgresStorageAdapter implements StorageAdapter {
   async readEvents(runId: string, options?: ReadEventsOptions): Promise<RunEvent[]> {
     const fromSequence = Math.max(0, Math.floor(options?.fromSequence ?? 0));
     const limit = Math.max(0, Math.floor(options?.limit ?? reads.DEFAULT_READ_LIMIT));
-    return (
-      this.#recentEvents.read(runId, fromSequence, limit) ??
-      reads.readEvents(this.#database, runId, { fromSequence, limit })
-    );
+    const tenantId = options?.tenantId;
+    // Scoped reads are answered from memory only for a run a scoped query showed to be the tenant's.
+    const recent = this.#recentEvents.read(runId, fromSequence, limit, tenantId);
+    if (recent) return recent;
+    if (tenantId === undefined) return reads.readEvents(this.#database, runId, { fromSequence, limit });
+    const events = await reads.readEvents(this.#database, runId, { fromSequence, limit, tenantId });
+    if (events.length > 0) this.#noteTenant(runId, tenantId);
+    return events;
   }
 
   latestEvent(runId: string): Promise<RunEvent | null> {
@@ -93,8 +105,8 @@ export class PostgresStorageAdapter implements StorageAdapter {
     };
   }
 
-  listSuspensions(runId: string, status?: SuspensionStatus): Promise<SuspensionRecord[]> {
-    return reads.listSuspensions(this.#database, runId, status);
+  listSuspensions(runId: string, options?: ListSuspensionsOptions): Promise<SuspensionRecord[]> {
+    return reads.listSuspensions(this.#database, runId, options);
   }
 
   async claimRun(runId: string, holderId: string, ttlMs: number, now: number): Promise<RunClaim | null> {
@@ -147,12 +159,66 @@ export class PostgresStorageAdapter implements StorageAdapter {
     return idempotency.purgeIdempotencyRecords(this.#database, createdBefore);
   }
 
-  putApiKey(key: ApiKeyRecord): Promise<void> {
-    return putApiKey(this.#database, key);
+  createApiKey(key: ApiKeyRecord): Promise<void> {
+    return keys.createApiKey(this.#database, key);
   }
 
   findApiKey(keyHash: string): Promise<ApiKeyRecord | null> {
-    return findApiKey(this.#database, keyHash);
+    return keys.findApiKey(this.#database, keyHash);
+  }
+
+  getApiKey(tenantId: string, keyId: string): Promise<ApiKeyRecord | null> {
+    return keys.getApiKey(this.#database, tenantId, keyId);
+  }
+
+  listApiKeys(tenantId: string, options: { limit: number; after?: ApiKeyCursor }): Promise<ApiKeyRecord[]> {
+    return keys.listApiKeys(this.#database, tenantId, options);
+  }
+
+  rotateApiKey(
+    tenantId: string,
+    keyId: string,
+    successor: ApiKeyRecord,
+    graceUntil: string,
+    at: string,
+  ): Promise<{ rotated: ApiKeyRecord } | { refused: RotationRefusal }> {
+    return keys.rotateApiKey(this.#database, tenantId, keyId, successor, graceUntil, at);
+  }
+
+  revokeApiKey(tenantId: string, keyId: string, at: string): Promise<ApiKeyRecord | null> {
+    return keys.revokeApiKey(this.#database, tenantId, keyId, at);
+  }
+
+  syncConfiguredKeys(
+    origin: Exclude<ApiKeyOrigin, "api">,
+    configured: ApiKeyRecord[],
+    at: string,
+  ): Promise<ConfiguredKeysSync> {
+    return keys.syncConfiguredKeys(this.#database, origin, configured, at);
+  }
+
+  recordKeyUse(uses: ReadonlyArray<{ keyId: string; usedAt: string }>): Promise<void> {
+    return keys.recordKeyUse(this.#database, uses);
+  }
+
+  keyStateVersion(): Promise<string> {
+    return keys.keyStateVersion(this.#database);
+  }
+
+  keyStats(now: string, expiringBefore: string): Promise<TenantKeyStats[]> {
+    return keys.keyStats(this.#database, now, expiringBefore);
+  }
+
+  recordAuthFailures(failures: readonly AuthFailureCount[]): Promise<void> {
+    return keys.recordAuthFailures(this.#database, failures);
+  }
+
+  listAuthFailures(tenantId: string, since: string): Promise<AuthFailureCount[]> {
+    return keys.listAuthFailures(this.#database, tenantId, since);
+  }
+
+  purgeAuthFailures(before: string): Promise<number> {
+    return keys.purgeAuthFailures(this.#database, before);
   }
 
   async expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
@@ -161,17 +227,29 @@ export class PostgresStorageAdapter implements StorageAdapter {
     return expired;
   }
 
-  async expireRun(runId: string, expiredAt: string): Promise<boolean> {
+  async expireRun(runId: string, expiredAt: string, tenantId?: string): Promise<boolean> {
     this.#recentEvents.forget(runId);
-    return retention.expireRun(this.#database, runId, expiredAt);
+    const expired = await retention.expireRun(this.#database, runId, expiredAt, tenantId);
+    // Again: a step committed meanwhile may have recorded events of the run.
+    if (expired) this.#recentEvents.forget(runId);
+    return expired;
   }
 
-  getTombstone(runId: string): Promise<RunTombstone | null> {
-    return retention.getTombstone(this.#database, runId);
+  getTombstone(runId: string, tenantId?: string): Promise<RunTombstone | null> {
+    return retention.getTombstone(this.#database, runId, tenantId);
   }
 
   async ping(): Promise<void> {
     await this.#database.idempotent("pinging", { text: "SELECT 1" });
+  }
+
+  /**
+   * A scoped query found the run in `tenantId`. While the run is watched here, its recent
+   * events may then answer that tenant's reads (a run's tenant never changes); the note goes
+   * with them.
+   */
+  #noteTenant(runId: string, tenantId: string): void {
+    if (this.#hub.hasEventWatchers(runId)) this.#recentEvents.noteTenant(runId, tenantId);
   }
 
   /** Stops listening, then closes the pool once the statements in flight have finished. */

@@ -40,10 +40,10 @@ export async function expireRuns(
   return result.rows.map((row) => row.run_id);
 }
 
-/** The force-expire seam: whatever the run's age or status. */
+/** The force-expire seam: whatever the run's age or status; with a tenant, only that tenant's run. */
 const EXPIRE_RUN_SQL = `
 WITH victim AS (
-  SELECT run_id, tenant_id FROM runs WHERE run_id = $1::text FOR UPDATE
+  SELECT run_id, tenant_id FROM runs WHERE run_id = $1::text AND ($3::text IS NULL OR tenant_id = $3::text) FOR UPDATE
 ),
 tombstone AS (
   INSERT INTO run_tombstones (run_id, tenant_id, expired_at)
@@ -53,20 +53,26 @@ tombstone AS (
 DELETE FROM runs USING victim WHERE runs.run_id = victim.run_id
 RETURNING runs.run_id`;
 
-export async function expireRun(database: Database, runId: string, expiredAt: string): Promise<boolean> {
+export async function expireRun(
+  database: Database,
+  runId: string,
+  expiredAt: string,
+  tenantId?: string,
+): Promise<boolean> {
   const result = await database.once("expiring a run", {
     name: "openwop_expire_run",
     text: EXPIRE_RUN_SQL,
-    values: [runId, expiredAt],
+    values: [runId, expiredAt, tenantId ?? null],
   });
   return (result.rowCount ?? 0) > 0;
 }
 
-export async function getTombstone(database: Database, runId: string): Promise<RunTombstone | null> {
+export async function getTombstone(database: Database, runId: string, tenantId?: string): Promise<RunTombstone | null> {
   const result = await database.idempotent<TombstoneRow>("reading a tombstone", {
     name: "openwop_get_tombstone",
-    text: "SELECT run_id, tenant_id, expired_at FROM run_tombstones WHERE run_id = $1",
-    values: [runId],
+    text: `SELECT run_id, tenant_id, expired_at FROM run_tombstones
+           WHERE run_id = $1::text AND ($2::text IS NULL OR tenant_id = $2::text)`,
+    values: [runId, tenantId ?? null],
   });
   const row = result.rows[0];
   return row ? tombstoneFromRow(row) : null;

@@ -1,5 +1,9 @@
 import type {
+  ApiKeyKind,
+  ApiKeyOrigin,
   ApiKeyRecord,
+  AuthFailureCount,
+  AuthFailureReason,
   IdempotencyRecord,
   IdempotentResponse,
   JsonObject,
@@ -13,6 +17,7 @@ import type {
   SuspensionRecord,
   SuspensionStatus,
   IdempotencyState,
+  TenantKeyStats,
 } from "@openwop/storage";
 
 /**
@@ -167,25 +172,91 @@ export function idempotencyFromRow(row: IdempotencyRow): IdempotencyRecord {
   };
 }
 
+export const API_KEY_COLUMNS = `key_id, key_hash, prefix, tenant_id, scopes, kind, origin, label, created_at, expires_at,
+  last_used_at, rotated_at, revoked_at, replaced_by, replaces`;
+
 export interface ApiKeyRow {
+  key_id: string;
   key_hash: string;
+  prefix: string;
   tenant_id: string;
   scopes: string[];
+  kind: ApiKeyKind;
+  origin: ApiKeyOrigin;
   label: string;
-  test: boolean;
   created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  rotated_at: string | null;
   revoked_at: string | null;
+  replaced_by: string | null;
+  replaces: string | null;
 }
 
 export function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
   return {
+    keyId: row.key_id,
     keyHash: row.key_hash,
+    prefix: row.prefix,
     tenantId: row.tenant_id,
     scopes: row.scopes,
+    kind: row.kind,
+    origin: row.origin,
     label: row.label,
-    test: row.test,
     createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+    rotatedAt: row.rotated_at,
     revokedAt: row.revoked_at,
+    replacedBy: row.replaced_by,
+    replaces: row.replaces,
+  };
+}
+
+/**
+ * How a failure without a key prefix is stored: as one group, which a NULL in the unique
+ * key would not be. Real prefixes are never empty.
+ */
+export const NO_KEY_PREFIX = "";
+
+export const AUTH_FAILURE_COLUMNS = "tenant_id, reason, key_prefix, route, count, first_seen, last_seen";
+
+export interface AuthFailureRow {
+  tenant_id: string;
+  reason: AuthFailureReason;
+  key_prefix: string;
+  route: string;
+  /** bigint: a string. */
+  count: string;
+  first_seen: string;
+  last_seen: string;
+}
+
+export function authFailureFromRow(row: AuthFailureRow): AuthFailureCount {
+  return {
+    tenantId: row.tenant_id,
+    reason: row.reason,
+    keyPrefix: row.key_prefix === NO_KEY_PREFIX ? null : row.key_prefix,
+    route: row.route,
+    count: Number(row.count),
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+  };
+}
+
+export interface KeyStatsRow {
+  tenant_id: string;
+  expiring_soon: number;
+  last_rotated_at: string | null;
+  last_revoked_at: string | null;
+}
+
+export function keyStatsFromRow(row: KeyStatsRow): TenantKeyStats {
+  return {
+    tenantId: row.tenant_id,
+    expiringSoon: row.expiring_soon,
+    lastRotatedAt: row.last_rotated_at,
+    lastRevokedAt: row.last_revoked_at,
   };
 }
 

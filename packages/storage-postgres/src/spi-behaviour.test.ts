@@ -1,6 +1,6 @@
 import { assertSpiCompatible, type IdempotencyRecord } from "@openwop/storage";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { isoAt, newRun, numberedEvents, T0 } from "@openwop/storage/testing";
+import { isoAt, newApiKey, newRun, numberedEvents, T0 } from "@openwop/storage/testing";
 import { CLAIMABLE_STATUSES } from "./claimable.js";
 import { openPostgresAdapter } from "./open-adapter.js";
 import type { PostgresStorageAdapter } from "./postgres-adapter.js";
@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 describe("identity", () => {
-  it("declares a durable postgres adapter for SPI 1.x", () => {
+  it("declares a durable postgres adapter for SPI 2.x", () => {
     expect(adapter.name).toBe("postgres");
     expect(adapter.durable).toBe(true);
     expect(() => assertSpiCompatible(adapter)).not.toThrow();
@@ -99,7 +99,7 @@ describe("runs and steps", () => {
       createSuspensions: [suspension],
       patch: { status: "waiting-approval" },
     });
-    expect(await adapter.listSuspensions(run.runId, "pending")).toEqual([suspension]);
+    expect(await adapter.listSuspensions(run.runId, { status: "pending" })).toEqual([suspension]);
 
     const settle = { suspensionId: "susp-1", from: "pending" as const, to: "resolved" as const, resolvedAt: isoAt(2) };
     await adapter.commitStep({
@@ -111,7 +111,7 @@ describe("runs and steps", () => {
     expect(await adapter.listSuspensions(run.runId)).toEqual([
       { ...suspension, status: "resolved", resolvedAt: isoAt(2), resumeValue: { approved: true, note: "\u0000" } },
     ]);
-    expect(await adapter.listSuspensions(run.runId, "pending")).toEqual([]);
+    expect(await adapter.listSuspensions(run.runId, { status: "pending" })).toEqual([]);
 
     // The same transition again finds it resolved: nothing of the step applies.
     await expect(
@@ -286,21 +286,59 @@ describe("idempotency records", () => {
 });
 
 describe("API keys", () => {
-  it("stores, finds and replaces a key by its hash", async () => {
-    const key = {
-      keyHash: "sha256:k",
-      tenantId: "tenant-a",
-      scopes: ["runs:read"],
-      label: "ci",
-      test: true,
-      createdAt: isoAt(0),
-      revokedAt: null,
-    };
-    await adapter.putApiKey(key);
+  it("stores, finds and revokes a key by its hash", async () => {
+    const key = newApiKey({ keyHash: "sha256:k", scopes: ["runs:read"], label: "ci", kind: "test" });
+    await adapter.createApiKey(key);
     expect(await adapter.findApiKey("sha256:k")).toEqual(key);
-    await adapter.putApiKey({ ...key, revokedAt: isoAt(5) });
+    await adapter.revokeApiKey(key.tenantId, key.keyId, isoAt(5));
     expect((await adapter.findApiKey("sha256:k"))?.revokedAt).toBe(isoAt(5));
     expect(await adapter.findApiKey("sha256:none")).toBeNull();
+  });
+
+  it("compares key instants as instants, whatever their offset, and returns them as written", async () => {
+    // 13:00+01:00 is 12:00Z: the key expired at the rotation instant, though it sorts after it as text.
+    const key = newApiKey({ expiresAt: "2030-01-01T13:00:00+01:00" });
+    await adapter.createApiKey(key);
+    expect(
+      await adapter.rotateApiKey(key.tenantId, key.keyId, newApiKey(), isoAt(60_000), "2030-01-01T12:00:00.000Z"),
+    ).toEqual({ refused: "expired" });
+    const alive = newApiKey({ expiresAt: "2030-01-01T13:00:00+01:00" });
+    await adapter.createApiKey(alive);
+    const outcome = await adapter.rotateApiKey(alive.tenantId, alive.keyId, newApiKey(), isoAt(3_600_000), isoAt(-1));
+    expect(outcome).toMatchObject({ rotated: { expiresAt: "2030-01-01T13:00:00+01:00" } });
+  });
+
+  it("shares the key-state version and key state between adapters (processes) on one database", async () => {
+    const other = await openPostgresAdapter({ connectionString: url, applicationName: "spi-test-other" });
+    try {
+      const key = newApiKey();
+      const before = await other.keyStateVersion();
+      await adapter.createApiKey(key);
+      const created = await other.keyStateVersion();
+      expect(created).not.toBe(before);
+      expect(await other.findApiKey(key.keyHash)).toEqual(key);
+      await other.revokeApiKey(key.tenantId, key.keyId, isoAt(9));
+      expect(await adapter.keyStateVersion()).not.toBe(created);
+      expect((await adapter.findApiKey(key.keyHash))?.revokedAt).toBe(isoAt(9));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("reconciles configured keys from several processes at once: each key stored once, every sync succeeds", async () => {
+    const others = await Promise.all(
+      [1, 2, 3].map((index) => openPostgresAdapter({ connectionString: url, applicationName: `spi-sync-${index}` })),
+    );
+    try {
+      const configured = [newApiKey({ origin: "environment" }), newApiKey({ origin: "environment" })];
+      const outcomes = await Promise.all(
+        [adapter, ...others].map((each) => each.syncConfiguredKeys("environment", configured, isoAt(1))),
+      );
+      expect(outcomes.reduce((created, outcome) => created + outcome.created.length, 0)).toBe(2);
+      for (const key of configured) expect(await adapter.findApiKey(key.keyHash)).toEqual(key);
+    } finally {
+      await Promise.all(others.map((other) => other.close()));
+    }
   });
 });
 
