@@ -58,6 +58,10 @@ export async function claimIdempotencyKey(
     // No row: the conflicting record was deleted, or committed after this statement's
     // snapshot, between the insert's check and the read. Asking again settles it.
     if (!row) continue;
+    // An "existing" record that could be taken over now is one this statement's snapshot
+    // saw before a concurrent takeover committed (the takeover's UPDATE saw the new lease,
+    // the read did not). Asking again reads the record that won.
+    if (!row.claimed && row.state === "pending" && Number(row.lease_expires_at) <= Math.round(now)) continue;
     return { outcome: row.claimed ? "claimed" : "existing", record: idempotencyFromRow(row) };
   }
   throw new Error(`idempotency key ${record.recordKey} kept changing under ${CLAIM_ATTEMPTS} claim attempts`);
