@@ -2,7 +2,15 @@
  * The records the storage SPI moves. They are plain JSON-compatible objects so every
  * adapter can persist them as rows or documents.
  */
-import type { ApiKeyKind, ApiKeyOrigin, AuthFailureReason, RunError, RunEvent, RunStatus } from "@openwop/types";
+import type {
+  ApiKeyKind,
+  ApiKeyOrigin,
+  AuthFailureGroup,
+  AuthFailureReason,
+  RunError,
+  RunEvent,
+  RunStatus,
+} from "@openwop/types";
 
 // The wire shapes a record carries are declared once, in @openwop/types; they are re-exported
 // here because the SPI's signatures use them.
@@ -143,21 +151,14 @@ export interface ApiKeyCursor {
 }
 
 /**
- * Authentication failures of one tenant, counted by reason, key prefix and route over a
- * time bucket. Hosts aggregate in memory and write these periodically, so a flood of bad
- * requests costs one write per bucket, not one per request.
+ * Authentication failures of one tenant, counted by reason, key prefix and route: the wire's
+ * failure group (`AuthFailureGroup`) plus its tenant. Hosts aggregate in memory and write these
+ * periodically, so a flood of bad requests costs one write per interval, not one per request.
  */
-export interface AuthFailureCount {
-  tenantId: string;
-  reason: AuthFailureReason;
-  /** The presented key's prefix, when it had one; never the key. */
-  keyPrefix: string | null;
-  /** The routed operation, e.g. `GET /v1/runs/{runId}`. */
-  route: string;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-}
+export type AuthFailureCount = Pick<
+  AuthFailureGroup,
+  "reason" | "keyPrefix" | "route" | "count" | "firstSeen" | "lastSeen"
+> & { tenantId: string };
 
 /** Per-tenant facts about keys, for the key gauges. */
 export interface TenantKeyStats {
