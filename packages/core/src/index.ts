@@ -72,3 +72,33 @@ export {
   OidcTokenVerifier,
   type OidcTokenVerifierOptions,
 } from "./keys/oidc-token-verifier.js";
+export { isRefusedAddress } from "./webhooks/address-ranges.js";
+export {
+  checkWebhookUrl,
+  resolveWebhookAddresses,
+  WebhookUrlRejectedError,
+  type WebhookAddress,
+  type WebhookLookup,
+  type WebhookUrlPolicy,
+  type WebhookUrlRejection,
+} from "./webhooks/url-safety.js";
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_WEBHOOK_TIMEOUT_MS,
+  postWebhook,
+  RESPONSE_EXCERPT_BYTES,
+  type WebhookPostOptions,
+  type WebhookPostRequest,
+  type WebhookPostResult,
+} from "./webhooks/safe-post.js";
+export {
+  deliveryHeaders,
+  generateWebhookSecret,
+  secretFingerprint,
+  signStandardWebhooks,
+  signV1,
+  standardWebhooksKey,
+  type DeliveryHeaderInput,
+  type WebhookSignatureScheme,
+} from "./webhooks/signing.js";
+export { SecretBox, secretBoxFromEnvValue } from "./webhooks/secret-box.js";
