@@ -8,12 +8,22 @@ import {
   type CreateRunRequest,
   type CreateApiKeyRequest,
   type CreateRunResponse,
+  type CreatedWebhook,
+  type CreateWebhookRequest,
+  type DeadLetterReplayRequest,
+  type DeliveryStatus,
+  type EventFeedPage,
+  type FeedEntry,
   type InterruptResolutionResponse,
   type IssuedApiKey,
   type PollResponse,
   type RotateApiKeyRequest,
   type RunSnapshot,
   type StreamMode,
+  type WebhookDelivery,
+  type WebhookDeliveryList,
+  type WebhookSubscription,
+  type WebhookSubscriptionList,
   type WorkflowDefinition,
 } from "@openwop/types";
 import { TimeoutError, UnreadableResponseError, WireError } from "./errors.js";
@@ -90,6 +100,87 @@ export interface KeysApi {
   failures(options?: KeyFailuresOptions): Promise<AuthFailureSummary>;
 }
 
+export interface ListWebhooksOptions {
+  /** Page size, 1..100 (the host's default, 50, when absent). */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface CreateWebhookOptions {
+  /** Sent as `Idempotency-Key`; a replay answers with the same subscription and secret (webhooks.md §12.4). */
+  readonly idempotencyKey?: string;
+}
+
+/**
+ * Webhook subscriptions (spec/v1/webhooks.md §2, §3, §12), for hosts that advertise
+ * `webhooks.supported`. Every call needs `webhooks:manage`; refusals throw {@link WireError}.
+ */
+export interface WebhooksApi {
+  /** `POST /v1/webhooks`: the answer carries the signing secret, once. */
+  create(body: CreateWebhookRequest, options?: CreateWebhookOptions): Promise<CreatedWebhook>;
+  /** `GET /v1/webhooks`: one page of the tenant's subscriptions, newest first. */
+  list(options?: ListWebhooksOptions): Promise<WebhookSubscriptionList>;
+  /** `GET /v1/webhooks/{webhookId}`: the subscription, never its secret. */
+  get(webhookId: string): Promise<WebhookSubscription>;
+  /** `DELETE /v1/webhooks/{webhookId}`: resolves once the host answered `204`. */
+  delete(webhookId: string): Promise<void>;
+  /** `POST /v1/webhooks/{webhookId}/pause`: deliveries are still recorded, and wait. */
+  pause(webhookId: string): Promise<WebhookSubscription>;
+  /** `POST /v1/webhooks/{webhookId}/resume`: the waiting deliveries become due. */
+  resume(webhookId: string): Promise<WebhookSubscription>;
+}
+
+export interface ListDeliveriesOptions {
+  readonly status?: DeliveryStatus;
+  readonly runId?: string;
+  readonly eventType?: string;
+  /** Page size, 1..100 (the host's default, 50, when absent). */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+/**
+ * Delivery records of durable hosts (spec/v1/webhooks.md §13, §14), for hosts that
+ * advertise `webhooks.durable`. Every call needs `webhooks:manage`.
+ */
+export interface DeliveriesApi {
+  /** `GET /v1/webhooks/{webhookId}/deliveries`: one page, newest first. */
+  list(webhookId: string, options?: ListDeliveriesOptions): Promise<WebhookDeliveryList>;
+  /** `GET /v1/webhooks/{webhookId}/deliveries/{deliveryId}`: the delivery with its `attemptLog`. */
+  get(webhookId: string, deliveryId: string): Promise<WebhookDelivery>;
+  /** `POST .../deliveries/{deliveryId}/replay`: `202` with the delivery, pending again with a fresh budget. */
+  replay(webhookId: string, deliveryId: string): Promise<WebhookDelivery>;
+  /** `POST /v1/webhooks/{webhookId}/dead-letters/replay`: `202` with how many dead letters went back to pending. */
+  replayDeadLetters(webhookId: string, body?: DeadLetterReplayRequest): Promise<{ readonly requeued: number }>;
+}
+
+export interface EventFeedOptions {
+  /** A cursor from an earlier page or a delivery's `X-openwop-Cursor`; from the oldest kept event when absent. */
+  readonly after?: string;
+  /** Only these event types (sent comma-separated). */
+  readonly types?: readonly string[] | string;
+  /** Page size, 1..1000 (the host's default, 100, when absent). */
+  readonly limit?: number;
+  /** Long-poll seconds, 0..60: the host holds a request with nothing after `after` until an event arrives. */
+  readonly wait?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** The tenant event feed of durable hosts (spec/v1/webhooks.md §15); needs `runs:read`. */
+export interface EventsApi {
+  /** `GET /v1/events`: one page. */
+  page(options?: EventFeedOptions): Promise<EventFeedPage>;
+  /**
+   * Every entry after `after`, page by page, following `nextCursor` for as long as the
+   * iteration lasts: when the feed is caught up it long-polls (`wait`, 30 s unless given;
+   * an empty page that answered at once is asked again after a second). It ends, without throwing, once `signal`
+   * is aborted or the caller stops iterating; a refusal throws {@link WireError}.
+   */
+  feed(options?: EventFeedOptions): AsyncIterable<FeedEntry>;
+}
+
 export interface OpenWopClient {
   readonly baseUrl: string;
   discovery(): Promise<Capabilities>;
@@ -107,11 +198,22 @@ export interface OpenWopClient {
   waitForTerminal(runId: string, options: WaitOptions): Promise<RunSnapshot>;
   /** Key management (auth.md §10). */
   readonly keys: KeysApi;
+  /** Webhook subscriptions (webhooks.md §2, §3, §12). */
+  readonly webhooks: WebhooksApi;
+  /** Webhook delivery records, inspection and replay (webhooks.md §13, §14). */
+  readonly deliveries: DeliveriesApi;
+  /** The tenant event feed (webhooks.md §15). */
+  readonly events: EventsApi;
   /** One request, any answer: nothing is thrown for a non-2xx, so black-box checks can judge it. */
   raw(method: string, path: string, init?: Omit<RequestSpec, "method" | "path">): Promise<RawResponse>;
 }
 
 const REPLAY_HEADER = "openwop-idempotent-replay";
+
+/** The long-poll a feed iteration asks for when the caller names none. */
+const FEED_DEFAULT_WAIT_SECONDS = 30;
+/** Pause after an empty feed page that answered at once (`wait: 0`, or a host that does not hold). */
+const FEED_IDLE_MS = 1_000;
 
 /**
  * Creates a typed OpenWOP v1 client. Typed calls throw {@link WireError} for protocol
@@ -154,6 +256,22 @@ export function createClient(options: ClientOptions): OpenWopClient {
     }
   }
 
+  /** A call whose success is `202 Accepted` with a JSON object; any other 2xx is not the documented answer. */
+  async function callAccepted<T>(method: string, path: string, init: Omit<RequestSpec, "method" | "path">): Promise<T> {
+    const { body, response } = await call<T>(method, path, init);
+    if (response.status !== 202) {
+      throw new UnreadableResponseError(`${method} ${path} → ${response.status}, expected 202 Accepted`);
+    }
+    return body;
+  }
+
+  /** `path?query` with only the parameters that are set. */
+  function withQuery(path: string, parameters: Record<string, string | number | undefined>): string {
+    const query = new URLSearchParams();
+    for (const [name, value] of Object.entries(parameters)) if (value !== undefined) query.set(name, String(value));
+    return `${path}${query.size > 0 ? `?${query}` : ""}`;
+  }
+
   const runPath = (runId: string) => `/v1/runs/${encodeURIComponent(runId)}`;
   const keyPath = (keyId: string) => `/v1/keys/${encodeURIComponent(keyId)}`;
 
@@ -190,6 +308,110 @@ export function createClient(options: ClientOptions): OpenWopClient {
       if (since !== undefined) query.set("since", since instanceof Date ? since.toISOString() : since);
       const path = `/v1/keys/failures${query.size > 0 ? `?${query}` : ""}`;
       return (await call<AuthFailureSummary>("GET", path)).body;
+    },
+  };
+
+  const webhookPath = (webhookId: string) => `/v1/webhooks/${encodeURIComponent(webhookId)}`;
+  const deliveryPath = (webhookId: string, deliveryId: string) =>
+    `${webhookPath(webhookId)}/deliveries/${encodeURIComponent(deliveryId)}`;
+
+  const webhooks: WebhooksApi = {
+    async create(body, createOptions = {}) {
+      const headers: Record<string, string> = {};
+      if (createOptions.idempotencyKey !== undefined) headers["idempotency-key"] = createOptions.idempotencyKey;
+      return (await call<CreatedWebhook>("POST", "/v1/webhooks", { body, headers })).body;
+    },
+    async list(listOptions = {}) {
+      const path = withQuery("/v1/webhooks", { limit: listOptions.limit, cursor: listOptions.cursor });
+      const { body } = await call<WebhookSubscriptionList>("GET", path);
+      if (!Array.isArray(body.webhooks))
+        throw new UnreadableResponseError(`GET ${path} answered without a webhooks array`);
+      return body;
+    },
+    async get(webhookId) {
+      return (await call<WebhookSubscription>("GET", webhookPath(webhookId))).body;
+    },
+    delete(webhookId) {
+      return callNoContent("DELETE", webhookPath(webhookId));
+    },
+    async pause(webhookId) {
+      return (await call<WebhookSubscription>("POST", `${webhookPath(webhookId)}/pause`)).body;
+    },
+    async resume(webhookId) {
+      return (await call<WebhookSubscription>("POST", `${webhookPath(webhookId)}/resume`)).body;
+    },
+  };
+
+  const deliveries: DeliveriesApi = {
+    async list(webhookId, listOptions = {}) {
+      const path = withQuery(`${webhookPath(webhookId)}/deliveries`, {
+        status: listOptions.status,
+        runId: listOptions.runId,
+        eventType: listOptions.eventType,
+        limit: listOptions.limit,
+        cursor: listOptions.cursor,
+      });
+      const { body } = await call<WebhookDeliveryList>("GET", path);
+      if (!Array.isArray(body.deliveries))
+        throw new UnreadableResponseError(`GET ${path} answered without a deliveries array`);
+      return body;
+    },
+    async get(webhookId, deliveryId) {
+      return (await call<WebhookDelivery>("GET", deliveryPath(webhookId, deliveryId))).body;
+    },
+    replay(webhookId, deliveryId) {
+      return callAccepted<WebhookDelivery>("POST", `${deliveryPath(webhookId, deliveryId)}/replay`, {});
+    },
+    async replayDeadLetters(webhookId, body) {
+      const path = `${webhookPath(webhookId)}/dead-letters/replay`;
+      const answer = await callAccepted<{ requeued?: unknown }>("POST", path, body === undefined ? {} : { body });
+      if (typeof answer.requeued !== "number")
+        throw new UnreadableResponseError(`POST ${path} answered without a requeued count`);
+      return { requeued: answer.requeued };
+    },
+  };
+
+  async function feedPage(pageOptions: EventFeedOptions = {}): Promise<EventFeedPage> {
+    const types = typeof pageOptions.types === "string" ? pageOptions.types : pageOptions.types?.join(",");
+    const path = withQuery("/v1/events", {
+      after: pageOptions.after,
+      types: types === "" ? undefined : types,
+      limit: pageOptions.limit,
+      wait: pageOptions.wait,
+    });
+    // The long-poll wait must not trip our own request bound.
+    const timeoutMs = pageOptions.wait === undefined ? undefined : http.timeoutMs + pageOptions.wait * 1000;
+    const { body } = await call<EventFeedPage>("GET", path, {
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      ...(pageOptions.signal ? { signal: pageOptions.signal } : {}),
+    });
+    if (!Array.isArray(body.events)) throw new UnreadableResponseError(`GET ${path} answered without an events array`);
+    return body;
+  }
+
+  const events: EventsApi = {
+    page: feedPage,
+    async *feed(feedOptions = {}) {
+      const { signal } = feedOptions;
+      // A function, not a narrowed property: the signal changes under the awaits.
+      const aborted = () => signal?.aborted === true;
+      const wait = feedOptions.wait ?? FEED_DEFAULT_WAIT_SECONDS;
+      let after = feedOptions.after;
+      while (!aborted()) {
+        let page: EventFeedPage;
+        const asked = Date.now();
+        try {
+          page = await feedPage({ ...feedOptions, wait, ...(after === undefined ? {} : { after }) });
+        } catch (error) {
+          if (aborted()) return;
+          throw error;
+        }
+        for (const entry of page.events) yield entry;
+        // `null` only while the tenant has no event at all: keep reading from the oldest.
+        if (page.nextCursor !== null) after = page.nextCursor;
+        // An empty page that came back at once (`wait: 0`, or a host that does not hold) must not spin.
+        if (page.events.length === 0 && Date.now() - asked < FEED_IDLE_MS) await abortableSleep(FEED_IDLE_MS, signal);
+      }
     },
   };
 
@@ -272,6 +494,9 @@ export function createClient(options: ClientOptions): OpenWopClient {
     },
     openEventStream,
     keys,
+    webhooks,
+    deliveries,
+    events,
     async *streamEvents(runId, streamOptions) {
       yield* await openEventStream(runId, streamOptions);
     },
@@ -301,6 +526,20 @@ function isTruthyHeader(value: string | null): boolean {
   if (value === null) return false;
   const normalised = value.trim().toLowerCase();
   return normalised !== "" && normalised !== "false" && normalised !== "0";
+}
+
+/** Resolves after `ms`, or at once when `signal` is (or becomes) aborted. */
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 function parseOrUndefined(text: string): unknown {

@@ -2,14 +2,21 @@ export { createClient } from "./client.js";
 export type {
   ClientOptions,
   CreatedRun,
+  CreateWebhookOptions,
+  DeliveriesApi,
+  EventFeedOptions,
+  EventsApi,
   KeyFailuresOptions,
   KeysApi,
+  ListDeliveriesOptions,
   ListKeysOptions,
+  ListWebhooksOptions,
   OpenWopClient,
   OpenedEventStream,
   PollOptions,
   StreamOptions,
   WaitOptions,
+  WebhooksApi,
 } from "./client.js";
 export {
   WireError,
