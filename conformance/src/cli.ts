@@ -65,6 +65,7 @@ async function run(args: CliArguments, errPalette: ReturnType<typeof paletteFor>
         ...(args.secondaryApiKey === undefined ? {} : { secondaryApiKey: args.secondaryApiKey }),
         ...(args.lowScopeApiKey === undefined ? {} : { lowScopeApiKey: args.lowScopeApiKey }),
         ...(hostManifest === undefined ? {} : { hostManifest }),
+        ...(args.webhookPrivateUrls ? { webhookPrivateUrls: true } : {}),
         ...(args.profileFilter === undefined ? {} : { profileFilter: args.profileFilter }),
         ...(args.filter === undefined ? {} : { filter: args.filter }),
         timeoutScale: args.timeoutScale,

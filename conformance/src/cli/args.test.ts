@@ -22,6 +22,13 @@ describe("parseCli", () => {
     });
   });
 
+  it("reads --webhook-private-urls as a switch that is off unless given", () => {
+    const env = { OPENWOP_BASE_URL: "http://h", OPENWOP_API_KEY: "k" };
+    expect(parseCli(["--webhook-private-urls"], env)).toMatchObject({ args: { webhookPrivateUrls: true } });
+    expect(parseCli([], env)).toMatchObject({ args: { webhookPrivateUrls: false } });
+    expect(() => parseCli(["--webhook-private-urls=yes"], env)).toThrow(UsageError);
+  });
+
   it("rejects unknown flags, unknown profiles and a missing target", () => {
     const env = { OPENWOP_BASE_URL: "http://h", OPENWOP_API_KEY: "k" };
     expect(() => parseCli(["--require-behaviour"], env)).toThrow(UsageError);

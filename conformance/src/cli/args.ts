@@ -12,6 +12,8 @@ export interface CliArguments {
   readonly optOutProfiles: readonly string[];
   readonly jsonPath?: string;
   readonly hostManifestPath?: string;
+  /** `--webhook-private-urls`: the host accepts loopback webhook URLs (its development override is on). */
+  readonly webhookPrivateUrls: boolean;
   readonly timeoutScale: number;
   /** The command line with every secret replaced, for the result document. */
   readonly command: string;
@@ -41,6 +43,7 @@ const OPTIONS = {
   "opt-out-profiles": { type: "string" },
   json: { type: "string" },
   "host-manifest": { type: "string" },
+  "webhook-private-urls": { type: "boolean" },
   "timeout-scale": { type: "string" },
   list: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -103,6 +106,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       optOutProfiles,
       ...(values.json === undefined ? {} : { jsonPath: values.json }),
       ...(values["host-manifest"] === undefined ? {} : { hostManifestPath: values["host-manifest"] }),
+      webhookPrivateUrls: values["webhook-private-urls"] === true,
       timeoutScale,
       command: redactedCommand(argv, values["base-url"] === undefined ? baseUrl : undefined),
     },

@@ -10,6 +10,10 @@ Target
   --secondary-api-key <key>   a key of another tenant (tenant isolation)
   --low-scope-api-key <key>   a key of the same tenant without runs:create (403 checks)
   --host-manifest <file>      host manifest, for process-level scenarios and test seams
+  --webhook-private-urls      the host accepts loopback webhook URLs (its development
+                              override, webhooks.md §4.3, is on): run the delivery scenarios
+                              against a local receiver, skip webhooks-url-safety (a
+                              manifest's testSeams.webhookPrivateUrls says the same)
 
 Selection and strictness
   --profile <id>[,<id>]       only scenarios in these profiles (repeatable)

@@ -34,6 +34,26 @@ describe("host manifests", () => {
     expect(() => parseHostManifest([])).toThrow(ManifestError);
   });
 
+  it("reads testSeams.webhookPrivateUrls and refuses a value that is not a boolean", () => {
+    const manifest = {
+      manifestVersion: 1,
+      name: "seamed",
+      storage: "memory",
+      start: { command: "node", args: ["dist/main.js"] },
+      port: 1,
+      env: {},
+      readiness: { url: "http://127.0.0.1:1/" },
+      bootstrapKey: { env: "OPENWOP_API_KEY" },
+    };
+    expect(parseHostManifest({ ...manifest, testSeams: { webhookPrivateUrls: true } }).testSeams).toEqual({
+      webhookPrivateUrls: true,
+    });
+    expect(() => parseHostManifest({ ...manifest, testSeams: { webhookPrivateUrls: "true" } })).toThrow(
+      /testSeams\.webhookPrivateUrls must be a boolean/,
+    );
+    expect(() => parseHostManifest({ ...manifest, testSeams: [] })).toThrow(/testSeams must be an object/);
+  });
+
   it("fills placeholders and refuses one without a value", () => {
     expect(fillPlaceholders("http://${HOST}:${PORT}/x", { HOST: "127.0.0.1", PORT: "1" }, "t")).toBe(
       "http://127.0.0.1:1/x",

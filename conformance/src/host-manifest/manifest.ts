@@ -29,7 +29,19 @@ export interface HostManifest {
   readonly extraKeys?: readonly ExtraKeySpec[];
   /** External services the matrix must provide before launching (their URL fills a placeholder). */
   readonly services?: readonly "postgres"[];
-  readonly testSeams?: { readonly forceExpire?: { readonly method: string; readonly path: string } };
+  readonly testSeams?: HostTestSeams;
+}
+
+/** What the launched host offers the suite beyond the protocol, for scenarios that need it. */
+export interface HostTestSeams {
+  /** A route that expires a run at once (`path` relative to the base URL, with `{runId}`). */
+  readonly forceExpire?: { readonly method: string; readonly path: string };
+  /**
+   * The host runs with its development override of webhooks.md §4.3 (the example hosts:
+   * `OPENWOP_WEBHOOK_ALLOW_PRIVATE=true`), so it accepts and delivers to the suite's loopback
+   * receiver. Delivery scenarios need it; `webhooks-url-safety` needs it off.
+   */
+  readonly webhookPrivateUrls?: boolean;
 }
 
 export interface ExtraKeySpec {
@@ -124,7 +136,13 @@ export function parseHostManifest(value: unknown, source = "manifest"): HostMani
       "services may only list postgres",
     );
   }
-  const forceExpire = asRecord(asRecord(root.testSeams)?.forceExpire);
+  const testSeams = asRecord(root.testSeams);
+  expect(root.testSeams === undefined || testSeams !== undefined, "testSeams must be an object");
+  expect(
+    testSeams?.webhookPrivateUrls === undefined || typeof testSeams.webhookPrivateUrls === "boolean",
+    "testSeams.webhookPrivateUrls must be a boolean",
+  );
+  const forceExpire = asRecord(testSeams?.forceExpire);
   if (forceExpire !== undefined) {
     expect(isString(forceExpire.method), "testSeams.forceExpire.method must be a string");
     expect(

@@ -14,10 +14,11 @@ import { runHostForMatrix } from "./run-host.js";
 
 const USAGE = `Usage: pnpm matrix [--check] [--render-only] [--hosts a,b] [--timeout-scale n]
 
-Starts every example host from examples/hosts/*/openwop-host.json on fresh storage, runs the
-conformance suite against each with --require-behavior, writes conformance/results/<host>.json,
-and regenerates INTEROP-MATRIX.md, conformance/results/index.json,
-conformance/results/production-report.json and conformance/coverage.md.
+Starts every example host configuration, examples/hosts/*/openwop-host*.json (one row each), on
+fresh storage, runs the conformance suite against each with --require-behavior, writes
+conformance/results/<host>.json, and regenerates INTEROP-MATRIX.md,
+conformance/results/index.json, conformance/results/production-report.json and
+conformance/coverage.md.
 
   --render-only     regenerate from the committed result files; start no host
   --check           write nothing; exit 1 with a summary when a committed file differs

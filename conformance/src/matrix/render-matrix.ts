@@ -43,8 +43,10 @@ export function renderMatrix(
     "",
     "```",
     "openwop-conformance --base-url <launched host> --api-key <bootstrap key> --low-scope-api-key <minted key> --secondary-api-key <minted key> \\",
-    "  --host-manifest examples/hosts/<host>/openwop-host.json --require-behavior",
+    "  --host-manifest <the host's manifest> --require-behavior",
     "```",
+    "",
+    "Each row is one manifest, `examples/hosts/<dir>/openwop-host.json` (a host's production configuration) or a further configuration of the same host in `openwop-host.<variant>.json`; a claim is tied to the configuration it was earned in. Each host's section below names its manifest.",
     "",
     "A profile is **claimed** only when its predicate holds for the discovery document the run evaluated **and** every scenario of its set passed in that run; any `fail`, `skip`, `inapplicable` or `blocked` in the set denies it (spec/v1/profiles.md §4.1). Counts are scenarios per outcome, in the order pass / fail / skip / inapplicable / blocked, over the whole registry.",
     "",
@@ -77,7 +79,7 @@ export function renderMatrix(
   );
   for (const entry of hosts) {
     const result = results.get(entry.name);
-    push(`### ${entry.name}`, "");
+    push(`### ${entry.name}`, "", `Manifest: \`${entry.manifest}\`.`, "");
     if (result === undefined) {
       push(
         `Not run: ${entry.reason ?? "unknown reason"}. Every profile is unclaimed until a run produces evidence.`,

@@ -57,3 +57,75 @@ describe("openwop-auth-api-key-rotation (spec/v1/profiles.md §3.9)", () => {
     expect(rotation?.predicate({ ...base, protocolVersion: "2.0", keys })).toMatchObject({ holds: false });
   });
 });
+
+const webhooks = { supported: true, signatureAlgorithms: ["v1"], durable: false };
+const durable = { ...webhooks, durable: true, maxAttempts: 4, retryBaseMs: 100, maxRetryDelayMs: 60_000 };
+const plain = PROFILES.find((profile) => profile.id === "openwop-webhooks");
+const durableProfile = PROFILES.find((profile) => profile.id === "openwop-webhooks-durable");
+
+describe("openwop-webhooks (spec/v1/profiles.md §3.10)", () => {
+  it("holds for a webhooks block with v1 among its algorithms, durable or not", () => {
+    expect(plain?.predicate({ ...base, webhooks })).toMatchObject({ holds: true });
+    expect(
+      plain?.predicate({ ...base, webhooks: { supported: true, signatureAlgorithms: ["standard-webhooks", "v1"] } }),
+    ).toMatchObject({ holds: true });
+    expect(plain?.predicate({ ...base, webhooks: durable })).toMatchObject({ holds: true });
+  });
+
+  it("fails on each clause, naming the member", () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [undefined, /webhooks is not an object/],
+      [[webhooks], /webhooks is not an object/],
+      [{ ...webhooks, supported: false }, /webhooks\.supported/],
+      [{ ...webhooks, supported: "true" }, /webhooks\.supported/],
+      [{ supported: true }, /signatureAlgorithms is not an array/],
+      [{ ...webhooks, signatureAlgorithms: "v1" }, /signatureAlgorithms is not an array/],
+      [{ ...webhooks, signatureAlgorithms: ["standard-webhooks"] }, /lacks v1/],
+      [{ ...webhooks, signatureAlgorithms: [] }, /lacks v1/],
+    ];
+    for (const [block, reason] of cases) {
+      const document = (block === undefined ? base : { ...base, webhooks: block }) as Capabilities;
+      const result = plain?.predicate(document);
+      expect(result?.holds, JSON.stringify(block)).toBe(false);
+      expect(result?.reason).toMatch(reason);
+    }
+  });
+
+  it("includes openwop-core", () => {
+    expect(plain?.predicate({ ...base, protocolVersion: "2.0", webhooks })).toMatchObject({ holds: false });
+  });
+});
+
+describe("openwop-webhooks-durable (spec/v1/profiles.md §3.11)", () => {
+  it("holds for a durable block with an integer maxAttempts ≥ 1", () => {
+    expect(durableProfile?.predicate({ ...base, webhooks: durable })).toMatchObject({ holds: true });
+    expect(
+      durableProfile?.predicate({ ...base, webhooks: { ...webhooks, durable: true, maxAttempts: 1 } }),
+    ).toMatchObject({ holds: true });
+  });
+
+  it("fails on each clause, naming the member", () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [undefined, /webhooks is not an object/],
+      [{ ...durable, signatureAlgorithms: ["standard-webhooks"] }, /lacks v1/],
+      [{ ...durable, durable: false }, /webhooks\.durable/],
+      [{ ...webhooks, durable: undefined, maxAttempts: 4 }, /webhooks\.durable/],
+      [{ ...durable, maxAttempts: 0 }, /maxAttempts/],
+      [{ ...durable, maxAttempts: 2.5 }, /maxAttempts/],
+      [{ ...durable, maxAttempts: "4" }, /maxAttempts/],
+      [{ ...durable, maxAttempts: undefined }, /maxAttempts/],
+    ];
+    for (const [block, reason] of cases) {
+      const document = (block === undefined ? base : { ...base, webhooks: block }) as Capabilities;
+      const result = durableProfile?.predicate(document);
+      expect(result?.holds, JSON.stringify(block)).toBe(false);
+      expect(result?.reason).toMatch(reason);
+    }
+  });
+
+  it("includes openwop-core", () => {
+    expect(durableProfile?.predicate({ ...base, protocolVersion: "0.9", webhooks: durable })).toMatchObject({
+      holds: false,
+    });
+  });
+});

@@ -11,6 +11,8 @@ export const PROFILE_IDS = [
   "openwop-debug-bundle",
   "openwop-production",
   "openwop-auth-api-key-rotation",
+  "openwop-webhooks",
+  "openwop-webhooks-durable",
 ] as const;
 
 export type ProfileId = (typeof PROFILE_IDS)[number];
@@ -159,6 +161,36 @@ function keyRotation(d: Capabilities): PredicateResult {
   );
 }
 
+function webhooks(d: Capabilities): PredicateResult {
+  const base = core(d);
+  if (!base.holds) return base;
+  const block = record(d.webhooks);
+  const algorithms = block?.signatureAlgorithms;
+  return all(
+    [
+      [block !== undefined, "webhooks is not an object"],
+      [block?.supported === true, "webhooks.supported is not true"],
+      [Array.isArray(algorithms), "webhooks.signatureAlgorithms is not an array"],
+      [Array.isArray(algorithms) && algorithms.includes("v1"), "webhooks.signatureAlgorithms lacks v1"],
+    ],
+    `webhooks advertised (signatures ${Array.isArray(algorithms) ? algorithms.join(", ") : "?"})`,
+  );
+}
+
+function durableWebhooks(d: Capabilities): PredicateResult {
+  const base = webhooks(d);
+  if (!base.holds) return base;
+  const block = record(d.webhooks);
+  const maxAttempts = block?.maxAttempts;
+  return all(
+    [
+      [block?.durable === true, "webhooks.durable is not true"],
+      [isInt(maxAttempts) && maxAttempts >= 1, "webhooks.maxAttempts is not an integer ≥ 1"],
+    ],
+    `durable webhooks advertised (${String(maxAttempts)} attempts)`,
+  );
+}
+
 /** The catalog, in {@link PROFILE_IDS} order; predicates transcribe spec/v1/profiles.md §3. */
 export const PROFILES: readonly ProfileDefinition[] = [
   { id: "openwop-core", title: "Core", spec: "spec/v1/profiles.md §3.1", predicate: core },
@@ -219,6 +251,13 @@ export const PROFILES: readonly ProfileDefinition[] = [
     title: "API key rotation",
     spec: "spec/v1/profiles.md §3.9",
     predicate: keyRotation,
+  },
+  { id: "openwop-webhooks", title: "Webhooks", spec: "spec/v1/profiles.md §3.10", predicate: webhooks },
+  {
+    id: "openwop-webhooks-durable",
+    title: "Durable webhooks",
+    spec: "spec/v1/profiles.md §3.11",
+    predicate: durableWebhooks,
   },
 ];
 

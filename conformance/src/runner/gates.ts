@@ -66,3 +66,19 @@ export const needsKeys: Gate = whenAdvertised("keys.supported", keysAdvertised);
 
 /** Runs only when discovery advertises a per-key rate limit. */
 export const needsRateLimit: Gate = whenAdvertised("rateLimit.supported", rateLimitAdvertised);
+
+/** The `webhooks` block of webhooks.md §1: the host registers subscriptions and signs deliveries. */
+export const webhooksAdvertised = (discovery: Capabilities) => discoveryValue(discovery, "webhooks.supported") === true;
+
+/** `webhooks.durable` (webhooks.md §9, §13–§15): delivery records, retries, dead letters, the feed. */
+export const durableWebhooksAdvertised = (discovery: Capabilities) =>
+  webhooksAdvertised(discovery) && discoveryValue(discovery, "webhooks.durable") === true;
+
+/** Runs only when discovery advertises webhooks. */
+export const needsWebhooks: Gate = whenAdvertised("webhooks.supported", webhooksAdvertised);
+
+/** Runs only when discovery advertises durable webhooks. */
+export const needsDurableWebhooks: Gate = allOf(
+  needsWebhooks,
+  whenAdvertised("webhooks.durable", durableWebhooksAdvertised),
+);

@@ -40,6 +40,12 @@ export interface SuiteOptions {
   /** A key of the primary tenant without `runs:create`, for 403 checks. */
   readonly lowScopeApiKey?: string;
   readonly hostManifest?: LoadedHostManifest;
+  /**
+   * The host accepts private and loopback webhook URLs (webhooks.md §4.3), so the suite's
+   * loopback receiver can be subscribed: `--webhook-private-urls`. A manifest's
+   * `testSeams.webhookPrivateUrls` says the same (see `privateWebhookUrls` in lib/webhooks.ts).
+   */
+  readonly webhookPrivateUrls?: boolean;
   readonly timeoutScale: number;
   readonly requireBehavior: boolean;
   readonly optOutProfiles: readonly string[];

@@ -17,11 +17,12 @@ import { productionProfileScenarios } from "./production-profile.js";
 import { productionRetentionScenarios } from "./production-retention.js";
 import { runLifecycleScenarios } from "./run-lifecycle.js";
 import { sseScenarios } from "./sse.js";
+import { webhookScenarios } from "./webhooks.js";
 
 /**
  * Every scenario, in run order: cheap protocol checks first, then runs, streams,
- * idempotency, interrupts, gated capabilities (key management and the rate-limit burst
- * among them), and the process-level scenarios last (saturation and restarts would
+ * idempotency, interrupts, gated capabilities (key management and the rate-limit burst,
+ * webhooks and the event feed among them), and the process-level scenarios last (saturation and restarts would
  * disturb anything that ran alongside them).
  */
 export const SCENARIOS: readonly Scenario[] = [
@@ -39,6 +40,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...fixtureScenarios,
   ...debugBundleScenarios,
   ...keyScenarios,
+  ...webhookScenarios,
   ...productionProfileScenarios,
   ...productionRetentionScenarios,
   ...productionBackpressureScenarios,
