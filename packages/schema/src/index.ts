@@ -12,8 +12,12 @@ export {
   validateCreateApiKeyRequest,
   validateCreateRunRequest,
   validateCreateRunResponse,
+  validateCreateWebhookRequest,
+  validateCreatedWebhook,
+  validateDeadLetterReplayRequest,
   validateDebugBundle,
   validateErrorEnvelope,
+  validateEventFeedPage,
   validateInterruptResolution,
   validateInterruptResolutionResponse,
   validateIssuedApiKey,
@@ -21,6 +25,10 @@ export {
   validateRotateApiKeyRequest,
   validateRunEvent,
   validateRunSnapshot,
+  validateWebhookDelivery,
+  validateWebhookDeliveryList,
+  validateWebhookSubscription,
+  validateWebhookSubscriptionList,
   validateWorkflowDefinition,
 } from "./validators.js";
 export { validate } from "./validate.js";

@@ -13,8 +13,12 @@ const named = {
   "create-api-key-request": api.validateCreateApiKeyRequest,
   "create-run-request": api.validateCreateRunRequest,
   "create-run-response": api.validateCreateRunResponse,
+  "create-webhook-request": api.validateCreateWebhookRequest,
+  "created-webhook": api.validateCreatedWebhook,
+  "dead-letter-replay-request": api.validateDeadLetterReplayRequest,
   "debug-bundle": api.validateDebugBundle,
   "error-envelope": api.validateErrorEnvelope,
+  "event-feed-page": api.validateEventFeedPage,
   "interrupt-resolution": api.validateInterruptResolution,
   "interrupt-resolution-response": api.validateInterruptResolutionResponse,
   "issued-api-key": api.validateIssuedApiKey,
@@ -22,6 +26,10 @@ const named = {
   "rotate-api-key-request": api.validateRotateApiKeyRequest,
   "run-event": api.validateRunEvent,
   "run-snapshot": api.validateRunSnapshot,
+  "webhook-delivery": api.validateWebhookDelivery,
+  "webhook-delivery-list": api.validateWebhookDeliveryList,
+  "webhook-subscription": api.validateWebhookSubscription,
+  "webhook-subscription-list": api.validateWebhookSubscriptionList,
   "workflow-definition": api.validateWorkflowDefinition,
 } as const;
 

@@ -157,3 +157,67 @@ export const validateRotateApiKeyRequest = createValidator("rotate-api-key-reque
  * const result = validateAuthFailureSummary(await response.json());
  */
 export const validateAuthFailureSummary = createValidator("auth-failure-summary");
+
+/**
+ * Validates a subscription (`GET /v1/webhooks/{webhookId}`).
+ *
+ * @example
+ * const result = validateWebhookSubscription(await response.json());
+ */
+export const validateWebhookSubscription = createValidator("webhook-subscription");
+
+/**
+ * Validates a page of subscriptions (`GET /v1/webhooks`).
+ *
+ * @example
+ * const result = validateWebhookSubscriptionList(await response.json());
+ */
+export const validateWebhookSubscriptionList = createValidator("webhook-subscription-list");
+
+/**
+ * Validates a `POST /v1/webhooks` body.
+ *
+ * @example
+ * const result = validateCreateWebhookRequest(await response.json());
+ */
+export const validateCreateWebhookRequest = createValidator("create-webhook-request");
+
+/**
+ * Validates the 201 of `POST /v1/webhooks`.
+ *
+ * @example
+ * const result = validateCreatedWebhook(await response.json());
+ */
+export const validateCreatedWebhook = createValidator("created-webhook");
+
+/**
+ * Validates a delivery, with its attempts when read alone.
+ *
+ * @example
+ * const result = validateWebhookDelivery(await response.json());
+ */
+export const validateWebhookDelivery = createValidator("webhook-delivery");
+
+/**
+ * Validates a page of deliveries.
+ *
+ * @example
+ * const result = validateWebhookDeliveryList(await response.json());
+ */
+export const validateWebhookDeliveryList = createValidator("webhook-delivery-list");
+
+/**
+ * Validates a dead-letter replay body.
+ *
+ * @example
+ * const result = validateDeadLetterReplayRequest(await response.json());
+ */
+export const validateDeadLetterReplayRequest = createValidator("dead-letter-replay-request");
+
+/**
+ * Validates a page of the tenant event feed (`GET /v1/events`).
+ *
+ * @example
+ * const result = validateEventFeedPage(await response.json());
+ */
+export const validateEventFeedPage = createValidator("event-feed-page");

@@ -53,6 +53,7 @@ export const ERROR_CATALOG = {
   webhook_url_rejected: { statuses: [400], spec: "spec/v1/webhooks.md §4.1" },
   subscription_not_found: { statuses: [404], spec: "spec/v1/webhooks.md §3" },
   key_not_active: { statuses: [409], spec: "spec/v1/auth.md §10.6", gated: true },
+  cursor_expired: { statuses: [410], spec: "spec/v1/webhooks.md §15", gated: true },
   credential_required: { statuses: [400], spec: TABLE, gated: true },
   credential_forbidden: { statuses: [403], spec: TABLE, gated: true },
   credential_unavailable: { statuses: [503], spec: TABLE, gated: true },

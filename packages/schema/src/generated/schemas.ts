@@ -549,8 +549,23 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
             }
           },
           "durable": {
-            "description": "True when deliveries are retried and dead-lettered instead of best-effort.",
+            "description": "True when deliveries are recorded with their events, retried and dead-lettered instead of best-effort (webhooks.md §9).",
             "type": "boolean"
+          },
+          "maxAttempts": {
+            "description": "Attempts a delivery gets before it is dead-lettered; present when durable.",
+            "type": "integer",
+            "minimum": 1
+          },
+          "retryBaseMs": {
+            "description": "The first retry's backoff ceiling; each later one doubles it (full jitter).",
+            "type": "integer",
+            "minimum": 1
+          },
+          "maxRetryDelayMs": {
+            "description": "The longest wait between two attempts.",
+            "type": "integer",
+            "minimum": 1
           }
         },
         "additionalProperties": false
@@ -1200,6 +1215,127 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
     },
     "additionalProperties": true
   },
+  "create-webhook-request": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/create-webhook-request.schema.json",
+    "title": "CreateWebhookRequest",
+    "description": "Body of POST /v1/webhooks (webhooks.md §2.1). Closed.",
+    "type": "object",
+    "required": [
+      "url",
+      "events"
+    ],
+    "properties": {
+      "url": {
+        "description": "An absolute URL; https unless the host allows private URLs (§4.3).",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2048
+      },
+      "events": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "pattern": "^[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)+$",
+          "maxLength": 128
+        },
+        "minItems": 1,
+        "maxItems": 100,
+        "uniqueItems": true
+      },
+      "tenantId": {
+        "type": "string",
+        "minLength": 1
+      },
+      "tags": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 256
+        },
+        "maxItems": 100,
+        "uniqueItems": true
+      },
+      "secret": {
+        "description": "A caller-chosen signing secret; generated when absent.",
+        "type": "string",
+        "minLength": 32,
+        "maxLength": 512
+      },
+      "signature": {
+        "$ref": "https://openwop.dev/schemas/v1/webhook-subscription.schema.json#/$defs/WebhookSignature"
+      }
+    },
+    "additionalProperties": false
+  },
+  "created-webhook": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/created-webhook.schema.json",
+    "title": "CreatedWebhook",
+    "description": "The 201 of POST /v1/webhooks (webhooks.md §2.2): the only answer that carries the secret.",
+    "type": "object",
+    "required": [
+      "webhookId",
+      "secret",
+      "secretFingerprint"
+    ],
+    "properties": {
+      "webhookId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "subscriptionId": {
+        "description": "The same value as webhookId, for clients written against that name.",
+        "type": "string"
+      },
+      "secret": {
+        "type": "string",
+        "minLength": 32
+      },
+      "secretFingerprint": {
+        "type": "string",
+        "pattern": "^[0-9a-f]{8}$"
+      }
+    },
+    "additionalProperties": true
+  },
+  "dead-letter-replay-request": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/dead-letter-replay-request.schema.json",
+    "title": "DeadLetterReplayRequest",
+    "description": "Optional body of POST /v1/webhooks/{webhookId}/dead-letters/replay (webhooks.md §14.4). Closed.",
+    "type": "object",
+    "properties": {
+      "since": {
+        "description": "Only dead letters created at or after this instant.",
+        "type": "string",
+        "format": "date-time"
+      },
+      "until": {
+        "description": "Only dead letters created before this instant.",
+        "type": "string",
+        "format": "date-time"
+      },
+      "eventTypes": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1
+        },
+        "minItems": 1,
+        "maxItems": 100,
+        "uniqueItems": true
+      },
+      "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000
+      }
+    },
+    "additionalProperties": false
+  },
   "debug-bundle": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://openwop.dev/schemas/v1/debug-bundle.schema.json",
@@ -1539,6 +1675,55 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
       }
     },
     "additionalProperties": false
+  },
+  "event-feed-page": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/event-feed-page.schema.json",
+    "title": "EventFeedPage",
+    "description": "The 200 of GET /v1/events (webhooks.md §15): the tenant's events across runs after a cursor.",
+    "type": "object",
+    "required": [
+      "events",
+      "nextCursor"
+    ],
+    "properties": {
+      "events": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/FeedEntry"
+        },
+        "maxItems": 1000
+      },
+      "nextCursor": {
+        "description": "The last entry's cursor, or the cursor sent when the page is empty; null before the first event of a tenant that has none.",
+        "type": [
+          "string",
+          "null"
+        ],
+        "minLength": 1
+      }
+    },
+    "additionalProperties": true,
+    "$defs": {
+      "FeedEntry": {
+        "title": "FeedEntry",
+        "type": "object",
+        "required": [
+          "cursor",
+          "event"
+        ],
+        "properties": {
+          "cursor": {
+            "type": "string",
+            "minLength": 1
+          },
+          "event": {
+            "$ref": "https://openwop.dev/schemas/v1/run-event.schema.json"
+          }
+        },
+        "additionalProperties": false
+      }
+    }
   },
   "interrupt-resolution": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -2137,6 +2322,335 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
         "additionalProperties": false
       }
     }
+  },
+  "webhook-delivery": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/webhook-delivery.schema.json",
+    "title": "WebhookDelivery",
+    "description": "One event bound for one subscription (webhooks.md §14); GET .../deliveries/{deliveryId} adds its attempts.",
+    "type": "object",
+    "required": [
+      "deliveryId",
+      "webhookId",
+      "runId",
+      "sequence",
+      "eventType",
+      "cursor",
+      "status",
+      "attempts",
+      "nextAttemptAt",
+      "createdAt",
+      "updatedAt",
+      "deliveredAt",
+      "lastError"
+    ],
+    "properties": {
+      "deliveryId": {
+        "type": "string",
+        "minLength": 1
+      },
+      "webhookId": {
+        "type": "string",
+        "minLength": 1
+      },
+      "runId": {
+        "type": "string",
+        "minLength": 1
+      },
+      "sequence": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "eventType": {
+        "type": "string",
+        "minLength": 1
+      },
+      "cursor": {
+        "description": "The event's position in the tenant event feed.",
+        "type": "string",
+        "minLength": 1
+      },
+      "status": {
+        "$ref": "#/$defs/DeliveryStatus"
+      },
+      "attempts": {
+        "description": "Failed attempts counted against the budget since the delivery was created or last replayed; a delivered one does not count.",
+        "type": "integer",
+        "minimum": 0
+      },
+      "nextAttemptAt": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
+      },
+      "createdAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updatedAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "deliveredAt": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "date-time"
+      },
+      "lastError": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "attemptLog": {
+        "type": "array",
+        "items": {
+          "$ref": "#/$defs/WebhookAttempt"
+        }
+      }
+    },
+    "additionalProperties": true,
+    "$defs": {
+      "DeliveryStatus": {
+        "title": "DeliveryStatus",
+        "description": "pending: due or not yet attempted; failed: the last attempt failed and another is scheduled; delivered: a 2xx was received; dead_lettered: the attempt budget is spent.",
+        "enum": [
+          "pending",
+          "failed",
+          "delivered",
+          "dead_lettered"
+        ]
+      },
+      "WebhookAttempt": {
+        "title": "WebhookAttempt",
+        "type": "object",
+        "required": [
+          "attempt",
+          "startedAt",
+          "address",
+          "statusCode",
+          "latencyMs",
+          "error",
+          "responseExcerpt"
+        ],
+        "properties": {
+          "attempt": {
+            "description": "1 for the delivery's first attempt ever, then counting up across replays.",
+            "type": "integer",
+            "minimum": 1
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "address": {
+            "description": "The IP address connected to, when one was.",
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "statusCode": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "latencyMs": {
+            "type": "number",
+            "minimum": 0
+          },
+          "error": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "responseExcerpt": {
+            "description": "At most the first 1 KiB of the answer, as text.",
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 1024
+          }
+        },
+        "additionalProperties": true
+      }
+    }
+  },
+  "webhook-delivery-list": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/webhook-delivery-list.schema.json",
+    "title": "WebhookDeliveryList",
+    "description": "The 200 of GET /v1/webhooks/{webhookId}/deliveries: one page, newest first.",
+    "type": "object",
+    "required": [
+      "deliveries",
+      "nextCursor"
+    ],
+    "properties": {
+      "deliveries": {
+        "type": "array",
+        "items": {
+          "$ref": "https://openwop.dev/schemas/v1/webhook-delivery.schema.json"
+        },
+        "maxItems": 100
+      },
+      "nextCursor": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "minLength": 1
+      }
+    },
+    "additionalProperties": true
+  },
+  "webhook-subscription": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/webhook-subscription.schema.json",
+    "title": "WebhookSubscription",
+    "description": "A webhook subscription as GET /v1/webhooks/{webhookId} answers it (webhooks.md §12.2). Open like every response body, except that it never carries the secret.",
+    "type": "object",
+    "required": [
+      "webhookId",
+      "url",
+      "events",
+      "tags",
+      "signature",
+      "secretFingerprint",
+      "status",
+      "circuit",
+      "createdAt",
+      "updatedAt"
+    ],
+    "properties": {
+      "webhookId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "url": {
+        "type": "string",
+        "minLength": 1
+      },
+      "events": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "minLength": 1
+        },
+        "minItems": 1
+      },
+      "tags": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
+      },
+      "signature": {
+        "$ref": "#/$defs/WebhookSignature"
+      },
+      "secretFingerprint": {
+        "description": "The first 8 hex characters of the SHA-256 of the secret.",
+        "type": "string",
+        "pattern": "^[0-9a-f]{8}$"
+      },
+      "status": {
+        "$ref": "#/$defs/WebhookStatus"
+      },
+      "circuit": {
+        "$ref": "#/$defs/WebhookCircuit"
+      },
+      "createdAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "updatedAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "secret": false
+    },
+    "additionalProperties": true,
+    "$defs": {
+      "WebhookSignature": {
+        "title": "WebhookSignature",
+        "description": "v1: the X-openwop-Signature of webhooks.md §6; standard-webhooks: those headers plus webhook-id, webhook-timestamp and webhook-signature.",
+        "enum": [
+          "v1",
+          "standard-webhooks"
+        ]
+      },
+      "WebhookStatus": {
+        "title": "WebhookStatus",
+        "description": "active: delivered to; paused: deliveries are recorded and wait; failed: marked by the circuit breaker's weekly budget (webhooks.md §8.2), receives nothing more.",
+        "enum": [
+          "active",
+          "paused",
+          "failed"
+        ]
+      },
+      "WebhookCircuit": {
+        "title": "WebhookCircuit",
+        "type": "object",
+        "required": [
+          "open",
+          "openUntil",
+          "consecutiveFailures"
+        ],
+        "properties": {
+          "open": {
+            "type": "boolean"
+          },
+          "openUntil": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "consecutiveFailures": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        "additionalProperties": true
+      }
+    }
+  },
+  "webhook-subscription-list": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/webhook-subscription-list.schema.json",
+    "title": "WebhookSubscriptionList",
+    "description": "The 200 of GET /v1/webhooks: one page of the tenant's subscriptions, newest first.",
+    "type": "object",
+    "required": [
+      "webhooks",
+      "nextCursor"
+    ],
+    "properties": {
+      "webhooks": {
+        "type": "array",
+        "items": {
+          "$ref": "https://openwop.dev/schemas/v1/webhook-subscription.schema.json"
+        },
+        "maxItems": 100
+      },
+      "nextCursor": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "minLength": 1
+      }
+    },
+    "additionalProperties": true
   },
   "workflow-definition": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

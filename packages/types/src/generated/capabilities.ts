@@ -116,9 +116,21 @@ export interface WebhooksCapability {
    */
   signatureAlgorithms?: string[];
   /**
-   * True when deliveries are retried and dead-lettered instead of best-effort.
+   * True when deliveries are recorded with their events, retried and dead-lettered instead of best-effort (webhooks.md §9).
    */
   durable?: boolean;
+  /**
+   * Attempts a delivery gets before it is dead-lettered; present when durable.
+   */
+  maxAttempts?: number;
+  /**
+   * The first retry's backoff ceiling; each later one doubles it (full jitter).
+   */
+  retryBaseMs?: number;
+  /**
+   * The longest wait between two attempts.
+   */
+  maxRetryDelayMs?: number;
 }
 export interface AuthCapability {
   /**

@@ -10,8 +10,12 @@ export * from "./conformance-result.js";
 export * from "./create-api-key-request.js";
 export * from "./create-run-request.js";
 export * from "./create-run-response.js";
+export * from "./create-webhook-request.js";
+export * from "./created-webhook.js";
+export * from "./dead-letter-replay-request.js";
 export * from "./debug-bundle.js";
 export * from "./error-envelope.js";
+export * from "./event-feed-page.js";
 export * from "./interrupt-resolution.js";
 export * from "./interrupt-resolution-response.js";
 export * from "./issued-api-key.js";
@@ -19,6 +23,10 @@ export * from "./poll-response.js";
 export * from "./rotate-api-key-request.js";
 export * from "./run-event.js";
 export * from "./run-snapshot.js";
+export * from "./webhook-delivery.js";
+export * from "./webhook-delivery-list.js";
+export * from "./webhook-subscription.js";
+export * from "./webhook-subscription-list.js";
 export * from "./workflow-definition.js";
 
 import type { ApiKey } from "./api-key.js";
@@ -30,8 +38,12 @@ import type { ConformanceResult } from "./conformance-result.js";
 import type { CreateApiKeyRequest } from "./create-api-key-request.js";
 import type { CreateRunRequest } from "./create-run-request.js";
 import type { CreateRunResponse } from "./create-run-response.js";
+import type { CreateWebhookRequest } from "./create-webhook-request.js";
+import type { CreatedWebhook } from "./created-webhook.js";
+import type { DeadLetterReplayRequest } from "./dead-letter-replay-request.js";
 import type { DebugBundle } from "./debug-bundle.js";
 import type { ErrorEnvelope } from "./error-envelope.js";
+import type { EventFeedPage } from "./event-feed-page.js";
 import type { InterruptResolution } from "./interrupt-resolution.js";
 import type { InterruptResolutionResponse } from "./interrupt-resolution-response.js";
 import type { IssuedApiKey } from "./issued-api-key.js";
@@ -39,6 +51,10 @@ import type { PollResponse } from "./poll-response.js";
 import type { RotateApiKeyRequest } from "./rotate-api-key-request.js";
 import type { RunEvent } from "./run-event.js";
 import type { RunSnapshot } from "./run-snapshot.js";
+import type { WebhookDelivery } from "./webhook-delivery.js";
+import type { WebhookDeliveryList } from "./webhook-delivery-list.js";
+import type { WebhookSubscription } from "./webhook-subscription.js";
+import type { WebhookSubscriptionList } from "./webhook-subscription-list.js";
 import type { WorkflowDefinition } from "./workflow-definition.js";
 
 /** Every schema in `schemas/`, by file name without `.schema.json`, sorted. */
@@ -52,8 +68,12 @@ export const schemaNames = [
   "create-api-key-request",
   "create-run-request",
   "create-run-response",
+  "create-webhook-request",
+  "created-webhook",
+  "dead-letter-replay-request",
   "debug-bundle",
   "error-envelope",
+  "event-feed-page",
   "interrupt-resolution",
   "interrupt-resolution-response",
   "issued-api-key",
@@ -61,6 +81,10 @@ export const schemaNames = [
   "rotate-api-key-request",
   "run-event",
   "run-snapshot",
+  "webhook-delivery",
+  "webhook-delivery-list",
+  "webhook-subscription",
+  "webhook-subscription-list",
   "workflow-definition",
 ] as const;
 
@@ -78,8 +102,12 @@ export interface SchemaTypeMap {
   "create-api-key-request": CreateApiKeyRequest;
   "create-run-request": CreateRunRequest;
   "create-run-response": CreateRunResponse;
+  "create-webhook-request": CreateWebhookRequest;
+  "created-webhook": CreatedWebhook;
+  "dead-letter-replay-request": DeadLetterReplayRequest;
   "debug-bundle": DebugBundle;
   "error-envelope": ErrorEnvelope;
+  "event-feed-page": EventFeedPage;
   "interrupt-resolution": InterruptResolution;
   "interrupt-resolution-response": InterruptResolutionResponse;
   "issued-api-key": IssuedApiKey;
@@ -87,5 +115,9 @@ export interface SchemaTypeMap {
   "rotate-api-key-request": RotateApiKeyRequest;
   "run-event": RunEvent;
   "run-snapshot": RunSnapshot;
+  "webhook-delivery": WebhookDelivery;
+  "webhook-delivery-list": WebhookDeliveryList;
+  "webhook-subscription": WebhookSubscription;
+  "webhook-subscription-list": WebhookSubscriptionList;
   "workflow-definition": WorkflowDefinition;
 }
