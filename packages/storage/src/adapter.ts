@@ -3,6 +3,9 @@ import type {
   ApiKeyOrigin,
   ApiKeyRecord,
   AuthFailureCount,
+  CreatedCursor,
+  DeliveryStatus,
+  FeedEntry,
   IdempotencyRecord,
   IdempotentResponse,
   JsonValue,
@@ -17,6 +20,10 @@ import type {
   SuspensionRecord,
   SuspensionStatus,
   TenantKeyStats,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookStatus,
+  WebhookSubscriptionRecord,
 } from "./records.js";
 
 /** Stops a watcher or subscription. Calling it twice is harmless. */
@@ -242,6 +249,152 @@ export interface KeyStore {
   purgeAuthFailures(before: string): Promise<number>;
 }
 
+/** How an attempt ended, as the dispatcher reports it to {@link WebhookStore.recordAttempt}. */
+export interface AttemptOutcome {
+  deliveryId: string;
+  /** The dispatcher's holder id: the outcome is applied to the delivery only while it holds the lease. */
+  holderId: string;
+  attempt: Omit<WebhookAttemptRecord, "deliveryId" | "attempt">;
+  /**
+   * `delivered`; `retry` with when the next attempt is due; or `dead_letter` when the budget is
+   * spent. The dispatcher decides; the adapter applies it.
+   */
+  result: { kind: "delivered" } | { kind: "retry"; nextAttemptAt: string } | { kind: "dead_letter" };
+  /** The subscription's circuit: open it until this instant after this failure (circuit breaker). */
+  circuit: { openAfterFailures: number; openUntil: string };
+  /** The rolling failure budget of webhooks.md §8.2: the subscription becomes `failed` past it. */
+  failureBudget: { failures: number; windowMs: number };
+  now: string;
+}
+
+/** Filters of {@link WebhookStore.listDeliveries}. */
+export interface DeliveryFilter {
+  status?: DeliveryStatus;
+  runId?: string;
+  eventType?: string;
+  limit: number;
+  after?: CreatedCursor;
+}
+
+/** Which dead letters {@link WebhookStore.replayDeadLetters} requeues. */
+export interface DeadLetterSelection {
+  /** Created at or after. */
+  since?: string;
+  /** Created before. */
+  until?: string;
+  eventTypes?: string[];
+  limit: number;
+}
+
+/** What the delivery metrics read (webhooks.md §13; `/metrics`). */
+export interface DeliveryStats {
+  /** Deliveries waiting to be attempted (`pending` and `failed`). */
+  waiting: number;
+  /** The creation time of the oldest waiting delivery. */
+  oldestWaitingAt: string | null;
+  deadLettered: number;
+  /** Subscriptions whose circuit is open at the instant asked about. */
+  openCircuits: number;
+}
+
+/**
+ * Webhook subscriptions, their deliveries and attempts, and the tenant event feed
+ * (webhooks.md §12–§15, storage-adapters.md §15). Delivery records are not created through
+ * this interface: `createRun` and `commitStep` write them with the events they deliver, in
+ * the same transaction, one per event and subscription of the run's tenant whose `events`
+ * contain the event's type and whose `tags` are empty or meet the run's (whatever the
+ * subscription's status). Each starts `pending` with no attempts, created and due at its
+ * event's `timestamp`, with the event's feed position; a step that fails records none.
+ */
+export interface WebhookStore {
+  /** Inserts a subscription; `StorageConflictError("webhook-exists")` when the id is taken. */
+  createSubscription(subscription: WebhookSubscriptionRecord): Promise<void>;
+  getSubscription(tenantId: string, webhookId: string): Promise<WebhookSubscriptionRecord | null>;
+  /** The tenant's subscriptions, newest first (`createdAt`, then `webhookId`, descending), after `after`. */
+  listSubscriptions(
+    tenantId: string,
+    options: { limit: number; after?: CreatedCursor },
+  ): Promise<WebhookSubscriptionRecord[]>;
+  /**
+   * Sets `active` or `paused` (a `failed` subscription stays failed); resolves to the record as
+   * now stored, or null when the tenant has no such subscription. Setting `active` also closes
+   * the circuit: `consecutiveFailures` 0 and `circuitOpenUntil` null (webhooks.md §12.3), so an
+   * operator's resume is tried at once; the failure window is kept.
+   */
+  setSubscriptionStatus(
+    tenantId: string,
+    webhookId: string,
+    status: Exclude<WebhookStatus, "failed">,
+    at: string,
+  ): Promise<WebhookSubscriptionRecord | null>;
+  /** Removes the subscription with its deliveries and their attempts; false when the tenant has none such. */
+  deleteSubscription(tenantId: string, webhookId: string): Promise<boolean>;
+
+  /**
+   * Leases up to `limit` due deliveries to `holderId` until `now + leaseMs`: `pending` or
+   * `failed`, `nextAttemptAt <= now`, unleased or with an expired lease, of an `active`
+   * subscription whose circuit is not open at `now`. Earliest due first. Concurrent callers
+   * never receive the same delivery while its lease lasts.
+   */
+  claimDueDeliveries(holderId: string, now: number, leaseMs: number, limit: number): Promise<WebhookDeliveryRecord[]>;
+  /**
+   * In one transaction: appends the attempt (numbered `totalAttempts + 1`; `totalAttempts`
+   * counts it), and — while `holderId` still holds the delivery's lease — applies the result
+   * to the delivery (a failed attempt counts against `attempts` and sets `lastError` to its
+   * error, or `HTTP <statusCode>`; the lease is cleared) and to its subscription's circuit,
+   * relative to the stored counters: a delivered attempt resets `consecutiveFailures` and
+   * closes the circuit; a failed one counts, opens the circuit at `openAfterFailures` in a
+   * row, and marks the subscription `failed` once `failures` fell within the rolling window
+   * (a window older than `windowMs` restarts at `now`). The lease is checked against the
+   * stored holder, not the clock, as run claims are: a lapsed lease nobody took over still
+   * holds. Resolves to false, changing only the attempt log, when the lease was lost, and to
+   * false, recording nothing, when the delivery no longer exists.
+   */
+  recordAttempt(outcome: AttemptOutcome): Promise<boolean>;
+  /** Clears every lease of `holderId` (a process stopping), so peers attempt those deliveries at once. */
+  releaseDeliveries(holderId: string): Promise<void>;
+  listDeliveries(tenantId: string, webhookId: string, filter: DeliveryFilter): Promise<WebhookDeliveryRecord[]>;
+  /** The delivery with its attempts, oldest attempt first; null when the tenant's subscription has no such delivery. */
+  getDelivery(
+    tenantId: string,
+    webhookId: string,
+    deliveryId: string,
+  ): Promise<{ delivery: WebhookDeliveryRecord; attempts: WebhookAttemptRecord[] } | null>;
+  /**
+   * Makes the delivery `pending`, due at `at`, with `attempts` 0 and no lease, whatever its
+   * state (its attempt log, `totalAttempts`, `deliveredAt` and `lastError` stay); null when missing.
+   */
+  replayDelivery(
+    tenantId: string,
+    webhookId: string,
+    deliveryId: string,
+    at: string,
+  ): Promise<WebhookDeliveryRecord | null>;
+  /** Requeues dead letters as {@link replayDelivery} does, oldest first; resolves to how many. */
+  replayDeadLetters(tenantId: string, webhookId: string, selection: DeadLetterSelection, at: string): Promise<number>;
+  /**
+   * Calls `listener` when deliveries were recorded, released, or became due by a replay or
+   * resume (a hint to claim).
+   */
+  watchDeliveries(listener: () => void): Unsubscribe;
+  deliveryStats(now: number): Promise<DeliveryStats>;
+
+  /**
+   * The tenant's events after `after` (a position from an earlier entry; from the start when
+   * absent), optionally only of `types`, at most `limit`. The order is consistent with each
+   * run's sequence, and an event never becomes visible behind a position a reader has
+   * already been given (storage-adapters.md §15). A position stays valid after retention
+   * removed its event. A malformed position (one this adapter cannot have issued) rejects
+   * with a `RangeError`.
+   */
+  readFeed(
+    tenantId: string,
+    options: { after?: string; types?: readonly string[]; limit: number },
+  ): Promise<FeedEntry[]>;
+  /** Calls `listener` when events were appended to any run (a hint to read the feed again). */
+  watchFeed(listener: () => void): Unsubscribe;
+}
+
 /** Retention: deleting expired terminal runs and remembering that they existed. */
 export interface RetentionStore {
   /**
@@ -259,7 +412,7 @@ export interface RetentionStore {
  * A storage adapter: every store of the SPI over one backend, plus lifecycle.
  * Adapters depend on this package only, never on the engine.
  */
-export interface StorageAdapter extends RunStore, ClaimStore, IdempotencyStore, KeyStore, RetentionStore {
+export interface StorageAdapter extends RunStore, ClaimStore, IdempotencyStore, KeyStore, WebhookStore, RetentionStore {
   /** Human-readable backend name, e.g. `sqlite`. */
   readonly name: string;
   /** The storage SPI versions this adapter implements, e.g. `^1.0.0`. */

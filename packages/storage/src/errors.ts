@@ -8,7 +8,13 @@ export class StorageConflictError extends Error {
   override readonly name = "StorageConflictError";
   constructor(
     message: string,
-    readonly reason: "run-status" | "suspension-state" | "run-exists" | "idempotency-exists" | "key-exists",
+    readonly reason:
+      | "run-status"
+      | "suspension-state"
+      | "run-exists"
+      | "idempotency-exists"
+      | "key-exists"
+      | "webhook-exists",
   ) {
     super(message);
   }

@@ -7,14 +7,28 @@ import type {
   ApiKeyOrigin,
   AuthFailureGroup,
   AuthFailureReason,
+  DeliveryStatus,
   RunError,
   RunEvent,
   RunStatus,
+  WebhookAttempt,
+  WebhookSignature,
+  WebhookStatus,
 } from "@openwop/types";
 
 // The wire shapes a record carries are declared once, in @openwop/types; they are re-exported
 // here because the SPI's signatures use them.
-export type { ApiKeyKind, ApiKeyOrigin, AuthFailureReason, RunError, RunEvent, RunStatus };
+export type {
+  ApiKeyKind,
+  ApiKeyOrigin,
+  AuthFailureReason,
+  DeliveryStatus,
+  RunError,
+  RunEvent,
+  RunStatus,
+  WebhookSignature,
+  WebhookStatus,
+};
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -174,4 +188,73 @@ export interface RunTombstone {
   runId: string;
   tenantId: string;
   expiredAt: string;
+}
+
+/** A webhook subscription as stored (webhooks.md §2, §12). The secret is sealed by the host. */
+export interface WebhookSubscriptionRecord {
+  webhookId: string;
+  tenantId: string;
+  url: string;
+  /** Event types delivered; a delivery is recorded only for these. */
+  events: string[];
+  /** When not empty, only runs carrying one of these tags are delivered. */
+  tags: string[];
+  signature: WebhookSignature;
+  /** The signing secret, encrypted by the host (AES-256-GCM); storage never sees it in the clear. */
+  sealedSecret: string;
+  secretFingerprint: string;
+  status: WebhookStatus;
+  /** Failed attempts in a row; reset by a delivered one. */
+  consecutiveFailures: number;
+  /** While in the future the circuit is open and the subscription's deliveries wait. */
+  circuitOpenUntil: string | null;
+  /** Failed attempts since `failureWindowStartedAt` (the rolling budget of webhooks.md §8.2). */
+  windowFailures: number;
+  failureWindowStartedAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Where to continue a newest-first listing: after this record. */
+export interface CreatedCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** One event bound for one subscription (webhooks.md §13.1). */
+export interface WebhookDeliveryRecord {
+  deliveryId: string;
+  webhookId: string;
+  tenantId: string;
+  runId: string;
+  /** The event's sequence in its run's log; the event itself is read from the log. */
+  sequence: number;
+  eventType: string;
+  /** The event's position in the tenant event feed, as the adapter writes it (see `readFeed`). */
+  feedPosition: string;
+  status: DeliveryStatus;
+  /** Attempts counted against the budget since the delivery was created or last replayed. */
+  attempts: number;
+  /** Every attempt ever made, replays included: the number of the next attempt record is this + 1. */
+  totalAttempts: number;
+  /** When the delivery is due; null once delivered or dead-lettered. */
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+  lastError: string | null;
+  /** The process attempting it now, and until when; null when nobody is. */
+  lease: { holderId: string; expiresAt: number } | null;
+}
+
+/** One attempt of a delivery (webhooks.md §13.2): the wire's `WebhookAttempt` plus its delivery. */
+export type WebhookAttemptRecord = Pick<
+  WebhookAttempt,
+  "attempt" | "startedAt" | "address" | "statusCode" | "latencyMs" | "error" | "responseExcerpt"
+> & { deliveryId: string };
+
+/** One entry of the tenant event feed: the event and its position, opaque to everyone but its adapter. */
+export interface FeedEntry {
+  position: string;
+  event: RunEvent;
 }

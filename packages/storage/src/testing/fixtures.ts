@@ -10,6 +10,7 @@ import type {
   NewRunRecord,
   RunStatus,
   SuspensionRecord,
+  WebhookSubscriptionRecord,
 } from "../records.js";
 
 /**
@@ -165,6 +166,32 @@ export function newAuthFailure(overrides: Partial<AuthFailureCount> = {}): AuthF
     count: 1,
     firstSeen: isoAt(0),
     lastSeen: isoAt(0),
+    ...overrides,
+  };
+}
+
+/**
+ * An active webhook subscription of tenant `tenant-a` to `node.progress` events (the type
+ * {@link numberedEvents} writes), without tags, its circuit closed, created at {@link T0},
+ * with a fresh id. The sealed secret is a stand-in: adapters store it without looking inside.
+ */
+export function newSubscription(overrides: Partial<WebhookSubscriptionRecord> = {}): WebhookSubscriptionRecord {
+  return {
+    webhookId: uniqueId("wh"),
+    tenantId: "tenant-a",
+    url: "https://receiver.example/hooks/openwop",
+    events: ["node.progress"],
+    tags: [],
+    signature: "v1",
+    sealedSecret: "sealed:v1:c29tZSBzZWFsZWQgYnl0ZXM",
+    secretFingerprint: "0a1b2c3d",
+    status: "active",
+    consecutiveFailures: 0,
+    circuitOpenUntil: null,
+    windowFailures: 0,
+    failureWindowStartedAt: isoAt(0),
+    createdAt: isoAt(0),
+    updatedAt: isoAt(0),
     ...overrides,
   };
 }

@@ -15,6 +15,7 @@ export {
   newEvent,
   newIdempotencyRecord,
   newRun,
+  newSubscription,
   newSuspension,
   numberedEvents,
   type NumberedEventOptions,

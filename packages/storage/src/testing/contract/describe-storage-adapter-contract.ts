@@ -4,6 +4,7 @@ import { resolveContractSettings, type StorageAdapterContractOptions } from "./o
 import { describeApiKeys } from "./suites/api-keys.js";
 import { describeAuthFailures } from "./suites/auth-failures.js";
 import { describeClaims } from "./suites/claims.js";
+import { describeEventFeed } from "./suites/event-feed.js";
 import { describeEventLog } from "./suites/event-log.js";
 import { describeEventSubscription } from "./suites/event-subscription.js";
 import { describeIdempotency } from "./suites/idempotency.js";
@@ -17,6 +18,12 @@ import { describeStepCommit } from "./suites/step-commit.js";
 import { describeStepConcurrency } from "./suites/step-concurrency.js";
 import { describeSuspensions } from "./suites/suspensions.js";
 import { describeTenantScope } from "./suites/tenant-scope.js";
+import { describeWebhookAttempts } from "./suites/webhook-attempts.js";
+import { describeWebhookClaims } from "./suites/webhook-claims.js";
+import { describeWebhookInspection } from "./suites/webhook-inspection.js";
+import { describeWebhookOutbox } from "./suites/webhook-outbox.js";
+import { describeWebhookReplay } from "./suites/webhook-replay.js";
+import { describeWebhookSubscriptions } from "./suites/webhook-subscriptions.js";
 import { describeWorkQueue } from "./suites/work-queue.js";
 
 /**
@@ -69,6 +76,13 @@ export function describeStorageAdapterContract(
     describeConfiguredKeys(harness);
     describeKeyState(harness);
     describeAuthFailures(harness);
+    describeWebhookSubscriptions(harness);
+    describeWebhookOutbox(harness, settings);
+    describeWebhookClaims(harness, settings);
+    describeWebhookAttempts(harness, settings);
+    describeWebhookReplay(harness, settings);
+    describeWebhookInspection(harness);
+    describeEventFeed(harness, settings);
     describeRetention(harness);
   });
 }
