@@ -4,12 +4,20 @@ import { RUN_PATCH_FIELDS } from "@openwop/storage";
 import { ClaimLostError, RunNotFoundError, StorageConflictError } from "@openwop/storage";
 import { copy } from "./copy.js";
 import type { MemoryState } from "./memory-state.js";
+import type { MemoryWebhooks } from "./memory-webhooks.js";
+
+/** What a step appended, and how many webhook deliveries it recorded with the events. */
+export interface AppliedStep {
+  events: RunEvent[];
+  deliveries: number;
+}
 
 /**
  * Applies one step to the state, all or nothing: every precondition is checked before the
  * first mutation, and nothing in between can yield, so no other call observes half a step.
+ * The events take their feed positions and their webhook deliveries in the same call.
  */
-export function applyStep(state: MemoryState, step: RunStep): RunEvent[] {
+export function applyStep(state: MemoryState, webhooks: MemoryWebhooks, step: RunStep): AppliedStep {
   // Another tenant's run is treated exactly as a missing one, before any other precondition.
   const stored = state.runOf(step.runId, step.tenantId);
   if (!stored) throw new RunNotFoundError(step.runId);
@@ -62,9 +70,10 @@ export function applyStep(state: MemoryState, step: RunStep): RunEvent[] {
     return { ...copy(event), eventId: randomUUID(), runId: step.runId, sequence: run.lastSequence };
   });
   stored.events.push(...appended);
+  const deliveries = webhooks.record(run, appended, state.placeInFeed(stored, appended));
   if (step.patch) applyPatch(run, step.patch);
   if (step.releaseClaim) run.claim = null;
-  return copy(appended);
+  return { events: copy(appended), deliveries };
 }
 
 function applyPatch(run: RunRecord, patch: RunPatch): void {

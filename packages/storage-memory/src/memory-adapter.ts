@@ -3,8 +3,14 @@ import type {
   ApiKeyCursor,
   ApiKeyOrigin,
   ApiKeyRecord,
+  AttemptOutcome,
   AuthFailureCount,
   ConfiguredKeysSync,
+  CreatedCursor,
+  DeadLetterSelection,
+  DeliveryFilter,
+  DeliveryStats,
+  FeedEntry,
   IdempotencyClaim,
   IdempotencyRecord,
   IdempotentResponse,
@@ -22,6 +28,10 @@ import type {
   SuspensionRecord,
   TenantKeyStats,
   Unsubscribe,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookStatus,
+  WebhookSubscriptionRecord,
 } from "@openwop/storage";
 import { StorageConflictError, StorageUnavailableError } from "@openwop/storage";
 import { isTerminalStatus } from "@openwop/types";
@@ -29,7 +39,8 @@ import { applyStep } from "./apply-step.js";
 import { CLAIMABLE_STATUSES, isClaimable, isExpired } from "./claim-rules.js";
 import { copy } from "./copy.js";
 import { MemoryKeys } from "./memory-keys.js";
-import { MemoryState, type StoredRun } from "./memory-state.js";
+import { MemoryState, parsePosition, type StoredRun } from "./memory-state.js";
+import { MemoryWebhooks } from "./memory-webhooks.js";
 import { KeyedNotifier, Notifier } from "@openwop/storage";
 
 const DEFAULT_READ_LIMIT = 100;
@@ -45,8 +56,11 @@ class MemoryAdapter implements StorageAdapter {
 
   readonly #state = new MemoryState();
   readonly #keys = new MemoryKeys();
+  readonly #webhooks = new MemoryWebhooks();
   readonly #eventWatchers = new KeyedNotifier<[lastSequence: number]>();
   readonly #workWatchers = new Notifier<[]>();
+  readonly #deliveryWatchers = new Notifier<[]>();
+  readonly #feedWatchers = new Notifier<[]>();
   #closed = false;
 
   async createRun(creation: RunCreation): Promise<RunEvent[]> {
@@ -64,12 +78,15 @@ class MemoryAdapter implements StorageAdapter {
     const appended = events.map(
       (event, sequence): RunEvent => ({ ...copy(event), eventId: randomUUID(), runId: run.runId, sequence }),
     );
-    this.#state.runs.set(run.runId, {
+    const stored: StoredRun = {
       record: { ...copy(run), claim: null, lastSequence: appended.length - 1 },
       claimEpoch: 0,
       events: appended,
+      positions: [],
       suspensions: new Map(),
-    });
+    };
+    this.#state.runs.set(run.runId, stored);
+    const deliveries = this.#webhooks.record(stored.record, appended, this.#state.placeInFeed(stored, appended));
     if (idempotency) {
       this.#state.idempotency.set(idempotency.recordKey, {
         ...copy(idempotency),
@@ -80,6 +97,8 @@ class MemoryAdapter implements StorageAdapter {
     }
     if (appended.length > 0) this.#eventWatchers.notify(run.runId, appended.length - 1);
     this.#workWatchers.notify();
+    if (appended.length > 0) this.#feedWatchers.notify();
+    if (deliveries > 0) this.#deliveryWatchers.notify();
     return copy(appended);
   }
 
@@ -91,12 +110,14 @@ class MemoryAdapter implements StorageAdapter {
 
   async commitStep(step: RunStep): Promise<RunEvent[]> {
     this.#assertOpen();
-    const appended = applyStep(this.#state, step);
+    const { events: appended, deliveries } = applyStep(this.#state, this.#webhooks, step);
     const run = this.#state.runs.get(step.runId)?.record;
     if (appended.length > 0 && run) this.#eventWatchers.notify(step.runId, run.lastSequence);
     if (run && (step.releaseClaim || (step.patch?.status !== undefined && CLAIMABLE_STATUSES.has(step.patch.status)))) {
       this.#workWatchers.notify();
     }
+    if (appended.length > 0) this.#feedWatchers.notify();
+    if (deliveries > 0) this.#deliveryWatchers.notify();
     return appended;
   }
 
@@ -301,6 +322,124 @@ class MemoryAdapter implements StorageAdapter {
     return this.#keys.purgeFailures(before);
   }
 
+  async createSubscription(subscription: WebhookSubscriptionRecord): Promise<void> {
+    this.#assertOpen();
+    this.#webhooks.createSubscription(subscription);
+  }
+
+  async getSubscription(tenantId: string, webhookId: string): Promise<WebhookSubscriptionRecord | null> {
+    this.#assertOpen();
+    return this.#webhooks.getSubscription(tenantId, webhookId);
+  }
+
+  async listSubscriptions(
+    tenantId: string,
+    options: { limit: number; after?: CreatedCursor },
+  ): Promise<WebhookSubscriptionRecord[]> {
+    this.#assertOpen();
+    return this.#webhooks.listSubscriptions(tenantId, options.limit, options.after);
+  }
+
+  async setSubscriptionStatus(
+    tenantId: string,
+    webhookId: string,
+    status: Exclude<WebhookStatus, "failed">,
+    at: string,
+  ): Promise<WebhookSubscriptionRecord | null> {
+    this.#assertOpen();
+    const outcome = this.#webhooks.setStatus(tenantId, webhookId, status, at);
+    if (outcome?.resumed) this.#deliveryWatchers.notify();
+    return outcome?.record ?? null;
+  }
+
+  async deleteSubscription(tenantId: string, webhookId: string): Promise<boolean> {
+    this.#assertOpen();
+    return this.#webhooks.deleteSubscription(tenantId, webhookId);
+  }
+
+  async claimDueDeliveries(
+    holderId: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<WebhookDeliveryRecord[]> {
+    this.#assertOpen();
+    return this.#webhooks.claim(holderId, now, leaseMs, limit);
+  }
+
+  async recordAttempt(outcome: AttemptOutcome): Promise<boolean> {
+    this.#assertOpen();
+    return this.#webhooks.recordAttempt(outcome);
+  }
+
+  async releaseDeliveries(holderId: string): Promise<void> {
+    this.#assertOpen();
+    if (this.#webhooks.release(holderId)) this.#deliveryWatchers.notify();
+  }
+
+  async listDeliveries(tenantId: string, webhookId: string, filter: DeliveryFilter): Promise<WebhookDeliveryRecord[]> {
+    this.#assertOpen();
+    return this.#webhooks.listDeliveries(tenantId, webhookId, filter);
+  }
+
+  async getDelivery(
+    tenantId: string,
+    webhookId: string,
+    deliveryId: string,
+  ): Promise<{ delivery: WebhookDeliveryRecord; attempts: WebhookAttemptRecord[] } | null> {
+    this.#assertOpen();
+    return this.#webhooks.getDelivery(tenantId, webhookId, deliveryId);
+  }
+
+  async replayDelivery(
+    tenantId: string,
+    webhookId: string,
+    deliveryId: string,
+    at: string,
+  ): Promise<WebhookDeliveryRecord | null> {
+    this.#assertOpen();
+    const replayed = this.#webhooks.replay(tenantId, webhookId, deliveryId, at);
+    if (replayed) this.#deliveryWatchers.notify();
+    return replayed;
+  }
+
+  async replayDeadLetters(
+    tenantId: string,
+    webhookId: string,
+    selection: DeadLetterSelection,
+    at: string,
+  ): Promise<number> {
+    this.#assertOpen();
+    const requeued = this.#webhooks.replayDeadLetters(tenantId, webhookId, selection, at);
+    if (requeued > 0) this.#deliveryWatchers.notify();
+    return requeued;
+  }
+
+  watchDeliveries(listener: () => void): Unsubscribe {
+    this.#assertOpen();
+    return this.#deliveryWatchers.add(listener);
+  }
+
+  async deliveryStats(now: number): Promise<DeliveryStats> {
+    this.#assertOpen();
+    return this.#webhooks.stats(now);
+  }
+
+  async readFeed(
+    tenantId: string,
+    options: { after?: string; types?: readonly string[]; limit: number },
+  ): Promise<FeedEntry[]> {
+    this.#assertOpen();
+    const after = options.after === undefined ? 0 : parsePosition(options.after);
+    const types = options.types === undefined ? null : new Set(options.types);
+    return this.#state.readFeed(tenantId, after, types, Math.max(0, options.limit));
+  }
+
+  watchFeed(listener: () => void): Unsubscribe {
+    this.#assertOpen();
+    return this.#feedWatchers.add(listener);
+  }
+
   async expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
     this.#assertOpen();
     const expirable = [...this.#state.runs.values()]
@@ -333,11 +472,14 @@ class MemoryAdapter implements StorageAdapter {
     this.#closed = true;
     this.#eventWatchers.clear();
     this.#workWatchers.clear();
+    this.#deliveryWatchers.clear();
+    this.#feedWatchers.clear();
   }
 
   #expire(runId: string, expiredAt: string): boolean {
     const stored = this.#state.deleteRun(runId);
     if (!stored) return false;
+    this.#webhooks.forgetRun(runId);
     this.#state.tombstones.set(runId, { runId, tenantId: stored.record.tenantId, expiredAt });
     return true;
   }
