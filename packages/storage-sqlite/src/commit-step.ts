@@ -4,11 +4,15 @@ import { ClaimLostError, RunNotFoundError, StorageConflictError } from "@openwop
 import { appendEvents } from "./append-events.js";
 import { RunUpdateStatements } from "./run-update-statements.js";
 import type { SqlFlag, Statements } from "./statements.js";
+import type { WebhookStatements } from "./webhook-statements.js";
+import { allocateFeedPositions, recordDeliveries } from "./webhooks.js";
 
 export interface CommittedStep {
   events: RunEvent[];
   /** The run's last sequence after the step. */
   lastSequence: number;
+  /** Webhook deliveries recorded with the events. */
+  deliveries: number;
 }
 
 const flag = (present: boolean): SqlFlag => (present ? 1 : 0);
@@ -18,9 +22,14 @@ const flag = (present: boolean): SqlFlag => (present ? 1 : 0);
  * (in its own savepoint), so the write lock is held before the run row is read: the
  * preconditions and the sequence it reads cannot change underneath it, even with another
  * connection on the same file. A failed precondition throws, and the throw rolls back
- * everything the step already wrote.
+ * everything the step already wrote. The events take their feed positions and their webhook
+ * deliveries (the outbox) in the same transaction.
  */
-export function createStepWriter(db: Database.Database, statements: Statements): (step: RunStep) => CommittedStep {
+export function createStepWriter(
+  db: Database.Database,
+  statements: Statements,
+  webhookStatements: WebhookStatements,
+): (step: RunStep) => CommittedStep {
   const runUpdates = new RunUpdateStatements(db);
   return (step: RunStep): CommittedStep => {
     const { runId } = step;
@@ -76,9 +85,23 @@ export function createStepWriter(db: Database.Database, statements: Statements):
       }
     }
 
-    const events = appendEvents(statements, runId, head.last_sequence + 1, step.events ?? []);
+    const newEvents = step.events ?? [];
+    let events: RunEvent[] = [];
+    let deliveries = 0;
+    if (newEvents.length > 0) {
+      const firstPosition = allocateFeedPositions(webhookStatements, newEvents.length);
+      const at = { runId, tenantId: head.tenant_id, firstSequence: head.last_sequence + 1, firstPosition };
+      events = appendEvents(statements, at, newEvents);
+      const run = { runId, tenantId: head.tenant_id, tags: () => runTags(webhookStatements, runId) };
+      deliveries = recordDeliveries(webhookStatements, run, events, firstPosition);
+    }
     const lastSequence = head.last_sequence + events.length;
     runUpdates.apply(runId, step.patch ?? {}, events.length > 0 ? lastSequence : null, step.releaseClaim === true);
-    return { events, lastSequence };
+    return { events, lastSequence, deliveries };
   };
+}
+
+function runTags(statements: WebhookStatements, runId: string): string[] {
+  const json = statements.selectRunTags.get(runId);
+  return json === undefined ? [] : (JSON.parse(json) as string[]);
 }

@@ -2,13 +2,26 @@ import type { RunCreation, RunEvent } from "@openwop/storage";
 import { StorageConflictError } from "@openwop/storage";
 import { appendEvents } from "./append-events.js";
 import type { Statements } from "./statements.js";
+import type { WebhookStatements } from "./webhook-statements.js";
+import { allocateFeedPositions, recordDeliveries } from "./webhooks.js";
+
+/** What a run creation wrote: its first events, and how many webhook deliveries came with them. */
+export interface CreatedRun {
+  events: RunEvent[];
+  deliveries: number;
+}
 
 /**
- * Writes a run creation: idempotency answer, run row and first events. Runs inside the
- * group commit's savepoint, so they commit together or not at all. The idempotency insert
+ * Writes a run creation: idempotency answer, run row, first events with their feed positions,
+ * and the webhook deliveries of those events. Runs inside the group commit's savepoint, so
+ * they commit together or not at all. The idempotency insert
  * goes first, so a concurrent retry under the same key loses on the key's primary key.
  */
-export function writeRunCreation(statements: Statements, creation: RunCreation): RunEvent[] {
+export function writeRunCreation(
+  statements: Statements,
+  webhookStatements: WebhookStatements,
+  creation: RunCreation,
+): CreatedRun {
   const { run, events = [], idempotency } = creation;
   if (idempotency) {
     const inserted = statements.insertIdempotency.run({
@@ -51,5 +64,18 @@ export function writeRunCreation(statements: Statements, creation: RunCreation):
     lastSequence: events.length - 1,
   });
   if (inserted.changes === 0) throw new StorageConflictError(`run ${run.runId} already exists`, "run-exists");
-  return appendEvents(statements, run.runId, 0, events);
+  if (events.length === 0) return { events: [], deliveries: 0 };
+  const firstPosition = allocateFeedPositions(webhookStatements, events.length);
+  const appended = appendEvents(
+    statements,
+    { runId: run.runId, tenantId: run.tenantId, firstSequence: 0, firstPosition },
+    events,
+  );
+  const deliveries = recordDeliveries(
+    webhookStatements,
+    { runId: run.runId, tenantId: run.tenantId, tags: () => run.tags },
+    appended,
+    firstPosition,
+  );
+  return { events: appended, deliveries };
 }

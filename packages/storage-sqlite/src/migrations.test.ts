@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StorageAdapter } from "@openwop/storage";
-import { newApiKey } from "@openwop/storage/testing";
+import { newApiKey, newSubscription } from "@openwop/storage/testing";
 import { SqliteSchemaTooNewError, openSqliteAdapter } from "./index.js";
 import { loadMigrations, migrate } from "./migrations.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
@@ -86,6 +86,47 @@ function createVersionTwoDatabaseWithKeys(path: string): void {
   }
 }
 
+/**
+ * A database exactly as release 0003 left it, with runs and events written in its shape: two
+ * tenants, runs created out of their insertion order, and a run without events.
+ */
+function createVersionThreeDatabaseWithEvents(path: string): void {
+  const db = new Database(path);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    migrate(
+      db,
+      loadMigrations().filter((migration) => migration.version <= 3),
+      path,
+    );
+    const insertRun = db.prepare<[string, string, string, string, string, number]>(
+      `INSERT INTO runs (run_id, tenant_id, workflow_id, status, definition_json, inputs_json, variables_json,
+         configurable_json, tags_json, metadata_json, current_node_id, error_json, engine_state_json,
+         cancel_requested, created_at, started_at, completed_at, updated_at, last_sequence)
+       VALUES (?, ?, 'wf', 'running', '{}', '{}', '{}', '{}', ?, '{}', NULL, NULL, '{}', 0, ?, NULL, NULL, ?, ?)`,
+    );
+    const insertEvent = db.prepare<[string, number, string]>(
+      `INSERT INTO run_events (run_id, sequence, event_id, type, payload_json, timestamp, node_id, schema_version,
+         engine_version, causation_id)
+       VALUES (?, ?, ?, 'node.progress', '{}', '2029-01-01T00:00:00.000Z', NULL, NULL, NULL, NULL)`,
+    );
+    // Inserted newest first, so the backfill's order comes from created_at, not from the insertion.
+    const runs: Array<[runId: string, tenantId: string, createdAt: string, events: number]> = [
+      ["run-late", "tenant-a", "2029-01-03T00:00:00.000Z", 2],
+      ["run-b", "tenant-b", "2029-01-02T00:00:00.000Z", 1],
+      ["run-early", "tenant-a", "2029-01-01T00:00:00.000Z", 3],
+      ["run-empty", "tenant-a", "2029-01-01T12:00:00.000Z", 0],
+    ];
+    for (const [runId, tenantId, createdAt, events] of runs) {
+      insertRun.run(runId, tenantId, '["legacy"]', createdAt, createdAt, events - 1);
+      for (let sequence = 0; sequence < events; sequence++) insertEvent.run(runId, sequence, `${runId}-e${sequence}`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
 describe("SQLite migrations", () => {
   let directory: TempDirectory;
   let adapter: StorageAdapter | undefined;
@@ -105,6 +146,7 @@ describe("SQLite migrations", () => {
       [1, "initial"],
       [2, "retention"],
       [3, "key_management"],
+      [4, "webhooks"],
     ]);
     for (const migration of migrations) expect(migration.sql.length).toBeGreaterThan(0);
   });
@@ -116,6 +158,7 @@ describe("SQLite migrations", () => {
       [1, "initial"],
       [2, "retention"],
       [3, "key_management"],
+      [4, "webhooks"],
     ]);
   });
 
@@ -125,7 +168,7 @@ describe("SQLite migrations", () => {
     expect(appliedMigrations(path).map((row) => row.version)).toEqual([1]);
 
     adapter = openSqliteAdapter({ path });
-    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3]);
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4]);
 
     expect(await adapter.getRun("run-old")).toEqual({
       runId: "run-old",
@@ -196,7 +239,7 @@ describe("SQLite migrations", () => {
     const path = directory.file("keys.db");
     createVersionTwoDatabaseWithKeys(path);
     adapter = openSqliteAdapter({ path });
-    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3]);
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4]);
 
     const live = await adapter.findApiKey("hash-live");
     const test = await adapter.findApiKey("hash-test");
@@ -259,6 +302,53 @@ describe("SQLite migrations", () => {
     expect(sync).toEqual({ kept: [{ ...live, origin: "bootstrap" }], created: [], revoked: [] });
   });
 
+  it("upgrades the events of a database written by release 0003: each gets a feed position, in creation order, and the feed and the outbox work on them", async () => {
+    const path = directory.file("events.db");
+    createVersionThreeDatabaseWithEvents(path);
+    adapter = openSqliteAdapter({ path });
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4]);
+
+    const feedOf = async (tenantId: string, after?: string) =>
+      (await adapter?.readFeed(tenantId, { limit: 100, ...(after === undefined ? {} : { after }) })) ?? [];
+    const feedOfA = await feedOf("tenant-a");
+    // By the run's creation, then the run, then the sequence.
+    expect(feedOfA.map((entry) => entry.event.eventId)).toEqual([
+      "run-early-e0",
+      "run-early-e1",
+      "run-early-e2",
+      "run-late-e0",
+      "run-late-e1",
+    ]);
+    expect(feedOfA.slice(0, 3).map((entry) => entry.event)).toEqual(await adapter.readEvents("run-early"));
+    expect((await feedOf("tenant-b")).map((entry) => entry.event.eventId)).toEqual(["run-b-e0"]);
+    const positions = [...feedOfA, ...(await feedOf("tenant-b"))].map((entry) => entry.position);
+    expect(new Set(positions).size).toBe(6);
+
+    // New events follow every upgraded one, in the feed and with their deliveries.
+    const subscription = newSubscription({ tenantId: "tenant-a", tags: ["legacy"] });
+    await adapter.createSubscription(subscription);
+    const lastUpgraded = feedOfA.at(-1)?.position;
+    const appended = await adapter.commitStep({
+      runId: "run-early",
+      events: [{ type: "node.progress", payload: { after: "0004" }, timestamp: "2030-01-01T00:00:00.000Z" }],
+    });
+    const fresh = await feedOf("tenant-a", lastUpgraded);
+    expect(fresh.map((entry) => entry.event)).toEqual(appended);
+    expect(positions).not.toContain(fresh[0]?.position);
+    const [delivery] = await adapter.listDeliveries("tenant-a", subscription.webhookId, { limit: 10 });
+    expect(delivery).toMatchObject({
+      runId: "run-early",
+      sequence: 3,
+      status: "pending",
+      feedPosition: fresh[0]?.position,
+    });
+
+    // Retention takes upgraded events and the new deliveries with the run.
+    expect(await adapter.expireRun("run-early", "2030-02-01T00:00:00.000Z")).toBe(true);
+    expect((await feedOf("tenant-a")).map((entry) => entry.event.eventId)).toEqual(["run-late-e0", "run-late-e1"]);
+    expect(await adapter.listDeliveries("tenant-a", subscription.webhookId, { limit: 10 })).toEqual([]);
+  });
+
   it("skips migrations already applied when a database is reopened", async () => {
     const path = directory.file("reopen.db");
     await openSqliteAdapter({ path }).close();
@@ -283,9 +373,9 @@ describe("SQLite migrations", () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(SqliteSchemaTooNewError);
-    expect(refusal).toMatchObject({ databaseVersion: 99, knownVersion: 3 });
-    expect(String((refusal as Error).message)).toMatch(/schema version 99.*up to 3.*newer release/s);
-    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 99]);
+    expect(refusal).toMatchObject({ databaseVersion: 99, knownVersion: 4 });
+    expect(String((refusal as Error).message)).toMatch(/schema version 99.*up to 4.*newer release/s);
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4, 99]);
   });
 
   it("a failing migration leaves the database at its previous version, with none of its changes", () => {

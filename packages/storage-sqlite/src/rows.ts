@@ -93,6 +93,8 @@ export interface EventRow {
   schema_version: number | null;
   engine_version: string | null;
   causation_id: string | null;
+  tenant_id: string;
+  feed_position: number;
 }
 
 /** Optional event fields are omitted when absent, exactly as they were handed in. */

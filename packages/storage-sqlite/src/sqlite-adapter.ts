@@ -3,8 +3,14 @@ import type {
   ApiKeyCursor,
   ApiKeyOrigin,
   ApiKeyRecord,
+  AttemptOutcome,
   AuthFailureCount,
   ConfiguredKeysSync,
+  CreatedCursor,
+  DeadLetterSelection,
+  DeliveryFilter,
+  DeliveryStats,
+  FeedEntry,
   IdempotencyClaim,
   IdempotencyRecord,
   IdempotentResponse,
@@ -22,6 +28,10 @@ import type {
   SuspensionRecord,
   TenantKeyStats,
   Unsubscribe,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookStatus,
+  WebhookSubscriptionRecord,
 } from "@openwop/storage";
 import { KeyedNotifier, Notifier, RecentEvents, ReleasedClaims, StorageUnavailableError } from "@openwop/storage";
 import { writeIdempotencyClaim } from "./claim-idempotency-key.js";
@@ -52,6 +62,16 @@ import {
   tombstoneFromRow,
 } from "./rows.js";
 import { prepareStatements, type Statements } from "./statements.js";
+import { attemptFromRow, deliveryFromRow, parseFeedPosition, subscriptionFromRow } from "./webhook-rows.js";
+import { prepareWebhookStatements, type WebhookStatements } from "./webhook-statements.js";
+import {
+  writeAttempt,
+  writeClaims,
+  writeDeadLetterReplay,
+  writeReplay,
+  writeSubscription,
+  writeSubscriptionStatus,
+} from "./webhooks.js";
 
 export interface SqliteAdapterOptions {
   /** The database file; created (with its directory) when missing. Must be on a local disk: WAL needs shared memory. */
@@ -75,6 +95,7 @@ class SqliteAdapter implements StorageAdapter {
   readonly #db: Database.Database;
   readonly #statements: Statements;
   readonly #keyStatements: KeyStatements;
+  readonly #webhookStatements: WebhookStatements;
   readonly #writeStep: (step: RunStep) => CommittedStep;
   /** Every write goes through here: one FIFO path, group-committed (see group-commit.ts). */
   readonly #writes: GroupCommit;
@@ -83,6 +104,8 @@ class SqliteAdapter implements StorageAdapter {
   // writes safely, but its appends are not announced here; readers that must see them poll.
   readonly #eventWatchers = new KeyedNotifier<[lastSequence: number]>();
   readonly #workWatchers = new Notifier<[]>();
+  readonly #deliveryWatchers = new Notifier<[]>();
+  readonly #feedWatchers = new Notifier<[]>();
   readonly #releasedInSteps = new ReleasedClaims();
   readonly #recentEvents = new RecentEvents();
   /** Event watchers per run, so the recent events are kept exactly while someone may read them. */
@@ -93,14 +116,19 @@ class SqliteAdapter implements StorageAdapter {
     this.#db = db;
     this.#statements = prepareStatements(db);
     this.#keyStatements = prepareKeyStatements(db);
-    this.#writeStep = createStepWriter(db, this.#statements);
+    this.#webhookStatements = prepareWebhookStatements(db);
+    this.#writeStep = createStepWriter(db, this.#statements, this.#webhookStatements);
     this.#writes = new GroupCommit(db);
   }
 
   async createRun(creation: RunCreation): Promise<RunEvent[]> {
-    const events = await this.#write(() => writeRunCreation(this.#statements, creation));
+    const { events, deliveries } = await this.#write(() =>
+      writeRunCreation(this.#statements, this.#webhookStatements, creation),
+    );
     if (events.length > 0) this.#eventWatchers.notify(creation.run.runId, events.length - 1);
     this.#workWatchers.notify();
+    if (events.length > 0) this.#feedWatchers.notify();
+    if (deliveries > 0) this.#deliveryWatchers.notify();
     return events;
   }
 
@@ -124,6 +152,8 @@ class SqliteAdapter implements StorageAdapter {
     if (step.releaseClaim || (step.patch?.status !== undefined && CLAIMABLE_STATUSES.has(step.patch.status))) {
       this.#workWatchers.notify();
     }
+    if (committed.events.length > 0) this.#feedWatchers.notify();
+    if (committed.deliveries > 0) this.#deliveryWatchers.notify();
     return committed.events;
   }
 
@@ -317,6 +347,159 @@ class SqliteAdapter implements StorageAdapter {
     return this.#write(() => this.#keyStatements.purgeAuthFailures.run(before).changes);
   }
 
+  async createSubscription(subscription: WebhookSubscriptionRecord): Promise<void> {
+    await this.#write(() => writeSubscription(this.#webhookStatements, subscription));
+  }
+
+  async getSubscription(tenantId: string, webhookId: string): Promise<WebhookSubscriptionRecord | null> {
+    const row = this.#use(() => this.#webhookStatements.selectWebhook.get(tenantId, webhookId));
+    return row ? subscriptionFromRow(row) : null;
+  }
+
+  async listSubscriptions(
+    tenantId: string,
+    options: { limit: number; after?: CreatedCursor },
+  ): Promise<WebhookSubscriptionRecord[]> {
+    // SQLite treats a negative LIMIT as "no limit"; the SPI means "nothing".
+    const limit = Math.max(0, options.limit);
+    const { after } = options;
+    const rows = this.#use(() =>
+      after === undefined
+        ? this.#webhookStatements.listWebhooks.all({ tenantId, limit })
+        : this.#webhookStatements.listWebhooksAfter.all({ tenantId, limit, createdAt: after.createdAt, id: after.id }),
+    );
+    return rows.map(subscriptionFromRow);
+  }
+
+  async setSubscriptionStatus(
+    tenantId: string,
+    webhookId: string,
+    status: Exclude<WebhookStatus, "failed">,
+    at: string,
+  ): Promise<WebhookSubscriptionRecord | null> {
+    const outcome = await this.#write(() =>
+      writeSubscriptionStatus(this.#webhookStatements, tenantId, webhookId, status, at),
+    );
+    if (outcome?.resumed) this.#deliveryWatchers.notify();
+    return outcome?.record ?? null;
+  }
+
+  async deleteSubscription(tenantId: string, webhookId: string): Promise<boolean> {
+    const deleted = await this.#write(() => this.#webhookStatements.deleteWebhook.run(tenantId, webhookId));
+    return deleted.changes > 0;
+  }
+
+  async claimDueDeliveries(
+    holderId: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<WebhookDeliveryRecord[]> {
+    return this.#write(() => writeClaims(this.#webhookStatements, holderId, now, leaseMs, limit));
+  }
+
+  async recordAttempt(outcome: AttemptOutcome): Promise<boolean> {
+    return this.#write(() => writeAttempt(this.#webhookStatements, outcome));
+  }
+
+  async releaseDeliveries(holderId: string): Promise<void> {
+    const released = await this.#write(() => this.#webhookStatements.releaseDeliveries.run(holderId));
+    if (released.changes > 0) this.#deliveryWatchers.notify();
+  }
+
+  async listDeliveries(tenantId: string, webhookId: string, filter: DeliveryFilter): Promise<WebhookDeliveryRecord[]> {
+    const rows = this.#use(() =>
+      this.#webhookStatements.listDeliveries.all({
+        tenantId,
+        webhookId,
+        status: filter.status ?? null,
+        runId: filter.runId ?? null,
+        eventType: filter.eventType ?? null,
+        afterCreatedAt: filter.after?.createdAt ?? null,
+        afterId: filter.after?.id ?? null,
+        limit: Math.max(0, filter.limit),
+      }),
+    );
+    return rows.map(deliveryFromRow);
+  }
+
+  async getDelivery(
+    tenantId: string,
+    webhookId: string,
+    deliveryId: string,
+  ): Promise<{ delivery: WebhookDeliveryRecord; attempts: WebhookAttemptRecord[] } | null> {
+    // One read transaction, so the delivery and its attempts are of the same moment.
+    return this.#use(() =>
+      this.#db.transaction(() => {
+        const row = this.#webhookStatements.selectDelivery.get(tenantId, webhookId, deliveryId);
+        if (!row) return null;
+        const attempts = this.#webhookStatements.selectAttempts.all(deliveryId).map(attemptFromRow);
+        return { delivery: deliveryFromRow(row), attempts };
+      })(),
+    );
+  }
+
+  async replayDelivery(
+    tenantId: string,
+    webhookId: string,
+    deliveryId: string,
+    at: string,
+  ): Promise<WebhookDeliveryRecord | null> {
+    const replayed = await this.#write(() => writeReplay(this.#webhookStatements, tenantId, webhookId, deliveryId, at));
+    if (replayed) this.#deliveryWatchers.notify();
+    return replayed;
+  }
+
+  async replayDeadLetters(
+    tenantId: string,
+    webhookId: string,
+    selection: DeadLetterSelection,
+    at: string,
+  ): Promise<number> {
+    const requeued = await this.#write(() =>
+      writeDeadLetterReplay(this.#webhookStatements, tenantId, webhookId, selection, at),
+    );
+    if (requeued > 0) this.#deliveryWatchers.notify();
+    return requeued;
+  }
+
+  watchDeliveries(listener: () => void): Unsubscribe {
+    this.#assertOpen();
+    return this.#deliveryWatchers.add(listener);
+  }
+
+  async deliveryStats(now: number): Promise<DeliveryStats> {
+    const row = this.#use(() => this.#webhookStatements.deliveryStats.get({ now }));
+    return {
+      waiting: row?.waiting ?? 0,
+      oldestWaitingAt: row?.oldest_waiting_at ?? null,
+      deadLettered: row?.dead_lettered ?? 0,
+      openCircuits: row?.open_circuits ?? 0,
+    };
+  }
+
+  async readFeed(
+    tenantId: string,
+    options: { after?: string; types?: readonly string[]; limit: number },
+  ): Promise<FeedEntry[]> {
+    this.#assertOpen();
+    const after = options.after === undefined ? 0 : parseFeedPosition(options.after);
+    const rows = this.#use(() =>
+      this.#webhookStatements.readFeed.all({
+        tenantId,
+        after,
+        typesJson: options.types === undefined ? null : JSON.stringify(options.types),
+        limit: Math.max(0, options.limit),
+      }),
+    );
+    return rows.map((row) => ({ position: String(row.feed_position), event: eventFromRow(row) }));
+  }
+
+  watchFeed(listener: () => void): Unsubscribe {
+    this.#assertOpen();
+    return this.#feedWatchers.add(listener);
+  }
+
   async expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
     const expired = await this.#write(() => writeRunsExpiry(this.#statements, completedBefore, limit, expiredAt));
     for (const runId of expired) this.#recentEvents.forget(runId);
@@ -354,6 +537,8 @@ class SqliteAdapter implements StorageAdapter {
     this.#use(() => this.#writes.flush(), { evenWhenClosed: true });
     this.#eventWatchers.clear();
     this.#workWatchers.clear();
+    this.#deliveryWatchers.clear();
+    this.#feedWatchers.clear();
     this.#use(() => this.#db.close(), { evenWhenClosed: true });
   }
 

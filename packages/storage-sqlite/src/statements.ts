@@ -37,6 +37,8 @@ export type EventInsertParams = [
   schemaVersion: number | null,
   engineVersion: string | null,
   causationId: string | null,
+  tenantId: string,
+  feedPosition: number,
 ];
 
 export interface SuspensionInsertParams {
@@ -155,8 +157,9 @@ export function prepareStatements(db: Database.Database): Statements {
 
     insertEvent: db.prepare<EventInsertParams>(`
       INSERT INTO run_events (
-        run_id, sequence, event_id, type, payload_json, timestamp, node_id, schema_version, engine_version, causation_id
-      ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        run_id, sequence, event_id, type, payload_json, timestamp, node_id, schema_version, engine_version, causation_id,
+        tenant_id, feed_position
+      ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     selectEvents: db.prepare<[string, number, number], EventRow>(
       "SELECT * FROM run_events WHERE run_id = ? AND sequence >= ? ORDER BY sequence LIMIT ?",
     ),
@@ -263,7 +266,7 @@ export function prepareStatements(db: Database.Database): Statements {
     insertTombstone: db.prepare<[string, string, string]>(
       "INSERT INTO run_tombstones (run_id, tenant_id, expired_at) VALUES (?, ?, ?) ON CONFLICT (run_id) DO NOTHING",
     ),
-    // Events and suspensions go with the run through ON DELETE CASCADE.
+    // Events, suspensions and webhook deliveries (with their attempts) go with the run through ON DELETE CASCADE.
     deleteRun: db.prepare<[string]>("DELETE FROM runs WHERE run_id = ?"),
     selectTombstone: db.prepare<[string], TombstoneRow>("SELECT * FROM run_tombstones WHERE run_id = ?"),
     selectTombstoneOfTenant: db.prepare<[string, string], TombstoneRow>(
