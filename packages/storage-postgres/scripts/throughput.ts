@@ -2,10 +2,13 @@
  * Measures the adapter alone on a throwaway server: how many 3-node runs per second it
  * stores with `--concurrency` runs in flight, each run being the storage work of the
  * engine's happy path (create, claim, start, one step per node, complete and release:
- * seven round trips of storage, five of them appending events).
+ * seven round trips of storage, five of them appending events). With `--subscriptions N`, the
+ * runs' tenant has N webhook subscriptions to every event type they append, so each step also
+ * records N deliveries per event (the outbox); by default it has none, the common case.
  *
  *   ../../pnpmw exec node --conditions=@openwop/source --experimental-transform-types --no-warnings \
- *     --import ./src/testing/resolve-ts.mjs scripts/throughput.ts [--runs 3000] [--concurrency 64] [--pool 10]
+ *     --import ./src/testing/resolve-ts.mjs scripts/throughput.ts [--runs 3000] [--concurrency 64] [--pool 10] \
+ *     [--subscriptions 0]
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
@@ -18,11 +21,14 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3000" },
     concurrency: { type: "string", default: "64" },
     pool: { type: "string", default: "10" },
+    subscriptions: { type: "string", default: "0" },
   },
 });
 const totalRuns = Number(values.runs);
 const concurrency = Number(values.concurrency);
 const poolSize = Number(values.pool);
+const subscriptions = Number(values.subscriptions);
+const EVENT_TYPES = ["run.created", "run.started", "node.started", "node.completed", "run.completed"];
 
 const event = (type: string, nodeId?: string): NewRunEvent => ({
   type,
@@ -99,6 +105,26 @@ function percentile(sorted: number[], p: number): number {
 const server = await startPostgres();
 try {
   const adapter = await openPostgresAdapter({ connectionString: server.url, poolSize });
+  for (let index = 0; index < subscriptions; index++) {
+    const at = new Date().toISOString();
+    await adapter.createSubscription({
+      webhookId: `wh-bench-${index}`,
+      tenantId: "bench",
+      url: "https://receiver.example/bench",
+      events: EVENT_TYPES,
+      tags: [],
+      signature: "v1",
+      sealedSecret: "sealed",
+      secretFingerprint: "00000000",
+      status: "active",
+      consecutiveFailures: 0,
+      circuitOpenUntil: null,
+      windowFailures: 0,
+      failureWindowStartedAt: at,
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -118,6 +144,7 @@ try {
       runs: totalRuns,
       concurrency,
       poolSize,
+      subscriptions,
       seconds: Number(seconds.toFixed(2)),
       runsPerSecond: Math.round(totalRuns / seconds),
       storageCallsPerSecond: Math.round(latencies.length / seconds),

@@ -3,9 +3,14 @@
  *
  * - `openwop_events`: `<runId>:<lastSequence>` after a commit appended events to a run.
  * - `openwop_work`: `<runId>` after a commit made a run claimable (created, released, resumed).
+ * - `openwop_deliveries`: empty, after a commit made webhook deliveries claimable (recorded,
+ *   released, replayed, or their subscription resumed).
+ *
+ * The tenant event feed has no channel of its own: every append already notifies `openwop_events`.
  */
 export const EVENTS_CHANNEL = "openwop_events";
 export const WORK_CHANNEL = "openwop_work";
+export const DELIVERIES_CHANNEL = "openwop_deliveries";
 
 /** Splits an events payload at its last colon, because run ids may contain colons. */
 export function parseEventsPayload(payload: string): { runId: string; lastSequence: number } | null {

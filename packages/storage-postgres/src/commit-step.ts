@@ -9,9 +9,10 @@ import {
 } from "@openwop/storage";
 import type { PoolClient } from "pg";
 import { CLAIMABLE_SQL } from "./claimable.js";
-import { EVENTS_CHANNEL, WORK_CHANNEL } from "./channels.js";
+import { DELIVERIES_CHANNEL, EVENTS_CHANNEL, WORK_CHANNEL } from "./channels.js";
 import type { Database } from "./database.js";
 import { eventBatch, unnestEvents, type EventBatch } from "./event-batch.js";
+import { NO_SUBSCRIPTION_SQL, outboxSql, type OutboxRoutes } from "./outbox.js";
 
 /**
  * commitStep: one statement; wrapped in BEGIN … COMMIT only when it settles suspensions.
@@ -32,8 +33,30 @@ import { eventBatch, unnestEvents, type EventBatch } from "./event-batch.js";
  * when a precondition fails nothing at all is written. Suspension transitions are
  * compare-and-set on `from`; if fewer rows moved than were asked, the transaction rolls
  * back. The NOTIFYs are queued by the same statement and only delivered on COMMIT.
+ *
+ * The same statement gives the events their feed position (the run row's `feed_xid`, raised
+ * to this transaction's id, and a `feed_id` from the sequence: see migrations/0004) and
+ * records their webhook deliveries (outbox.ts), so an acknowledged event is never without
+ * them and a failed step records none.
+ *
+ * The statement comes in two forms. With the outbox, it records the deliveries. Without it
+ * (the common case: a tenant without subscriptions), it has no outbox at all, which spares
+ * every step the delivery table's insert and its locks, but its UPDATE also requires that the
+ * run's tenant has no subscription (one probe of `webhooks_by_tenant`, in the same snapshot
+ * the outbox would read): when the tenant has one, it matches no row and writes nothing, the
+ * diagnosis says so, and the step runs again with the outbox. Which form is tried first is
+ * only a guess (see {@link OutboxRoutes}); correctness never depends on it.
  */
-const COMMIT_STEP_SQL = `
+function commitStepSql(withOutbox: boolean): string {
+  const guard = withOutbox ? "" : `\n    AND ($2::integer = 0 OR ${NO_SUBSCRIPTION_SQL})`;
+  const returning = withOutbox ? "\n  RETURNING sequence, type, occurred_at, feed_id" : "";
+  const outbox = withOutbox
+    ? `\n${outboxSql({ count: "$2::integer", firstSequence: "run.last_sequence - $2::integer + 1", dueMs: "$41::bigint[]" })},`
+    : "";
+  const notifyDeliveries = withOutbox
+    ? `\n  CASE WHEN recorded.count > 0 THEN pg_notify('${DELIVERIES_CHANNEL}', '') END,`
+    : "";
+  return `
 WITH run AS (
   UPDATE runs SET
     last_sequence    = last_sequence + $2::integer,
@@ -49,20 +72,22 @@ WITH run AS (
                                                                                        ELSE completed_at_ts END,
     updated_at       = CASE WHEN 'updatedAt'       = ANY($3::text[]) THEN $12::text    ELSE updated_at END,
     claim_holder_id  = CASE WHEN $13::boolean THEN NULL ELSE claim_holder_id END,
-    claim_expires_at = CASE WHEN $13::boolean THEN NULL ELSE claim_expires_at END
+    claim_expires_at = CASE WHEN $13::boolean THEN NULL ELSE claim_expires_at END,
+    feed_xid         = CASE WHEN $2::integer > 0 THEN greatest(feed_xid, pg_current_xact_id()) ELSE feed_xid END
   WHERE run_id = $1::text
     AND ($40::text IS NULL OR tenant_id = $40::text)
     AND ($14::text IS NULL OR (claim_holder_id = $14::text AND claim_epoch = $15::integer))
-    AND ($16::text[] IS NULL OR status = ANY($16::text[]))
-  RETURNING run_id, last_sequence, status, claim_holder_id
+    AND ($16::text[] IS NULL OR status = ANY($16::text[]))${guard}
+  RETURNING run_id, tenant_id, tags, last_sequence, status, claim_holder_id, feed_xid
 ),
 appended AS (
   INSERT INTO events (run_id, sequence, event_id, type, payload, occurred_at, node_id, schema_version, engine_version,
-    causation_id)
+    causation_id, tenant_id, feed_xid)
   SELECT run.run_id, run.last_sequence - $2::integer + e.position::integer, e.event_id, e.type, e.payload,
-    e.occurred_at, e.node_id, e.schema_version, e.engine_version, e.causation_id
+    e.occurred_at, e.node_id, e.schema_version, e.engine_version, e.causation_id, run.tenant_id, run.feed_xid
   FROM run, ${unnestEvents(32)}
-),
+  ORDER BY e.position${returning}
+),${outbox}
 created AS (
   INSERT INTO suspensions (suspension_id, run_id, node_id, kind, status, data, created_at, resolved_at, resume_value)
   SELECT s.*
@@ -81,21 +106,41 @@ settled AS (
 )
 SELECT
   run.last_sequence,
+  run.tenant_id,
   (SELECT count(*) FROM settled)::integer AS settled,
-  CASE WHEN $2::integer > 0 THEN pg_notify('${EVENTS_CHANNEL}', run.run_id || ':' || run.last_sequence) END,
+  ${withOutbox ? "recorded.count" : "0"} AS deliveries,
+  ${withOutbox ? "recorded.subscriptions" : "0"} AS subscriptions,
+  CASE WHEN $2::integer > 0 THEN pg_notify('${EVENTS_CHANNEL}', run.run_id || ':' || run.last_sequence) END,${notifyDeliveries}
   CASE WHEN ('status' = ANY($3::text[]) OR $13::boolean)
         AND run.status IN ${CLAIMABLE_SQL} AND run.claim_holder_id IS NULL
     THEN pg_notify('${WORK_CHANNEL}', run.run_id) END
-FROM run`;
+FROM run${withOutbox ? ", recorded" : ""}`;
+}
 
-/** Read when the step's UPDATE matched nothing, to say which precondition failed. */
-const DIAGNOSE_SQL = "SELECT tenant_id, status, claim_holder_id, claim_epoch FROM runs WHERE run_id = $1 FOR UPDATE";
+const COMMIT_STEP = {
+  withOutbox: { name: "openwop_commit_step", text: commitStepSql(true) },
+  withoutOutbox: { name: "openwop_commit_step_no_outbox", text: commitStepSql(false) },
+};
+
+/** Read when the step's UPDATE matched nothing, to say which precondition failed (or that the tenant has subscriptions). */
+const DIAGNOSIS_COLUMNS = `tenant_id, status, claim_holder_id, claim_epoch, ${NO_SUBSCRIPTION_SQL} AS unsubscribed`;
+const DIAGNOSE_SQL = `SELECT ${DIAGNOSIS_COLUMNS} FROM runs WHERE run_id = $1 FOR UPDATE`;
 /** The same outside a transaction, where a row lock would end with the statement anyway. */
-const DIAGNOSE_UNLOCKED_SQL = "SELECT tenant_id, status, claim_holder_id, claim_epoch FROM runs WHERE run_id = $1";
+const DIAGNOSE_UNLOCKED_SQL = `SELECT ${DIAGNOSIS_COLUMNS} FROM runs WHERE run_id = $1`;
 
 interface CommitRow {
   last_sequence: number;
+  tenant_id: string;
   settled: number;
+  deliveries: number;
+  /** How many subscriptions the tenant had (0 without the outbox: it had none). */
+  subscriptions: number;
+}
+
+/** What a committed step appended, and how many webhook deliveries it recorded with the events. */
+export interface CommittedStep {
+  events: RunEvent[];
+  deliveries: number;
 }
 
 interface DiagnosisRow {
@@ -103,6 +148,7 @@ interface DiagnosisRow {
   status: string;
   claim_holder_id: string | null;
   claim_epoch: number;
+  unsubscribed: boolean;
 }
 
 function jsonOrNull(value: unknown): string | null {
@@ -149,6 +195,7 @@ function statementValues(step: RunStep, batch: EventBatch): unknown[] {
     settles.map((settle) => settle.resumeValue !== undefined),
     ...batch.columns,
     step.tenantId ?? null,
+    batch.dueMs,
   ];
 }
 
@@ -166,31 +213,67 @@ function diagnose(step: RunStep, row: DiagnosisRow | undefined): Error | null {
     return new ClaimLostError(step.runId, fence.holderId);
   }
   if (step.expectStatus && !(step.expectStatus as readonly string[]).includes(row.status)) {
-    return new StorageConflictError(
-      `run ${step.runId} is ${row.status}, not ${step.expectStatus.join(" or ")}`,
-      "run-status",
-    );
+    return new StorageConflictError(`run $step.runIdis $row.status, not $step.expectStatus.join(" or ")`, "run-status");
   }
   return null;
 }
 
-async function applyStep(client: PoolClient, step: RunStep, values: unknown[]): Promise<CommitRow> {
-  // Bounded: after the diagnosing read the row is locked by us, so the second try sees
-  // exactly the row the diagnosis saw.
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    const result = await client.query<CommitRow>({ name: "openwop_commit_step", text: COMMIT_STEP_SQL, values });
+/** One step's statement, in whichever form is tried now (see {@link commitStepSql}). */
+class StepStatement {
+  #withOutbox: boolean;
+
+  constructor(
+    readonly step: RunStep,
+    readonly batch: EventBatch,
+    withOutbox: boolean,
+    readonly routes: OutboxRoutes,
+  ) {
+    // Without events there is nothing to deliver: the form without the outbox always applies.
+    this.#withOutbox = withOutbox && batch.count > 0;
+  }
+
+  async run(client: PoolClient, values: unknown[]): Promise<CommitRow | undefined> {
+    const statement = this.#withOutbox ? COMMIT_STEP.withOutbox : COMMIT_STEP.withoutOutbox;
+    // The form without the outbox takes no due times: a parameter it does not use would have no type.
+    const result = await client.query<CommitRow>({
+      ...statement,
+      values: this.#withOutbox ? values : values.slice(0, -1),
+    });
     const row = result.rows[0];
+    if (row && this.batch.count > 0) this.routes.learned(this.step.runId, row.tenant_id, row.subscriptions > 0);
+    return row;
+  }
+
+  /**
+   * After the statement matched no row: throws the precondition that failed, or, when the
+   * form without the outbox was refused because the tenant has subscriptions, switches to the
+   * outbox. Resolves when the statement should simply run again.
+   */
+  afterMiss(diagnosis: DiagnosisRow | undefined): void {
+    const failure = diagnose(this.step, diagnosis);
+    if (failure) throw failure;
+    if (diagnosis && !diagnosis.unsubscribed && !this.#withOutbox && this.batch.count > 0) {
+      this.#withOutbox = true;
+      this.routes.learned(this.step.runId, diagnosis.tenant_id, true);
+    }
+  }
+}
+
+async function applyStep(client: PoolClient, statement: StepStatement, values: unknown[]): Promise<CommitRow> {
+  // Bounded: after the diagnosing read the row is locked by us, so the second try sees
+  // exactly the row the diagnosis saw (and, the form switched if it had to be, applies).
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const row = await statement.run(client, values);
     if (row) return row;
     const diagnosis = await client.query<DiagnosisRow>({
       name: "openwop_diagnose_step",
       text: DIAGNOSE_SQL,
-      values: [step.runId],
+      values: [statement.step.runId],
     });
-    const failure = diagnose(step, diagnosis.rows[0]);
-    if (failure) throw failure;
+    statement.afterMiss(diagnosis.rows[0]);
   }
   throw new Error(
-    `commitStep on run ${step.runId}: the run row matched the preconditions but the update did not apply`,
+    `commitStep on run $statement.step.runId: the run row matched the preconditions but the update did not apply`,
   );
 }
 
@@ -202,49 +285,56 @@ const AUTOCOMMIT_ATTEMPTS = 3;
  * transaction, so it is as atomic as BEGIN … COMMIT around it, in one round trip instead
  * of three. When the statement matches no row (it then wrote nothing at all: every other
  * part of it hangs off the run row's UPDATE), an unlocked read says which precondition
- * failed; if none does any more, the row changed in between and the statement runs again.
- * Resolves to undefined when that keeps happening, for the caller to take the locking path.
+ * failed; if none does any more, the row changed in between (or the tenant turned out to
+ * have subscriptions) and the statement runs again. Resolves to undefined when that keeps
+ * happening, for the caller to take the locking path.
  */
 async function applyStepAutocommit(
   client: PoolClient,
-  step: RunStep,
+  statement: StepStatement,
   values: unknown[],
 ): Promise<CommitRow | undefined> {
   for (let attempt = 1; attempt <= AUTOCOMMIT_ATTEMPTS; attempt++) {
-    const result = await client.query<CommitRow>({ name: "openwop_commit_step", text: COMMIT_STEP_SQL, values });
-    const row = result.rows[0];
+    const row = await statement.run(client, values);
     if (row) return row;
     const diagnosis = await client.query<DiagnosisRow>({
       name: "openwop_diagnose_step_unlocked",
       text: DIAGNOSE_UNLOCKED_SQL,
-      values: [step.runId],
+      values: [statement.step.runId],
     });
-    const failure = diagnose(step, diagnosis.rows[0]);
-    if (failure) throw failure;
+    statement.afterMiss(diagnosis.rows[0]);
   }
   return undefined;
 }
 
-export async function commitStep(database: Database, step: RunStep): Promise<RunEvent[]> {
+export async function commitStep(database: Database, routes: OutboxRoutes, step: RunStep): Promise<CommittedStep> {
   const batch = eventBatch(step.events);
   const values = statementValues(step, batch);
   const settleCount = step.settleSuspensions?.length ?? 0;
+  const statement = (): StepStatement =>
+    new StepStatement(step, batch, routes.expects(step.runId, step.tenantId), routes);
+  const committed = (row: CommitRow): CommittedStep => ({
+    events: batch.materialise(step.runId, row.last_sequence - batch.count + 1),
+    deliveries: row.deliveries,
+  });
   // Settling suspensions must roll back when fewer moved than were asked, which needs a
   // transaction around the statement; every other step is the statement alone.
   if (settleCount === 0) {
-    const row = await database.autocommit("committing a step", (client) => applyStepAutocommit(client, step, values));
-    if (row) return batch.materialise(step.runId, row.last_sequence - batch.count + 1);
+    const row = await database.autocommit("committing a step", (client) =>
+      applyStepAutocommit(client, statement(), values),
+    );
+    if (row) return committed(row);
   }
-  const lastSequence = await database.transaction("committing a step", async (client) => {
-    const row = await applyStep(client, step, values);
-    if (row.settled !== settleCount) {
+  const row = await database.transaction("committing a step", async (client) => {
+    const applied = await applyStep(client, statement(), values);
+    if (applied.settled !== settleCount) {
       throw new StorageConflictError(
-        `run ${step.runId}: ${settleCount - row.settled} of ${settleCount} suspension transitions found the suspension ` +
-          "in another state",
+        `run ${step.runId}: ${settleCount - applied.settled} of ${settleCount} suspension transitions found the ` +
+          "suspension in another state",
         "suspension-state",
       );
     }
-    return row.last_sequence;
+    return applied;
   });
-  return batch.materialise(step.runId, lastSequence - batch.count + 1);
+  return committed(row);
 }

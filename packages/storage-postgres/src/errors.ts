@@ -103,6 +103,7 @@ const CONFLICT_BY_CONSTRAINT: Record<string, { reason: StorageConflictError["rea
   suspensions_pkey: { reason: "suspension-state", message: "a suspension with this id already exists" },
   api_keys_pkey: { reason: "key-exists", message: "a key with this id already exists" },
   api_keys_key_hash_key: { reason: "key-exists", message: "a key with this hash already exists" },
+  webhooks_pkey: { reason: "webhook-exists", message: "a webhook subscription with this id already exists" },
 };
 
 /**

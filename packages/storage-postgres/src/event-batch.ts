@@ -22,6 +22,8 @@ export interface EventBatch {
     (string | null)[],
     (string | null)[],
   ];
+  /** Each event's timestamp as epoch milliseconds (0 when it does not parse): when its deliveries are due. */
+  dueMs: number[];
   /** The events as the log stores them, once the first sequence is known. */
   materialise(runId: string, firstSequence: number): RunEvent[];
 }
@@ -57,6 +59,11 @@ export function eventBatch(events: readonly NewRunEvent[] | undefined): EventBat
       list.map((event) => event.engineVersion ?? null),
       list.map((event) => event.causationId ?? null),
     ],
+    // Computed here rather than cast in SQL, where a timestamp that does not parse would fail the step.
+    dueMs: list.map((event) => {
+      const ms = Date.parse(event.timestamp);
+      return Number.isNaN(ms) ? 0 : ms;
+    }),
     materialise(runId, firstSequence) {
       return list.map((event, index) => {
         const stored: RunEvent = {

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isoAt, newApiKey } from "@openwop/storage/testing";
+import { isoAt, newApiKey, newRun, newSubscription } from "@openwop/storage/testing";
 import { loadMigrations, migrate } from "./migrations.js";
 import { openPostgresAdapter } from "./open-adapter.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
@@ -202,6 +202,91 @@ describe("migrations", () => {
           isoAt(1),
         ),
       ).toEqual({ kept: [{ ...live, origin: "bootstrap" }], created: [], revoked: [] });
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  it("upgrades the events of a database written by the 0003 release: each gets a feed position, in creation order, and the feed and the outbox work on them", async () => {
+    const url = await pgServer.freshDatabase();
+    await withClient(url, async (client) => {
+      expect(await migrate(client, { upTo: 3 })).toEqual({ applied: [1, 2, 3], version: 3 });
+      // Runs inserted newest first, so the order of the backfill comes from created_at, not from the insertion;
+      // one created with an offset, which orders by its instant.
+      const runs: Array<[runId: string, tenantId: string, createdAt: string, events: number]> = [
+        ["run-late", "tenant-a", "2029-01-03T00:00:00.000Z", 2],
+        ["run-b", "tenant-b", "2029-01-02T00:00:00.000Z", 1],
+        ["run-early", "tenant-a", "2029-01-01T02:00:00+01:00", 3],
+        ["run-middle", "tenant-a", "2029-01-01T12:00:00.000Z", 1],
+        ["run-empty", "tenant-a", "2029-01-01T06:00:00.000Z", 0],
+      ];
+      for (const [runId, tenantId, createdAt, events] of runs) {
+        await client.query(
+          `INSERT INTO runs (run_id, tenant_id, workflow_id, status, definition, inputs, variables, configurable, tags,
+             metadata, current_node_id, error, engine_state, cancel_requested, created_at, started_at, completed_at,
+             updated_at, claim_holder_id, claim_expires_at, claim_epoch, last_sequence)
+           VALUES ($1, $2, 'wf', 'running', '{}', '{}', '{}', '{}', '["legacy"]', '{}', NULL, NULL, '{}', false, $3, NULL,
+             NULL, $3, NULL, NULL, 0, $4)`,
+          [runId, tenantId, createdAt, events - 1],
+        );
+        for (let sequence = 0; sequence < events; sequence++) {
+          await client.query(
+            `INSERT INTO events (run_id, sequence, event_id, type, payload, occurred_at, node_id, schema_version,
+               engine_version, causation_id)
+             VALUES ($1, $2, $3, 'node.progress', '{}', '${isoAt(0)}', NULL, NULL, NULL, NULL)`,
+            [runId, sequence, `${runId}-e${sequence}`],
+          );
+        }
+      }
+    });
+    const adapter = await openPostgresAdapter({ connectionString: url });
+    try {
+      const feedOf = async (tenantId: string, after?: string) =>
+        adapter.readFeed(tenantId, { limit: 100, ...(after === undefined ? {} : { after }) });
+      const feedOfA = await feedOf("tenant-a");
+      // By the run's creation instant, then the run, then the sequence.
+      expect(feedOfA.map((entry) => entry.event.eventId)).toEqual([
+        "run-early-e0",
+        "run-early-e1",
+        "run-early-e2",
+        "run-middle-e0",
+        "run-late-e0",
+        "run-late-e1",
+      ]);
+      expect(feedOfA.slice(0, 3).map((entry) => entry.event)).toEqual(await adapter.readEvents("run-early"));
+      const feedOfB = await feedOf("tenant-b");
+      expect(feedOfB.map((entry) => entry.event.eventId)).toEqual(["run-b-e0"]);
+      const positions = [...feedOfA, ...feedOfB].map((entry) => entry.position);
+      expect(new Set(positions).size).toBe(7);
+
+      // New events follow every upgraded one, in the feed and with their deliveries.
+      const subscription = newSubscription({ tenantId: "tenant-a", tags: ["legacy"] });
+      await adapter.createSubscription(subscription);
+      const appended = await adapter.commitStep({
+        runId: "run-early",
+        events: [{ type: "node.progress", payload: { after: "0004" }, timestamp: isoAt(10) }],
+      });
+      const fresh = await feedOf("tenant-a", feedOfA.at(-1)?.position);
+      expect(fresh.map((entry) => entry.event)).toEqual(appended);
+      expect(positions).not.toContain(fresh[0]?.position);
+      expect(await adapter.listDeliveries("tenant-a", subscription.webhookId, { limit: 10 })).toMatchObject([
+        { runId: "run-early", sequence: 3, status: "pending", feedPosition: fresh[0]?.position },
+      ]);
+      // A run created after the upgrade gets its positions after all of them too.
+      await adapter.createRun({
+        run: newRun({ runId: "run-new", tenantId: "tenant-b", status: "running" }),
+        events: [{ type: "node.progress", payload: {}, timestamp: isoAt(11) }],
+      });
+      expect((await feedOf("tenant-b", feedOfB[0]?.position)).map((entry) => entry.event.runId)).toEqual(["run-new"]);
+
+      // Retention takes upgraded events and the new deliveries with their run.
+      expect(await adapter.expireRun("run-early", isoAt(20))).toBe(true);
+      expect((await feedOf("tenant-a")).map((entry) => entry.event.eventId)).toEqual([
+        "run-middle-e0",
+        "run-late-e0",
+        "run-late-e1",
+      ]);
+      expect(await adapter.listDeliveries("tenant-a", subscription.webhookId, { limit: 10 })).toEqual([]);
     } finally {
       await adapter.close();
     }

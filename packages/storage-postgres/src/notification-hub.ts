@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { ClientConfig, Notification } from "pg";
 import type { Unsubscribe } from "@openwop/storage";
-import { EVENTS_CHANNEL, parseEventsPayload, WORK_CHANNEL } from "./channels.js";
+import { DELIVERIES_CHANNEL, EVENTS_CHANNEL, parseEventsPayload, WORK_CHANNEL } from "./channels.js";
 
 /**
  * Fans Postgres notifications out to this process's watchers over ONE dedicated
@@ -10,8 +10,13 @@ import { EVENTS_CHANNEL, parseEventsPayload, WORK_CHANNEL } from "./channels.js"
  *
  * Notifications sent while the connection is down are lost for good, so after every
  * (re)connection the hub tells every current watcher to look again: event watchers get
- * their run's current last sequence (read from the database), work watchers are woken.
- * Watchers only ever re-read storage, so a spurious wake-up costs a read, never data.
+ * their run's current last sequence (read from the database), work, delivery and feed
+ * watchers are woken. Watchers only ever re-read storage, so a spurious wake-up costs a
+ * read, never data.
+ *
+ * Feed watchers hear of every append (the `openwop_events` channel). An event can become
+ * readable in the feed after its notification, once an older transaction has ended (see
+ * feed.ts); {@link NotificationHub.feedHeldBack} wakes them again for that.
  */
 
 export interface NotificationHubOptions {
@@ -29,6 +34,9 @@ export interface NotificationHubOptions {
 
 type EventsListener = (lastSequence: number) => void;
 type WorkListener = () => void;
+
+/** How soon feed watchers are woken again after a read found events held back by an open transaction. */
+const FEED_RETRY_MS = 25;
 
 /** Calls a watcher, keeping one throwing watcher from starving the others. */
 function safely(call: () => void, onError: (error: Error) => void): void {
@@ -51,6 +59,9 @@ export class NotificationHub {
    */
   readonly #announced = new Map<string, number>();
   readonly #workWatchers = new Set<WorkListener>();
+  readonly #deliveryWatchers = new Set<WorkListener>();
+  readonly #feedWatchers = new Set<WorkListener>();
+  #feedRetry: NodeJS.Timeout | null = null;
   #client: pg.Client | null = null;
   #closed = false;
   #reconnectTimer: NodeJS.Timeout | null = null;
@@ -84,7 +95,7 @@ export class NotificationHub {
     client.on("end", () => this.#lost(client, new Error("listener connection ended")));
     try {
       await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}; LISTEN ${WORK_CHANNEL}`);
+      await client.query(`LISTEN ${EVENTS_CHANNEL}; LISTEN ${WORK_CHANNEL}; LISTEN ${DELIVERIES_CHANNEL}`);
     } catch (error) {
       client.removeAllListeners("end");
       client.on("error", () => {});
@@ -130,6 +141,8 @@ export class NotificationHub {
   /** After a gap in listening, every watcher may have missed notifications: wake them all. */
   async #catchUpWatchers(): Promise<void> {
     for (const listener of [...this.#workWatchers]) safely(listener, this.#options.onBackgroundError);
+    this.notifyDeliveries();
+    this.notifyFeed();
     const runIds = [...this.#eventWatchers.keys()];
     if (runIds.length === 0) return;
     let sequences: Map<string, number>;
@@ -149,8 +162,11 @@ export class NotificationHub {
   #dispatch(message: Notification): void {
     if (message.channel === WORK_CHANNEL) {
       this.notifyWork();
-    } else if (message.channel === EVENTS_CHANNEL && message.payload) {
-      const parsed = parseEventsPayload(message.payload);
+    } else if (message.channel === DELIVERIES_CHANNEL) {
+      this.notifyDeliveries();
+    } else if (message.channel === EVENTS_CHANNEL) {
+      this.notifyFeed();
+      const parsed = message.payload ? parseEventsPayload(message.payload) : null;
       if (parsed) this.notifyEvents(parsed.runId, parsed.lastSequence);
     }
   }
@@ -167,6 +183,28 @@ export class NotificationHub {
 
   notifyWork(): void {
     for (const listener of [...this.#workWatchers]) safely(listener, this.#options.onBackgroundError);
+  }
+
+  notifyDeliveries(): void {
+    for (const listener of [...this.#deliveryWatchers]) safely(listener, this.#options.onBackgroundError);
+  }
+
+  notifyFeed(): void {
+    for (const listener of [...this.#feedWatchers]) safely(listener, this.#options.onBackgroundError);
+  }
+
+  /**
+   * A feed read found committed events held back behind a transaction still open: wake the
+   * feed watchers again shortly (once per interval however many reads found it), so they
+   * read again after that transaction ends even if its commit notifies nobody.
+   */
+  feedHeldBack(): void {
+    if (this.#closed || this.#feedRetry || this.#feedWatchers.size === 0) return;
+    this.#feedRetry = setTimeout(() => {
+      this.#feedRetry = null;
+      this.notifyFeed();
+    }, FEED_RETRY_MS);
+    this.#feedRetry.unref();
   }
 
   /** Whether anyone in this process watches the run's events. */
@@ -196,11 +234,23 @@ export class NotificationHub {
   }
 
   watchWork(listener: WorkListener): Unsubscribe {
+    return this.#watch(this.#workWatchers, listener);
+  }
+
+  watchDeliveries(listener: WorkListener): Unsubscribe {
+    return this.#watch(this.#deliveryWatchers, listener);
+  }
+
+  watchFeed(listener: WorkListener): Unsubscribe {
+    return this.#watch(this.#feedWatchers, listener);
+  }
+
+  #watch(watchers: Set<WorkListener>, listener: WorkListener): Unsubscribe {
     if (this.#closed) return () => {};
     const entry: WorkListener = () => listener();
-    this.#workWatchers.add(entry);
+    watchers.add(entry);
     return () => {
-      this.#workWatchers.delete(entry);
+      watchers.delete(entry);
     };
   }
 
@@ -210,9 +260,13 @@ export class NotificationHub {
     this.#closed = true;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = null;
+    if (this.#feedRetry) clearTimeout(this.#feedRetry);
+    this.#feedRetry = null;
     this.#eventWatchers.clear();
     this.#announced.clear();
     this.#workWatchers.clear();
+    this.#deliveryWatchers.clear();
+    this.#feedWatchers.clear();
     await this.#connecting?.catch(() => {});
     const client = this.#client;
     this.#client = null;

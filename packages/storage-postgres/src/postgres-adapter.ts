@@ -2,8 +2,14 @@ import type {
   ApiKeyCursor,
   ApiKeyOrigin,
   ApiKeyRecord,
+  AttemptOutcome,
   AuthFailureCount,
   ConfiguredKeysSync,
+  CreatedCursor,
+  DeadLetterSelection,
+  DeliveryFilter,
+  DeliveryStats,
+  FeedEntry,
   IdempotencyClaim,
   IdempotencyRecord,
   IdempotentResponse,
@@ -21,17 +27,24 @@ import type {
   SuspensionRecord,
   TenantKeyStats,
   Unsubscribe,
+  WebhookAttemptRecord,
+  WebhookDeliveryRecord,
+  WebhookStatus,
+  WebhookSubscriptionRecord,
 } from "@openwop/storage";
 import { RecentEvents, ReleasedClaims } from "@openwop/storage";
 import * as claims from "./claims.js";
 import { commitStep } from "./commit-step.js";
 import { createRun } from "./create-run.js";
 import type { Database } from "./database.js";
+import * as feed from "./feed.js";
 import * as idempotency from "./idempotency.js";
 import * as keys from "./keys.js";
 import type { NotificationHub } from "./notification-hub.js";
+import { OutboxRoutes } from "./outbox.js";
 import * as reads from "./run-reads.js";
 import * as retention from "./retention.js";
+import * as webhooks from "./webhooks.js";
 
 /**
  * The SPI over one pool and one listening connection. Each method is one statement or
@@ -47,6 +60,8 @@ export class PostgresStorageAdapter implements StorageAdapter {
   readonly #hub: NotificationHub;
   readonly #releasedInSteps = new ReleasedClaims();
   readonly #recentEvents = new RecentEvents();
+  /** Which form of the appending statements to try first (see outbox.ts). */
+  readonly #outboxRoutes = new OutboxRoutes();
   #closing: Promise<void> | null = null;
 
   constructor(database: Database, hub: NotificationHub) {
@@ -55,9 +70,11 @@ export class PostgresStorageAdapter implements StorageAdapter {
   }
 
   async createRun(creation: RunCreation): Promise<RunEvent[]> {
-    const appended = await createRun(this.#database, creation);
+    const { events: appended, deliveries } = await createRun(this.#database, this.#outboxRoutes, creation);
     if (appended.length > 0) this.#hub.notifyEvents(creation.run.runId, appended.length - 1);
     this.#hub.notifyWork();
+    if (appended.length > 0) this.#hub.notifyFeed();
+    if (deliveries > 0) this.#hub.notifyDeliveries();
     return appended;
   }
 
@@ -68,7 +85,7 @@ export class PostgresStorageAdapter implements StorageAdapter {
   }
 
   async commitStep(step: RunStep): Promise<RunEvent[]> {
-    const appended = await commitStep(this.#database, step);
+    const { events: appended, deliveries } = await commitStep(this.#database, this.#outboxRoutes, step);
     if (step.releaseClaim) this.#releasedInSteps.released(step.runId);
     // Before announcing: the watchers' reads that the announcement triggers find them here.
     if (appended.length > 0 && this.#hub.hasEventWatchers(step.runId)) this.#recentEvents.record(step.runId, appended);
@@ -77,6 +94,8 @@ export class PostgresStorageAdapter implements StorageAdapter {
     // The exact "became claimable" test runs in SQL for the NOTIFY; locally a spare
     // wake-up is cheaper than a read, and watchers must tolerate them anyway.
     if (step.releaseClaim || step.patch?.status !== undefined) this.#hub.notifyWork();
+    if (last) this.#hub.notifyFeed();
+    if (deliveries > 0) this.#hub.notifyDeliveries();
     return appended;
   }
 
@@ -221,9 +240,109 @@ export class PostgresStorageAdapter implements StorageAdapter {
     return keys.purgeAuthFailures(this.#database, before);
   }
 
+  createSubscription(subscription: WebhookSubscriptionRecord): Promise<void> {
+    return webhooks.createSubscription(this.#database, subscription);
+  }
+
+  getSubscription(tenantId: string, webhookId: string): Promise<WebhookSubscriptionRecord | null> {
+    return webhooks.getSubscription(this.#database, tenantId, webhookId);
+  }
+
+  listSubscriptions(
+    tenantId: string,
+    options: { limit: number; after?: CreatedCursor },
+  ): Promise<WebhookSubscriptionRecord[]> {
+    return webhooks.listSubscriptions(this.#database, tenantId, options);
+  }
+
+  async setSubscriptionStatus(
+    tenantId: string,
+    webhookId: string,
+    status: Exclude<WebhookStatus, "failed">,
+    at: string,
+  ): Promise<WebhookSubscriptionRecord | null> {
+    const outcome = await webhooks.setSubscriptionStatus(this.#database, tenantId, webhookId, status, at);
+    if (outcome?.resumed) this.#hub.notifyDeliveries();
+    return outcome?.record ?? null;
+  }
+
+  deleteSubscription(tenantId: string, webhookId: string): Promise<boolean> {
+    return webhooks.deleteSubscription(this.#database, tenantId, webhookId);
+  }
+
+  claimDueDeliveries(holderId: string, now: number, leaseMs: number, limit: number): Promise<WebhookDeliveryRecord[]> {
+    return webhooks.claimDueDeliveries(this.#database, holderId, now, leaseMs, limit);
+  }
+
+  recordAttempt(outcome: AttemptOutcome): Promise<boolean> {
+    return webhooks.recordAttempt(this.#database, outcome);
+  }
+
+  async releaseDeliveries(holderId: string): Promise<void> {
+    if (await webhooks.releaseDeliveries(this.#database, holderId)) this.#hub.notifyDeliveries();
+  }
+
+  listDeliveries(tenantId: string, webhookId: string, filter: DeliveryFilter): Promise<WebhookDeliveryRecord[]> {
+    return webhooks.listDeliveries(this.#database, tenantId, webhookId, filter);
+  }
+
+  getDelivery(
+    tenantId: string,
+    webhookId: string,
+    deliveryId: string,
+  ): Promise<{ delivery: WebhookDeliveryRecord; attempts: WebhookAttemptRecord[] } | null> {
+    return webhooks.getDelivery(this.#database, tenantId, webhookId, deliveryId);
+  }
+
+  async replayDelivery(
+    tenantId: string,
+    webhookId: string,
+    deliveryId: string,
+    at: string,
+  ): Promise<WebhookDeliveryRecord | null> {
+    const replayed = await webhooks.replayDelivery(this.#database, tenantId, webhookId, deliveryId, at);
+    if (replayed) this.#hub.notifyDeliveries();
+    return replayed;
+  }
+
+  async replayDeadLetters(
+    tenantId: string,
+    webhookId: string,
+    selection: DeadLetterSelection,
+    at: string,
+  ): Promise<number> {
+    const requeued = await webhooks.replayDeadLetters(this.#database, tenantId, webhookId, selection, at);
+    if (requeued > 0) this.#hub.notifyDeliveries();
+    return requeued;
+  }
+
+  watchDeliveries(listener: () => void): Unsubscribe {
+    return this.#hub.watchDeliveries(listener);
+  }
+
+  deliveryStats(now: number): Promise<DeliveryStats> {
+    return webhooks.deliveryStats(this.#database, now);
+  }
+
+  async readFeed(
+    tenantId: string,
+    options: { after?: string; types?: readonly string[]; limit: number },
+  ): Promise<FeedEntry[]> {
+    const page = await feed.readFeed(this.#database, tenantId, options);
+    if (page.held) this.#hub.feedHeldBack();
+    return page.entries;
+  }
+
+  watchFeed(listener: () => void): Unsubscribe {
+    return this.#hub.watchFeed(listener);
+  }
+
   async expireRuns(completedBefore: string, limit: number, expiredAt: string): Promise<string[]> {
     const expired = await retention.expireRuns(this.#database, completedBefore, limit, expiredAt);
-    for (const runId of expired) this.#recentEvents.forget(runId);
+    for (const runId of expired) {
+      this.#recentEvents.forget(runId);
+      this.#outboxRoutes.forget(runId);
+    }
     return expired;
   }
 
@@ -231,7 +350,10 @@ export class PostgresStorageAdapter implements StorageAdapter {
     this.#recentEvents.forget(runId);
     const expired = await retention.expireRun(this.#database, runId, expiredAt, tenantId);
     // Again: a step committed meanwhile may have recorded events of the run.
-    if (expired) this.#recentEvents.forget(runId);
+    if (expired) {
+      this.#recentEvents.forget(runId);
+      this.#outboxRoutes.forget(runId);
+    }
     return expired;
   }
 

@@ -4,7 +4,8 @@ import type { Database } from "./database.js";
 import { tombstoneFromRow, type TombstoneRow } from "./rows.js";
 
 /**
- * Retention: a run's row, events and suspensions go (the latter two by ON DELETE CASCADE)
+ * Retention: a run's row, events, suspensions and webhook deliveries go (all but the row by
+ * ON DELETE CASCADE, the deliveries' attempts with them)
  * and a tombstone stays, in the same statement, so a reader sees either the run or its
  * tombstone, never neither. SKIP LOCKED leaves runs that a writer holds right now for the
  * next sweep, and lets two sweepers share the work without waiting on each other.
