@@ -14,10 +14,13 @@ import {
 } from "@openwop/storage";
 import { isTerminalStatus } from "@openwop/types";
 import { ProtocolError, notFound, validationError } from "./errors.js";
-import { isJsonObject } from "./json.js";
-import { CredentialRefused } from "./keys/credential-refused.js";
+import { refuseOtherTenant } from "./keys/credential-refused.js";
 import { KeyService, type GraceLimits } from "./keys/key-service.js";
 import type { TokenVerifier } from "./keys/token-verifier.js";
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from "./webhooks/delivery-policy.js";
+import { WebhookDispatcher } from "./webhooks/dispatcher.js";
+import { SecretBox } from "./webhooks/secret-box.js";
+import { WebhookService } from "./webhooks/webhook-service.js";
 import { completedRecord, priorAnswer } from "./idempotency.js";
 import { createBuiltinRegistry } from "./nodes/builtin.js";
 import type { NodeRegistry } from "./nodes/registry.js";
@@ -59,6 +62,18 @@ export interface EngineOptions {
   tokens?: TokenVerifier;
   /** How long a rotated key may keep working. */
   keyGrace?: GraceLimits;
+  /** Webhook delivery: how secrets are sealed, how attempts are retried, whether private receivers are allowed. */
+  webhooks?: EngineWebhookOptions;
+}
+
+export interface EngineWebhookOptions {
+  box: SecretBox;
+  policy: DeliveryPolicy;
+  allowPrivate: boolean;
+  /** `openwop-webhook-dispatcher/<host version>` (webhooks.md §5.1). */
+  userAgent: string;
+  /** How long runs and their events are kept: an older feed cursor has expired. */
+  retentionMs: number;
 }
 
 export const DEFAULT_LIMITS: RunLimits = { maxNodeExecutions: 1000, maxRunDurationMs: 86_400_000 };
@@ -85,23 +100,6 @@ export interface CreateRunOptions {
 export type CreateRunOutcome = { replayed: false; run: CreatedRun } | { replayed: true; response: IdempotentResponse };
 
 /**
- * The tenant comes from the credential, never from the request: a body naming another
- * tenant is refused with 403 and nothing is done (auth.md §5.3).
- */
-function refuseOtherTenant(tenantId: string, body: unknown, keyPrefix: string | null): void {
-  const named = isJsonObject(body) ? body["tenantId"] : undefined;
-  if (named === undefined || named === tenantId) return;
-  throw new CredentialRefused(
-    "forbidden",
-    "tenantId must be the tenant of the credential",
-    "cross_tenant",
-    keyPrefix,
-    tenantId,
-    { field: "tenantId" },
-  );
-}
-
-/**
  * The engine: workflows, runs, events, interrupts, cancellation and the worker that
  * executes runs — over any storage adapter. The HTTP server is a thin layer on top.
  */
@@ -122,6 +120,10 @@ export class Engine {
   readonly runCounts: RunStatusCounts;
   /** Authentication and key management; its refusals are reported through {@link telemetry}. */
   readonly keys: KeyService;
+  /** Webhook subscriptions, deliveries and the tenant event feed. */
+  readonly webhooks: WebhookService;
+  /** Attempts this process's share of due webhook deliveries. */
+  readonly dispatcher: WebhookDispatcher;
 
   constructor(options: EngineOptions) {
     assertSpiCompatible(options.store);
@@ -143,6 +145,22 @@ export class Engine {
       ...(options.keyGrace ? { grace: options.keyGrace } : {}),
       ...(options.onError ? { onError: options.onError } : {}),
       onFailure: (failure) => this.telemetry.authFailed(failure),
+    });
+    const webhookOptions = options.webhooks ?? {
+      box: new SecretBox(undefined),
+      policy: DEFAULT_DELIVERY_POLICY,
+      allowPrivate: false,
+      userAgent: "openwop-webhook-dispatcher",
+      retentionMs: 7 * 86_400_000,
+    };
+    this.webhooks = new WebhookService(this.store, { ...webhookOptions, now: this.now });
+    this.dispatcher = new WebhookDispatcher({
+      ...webhookOptions,
+      store: this.store,
+      holderId: this.holderId,
+      now: this.now,
+      onAttempt: (attempt) => this.telemetry.webhookAttempted(attempt),
+      ...(options.onError ? { onError: options.onError } : {}),
     });
     if (options.seedFixtures ?? true) for (const fixture of CONFORMANCE_FIXTURES) this.catalog.register(fixture);
     this.worker = new RunWorker(
@@ -169,10 +187,12 @@ export class Engine {
   start(): void {
     this.worker.start();
     this.keys.start();
+    this.dispatcher.start();
   }
 
   async stop(): Promise<void> {
     await this.worker.stop();
+    await this.dispatcher.stop();
     await this.keys.stop();
   }
 

@@ -102,3 +102,14 @@ export {
   type WebhookSignatureScheme,
 } from "./webhooks/signing.js";
 export { SecretBox, secretBoxFromEnvValue } from "./webhooks/secret-box.js";
+export { DEFAULT_DELIVERY_POLICY, retryDelayMs, type DeliveryPolicy } from "./webhooks/delivery-policy.js";
+export { WebhookDispatcher, type DeliveryAttempted, type DispatcherOptions } from "./webhooks/dispatcher.js";
+export { decodeFeedCursor, encodeFeedCursor } from "./webhooks/feed-cursor.js";
+export {
+  WebhookService,
+  type FeedPage,
+  type Page,
+  type Subscribed,
+  type WebhookServiceOptions,
+} from "./webhooks/webhook-service.js";
+export type { EngineWebhookOptions } from "./engine.js";

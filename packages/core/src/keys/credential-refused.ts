@@ -1,6 +1,7 @@
 import type { JsonObject } from "@openwop/storage";
 import type { AuthFailureReason } from "@openwop/types";
 import { ProtocolError } from "../errors.js";
+import { isJsonObject } from "../json.js";
 
 /**
  * A refusal for a credential (401) or for what it may do (403), carrying what an operator
@@ -20,4 +21,21 @@ export class CredentialRefused extends ProtocolError<"unauthenticated" | "key_ex
   ) {
     super(code, message, details);
   }
+}
+
+/**
+ * The tenant comes from the credential, never from the request: a body naming another
+ * tenant is refused with 403 and nothing is done (auth.md §5.3).
+ */
+export function refuseOtherTenant(tenantId: string, body: unknown, keyPrefix: string | null): void {
+  const named = isJsonObject(body) ? body["tenantId"] : undefined;
+  if (named === undefined || named === tenantId) return;
+  throw new CredentialRefused(
+    "forbidden",
+    "tenantId must be the tenant of the credential",
+    "cross_tenant",
+    keyPrefix,
+    tenantId,
+    { field: "tenantId" },
+  );
 }

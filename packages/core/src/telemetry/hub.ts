@@ -45,6 +45,10 @@ export class TelemetryHub implements EngineTelemetry {
     this.#emit("authFailed", failure);
   }
 
+  webhookAttempted(attempt: Parameters<EngineTelemetry["webhookAttempted"]>[0]): void {
+    this.#emit("webhookAttempted", attempt);
+  }
+
   #emit<K extends keyof EngineTelemetry>(method: K, ...args: Parameters<EngineTelemetry[K]>): void {
     for (const sink of this.#sinks) {
       const report = sink[method] as ((...values: Parameters<EngineTelemetry[K]>) => void) | undefined;

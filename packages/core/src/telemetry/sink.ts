@@ -1,4 +1,5 @@
 import type { AuthFailure } from "../keys/auth-failures.js";
+import type { DeliveryAttempted } from "../webhooks/dispatcher.js";
 import type { TerminalStatus } from "./terminal.js";
 
 /** What is known about a run when it reaches a terminal status: one record per run. */
@@ -44,4 +45,6 @@ export interface EngineTelemetry {
   capExceeded(event: { kind: string }): void;
   /** A request was refused for its credential (auth.md §10.10). */
   authFailed(failure: AuthFailure): void;
+  /** This process attempted a webhook delivery (webhooks.md §13.2). */
+  webhookAttempted(attempt: DeliveryAttempted): void;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
+import { ReceiverAgents } from "./receiver-agents.js";
 import { postWebhook, RESPONSE_EXCERPT_BYTES } from "./safe-post.js";
 import type { WebhookLookup } from "./url-safety.js";
 
@@ -169,6 +170,59 @@ describe("postWebhook delivers", () => {
     });
     expect(plain.error).toMatch(/^refused: .*https/);
     expect(server.connections).toBe(0);
+  });
+});
+
+describe("postWebhook with keep-alive agents", () => {
+  it("sends consecutive deliveries to one receiver over one connection", async () => {
+    const server = await receiver(ok);
+    const agents = new ReceiverAgents();
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        const result = await postWebhook({ url: `http://127.0.0.1:${server.port}/in`, headers, body }, DEV, { agents });
+        expect(result).toMatchObject({ delivered: true, address: "127.0.0.1" });
+      }
+      expect(server.received).toHaveLength(5);
+      expect(server.connections).toBe(1);
+    } finally {
+      agents.destroy();
+    }
+  });
+
+  it("opens a new, pinned connection when the name resolves elsewhere, never reusing the old one", async () => {
+    const first = await receiver(ok, "127.0.0.1");
+    let second: Receiver;
+    try {
+      second = await receiver(ok, "127.0.0.2", first.port);
+    } catch {
+      return; // no 127.0.0.2 on this machine: the port cannot be shared
+    }
+    const agents = new ReceiverAgents();
+    try {
+      const lookup = scriptedLookup(["127.0.0.1"], ["127.0.0.2"]);
+      const url = `http://moving.example.test:${first.port}/in`;
+      const before = await postWebhook({ url, headers, body }, DEV, { lookup, agents });
+      const after = await postWebhook({ url, headers, body }, DEV, { lookup, agents });
+      expect([before.address, after.address]).toEqual(["127.0.0.1", "127.0.0.2"]);
+      expect([first.received.length, second.received.length]).toEqual([1, 1]);
+    } finally {
+      agents.destroy();
+    }
+  });
+
+  it("closes a connection whose answer was cut short instead of reusing it", async () => {
+    const server = await receiver((_request, response) => {
+      response.writeHead(307, { location: "http://127.0.0.1:1/" });
+      response.end("moved");
+    });
+    const agents = new ReceiverAgents();
+    try {
+      await postWebhook({ url: `http://127.0.0.1:${server.port}/in`, headers, body }, DEV, { agents });
+      await postWebhook({ url: `http://127.0.0.1:${server.port}/in`, headers, body }, DEV, { agents });
+      expect(server.connections).toBe(2);
+    } finally {
+      agents.destroy();
+    }
   });
 });
 

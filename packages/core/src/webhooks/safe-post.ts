@@ -1,8 +1,8 @@
-import type { LookupAddress, LookupOptions } from "node:dns";
 import { type ClientRequest, type IncomingMessage, request as httpRequest, type OutgoingHttpHeaders } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { isIP, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
+import { pinnedLookup, type ReceiverAgents } from "./receiver-agents.js";
 import {
   checkWebhookUrl,
   hostOf,
@@ -36,6 +36,8 @@ export interface WebhookPostOptions {
   readonly lookup?: WebhookLookup;
   /** Certificate authorities to trust instead of Node's bundle (a private PKI, or tests). */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Keep-alive connections to reuse; without them every attempt opens and closes its own. */
+  readonly agents?: ReceiverAgents;
 }
 
 /** What an attempt came to, in the shape of an attempt record (webhooks.md §13.2). */
@@ -123,11 +125,13 @@ function send(
     let excerptBytes = 0;
     let outgoing: ClientRequest | undefined;
 
+    // An answer read to its end leaves the connection reusable; anything cut short closes it.
+    let answered = false;
     const finish = (errorWithoutAnswer: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      outgoing?.destroy();
+      if (!answered) outgoing?.destroy();
       resolve({
         delivered: statusCode !== null && statusCode >= 200 && statusCode < 300,
         statusCode,
@@ -156,7 +160,10 @@ function send(
         }
         if (received >= cap) finish("");
       });
-      response.on("end", () => finish(""));
+      response.on("end", () => {
+        answered = true;
+        finish("");
+      });
       response.on("error", () => finish(""));
       response.on("close", () => finish(""));
     };
@@ -164,13 +171,16 @@ function send(
     try {
       const host = hostOf(url);
       const isHttps = url.protocol === "https:";
+      const port = url.port === "" ? (isHttps ? 443 : 80) : Number(url.port);
+      // A private trust store is per request, so its connections are never pooled with others.
+      const pooled = options.agents !== undefined && options.ca === undefined;
       const requestOptions: RequestOptions = {
         method: "POST",
         host,
-        port: url.port === "" ? (isHttps ? 443 : 80) : Number(url.port),
+        port,
         path: `${url.pathname}${url.search}`,
         headers: outgoingHeaders(request.headers, body.length),
-        agent: false,
+        agent: pooled ? options.agents?.agentFor(url, host, port, addresses) : false,
         lookup: pinnedLookup(addresses),
       };
       if (isHttps) {
@@ -190,37 +200,6 @@ function send(
       finish(errorText(error));
     }
   });
-}
-
-/**
- * A socket `lookup` that answers only the addresses validated before the request: the name
- * is never resolved a second time between validation and connection. With `all` (Node's
- * happy-eyeballs connect) it answers every validated address; any of them may be used.
- */
-function pinnedLookup(addresses: readonly WebhookAddress[]) {
-  return (
-    _hostname: string,
-    options: LookupOptions,
-    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ): void => {
-    const wanted = options.family === 4 || options.family === "IPv4" ? 4 : options.family === 6 ? 6 : 0;
-    const usable = wanted === 0 ? addresses : addresses.filter((a) => a.family === wanted);
-    process.nextTick(() => {
-      const first = usable[0];
-      if (first === undefined) {
-        const error: NodeJS.ErrnoException = new Error("no validated address of the requested family");
-        error.code = "ENOTFOUND";
-        callback(error, "", 0);
-      } else if (options.all) {
-        callback(
-          null,
-          usable.map((a) => ({ address: a.address, family: a.family })),
-        );
-      } else {
-        callback(null, first.address, first.family);
-      }
-    });
-  };
 }
 
 function outgoingHeaders(headers: Readonly<Record<string, string>>, length: number): OutgoingHttpHeaders {

@@ -1,0 +1,35 @@
+import { ProtocolError, validationError } from "../errors.js";
+
+/**
+ * The tenant event feed's cursors (webhooks.md §15): the adapter's position of an event
+ * and the event's time, base64url-encoded so clients treat them as opaque. The time lets a
+ * host tell a cursor past the retention window (410) without asking storage.
+ */
+export function encodeFeedCursor(position: string, timestamp: string): string {
+  return Buffer.from(JSON.stringify([position, Date.parse(timestamp)])).toString("base64url");
+}
+
+/** The position a cursor names; 400 for a cursor this host did not issue, 410 for one past retention. */
+export function decodeFeedCursor(cursor: string, oldestKeptMs: number): string {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    decoded = undefined;
+  }
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 2 ||
+    typeof decoded[0] !== "string" ||
+    typeof decoded[1] !== "number" ||
+    !Number.isFinite(decoded[1])
+  ) {
+    throw validationError("the cursor is not one this host issued", { field: "after" });
+  }
+  if (decoded[1] < oldestKeptMs) {
+    throw new ProtocolError("cursor_expired", "the cursor is older than the retention window", {
+      oldestKept: new Date(oldestKeptMs).toISOString(),
+    });
+  }
+  return decoded[0];
+}
