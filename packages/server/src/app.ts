@@ -18,9 +18,11 @@ import { OPERATIONS } from "./operations.js";
 import { servePublicDocument } from "./routes/discovery.js";
 import { registerDebugBundleRoutes } from "./routes/debug-bundle.js";
 import { registerEventRoutes } from "./routes/events.js";
+import { registerFeedRoutes } from "./routes/feed.js";
 import { registerKeyRoutes } from "./routes/keys.js";
 import { registerRunRoutes } from "./routes/runs.js";
 import { registerTestSeamRoutes } from "./routes/test-seams.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 import { productionDiscoveryBlock } from "./production/discovery-block.js";
 import { InflightGate } from "./production/inflight-gate.js";
 import { KeyRateLimiter } from "./production/rate-limit.js";
@@ -81,6 +83,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     limits: engine.limits,
     settings,
     keyGrace: engine.keys.grace,
+    webhooks: { durable: engine.store.durable, policy: engine.dispatcher.policy },
     extra: { ...production, ...options.discoveryExtra },
   });
   const ctx: ServerContext = {
@@ -107,6 +110,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     new Observability({
       runCounts: engine.runCounts,
       keyStats: (now, expiringBefore) => engine.store.keyStats(now, expiringBefore),
+      deliveryStats: (now) => engine.store.deliveryStats(now),
       version: options.implementation.version,
       ...(options.logger ? { logger: options.logger } : {}),
     });
@@ -172,6 +176,8 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
   registerRunRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  registerFeedRoutes(app, ctx);
   registerDebugBundleRoutes(app, ctx, options.debugBundleRedaction ? { redaction: options.debugBundleRedaction } : {});
   // Host-private, conformance only: while disabled its path is an unknown path (404).
   if (settings.testForceExpire) registerTestSeamRoutes(app, ctx);

@@ -1,4 +1,4 @@
-import { ENGINE_VERSION, SCOPES, type GraceLimits, type RunLimits } from "@openwop/core";
+import { ENGINE_VERSION, SCOPES, type DeliveryPolicy, type GraceLimits, type RunLimits } from "@openwop/core";
 import type { JsonObject } from "@openwop/storage";
 import { STREAM_MODE_VALUES } from "@openwop/types";
 import type { HostSettings } from "./settings/host-settings.js";
@@ -27,6 +27,8 @@ export interface DiscoveryOptions {
   >;
   /** The rotation overlap the key routes allow. */
   keyGrace: GraceLimits;
+  /** How deliveries are made: durable when storage is, with the retry policy it applies. */
+  webhooks: { durable: boolean; policy: Pick<DeliveryPolicy, "maxAttempts" | "retryBaseMs" | "maxRetryDelayMs"> };
   /** Optional capability blocks, advertised only when the host really serves them. */
   extra?: JsonObject;
 }
@@ -76,6 +78,20 @@ export function buildDiscoveryDocument(options: DiscoveryOptions): JsonObject {
       defaultGraceSeconds: options.keyGrace.defaultGraceSeconds,
       maxGraceSeconds: options.keyGrace.maxGraceSeconds,
       revocationPropagationSeconds: 1,
+    },
+    // Every host delivers webhooks (webhooks.md §12-§14); only durable storage retries them
+    // after a crash, so only then are the retry figures a promise.
+    webhooks: {
+      supported: true,
+      signatureAlgorithms: ["v1", "standard-webhooks"],
+      durable: options.webhooks.durable,
+      ...(options.webhooks.durable
+        ? {
+            maxAttempts: options.webhooks.policy.maxAttempts,
+            retryBaseMs: options.webhooks.policy.retryBaseMs,
+            maxRetryDelayMs: options.webhooks.policy.maxRetryDelayMs,
+          }
+        : {}),
     },
     ...(options.settings.rateLimitPerKey === undefined
       ? {}

@@ -2,8 +2,12 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import {
+  DEFAULT_DELIVERY_POLICY,
   Engine,
   loadWorkflowsFromDir,
+  secretBoxFromEnvValue,
+  type DeliveryPolicy,
+  type SecretBox,
   OidcTokenVerifier,
   RetentionSweeper,
   SCOPES,
@@ -14,7 +18,12 @@ import type { StorageAdapter } from "@openwop/storage";
 import { createOpenWopApp, type OpenWopAppOptions } from "./app.js";
 import type { Implementation } from "./discovery.js";
 import { createLogger, errorField, logLevelFromEnv } from "./observability/logger.js";
-import { DEFAULT_HOST_SETTINGS, productionClaimBlocker, type HostSettings } from "./settings/host-settings.js";
+import {
+  DEFAULT_HOST_SETTINGS,
+  HostConfigError,
+  productionClaimBlocker,
+  type HostSettings,
+} from "./settings/host-settings.js";
 
 export interface HostOptions {
   adapter: StorageAdapter;
@@ -70,8 +79,28 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
     options.engine?.onError ??
     ((error: unknown, context: string) =>
       logger.error({ event: "engine.error", context, err: errorField(error) }, `engine error: ${context}`));
+  if (settings.webhookAllowPrivate) {
+    logger.warn(
+      { event: "host.webhooks_allow_private" },
+      "OPENWOP_WEBHOOK_ALLOW_PRIVATE is set: webhooks may reach private and loopback addresses; never run production like this",
+    );
+  }
+  if (settings.webhookSecretKey === undefined) {
+    logger.warn(
+      { event: "host.webhook_secrets_unsealed" },
+      "OPENWOP_WEBHOOK_SECRET_KEY is unset: webhook secrets are stored unencrypted",
+    );
+  }
   const engine = new Engine({
     ...options.engine,
+    webhooks: {
+      box: secretBoxOf(settings),
+      allowPrivate: settings.webhookAllowPrivate,
+      // Without durable storage there is nothing to retry from after a crash: best-effort, one attempt.
+      policy: deliveryPolicyOf(settings, options.adapter.durable),
+      userAgent: `openwop-webhook-dispatcher/${options.implementation.version}`,
+      retentionMs: settings.retentionSeconds * 1000,
+    },
     store: options.adapter,
     claimTtlMs: settings.claimTtlMs,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
@@ -145,5 +174,29 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
         await closed;
         await options.adapter.close();
       })()),
+  };
+}
+
+/** The box that seals webhook secrets, from `OPENWOP_WEBHOOK_SECRET_KEY` (none: unsealed). */
+function secretBoxOf(settings: HostSettings): SecretBox {
+  try {
+    return secretBoxFromEnvValue(settings.webhookSecretKey);
+  } catch (error) {
+    throw new HostConfigError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** How webhook deliveries are retried: the settings on durable storage, one attempt otherwise (webhooks.md §8.1). */
+export function deliveryPolicyOf(settings: HostSettings, durable: boolean): DeliveryPolicy {
+  return {
+    ...DEFAULT_DELIVERY_POLICY,
+    maxAttempts: durable ? settings.webhookMaxAttempts : 1,
+    retryBaseMs: settings.webhookRetryBaseMs,
+    maxRetryDelayMs: settings.webhookMaxRetryDelayMs,
+    circuitFailures: settings.webhookCircuitFailures,
+    circuitOpenMs: settings.webhookCircuitOpenMs,
+    leaseMs: settings.webhookLeaseMs,
+    // An attempt ends well inside its lease, so no other process takes it over while it is in flight.
+    timeoutMs: Math.min(DEFAULT_DELIVERY_POLICY.timeoutMs, Math.floor(settings.webhookLeaseMs / 2)),
   };
 }

@@ -42,6 +42,12 @@ export function metricsSink(prometheus: PrometheusMetrics, otel: OtelInstruments
       prometheus.authFailures.inc({ reason });
       otel.authFailures.add(1, { "openwop.auth_failure_reason": reason });
     },
+    webhookAttempted({ outcome, latencyMs }) {
+      prometheus.webhookDeliveries.inc({ outcome });
+      if (Number.isFinite(latencyMs)) prometheus.webhookAttemptDuration.observe({ outcome }, latencyMs / 1000);
+      otel.webhookAttempts.add(1, { "openwop.webhook_outcome": outcome });
+      otel.webhookAttemptDuration.record(latencyMs / 1000, { "openwop.webhook_outcome": outcome });
+    },
     capExceeded({ kind }) {
       prometheus.capExceeded.inc({ cap_kind: kind });
       otel.capExceeded.add(1, { "openwop.cap_kind": kind });

@@ -2,9 +2,9 @@ import type { Engine, RunStatusCounts } from "@openwop/core";
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import type { AppEnv } from "../context.js";
-import type { TenantKeyStats } from "@openwop/storage";
+import type { DeliveryStats, TenantKeyStats } from "@openwop/storage";
 import { authFailureLogSink } from "./auth-failure-log.js";
-import { KeyStatsSampler } from "./key-stats-sampler.js";
+import { CachedSample } from "./cached-sample.js";
 import { createLogger, errorField, logLevelFromEnv } from "./logger.js";
 import { metricsSink } from "./metrics-sink.js";
 import { OtelInstruments } from "./otel-instruments.js";
@@ -24,7 +24,14 @@ export interface ObservabilityOptions {
   queueSampleMaxAgeMs?: number;
   /** Per-tenant key figures for the key gauges (the storage's `keyStats`). */
   keyStats?: (now: string, expiringBefore: string) => Promise<TenantKeyStats[]>;
+  /** Webhook delivery figures for the delivery gauges (the storage's `deliveryStats`). */
+  deliveryStats?: (now: number) => Promise<DeliveryStats>;
 }
+
+/** How far ahead "expiring soon" looks. */
+const EXPIRING_WITHIN_MS = 7 * 86_400_000;
+
+const NO_DELIVERIES: DeliveryStats = { waiting: 0, oldestWaitingAt: null, deadLettered: 0, openCircuits: 0 };
 
 /**
  * Everything a server process observes itself with: the structured log, the Prometheus
@@ -37,12 +44,23 @@ export class Observability {
   readonly prometheus = new PrometheusMetrics();
   readonly otel: OtelInstruments;
   readonly queue: QueueSampler;
-  readonly #keyStats: KeyStatsSampler | undefined;
+  readonly #keyStats: CachedSample<TenantKeyStats[]> | undefined;
+  readonly #deliveryStats: CachedSample<DeliveryStats> | undefined;
 
   constructor(options: ObservabilityOptions) {
     this.logger = options.logger ?? createLogger({ level: logLevelFromEnv(process.env) });
     this.queue = new QueueSampler(options.runCounts, options.queueSampleMaxAgeMs);
-    this.#keyStats = options.keyStats ? new KeyStatsSampler(options.keyStats, options.queueSampleMaxAgeMs) : undefined;
+    const { keyStats, deliveryStats, queueSampleMaxAgeMs } = options;
+    this.#keyStats = keyStats
+      ? new CachedSample(
+          (now) => keyStats(new Date(now).toISOString(), new Date(now + EXPIRING_WITHIN_MS).toISOString()),
+          [],
+          queueSampleMaxAgeMs,
+        )
+      : undefined;
+    this.#deliveryStats = deliveryStats
+      ? new CachedSample(deliveryStats, NO_DELIVERIES, queueSampleMaxAgeMs)
+      : undefined;
     this.otel = new OtelInstruments(this.queue, options.version);
   }
 
@@ -93,6 +111,16 @@ export class Observability {
         if (tenant.lastRevokedAt)
           keysLastRevocation.set({ tenant: tenant.tenantId }, Date.parse(tenant.lastRevokedAt) / 1000);
       }
+    }
+    if (this.#deliveryStats) {
+      const stats = await this.#deliveryStats.sample();
+      const { webhookWaiting, webhookOldestWaitingAge, webhookDeadLetters, webhookOpenCircuits } = this.prometheus;
+      webhookWaiting.set(stats.waiting);
+      webhookOldestWaitingAge.set(
+        stats.oldestWaitingAt === null ? 0 : Math.max(0, (Date.now() - Date.parse(stats.oldestWaitingAt)) / 1000),
+      );
+      webhookDeadLetters.set(stats.deadLettered);
+      webhookOpenCircuits.set(stats.openCircuits);
     }
     return this.prometheus.render();
   }

@@ -1,5 +1,5 @@
 import { metrics, type Counter, type Histogram, type UpDownCounter } from "@opentelemetry/api";
-import { NODE_DURATION_BUCKETS, RUN_DURATION_BUCKETS } from "./buckets.js";
+import { NODE_DURATION_BUCKETS, RUN_DURATION_BUCKETS, WEBHOOK_ATTEMPT_BUCKETS } from "./buckets.js";
 import type { QueueSampler } from "./queue-sampler.js";
 
 const METER_NAME = "@openwop/server";
@@ -19,6 +19,8 @@ export class OtelInstruments {
   readonly nodeDuration: Histogram;
   readonly capExceeded: Counter;
   readonly authFailures: Counter;
+  readonly webhookAttempts: Counter;
+  readonly webhookAttemptDuration: Histogram;
 
   constructor(queue: QueueSampler, version?: string) {
     const meter = metrics.getMeter(METER_NAME, version);
@@ -52,6 +54,15 @@ export class OtelInstruments {
     this.authFailures = meter.createCounter("openwop.auth.failures", {
       unit: "{request}",
       description: "Requests refused for their credential.",
+    });
+    this.webhookAttempts = meter.createCounter("openwop.webhook.attempts", {
+      unit: "{attempt}",
+      description: "Webhook delivery attempts, by outcome.",
+    });
+    this.webhookAttemptDuration = meter.createHistogram("openwop.webhook.attempt.duration", {
+      unit: "s",
+      description: "One webhook attempt, from connecting to the receiver's answer.",
+      advice: { explicitBucketBoundaries: [...WEBHOOK_ATTEMPT_BUCKETS] },
     });
     const depth = meter.createObservableGauge("openwop.queue.depth", {
       unit: "{run}",

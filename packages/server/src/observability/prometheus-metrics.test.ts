@@ -89,10 +89,31 @@ describe("the Prometheus exposition", () => {
       "# TYPE openwop_keys_last_rotation_timestamp_seconds gauge",
       "# HELP openwop_keys_last_revocation_timestamp_seconds When a key of the tenant was last revoked (Unix seconds).",
       "# TYPE openwop_keys_last_revocation_timestamp_seconds gauge",
+      "# HELP openwop_webhook_attempts_total Webhook delivery attempts this process made, by outcome: delivered, failed (to be retried) or dead_lettered.",
+      "# TYPE openwop_webhook_attempts_total counter",
+      "# HELP openwop_webhook_attempt_duration_seconds One webhook attempt, from connecting to the receiver's answer.",
+      "# TYPE openwop_webhook_attempt_duration_seconds histogram",
+      "# HELP openwop_webhook_deliveries_waiting Webhook deliveries waiting for an attempt (pending or to be retried), sampled from storage.",
+      "# TYPE openwop_webhook_deliveries_waiting gauge",
+      "# HELP openwop_webhook_oldest_waiting_age_seconds How long the oldest waiting webhook delivery has waited since its event; 0 when none waits.",
+      "# TYPE openwop_webhook_oldest_waiting_age_seconds gauge",
+      "# HELP openwop_webhook_dead_letters Webhook deliveries that ran out of attempts and wait for a replay.",
+      "# TYPE openwop_webhook_dead_letters gauge",
+      "# HELP openwop_webhook_circuits_open Webhook subscriptions whose circuit is open (deliveries held back).",
+      "# TYPE openwop_webhook_circuits_open gauge",
     ]);
     // Before any work: the unlabeled gauges read 0 and no labeled series exists yet.
     expect(samples(text)).toEqual(
-      ["openwop_run_active", "openwop_queue_depth", "openwop_run_backlog", "openwop_http_inflight"].map((name) => ({
+      [
+        "openwop_run_active",
+        "openwop_queue_depth",
+        "openwop_run_backlog",
+        "openwop_http_inflight",
+        "openwop_webhook_deliveries_waiting",
+        "openwop_webhook_oldest_waiting_age_seconds",
+        "openwop_webhook_dead_letters",
+        "openwop_webhook_circuits_open",
+      ].map((name) => ({
         name,
         labels: {},
         value: "0",

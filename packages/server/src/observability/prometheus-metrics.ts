@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { NODE_DURATION_BUCKETS, RUN_DURATION_BUCKETS } from "./buckets.js";
+import { NODE_DURATION_BUCKETS, RUN_DURATION_BUCKETS, WEBHOOK_ATTEMPT_BUCKETS } from "./buckets.js";
 
 /**
  * The metrics `GET /metrics` exposes: the Prometheus spelling of the `openwop.*`
@@ -96,6 +96,39 @@ export class PrometheusMetrics {
     name: "openwop_keys_last_revocation_timestamp_seconds",
     help: "When a key of the tenant was last revoked (Unix seconds).",
     labelNames: ["tenant"] as const,
+    registers: [this.registry],
+  });
+  readonly webhookDeliveries = new Counter({
+    name: "openwop_webhook_attempts_total",
+    help: "Webhook delivery attempts this process made, by outcome: delivered, failed (to be retried) or dead_lettered.",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly webhookAttemptDuration = new Histogram({
+    name: "openwop_webhook_attempt_duration_seconds",
+    help: "One webhook attempt, from connecting to the receiver's answer.",
+    labelNames: ["outcome"] as const,
+    buckets: [...WEBHOOK_ATTEMPT_BUCKETS],
+    registers: [this.registry],
+  });
+  readonly webhookWaiting = new Gauge({
+    name: "openwop_webhook_deliveries_waiting",
+    help: "Webhook deliveries waiting for an attempt (pending or to be retried), sampled from storage.",
+    registers: [this.registry],
+  });
+  readonly webhookOldestWaitingAge = new Gauge({
+    name: "openwop_webhook_oldest_waiting_age_seconds",
+    help: "How long the oldest waiting webhook delivery has waited since its event; 0 when none waits.",
+    registers: [this.registry],
+  });
+  readonly webhookDeadLetters = new Gauge({
+    name: "openwop_webhook_dead_letters",
+    help: "Webhook deliveries that ran out of attempts and wait for a replay.",
+    registers: [this.registry],
+  });
+  readonly webhookOpenCircuits = new Gauge({
+    name: "openwop_webhook_circuits_open",
+    help: "Webhook subscriptions whose circuit is open (deliveries held back).",
     registers: [this.registry],
   });
 

@@ -28,6 +28,7 @@ class RecordingSink implements EngineTelemetry {
   }
   nodeSettled(): void {}
   authFailed(): void {}
+  webhookAttempted(): void {}
   capExceeded({ kind }: { kind: string }): void {
     this.caps.push(kind);
   }

@@ -1,10 +1,11 @@
 import type { Context, Hono } from "hono";
 import { keyStatus, notFound, validationError, type IssuedKey, type RotatedKey } from "@openwop/core";
-import type { ApiKeyCursor, ApiKeyRecord, JsonObject } from "@openwop/storage";
+import type { ApiKeyRecord, JsonObject } from "@openwop/storage";
 import type { ApiKey, ApiKeyList, AuthFailureSummary, IssuedApiKey } from "@openwop/types";
 import { authorize } from "../auth-middleware.js";
 import { readJsonBody } from "../body.js";
 import type { AppEnv, ServerContext } from "../context.js";
+import { decodeCreatedCursor, encodeCreatedCursor } from "./created-cursor.js";
 import { parseBoundedInteger } from "./cursor.js";
 import { pathParam } from "./params.js";
 
@@ -48,30 +49,6 @@ function issuedAnswer(c: Context<AppEnv>, issued: IssuedKey | RotatedKey): Respo
   return c.json(body, 201);
 }
 
-/** Cursors are opaque to clients: the position of the last key of a page, base64url-encoded. */
-function encodeCursor(cursor: ApiKeyCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.keyId])).toString("base64url");
-}
-
-function decodeCursor(raw: string | undefined): ApiKeyCursor | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
-    if (
-      Array.isArray(decoded) &&
-      decoded.length === 2 &&
-      typeof decoded[0] === "string" &&
-      !Number.isNaN(Date.parse(decoded[0])) &&
-      typeof decoded[1] === "string"
-    ) {
-      return { createdAt: decoded[0], keyId: decoded[1] };
-    }
-  } catch {
-    // falls through to the refusal
-  }
-  throw validationError("cursor is not one this host issued", { field: "cursor" });
-}
-
 function sinceOf(raw: string | undefined, now: number): number {
   if (raw === undefined) return now - 86_400_000;
   const since = Date.parse(raw);
@@ -91,11 +68,16 @@ export function registerKeyRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
 
   app.get("/v1/keys", authorize(ctx, "keys:manage"), async (c) => {
     const limit = parseBoundedInteger(c.req.query("limit"), "limit", 1, 100, 50);
-    const page = await keys.list(c.get("principal").tenantId, limit, decodeCursor(c.req.query("cursor")));
+    const after = decodeCreatedCursor(c.req.query("cursor"));
+    const page = await keys.list(
+      c.get("principal").tenantId,
+      limit,
+      after && { createdAt: after.createdAt, keyId: after.id },
+    );
     const now = ctx.engine.now();
     const body: ApiKeyList = {
       keys: page.keys.map((key) => metadataOf(key, now)),
-      nextCursor: page.next ? encodeCursor(page.next) : null,
+      nextCursor: page.next ? encodeCreatedCursor({ createdAt: page.next.createdAt, id: page.next.keyId }) : null,
     };
     return c.json(body);
   });

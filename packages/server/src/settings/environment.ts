@@ -87,6 +87,14 @@ export const SETTINGS_FROM_ENV: { readonly [K in keyof HostSettings]?: Variable<
   oidcIssuer: { name: "OPENWOP_OIDC_ISSUER", read: url },
   oidcAudience: { name: "OPENWOP_OIDC_AUDIENCE", read: text },
   oidcTenantClaim: { name: "OPENWOP_OIDC_TENANT_CLAIM", read: text },
+  webhookMaxAttempts: { name: "OPENWOP_WEBHOOK_MAX_ATTEMPTS", read: integer(1, 100) },
+  webhookRetryBaseMs: { name: "OPENWOP_WEBHOOK_RETRY_BASE_MS", read: integer(1, 3_600_000) },
+  webhookMaxRetryDelayMs: { name: "OPENWOP_WEBHOOK_MAX_RETRY_DELAY_MS", read: integer(1, 86_400_000) },
+  webhookCircuitFailures: { name: "OPENWOP_WEBHOOK_CIRCUIT_FAILURES", read: integer(1, 10_000) },
+  webhookCircuitOpenMs: { name: "OPENWOP_WEBHOOK_CIRCUIT_OPEN_MS", read: integer(1, 86_400_000) },
+  webhookLeaseMs: { name: "OPENWOP_WEBHOOK_LEASE_MS", read: integer(1_000, 3_600_000) },
+  webhookAllowPrivate: { name: "OPENWOP_WEBHOOK_ALLOW_PRIVATE", read: flag },
+  webhookSecretKey: { name: "OPENWOP_WEBHOOK_SECRET_KEY", read: text },
 };
 
 /**

@@ -64,6 +64,25 @@ export interface HostSettings {
   oidcAudience: string | undefined;
   /** The claim a token's tenant is read from. */
   oidcTenantClaim: string;
+  /** Attempts before a webhook delivery is dead-lettered (durable storage; 1 on the in-memory store). */
+  webhookMaxAttempts: number;
+  /** The first retry's backoff ceiling, doubled for each later one (full jitter). */
+  webhookRetryBaseMs: number;
+  /** The longest wait between two attempts. */
+  webhookMaxRetryDelayMs: number;
+  /** Failed attempts in a row that open a subscription's circuit. */
+  webhookCircuitFailures: number;
+  /** How long an open circuit holds deliveries back. */
+  webhookCircuitOpenMs: number;
+  /**
+   * How long a process holds a delivery it attempts; a killed process's deliveries are
+   * attempted by another after this. An attempt's timeout is kept within it.
+   */
+  webhookLeaseMs: number;
+  /** Admit private and loopback receivers and plain http (webhooks.md §4.3): tests and local development only. */
+  webhookAllowPrivate: boolean;
+  /** The 32-byte key (base64 or hex) that seals webhook secrets at rest; production requires it. */
+  webhookSecretKey: string | undefined;
 }
 
 export class HostConfigError extends Error {
@@ -106,6 +125,14 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
   oidcIssuer: undefined,
   oidcAudience: undefined,
   oidcTenantClaim: "tenant",
+  webhookMaxAttempts: 12,
+  webhookRetryBaseMs: 1_000,
+  webhookMaxRetryDelayMs: 3_600_000,
+  webhookCircuitFailures: 4,
+  webhookCircuitOpenMs: 3_600_000,
+  webhookLeaseMs: 30_000,
+  webhookAllowPrivate: false,
+  webhookSecretKey: undefined,
 });
 
 /**
@@ -144,6 +171,12 @@ export function resolveHostSettings(overrides: Partial<HostSettings> = {}): Host
 export function productionClaimBlocker(settings: HostSettings): string | undefined {
   if (settings.retentionSeconds < MIN_PRODUCTION_RETENTION_SECONDS) {
     return `OPENWOP_RETENTION_SECONDS=${settings.retentionSeconds} is below the ${MIN_PRODUCTION_RETENTION_SECONDS} s (7 day) floor of the production profile`;
+  }
+  if (settings.webhookAllowPrivate) {
+    return "OPENWOP_WEBHOOK_ALLOW_PRIVATE is set: webhooks may reach private and loopback addresses (webhooks.md §4.3)";
+  }
+  if (settings.webhookSecretKey === undefined) {
+    return "OPENWOP_WEBHOOK_SECRET_KEY is unset: webhook secrets would be stored unencrypted (webhooks.md §10)";
   }
   return undefined;
 }

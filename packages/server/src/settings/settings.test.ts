@@ -51,6 +51,14 @@ describe("host settings from the environment", () => {
       OPENWOP_OIDC_ISSUER: "https://id.example.com",
       OPENWOP_OIDC_AUDIENCE: "openwop",
       OPENWOP_OIDC_TENANT_CLAIM: "org",
+      OPENWOP_WEBHOOK_MAX_ATTEMPTS: "5",
+      OPENWOP_WEBHOOK_RETRY_BASE_MS: "250",
+      OPENWOP_WEBHOOK_MAX_RETRY_DELAY_MS: "60000",
+      OPENWOP_WEBHOOK_CIRCUIT_FAILURES: "3",
+      OPENWOP_WEBHOOK_CIRCUIT_OPEN_MS: "120000",
+      OPENWOP_WEBHOOK_LEASE_MS: "8000",
+      OPENWOP_WEBHOOK_ALLOW_PRIVATE: "true",
+      OPENWOP_WEBHOOK_SECRET_KEY: "k".repeat(44),
     });
     expect(settings).toEqual({
       ...DEFAULT_HOST_SETTINGS,
@@ -76,9 +84,17 @@ describe("host settings from the environment", () => {
       oidcIssuer: "https://id.example.com",
       oidcAudience: "openwop",
       oidcTenantClaim: "org",
+      webhookMaxAttempts: 5,
+      webhookRetryBaseMs: 250,
+      webhookMaxRetryDelayMs: 60_000,
+      webhookCircuitFailures: 3,
+      webhookCircuitOpenMs: 120_000,
+      webhookLeaseMs: 8_000,
+      webhookAllowPrivate: true,
+      webhookSecretKey: "k".repeat(44),
     });
     // The test above names every variable of the table, so a new one cannot go untested.
-    expect(Object.values(SETTINGS_FROM_ENV).map((variable) => variable.name)).toHaveLength(22);
+    expect(Object.values(SETTINGS_FROM_ENV).map((variable) => variable.name)).toHaveLength(30);
   });
 
   it("lets the environment override a host's own defaults, and empty values keep them", () => {
@@ -120,11 +136,16 @@ describe("host settings from the environment", () => {
     expect(() => readHostSettings({ [name]: value })).toThrow(name);
   });
 
-  it("blocks the production claim below the seven-day retention floor, and only then", () => {
-    expect(productionClaimBlocker(readHostSettings({ OPENWOP_RETENTION_SECONDS: "604799" }))).toMatch(
+  it("blocks the production claim below the seven-day retention floor, with private webhook receivers, or with unsealed secrets", () => {
+    const key = { OPENWOP_WEBHOOK_SECRET_KEY: "k".repeat(44) };
+    expect(productionClaimBlocker(readHostSettings({ ...key, OPENWOP_RETENTION_SECONDS: "604799" }))).toMatch(
       /OPENWOP_RETENTION_SECONDS=604799/,
     );
-    expect(productionClaimBlocker(readHostSettings({ OPENWOP_RETENTION_SECONDS: "604800" }))).toBeUndefined();
+    expect(productionClaimBlocker(readHostSettings({ ...key, OPENWOP_RETENTION_SECONDS: "604800" }))).toBeUndefined();
+    expect(productionClaimBlocker(readHostSettings({ ...key, OPENWOP_WEBHOOK_ALLOW_PRIVATE: "1" }))).toMatch(
+      /OPENWOP_WEBHOOK_ALLOW_PRIVATE/,
+    );
+    expect(productionClaimBlocker(readHostSettings({}))).toMatch(/OPENWOP_WEBHOOK_SECRET_KEY is unset/);
   });
 
   it("advertises exactly the enforced values", () => {

@@ -9,13 +9,20 @@ import { collectUntilClosed, openSse } from "./sse.js";
 import { DIAMOND_WORKFLOW } from "./workflows.js";
 import { MALFORMED_REQUESTS } from "./malformed-requests.js";
 import { RunProbe, type ProbedEvent } from "./run-probe.js";
+import type { HostSettings } from "../settings/host-settings.js";
+import { describeWebhookSuite, WEBHOOK_SUITE_SETTINGS } from "./host-suite-webhooks.js";
 
-/** How a suite starts the host under test: keys and a workflows directory to honour. */
-export interface HostLaunch {
+/**
+ * How a suite starts the host under test: keys and a workflows directory to honour, and
+ * webhook settings that let it deliver to loopback receivers quickly (host settings all).
+ */
+export interface HostLaunch extends WebhookSuiteSettings {
   apiKey: string;
   extraApiKeys: Array<{ key: string; tenant: string; scopes: string[] }>;
   workflowsDir: string;
 }
+
+type WebhookSuiteSettings = Pick<HostSettings, keyof typeof WEBHOOK_SUITE_SETTINGS>;
 
 export interface LaunchedHost {
   url: string;
@@ -24,7 +31,15 @@ export interface LaunchedHost {
 
 type RunEventLike = ProbedEvent;
 
-const ALL_SCOPES = ["manifest:read", "runs:create", "runs:read", "runs:cancel", "approvals:respond", "keys:manage"];
+const ALL_SCOPES = [
+  "manifest:read",
+  "runs:create",
+  "runs:read",
+  "runs:cancel",
+  "approvals:respond",
+  "keys:manage",
+  "webhooks:manage",
+];
 const TERMINAL = ["completed", "failed", "cancelled"];
 
 /**
@@ -53,6 +68,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
           { key: otherTenantKey, tenant: "tenant-b", scopes: ALL_SCOPES },
         ],
         workflowsDir,
+        ...WEBHOOK_SUITE_SETTINGS,
       });
     });
 
@@ -669,6 +685,8 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
         );
       });
     });
+
+    describeWebhookSuite({ url: () => host.url, apiKey, otherTenantKey, probe });
 
     describe("malformed requests", () => {
       it.each(MALFORMED_REQUESTS.map((m) => [m.name, m] as const))("%s", async (_, malformed) => {

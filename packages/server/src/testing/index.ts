@@ -22,3 +22,17 @@ export {
   type OidcIssuerOptions,
   type OidcSignOptions,
 } from "./oidc-issuer.js";
+export {
+  ACCEPT_ALL,
+  signedWith,
+  startWebhookReceiver,
+  type ReceivedWebhook,
+  type ReceiverAnswer,
+  type ReceiverPlan,
+  type WebhookReceiver,
+} from "./webhook-receiver.js";
+export {
+  describeWebhookDurability,
+  webhookDurabilityEnv,
+  type WebhookDurabilityOptions,
+} from "./webhook-durability.js";
