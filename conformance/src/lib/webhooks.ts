@@ -39,12 +39,16 @@ export function privateWebhookUrls(options: SuiteOptions): boolean {
   return options.webhookPrivateUrls === true || options.hostManifest?.manifest.testSeams?.webhookPrivateUrls === true;
 }
 
-export const PRIVATE_URLS_SKIP =
-  "needs a host that delivers to the suite's loopback receiver: run the host with its development override (webhooks.md §4.3; the example hosts: OPENWOP_WEBHOOK_ALLOW_PRIVATE=true) and pass --webhook-private-urls or a --host-manifest with testSeams.webhookPrivateUrls";
+export const PRIVATE_URLS_INAPPLICABLE =
+  "this configuration refuses the suite's loopback receiver, as webhooks.md §4.1 requires without the development override: delivery is tested against the host run with its override (§4.3; the example hosts: OPENWOP_WEBHOOK_ALLOW_PRIVATE=true) and --webhook-private-urls or a --host-manifest with testSeams.webhookPrivateUrls";
 
-/** Ends the scenario as an (advertised) skip unless the private-URL seam is on. */
+/**
+ * Ends the scenario as inapplicable unless the private-URL seam is on. Not a skip: a host
+ * that must refuse loopback receivers cannot be tested against one, and the configuration
+ * that can is a run of its own. Like a skip it denies the profile's claim in this run.
+ */
 export function requirePrivateUrls(context: ScenarioContext): void {
-  if (!privateWebhookUrls(context.options)) context.skip(PRIVATE_URLS_SKIP, true);
+  if (!privateWebhookUrls(context.options)) context.inapplicable(PRIVATE_URLS_INAPPLICABLE);
 }
 
 /** The first 8 hex characters of the SHA-256 of the secret (webhooks.md §2.2). */

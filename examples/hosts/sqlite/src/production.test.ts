@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,6 +6,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RunningHost } from "@openwop/server";
 import { RunProbe, bearer, openSse, request, type SseSession } from "@openwop/server/testing";
 import { startSqliteHost, type SqliteHostOptions } from "./index.js";
+
+/** Production seals webhook secrets: every host here has a key unless a test says otherwise. */
+const WEBHOOK_SECRET_KEY = randomBytes(32).toString("base64");
 
 /** A SQLite host on a fresh file with the given production settings; closed after each test. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -14,7 +18,12 @@ afterEach(async () => {
 
 async function startHost(options: Omit<SqliteHostOptions, "path">): Promise<RunningHost> {
   const dir = await mkdtemp(join(tmpdir(), "openwop-production-"));
-  const host = await startSqliteHost({ path: join(dir, "openwop.db"), port: 0, ...options });
+  const host = await startSqliteHost({
+    path: join(dir, "openwop.db"),
+    port: 0,
+    webhookSecretKey: WEBHOOK_SECRET_KEY,
+    ...options,
+  });
   cleanups.push(async () => {
     await host.close();
     await rm(dir, { recursive: true, force: true });
@@ -52,6 +61,14 @@ describe("production profile on the sqlite host", () => {
     const host = await startHost({ retentionSeconds: 3_600 });
     const discovery = await request(host.url, "/.well-known/openwop");
     expect((discovery.json as Record<string, unknown>)["production"]).toBeUndefined();
+  });
+
+  it("does not advertise production with webhook secrets unsealed, or with private receivers allowed", async () => {
+    for (const settings of [{ webhookSecretKey: undefined }, { webhookAllowPrivate: true }]) {
+      const host = await startHost(settings);
+      const discovery = await request(host.url, "/.well-known/openwop");
+      expect((discovery.json as Record<string, unknown>)["production"], JSON.stringify(settings)).toBeUndefined();
+    }
   });
 
   it("refuses the request beyond inflightCap open streams with 503 + Retry-After, keeps discovery and probes up, and recovers", async () => {
