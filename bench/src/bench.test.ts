@@ -11,6 +11,15 @@ import { percentile, percentileOfSorted, ratio, summarize } from "./stats.js";
 import { classify, overallTier } from "./tiers.js";
 import type { BenchEnvironment } from "./environment.js";
 import {
+  deliveriesPerSecond,
+  deliveryLatencies,
+  drainSeconds,
+  lastArrival,
+  receiptsOfRuns,
+} from "./webhook-figures.js";
+import { receiptOf, startWebhookReceiver, type WebhookReceipt } from "./webhook-receiver.js";
+import type { WebhookLatencyResult, WebhookThroughputResult, WebhooksResult } from "./webhooks.js";
+import {
   medianOf,
   type DeliveryResult,
   type HeldResult,
@@ -228,7 +237,8 @@ describe("options", () => {
       write: true,
       json: false,
     });
-    expect(options.workloads).toHaveLength(6);
+    expect(options.workloads).toHaveLength(7);
+    expect(parseOptions(["--workloads", "webhooks"]).workloads).toEqual(["webhooks"]);
     expect(options.holdMs).toBe(defaultHoldMs(5000));
     expect(defaultHoldMs(500)).toBe(18_000);
     expect(defaultHoldMs(100_000)).toBe(60_000);
@@ -321,5 +331,203 @@ describe("profiles and machine facts", () => {
     const mounts = "/dev/vda / ext4 rw 0 0\ntmpfs /tmp tmpfs rw 0 0\ntmpfs /tmpx tmpfs rw 0 0\n";
     expect(filesystemOf("/tmp/openwop-bench-1", mounts)).toBe("tmpfs");
     expect(filesystemOf("/work/main", mounts)).toBe("ext4");
+  });
+});
+
+describe("webhooks", () => {
+  const receipt = (runId: string, eventAt: number, receivedAt: number, deliveryId = `${runId}-${eventAt}`) =>
+    ({ deliveryId, webhookId: "wh_1", eventType: "node.started", runId, eventAt, receivedAt }) satisfies WebhookReceipt;
+
+  it("reads a delivery's ids and its event's timestamp, and refuses what is not a delivery", () => {
+    const body = JSON.stringify({
+      runId: "run_1",
+      workspaceId: "default",
+      event: { type: "run.started", timestamp: "2026-01-01T00:00:00.010Z", sequence: 0 },
+    });
+    const headers = {
+      "x-openwop-delivery-id": "dlv_1",
+      "x-openwop-webhook-id": "wh_1",
+      "x-openwop-event-type": "run.started",
+    };
+    expect(receiptOf(headers, body, Date.parse("2026-01-01T00:00:00.025Z"))).toEqual({
+      deliveryId: "dlv_1",
+      webhookId: "wh_1",
+      eventType: "run.started",
+      runId: "run_1",
+      eventAt: Date.parse("2026-01-01T00:00:00.010Z"),
+      receivedAt: Date.parse("2026-01-01T00:00:00.025Z"),
+    });
+    expect(receiptOf({ "x-openwop-webhook-id": "wh_1" }, body, 0)?.deliveryId).toBe("wh_1/run_1/0");
+    expect(receiptOf(headers, "not json", 0)).toBeUndefined();
+    expect(receiptOf(headers, JSON.stringify({ runId: "run_1", event: { timestamp: "never" } }), 0)).toBeUndefined();
+  });
+
+  it("measures latency as receipt time minus event time, for the counted runs only", () => {
+    const receipts = [
+      receipt("warm", 0, 500),
+      receipt("a", 1000, 1004),
+      receipt("a", 1001, 1013),
+      receipt("b", 1002, 1102),
+    ];
+    const counted = receiptsOfRuns(receipts, new Set(["a", "b"]));
+    expect(deliveryLatencies(counted)).toEqual([4, 12, 100]);
+    expect(summarize(deliveryLatencies(counted))).toMatchObject({ count: 3, p50: 12, p99: 100 });
+    expect(lastArrival(counted)).toBe(1102);
+    expect(lastArrival([])).toBeNull();
+  });
+
+  it("counts deliveries/s within a window and the drain after the load", () => {
+    const receipts = [
+      receipt("a", 0, 900),
+      receipt("a", 1, 1000),
+      receipt("a", 2, 1500),
+      receipt("a", 3, 2000),
+      receipt("a", 4, 3500),
+    ];
+    expect(deliveriesPerSecond(receipts, 1000, 2000)).toBe(3);
+    expect(deliveriesPerSecond(receipts, 1000, 1000)).toBeNull();
+    expect(drainSeconds(receipts, 5, 2000)).toBe(1.5);
+    expect(drainSeconds(receipts, 5, 4000)).toBe(0);
+    expect(drainSeconds(receipts, 6, 2000)).toBeNull();
+    expect(drainSeconds([], 0, 2000)).toBeNull();
+  });
+
+  it("receives over real HTTP, answers 204, and counts a repeated delivery once", async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const post = (deliveryId: string) =>
+        fetch(receiver.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-openwop-delivery-id": deliveryId,
+            "x-openwop-webhook-id": "wh_1",
+          },
+          body: JSON.stringify({ runId: "run_1", event: { type: "run.started", timestamp: new Date().toISOString() } }),
+        });
+      expect((await post("dlv_1")).status).toBe(204);
+      await post("dlv_1");
+      await post("dlv_2");
+      expect((await fetch(receiver.url, { method: "POST", body: "{}" })).status).toBe(204);
+      expect(await receiver.waitFor(2, 1_000)).toBe(true);
+      expect(receiver.receipts.map((r) => r.deliveryId)).toEqual(["dlv_1", "dlv_2"]);
+      expect(receiver.duplicates).toBe(1);
+      expect(receiver.malformed).toBe(1);
+      expect(await receiver.waitFor(3, 100)).toBe(false);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  const throughputWith = (subscriptions: number, runsPerSecond: number): WebhookThroughputResult => ({
+    ...throughput(runsPerSecond, 3, 30),
+    subscriptions,
+    durable: true,
+    expectedDeliveries: subscriptions * 5500 * 8,
+    deliveries: subscriptions * 5500 * 8,
+    duplicates: 0,
+    deliveriesPerSecond: subscriptions === 0 ? null : 6400.5,
+    drainSeconds: subscriptions === 0 ? null : 1.25,
+    drainResources: subscriptions === 0 ? null : { ...resources, wallSeconds: 2, measuredCpuSeconds: 1.9 },
+  });
+  const latency = (subscriptions: number, p50: number, p99: number): WebhookLatencyResult => ({
+    subscriptions,
+    runsPerSecond: 10,
+    runs: 200,
+    warmupRuns: 20,
+    expectedDeliveries: 1600 * subscriptions,
+    deliveries: 1600 * subscriptions,
+    duplicates: 0,
+    latencyMs: summary(p50, p99),
+    deliveriesPerSecond: 80 * subscriptions,
+    errors: 0,
+    resources,
+  });
+  const webhooks = (withRate: number, withoutRate: number): WebhooksResult => ({
+    eventTypes: ["run.started", "node.started", "node.completed", "run.completed"],
+    eventsPerRun: 8,
+    patienceSeconds: 60,
+    unsubscribed: throughputWith(0, withoutRate),
+    subscribed: throughputWith(1, withRate),
+    subscribedOverUnsubscribed: ratio(withRate, withoutRate, 3),
+    latency: [latency(1, 4, 21), latency(10, 9, 57)],
+  });
+
+  it("meets the target when one subscription costs at most 15% of the runs/s", () => {
+    const verdict = (withRate: number, withoutRate: number) =>
+      checkTargets({ sqlite: finishHost("sqlite", { webhooks: measured(webhooks(withRate, withoutRate)) }) }).find(
+        (t) => t.id === "sqlite-webhook-overhead",
+      );
+    expect(verdict(900, 1000)).toMatchObject({ met: true, measured: "0.9" });
+    expect(verdict(850, 1000)?.met).toBe(true);
+    expect(verdict(849, 1000)).toMatchObject({ met: false, measured: "0.849" });
+    const unmeasured = checkTargets({ sqlite: finishHost("sqlite", { webhooks: notMeasured("no deliveries") }) });
+    expect(unmeasured.find((t) => t.id === "sqlite-webhook-overhead")?.met).toBeNull();
+    expect(finishHost("sqlite", {}).ratios.subscribedOverUnsubscribed).toBeUndefined();
+  });
+
+  it("renders the webhooks section with both rates, the ratio and its verdict, drain and latencies", () => {
+    const sqlite = finishHost("sqlite", { webhooks: measured(webhooks(800, 1000)) });
+    const postgres = finishHost("postgres", { webhooks: measured(webhooks(480, 500)) });
+    const report = {
+      schemaVersion: 1,
+      generatedAt: "2026-01-01T00:00:00.000Z",
+      command: "./pnpmw bench --workloads webhooks",
+      durationSeconds: 60,
+      machine: {
+        cpuModel: "Test CPU",
+        cores: 2,
+        memoryGiB: 24,
+        os: "Linux",
+        node: "v24.0.0",
+        postgres: "17",
+        scratchFilesystem: "ext4",
+        loadAverage: { start: [0, 0, 0], end: [0, 0, 0] },
+      },
+      settings: {
+        workloads: ["webhooks"],
+        hosts: ["sqlite", "postgres"],
+        runs: 5000,
+        clients: 64,
+        warmup: 500,
+        subscribers: 200,
+        held: 5000,
+        holdMs: 45_000,
+        readers: 32,
+        repeat: 3,
+        hostLogLevel: "info",
+        postgres: { sharedBuffers: "256MB", maxConnections: 300, durability: "defaults" },
+        sqlite: "WAL",
+        hostEnvironment: { A: "1" },
+        webhookHostEnvironment: { OPENWOP_WEBHOOK_ALLOW_PRIVATE: "1" },
+      },
+      hosts: { sqlite, postgres },
+      targets: checkTargets({ sqlite, postgres }),
+    } satisfies BenchReport;
+    const page = renderMarkdown(report);
+    const section = page.slice(page.indexOf("## 7. Webhooks"), page.indexOf("## Ratios"));
+    expect(section).toContain(
+      "| runs/s, no subscription (each repetition) | **1,000** (990 · 1,000 · 1,010) | **500** (490 · 500 · 510) |",
+    );
+    expect(section).toContain(
+      "| runs/s, one subscription (each repetition) | **800** (790 · 800 · 810) | **480** (470 · 480 · 490) |",
+    );
+    expect(section).toContain(
+      "| **one subscription / none** (target ≥ 0.85) | **0.8** **missed** | **0.96** **met** |",
+    );
+    expect(section).toContain("| deliveries/s during the measured phase | **6,400.5** | **6,400.5** |");
+    expect(section).toContain("| drain: last delivery after the last run finished | 1.25 s | 1.25 s |");
+    expect(section).toContain("| CPU while draining: host / Postgres | 1.9 s in 2 s / – |");
+    expect(section).toContain("| event → delivery p50 / p99, 1 subscription | **4 ms / 21 ms** | **4 ms / 21 ms** |");
+    expect(section).toContain("| event → delivery p50 / p99, 10 subscriptions | **9 ms / 57 ms** | **9 ms / 57 ms** |");
+    expect(section).toContain("| deliveries/s, 10 subscriptions (offered 800) | 800 | 800 |");
+    expect(section).toContain("`run.started`, `node.started`, `node.completed`, `run.completed` (8 events");
+    expect(section).toContain("giving up after 60 s without one");
+    expect(page).toContain("| SQLite host | one webhook subscription / none | 0.8× |");
+    expect(page).toContain("| Added for the webhook workload | OPENWOP_WEBHOOK_ALLOW_PRIVATE=1 |");
+    expect(page).toMatch(
+      /\| SQLite host \| runs\/s with one webhook subscription over runs\/s with none \| ≥ 0\.85 \(at most 15% slower\) \| 0\.8 \| \*\*missed\*\* \|/,
+    );
+    expect(renderMarkdown({ ...report, hosts: {}, targets: [] })).not.toContain("## 7. Webhooks");
   });
 });

@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BenchEnvironment, POSTGRES_SETTINGS } from "./environment.js";
-import { NO_SHEDDING_ENV, type HostKind } from "./hosts.js";
+import { NO_SHEDDING_ENV, WEBHOOK_ENV, type HostKind } from "./hosts.js";
 import { describeMachine, loadAverageNow } from "./machine.js";
 import { parseOptions, USAGE, UsageError, type BenchOptions } from "./options.js";
 import { killAllChildren } from "./processes.js";
@@ -32,6 +32,7 @@ import {
   measureScaleOut,
   measureThroughput,
 } from "./workloads.js";
+import { measureWebhooks } from "./webhooks.js";
 
 const HOST_TITLES: Record<HostKind, string> = { sqlite: "SQLite host", postgres: "Postgres host" };
 
@@ -71,6 +72,8 @@ async function measureHost(env: BenchEnvironment, kind: HostKind): Promise<HostR
     results.scaleOut = await attempt(env.progress, "4. scale-out: one Postgres host process vs two", () =>
       measureScaleOut(env),
     );
+  if (workloads.includes("webhooks"))
+    results.webhooks = await attempt(env.progress, `${title}: 7. webhooks`, () => measureWebhooks(env, kind));
   return finishHost(kind, results);
 }
 
@@ -137,6 +140,7 @@ async function run(options: BenchOptions, argv: readonly string[]): Promise<void
         postgres: { ...POSTGRES_SETTINGS, durability: "fsync on, synchronous_commit on (defaults)" },
         sqlite: "WAL, synchronous=NORMAL (the adapter's settings)",
         hostEnvironment: NO_SHEDDING_ENV,
+        ...(options.workloads.includes("webhooks") ? { webhookHostEnvironment: WEBHOOK_ENV } : {}),
       },
       hosts,
       targets: checkTargets(hosts),

@@ -35,6 +35,12 @@ export interface ReceivedFrame extends SseFrame {
   receivedAt: number;
 }
 
+/** The discovery document's `webhooks` block (webhooks.md §1), as far as the bench reads it. */
+export interface WebhookSupport {
+  supported: boolean;
+  durable: boolean;
+}
+
 export interface StreamResult {
   /** The terminal event type, or undefined when the stream closed without one. */
   terminal: string | undefined;
@@ -128,6 +134,31 @@ export class HostClient {
       }
     }
     return { terminal, openedAt, frames };
+  }
+
+  /** `GET /.well-known/openwop`: whether the host delivers webhooks, and durably. */
+  async webhookSupport(): Promise<WebhookSupport> {
+    const response = await this.#pool.request({ path: "/.well-known/openwop", method: "GET" });
+    const text = await response.body.text();
+    if (response.statusCode !== 200) throw new HttpFailure("GET /.well-known/openwop", response.statusCode, text);
+    const block = (JSON.parse(text) as { webhooks?: { supported?: unknown; durable?: unknown } }).webhooks;
+    return { supported: block?.supported === true, durable: block?.durable === true };
+  }
+
+  /** `POST /v1/webhooks`: subscribes `url` to `events` and answers the subscription's id. */
+  async subscribeWebhook(url: string, events: readonly string[]): Promise<string> {
+    const response = await this.#pool.request({
+      path: "/v1/webhooks",
+      method: "POST",
+      headers: { authorization: this.#authorization, "content-type": "application/json" },
+      body: JSON.stringify({ url, events }),
+    });
+    const text = await response.body.text();
+    if (response.statusCode !== 201) throw new HttpFailure("POST /v1/webhooks", response.statusCode, text);
+    const webhookId = (JSON.parse(text) as { webhookId?: unknown }).webhookId;
+    if (typeof webhookId !== "string")
+      throw new HttpFailure("POST /v1/webhooks", response.statusCode, `no webhookId in ${text}`);
+    return webhookId;
   }
 
   async close(): Promise<void> {

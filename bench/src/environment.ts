@@ -83,8 +83,13 @@ export class BenchEnvironment {
     await promisify(execFile)(findPostgresBinaries().psql, ["-X", "-q", "-d", databaseUrl, "-c", "CHECKPOINT"]);
   }
 
-  /** Starts `count` host processes of `kind` over one fresh store. */
-  async startHosts(kind: HostKind, name: string, count = 1): Promise<RunningHost[]> {
+  /** Starts `count` host processes of `kind` over one fresh store, `environment` added to theirs. */
+  async startHosts(
+    kind: HostKind,
+    name: string,
+    count = 1,
+    environment: Record<string, string> = {},
+  ): Promise<RunningHost[]> {
     const storage = await this.freshStorage(kind, name);
     const hosts: RunningHost[] = [];
     try {
@@ -96,6 +101,7 @@ export class BenchEnvironment {
             workflowsDir: this.#workflowsDir,
             ...storage,
             label: count === 1 ? `${kind}-${name}` : `${kind}-${name}-${i + 1}`,
+            environment,
             ...(this.profileDir ? { cpuProfileDir: this.profileDir } : {}),
           }),
         );

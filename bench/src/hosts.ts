@@ -19,6 +19,14 @@ export const NO_SHEDDING_ENV: Record<string, string> = {
   OPENWOP_MAX_PENDING_RUNS: "100000",
 };
 
+/**
+ * Added for the webhook workload only: its receiver listens on loopback over plain http,
+ * which a host refuses unless told this is not production (webhooks.md §4.3).
+ */
+export const WEBHOOK_ENV: Record<string, string> = {
+  OPENWOP_WEBHOOK_ALLOW_PRIVATE: "1",
+};
+
 /** The built entry point (`dist/main.js`) of a host package, found through the workspace link. */
 export function hostEntry(kind: HostKind): string {
   const require = createRequire(import.meta.url);
@@ -36,6 +44,8 @@ export interface HostLaunch {
   /** When set, the host writes a V8 CPU profile into this directory when it exits. */
   cpuProfileDir?: string;
   label?: string;
+  /** Variables on top of the documented ones (the webhook workload's {@link WEBHOOK_ENV}). */
+  environment?: Record<string, string>;
 }
 
 export interface RunningHost {
@@ -52,6 +62,7 @@ export function hostEnvironment(launch: HostLaunch): Record<string, string> {
     OPENWOP_API_KEY: launch.apiKey,
     OPENWOP_WORKFLOWS_DIR: launch.workflowsDir,
     ...NO_SHEDDING_ENV,
+    ...launch.environment,
   };
   if (launch.kind === "sqlite") {
     if (!launch.sqlitePath) throw new Error("a SQLite host needs sqlitePath");

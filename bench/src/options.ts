@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
 import { HOST_KINDS, type HostKind } from "./hosts.js";
 
-export const WORKLOADS = ["throughput", "delivery", "held", "scaleout", "ceiling", "peer"] as const;
+export const WORKLOADS = ["throughput", "delivery", "held", "scaleout", "ceiling", "peer", "webhooks"] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export interface BenchOptions {
   workloads: Workload[];
   hosts: HostKind[];
-  /** Runs per throughput measurement (workloads 1, 4, 5 and 6). */
+  /** Runs per throughput measurement (workloads 1, 4, 5, 6 and 7). */
   runs: number;
   /** Concurrent clients, each following its run to the end before creating the next. */
   clients: number;
@@ -21,7 +21,7 @@ export interface BenchOptions {
   holdMs: number;
   /** Concurrent readers issuing GET /v1/runs/{id} during the hold. */
   readers: number;
-  /** Repetitions of each runs/s measurement (workloads 1, 4, 5, 6); the median is reported. */
+  /** Repetitions of each runs/s measurement (workloads 1, 4, 5, 6, 7); the median is reported. */
   repeat: number;
   json: boolean;
   write: boolean;
@@ -54,6 +54,10 @@ bench/results/latest.json and docs/benchmarks.md.
   --quiet            no progress on stderr
   --render-only      measure nothing: re-render docs/benchmarks.md from bench/results/latest.json
   -h, --help         this text
+
+Workloads: throughput (runs/s over HTTP), delivery (SSE delay), held (runs in flight),
+scaleout (two Postgres host processes), ceiling (no HTTP), peer (DBOS Transact),
+webhooks (runs/s with one subscription and without, event-to-delivery latency).
 
 A quick pass: ./pnpmw bench --runs 500 --repeat 1 --no-write`;
 

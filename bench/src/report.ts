@@ -1,8 +1,15 @@
 import type { HostKind } from "./hosts.js";
-import type { BenchReport, HostResults, Outcome, TargetCheck } from "./results.js";
+import {
+  WEBHOOK_OVERHEAD_FLOOR,
+  type BenchReport,
+  type HostResults,
+  type Outcome,
+  type TargetCheck,
+} from "./results.js";
 import type { ResourceUse } from "./resources.js";
 import type { Summary } from "./stats.js";
 import { TIER_RULES, TIERS } from "./tiers.js";
+import type { WebhookLatencyResult, WebhooksResult } from "./webhooks.js";
 
 /**
  * Renders docs/benchmarks.md from a bench report. Everything here is derived from the
@@ -22,7 +29,8 @@ const ms = (value: number | null | undefined): string =>
 const mib = (bytes: number | null | undefined): string => (bytes == null ? "–" : `${num(bytes / MIB, 0)} MiB`);
 const p50p99 = (summary: Summary | undefined): string =>
   summary && summary.count > 0 ? `${ms(summary.p50)} / ${ms(summary.p99)}` : "–";
-const times = (value: number | null | undefined): string => (value == null ? "–" : `${num(value, 2)}×`);
+const times = (value: number | null | undefined, digits = 2): string =>
+  value == null ? "–" : `${num(value, digits)}×`;
 
 /** `1,234.5 (1,200 · 1,234.5 · 1,300)` when there were repetitions. */
 const rate = (value: number, repeats: number[] | undefined, bold = true): string => {
@@ -95,6 +103,11 @@ function machineSection(report: BenchReport): string {
   ].join("\n");
 }
 
+const variables = (environment: Record<string, string>): string =>
+  Object.entries(environment)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+
 function settingsSection(report: BenchReport): string {
   const s = report.settings;
   return [
@@ -120,12 +133,8 @@ function settingsSection(report: BenchReport): string {
           `shared_buffers ${s.postgres.sharedBuffers}, max_connections ${s.postgres.maxConnections}, ${s.postgres.durability}; a CHECKPOINT before every measurement`,
         ],
         ["SQLite", s.sqlite],
-        [
-          "Host environment",
-          Object.entries(s.hostEnvironment)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(", "),
-        ],
+        ["Host environment", variables(s.hostEnvironment)],
+        ...(s.webhookHostEnvironment ? [["Added for the webhook workload", variables(s.webhookHostEnvironment)]] : []),
         [
           "Host log level",
           `\`${s.hostLogLevel}\` (\`OPENWOP_LOG_LEVEL\`; at \`info\`, the default, every request is logged as a JSON line on standard output)`,
@@ -382,6 +391,109 @@ function peerSection(report: BenchReport): string | null {
   ].join("\n");
 }
 
+/** A figure without a webhook subscription, then with one. */
+const beforeAfter = (before: string, after: string): string => `${before} → ${after}`;
+
+/** CPU seconds over wall seconds while the deliveries drained: `1.9 s in 2.0 s / –`. */
+function busy(resources: ResourceUse | null): string {
+  if (!resources) return "–";
+  const of = (seconds: number | null): string =>
+    seconds == null ? "–" : `${num(seconds, 1)} s in ${num(resources.wallSeconds, 1)} s`;
+  return `${of(resources.measuredCpuSeconds)} / ${of(resources.postgresCpuSeconds)}`;
+}
+
+function webhooksSection(report: BenchReport, kinds: HostKind[]): string | null {
+  const measuredKinds = kinds.filter((k) => report.hosts[k]?.webhooks !== undefined);
+  if (measuredKinds.length === 0) return null;
+  const get = (kind: HostKind) => report.hosts[kind]?.webhooks;
+  const row = (label: string, show: (result: WebhooksResult, kind: HostKind) => string): string[] => [
+    label,
+    ...measuredKinds.map((k) => cell(get(k), (r) => show(r, k))),
+  ];
+  const sample = measuredKinds.map((k) => get(k)).find((o) => o?.status === "measured");
+  const first = sample?.status === "measured" ? sample.result : undefined;
+  const eventTypes = first ? first.eventTypes.map((t) => `\`${t}\``).join(", ") : "every event type of the chain";
+  const perRun = first
+    ? ` (${first.eventsPerRun} events, so ${first.eventsPerRun} deliveries per run and subscription)`
+    : "";
+  const pace = first?.latency[0];
+  const latencyOf = (result: WebhooksResult, subscriptions: number): WebhookLatencyResult | undefined =>
+    result.latency.find((l) => l.subscriptions === subscriptions);
+  const latencyRows = (first?.latency ?? []).flatMap(({ subscriptions }) => {
+    const plural = subscriptions === 1 ? "1 subscription" : `${subscriptions} subscriptions`;
+    return [
+      row(`event → delivery p50 / p99, ${plural}`, (r) => {
+        const l = latencyOf(r, subscriptions);
+        return l ? `**${ms(l.latencyMs.p50)} / ${ms(l.latencyMs.p99)}**` : "–";
+      }),
+      row(`event → delivery max, ${plural}`, (r) => ms(latencyOf(r, subscriptions)?.latencyMs.max)),
+      row(
+        `deliveries/s, ${plural} (offered ${num((pace?.runsPerSecond ?? 0) * (first?.eventsPerRun ?? 0) * subscriptions, 0)})`,
+        (r) => num(latencyOf(r, subscriptions)?.deliveriesPerSecond),
+      ),
+      row(`deliveries received / expected, ${plural}`, (r) => {
+        const l = latencyOf(r, subscriptions);
+        return l ? `${num(l.deliveries, 0)} / ${num(l.expectedDeliveries, 0)}` : "–";
+      }),
+    ];
+  });
+  const target = (kind: HostKind): TargetCheck | undefined =>
+    report.targets.find((t) => t.id === `${kind}-webhook-overhead`);
+  return [
+    "## 7. Webhooks",
+    "",
+    `Workload 1's closed loop (${num(report.settings.runs, 0)} runs after ${num(report.settings.warmup, 0)} warm-up runs, ${num(report.settings.clients, 0)} clients, each repetition on fresh storage) on a host with no webhook subscription, then on a host with one subscription to ${eventTypes}${perRun}, registered before the warm-up with \`POST /v1/webhooks\`. The receiver is a \`node:http\` server in the bench process on loopback answering 204 at once; it counts each \`X-openwop-Delivery-Id\` once. After the loop the bench waits until every delivery of the completed runs, warm-up included, has arrived (giving up after ${first ? `${num(first.patienceSeconds, 0)} s` : "a while"} without one). Deliveries/s counts every delivery that arrived during the measured phase (late ones of warm-up runs included: it is the dispatcher's pace while the runs ran), over its wall time; the drain is from the end of the measured phase to the last delivery's arrival.`,
+    "",
+    `Latency is the receipt time minus the event's \`timestamp\` (one clock), at a paced load well below saturation: ${pace ? `${num(pace.runs, 0)} counted runs created at ${num(pace.runsPerSecond, 1)} per second, after ${num(pace.warmupRuns, 0)} uncounted ones` : "runs created at a fixed pace, after uncounted ones"} whose deliveries are awaited first, on a fresh host with one subscription, and on one with ten subscriptions of the same receiver (told apart by \`X-openwop-Webhook-Id\`).`,
+    "",
+    table(
+      ["", ...measuredKinds.map((k) => HOST_TITLES[k])],
+      [
+        row("durable delivery advertised", (r) => (r.subscribed.durable ? "yes" : "no")),
+        row("runs/s, no subscription (each repetition)", (r) =>
+          rate(r.unsubscribed.runsPerSecond, r.unsubscribed.repeats),
+        ),
+        row("runs/s, one subscription (each repetition)", (r) =>
+          rate(r.subscribed.runsPerSecond, r.subscribed.repeats),
+        ),
+        row(`**one subscription / none** (target ≥ ${WEBHOOK_OVERHEAD_FLOOR})`, (r, k) => {
+          const check = target(k);
+          return `**${num(r.subscribedOverUnsubscribed, 3)}** ${check ? verdict(check) : ""}`.trim();
+        }),
+        row("POST /v1/runs p99, none → one", (r) =>
+          beforeAfter(ms(r.unsubscribed.createMs.p99), ms(r.subscribed.createMs.p99)),
+        ),
+        row("create → terminal p99, none → one", (r) =>
+          beforeAfter(ms(r.unsubscribed.createToTerminalMs.p99), ms(r.subscribed.createToTerminalMs.p99)),
+        ),
+        row("host CPU per run, none → one", (r) =>
+          beforeAfter(
+            cpuPerRun(r.unsubscribed.resources, r.unsubscribed.runs, "measuredCpuSeconds"),
+            cpuPerRun(r.subscribed.resources, r.subscribed.runs, "measuredCpuSeconds"),
+          ),
+        ),
+        row("Postgres CPU per run, none → one", (r) =>
+          beforeAfter(
+            cpuPerRun(r.unsubscribed.resources, r.unsubscribed.runs, "postgresCpuSeconds"),
+            cpuPerRun(r.subscribed.resources, r.subscribed.runs, "postgresCpuSeconds"),
+          ),
+        ),
+        row("deliveries/s during the measured phase", (r) => `**${num(r.subscribed.deliveriesPerSecond)}**`),
+        row(
+          "deliveries received / expected (duplicates)",
+          (r) =>
+            `${num(r.subscribed.deliveries, 0)} / ${num(r.subscribed.expectedDeliveries, 0)} (${num(r.subscribed.duplicates, 0)})`,
+        ),
+        row("drain: last delivery after the last run finished", (r) =>
+          r.subscribed.drainSeconds === null ? "gave up waiting" : `${num(r.subscribed.drainSeconds, 2)} s`,
+        ),
+        row("CPU while draining: host / Postgres", (r) => busy(r.subscribed.drainResources)),
+        ...latencyRows,
+      ],
+    ),
+  ].join("\n");
+}
+
 function ratiosSection(report: BenchReport, kinds: HostKind[]): string {
   const rows: string[][] = [];
   for (const kind of kinds) {
@@ -393,6 +505,8 @@ function ratiosSection(report: BenchReport, kinds: HostKind[]): string {
       rows.push([HOST_TITLES[kind], "in-process ceiling / DBOS Transact", times(r.ceilingOverPeer)]);
       rows.push([HOST_TITLES[kind], "two processes / one", times(r.twoHostsOverOne)]);
     }
+    if (r.subscribedOverUnsubscribed !== undefined)
+      rows.push([HOST_TITLES[kind], "one webhook subscription / none", times(r.subscribedOverUnsubscribed, 3)]);
   }
   return [
     "## Ratios",
@@ -492,6 +606,7 @@ export function renderMarkdown(report: BenchReport, analysis?: string): string {
     scaleOutSection(report),
     ceilingSection(report, kinds),
     peerSection(report),
+    webhooksSection(report, kinds),
     ratiosSection(report, kinds),
     reasons(report).length > 0 ? ["## Not measured", "", ...reasons(report)].join("\n") : null,
     analysis?.trim() ? analysis.trim() : null,

@@ -4,6 +4,7 @@ import type { BenchOptions } from "./options.js";
 import type { ProfileSummary } from "./profile.js";
 import { ratio } from "./stats.js";
 import { classify, overallTier, type Tier, type TierVerdict } from "./tiers.js";
+import type { WebhooksResult } from "./webhooks.js";
 import type {
   DeliveryResult,
   HeldResult,
@@ -32,6 +33,7 @@ export interface HostResults {
   scaleOut?: Outcome<ScaleOutResult>;
   /** Postgres only. */
   peer?: Outcome<PeerResult>;
+  webhooks?: Outcome<WebhooksResult>;
   ratios: HostRatios;
   tiers: TierVerdict[];
   /** The tier met on every measured property. */
@@ -47,6 +49,8 @@ export interface HostRatios {
   ceilingOverPeer?: number | null;
   /** Two Postgres host processes' runs/s over one's. */
   twoHostsOverOne?: number | null;
+  /** Runs/s with one webhook subscription over runs/s with none (workload 7), when it ran. */
+  subscribedOverUnsubscribed?: number | null;
 }
 
 export interface TargetCheck {
@@ -68,6 +72,8 @@ export interface BenchSettings
   postgres: { sharedBuffers: string; maxConnections: number; durability: string };
   sqlite: string;
   hostEnvironment: Record<string, string>;
+  /** Added to the host environment for the webhook workload only. */
+  webhookHostEnvironment?: Record<string, string>;
 }
 
 export interface BenchReport {
@@ -105,6 +111,8 @@ export function ratiosOf(kind: HostKind, results: Omit<HostResults, "tiers" | "t
     ratios.ceilingOverPeer = ratio(ceiling, peer);
     ratios.twoHostsOverOne = measuredValue(results.scaleOut)?.speedup ?? null;
   }
+  if (results.webhooks)
+    ratios.subscribedOverUnsubscribed = measuredValue(results.webhooks)?.subscribedOverUnsubscribed ?? null;
   return ratios;
 }
 
@@ -115,6 +123,9 @@ export function finishHost(kind: HostKind, results: Omit<HostResults, "tiers" | 
 }
 
 const GIB = 1024 ** 3;
+
+/** The issue's bound on what one webhook subscription may cost: at most 15% of the runs/s. */
+export const WEBHOOK_OVERHEAD_FLOOR = 0.85;
 
 function check(
   id: string,
@@ -202,6 +213,15 @@ export function checkTargets(hosts: Partial<Record<HostKind, HostResults>>): Tar
         "≥ 0.5",
         host.ratios.hostOverCeiling,
         (v) => v >= 0.5,
+        (v) => `${v}`,
+      ),
+      check(
+        `${kind}-webhook-overhead`,
+        kind,
+        "runs/s with one webhook subscription over runs/s with none",
+        `≥ ${WEBHOOK_OVERHEAD_FLOOR} (at most 15% slower)`,
+        host.ratios.subscribedOverUnsubscribed,
+        (v) => v >= WEBHOOK_OVERHEAD_FLOOR,
         (v) => `${v}`,
       ),
     );

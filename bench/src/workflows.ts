@@ -70,6 +70,15 @@ export const CHAIN_WORKFLOW = definition("bench-chain", "Bench: three-node chain
 ]);
 
 /**
+ * Workload 7 subscribes to these: every event type a run of the chain appends, so each of
+ * its events becomes one delivery per subscription.
+ */
+export const CHAIN_EVENT_TYPES = ["run.started", "node.started", "node.completed", "run.completed"] as const;
+
+/** The events of those types one completed chain appends: a start and an end per node, and the run's. */
+export const CHAIN_EVENTS_PER_RUN = 2 + 2 * CHAIN_WORKFLOW.nodes.length;
+
+/**
  * Workload 2: a first delay keeps the run quiet until its subscriber is connected, so the
  * events that follow are live appends, not backlog; a second short delay splits them into
  * two bursts.

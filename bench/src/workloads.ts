@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isTerminalStatus } from "@openwop/types";
 import { HostClient, type ReceivedFrame } from "./client.js";
-import { closedLoop, type ClosedLoopResult } from "./closed-loop.js";
+import { closedLoop, type ClosedLoopResult, type RunOutcome } from "./closed-loop.js";
 import { stopAll, type BenchEnvironment } from "./environment.js";
 import type { HostKind, RunningHost } from "./hosts.js";
 import { readMemory } from "./processes.js";
@@ -11,7 +11,7 @@ import { CHAIN_WORKFLOW, DELIVERY_WORKFLOW, HOLD_WORKFLOW } from "./workflows.js
 import { MEASURING_LINE, RESULT_LINE } from "./workers/protocol.js";
 
 /** Spare connections on top of what a workload keeps busy at once. */
-const SPARE_CONNECTIONS = 16;
+export const SPARE_CONNECTIONS = 16;
 
 export interface ThroughputResult extends ClosedLoopResult {
   hostProcesses: number;
@@ -51,14 +51,16 @@ function assertAlive(hosts: readonly RunningHost[]): void {
   }
 }
 
-async function withHosts<T>(
+/** Runs `work` on `count` fresh host processes (`environment` added to theirs), then stops them. */
+export async function withHosts<T>(
   env: BenchEnvironment,
   kind: HostKind,
   name: string,
   count: number,
   work: (hosts: RunningHost[]) => Promise<T>,
+  environment: Record<string, string> = {},
 ): Promise<T> {
-  const hosts = await env.startHosts(kind, name, count);
+  const hosts = await env.startHosts(kind, name, count, environment);
   try {
     const result = await work(hosts);
     assertAlive(hosts);
@@ -69,6 +71,13 @@ async function withHosts<T>(
   } finally {
     await stopAll(hosts.map((h) => h.process));
   }
+}
+
+/** One run of the throughput loop: create a chain, follow it over SSE until the host closes the stream. */
+export async function followChainRun(http: HostClient): Promise<RunOutcome> {
+  const created = await http.createRun(CHAIN_WORKFLOW.id);
+  const stream = await http.followEvents(created.runId);
+  return { createMs: created.latencyMs, completed: stream.terminal === "run.completed" };
 }
 
 /**
@@ -109,12 +118,7 @@ async function measureThroughputOnce(
           onProgress: env.progress.counter("runs", runs),
           onMeasuredPhaseStart: () => meter.start(),
         },
-        async (client) => {
-          const http = httpClients[client % httpClients.length] as HostClient;
-          const created = await http.createRun(CHAIN_WORKFLOW.id);
-          const stream = await http.followEvents(created.runId);
-          return { createMs: created.latencyMs, completed: stream.terminal === "run.completed" };
-        },
+        (client) => followChainRun(httpClients[client % httpClients.length] as HostClient),
       );
       const resources = meter.stop();
       env.progress.step(
