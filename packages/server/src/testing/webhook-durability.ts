@@ -10,7 +10,9 @@ export function webhookDurabilityEnv(apiKey: string): Record<string, string> {
   return {
     OPENWOP_API_KEY: apiKey,
     OPENWOP_WEBHOOK_ALLOW_PRIVATE: "1",
-    // A short lease, so a killed process's deliveries are taken over within the test's patience.
+    // Short leases, so a killed process's runs and deliveries are taken over within the test's
+    // patience (the run claim's default of 30 s would outlast it).
+    OPENWOP_CLAIM_TTL_MS: "2000",
     OPENWOP_WEBHOOK_LEASE_MS: "2000",
     OPENWOP_WEBHOOK_RETRY_BASE_MS: "50",
     OPENWOP_WEBHOOK_MAX_RETRY_DELAY_MS: "500",
@@ -120,7 +122,13 @@ export function describeWebhookDurability(name: string, options: WebhookDurabili
       await crash(first);
       for (const runId of flowing) await probe.waitFor(runId, ["completed"], 20_000);
       const expected = new Set([...held, ...flowing]);
-      await hook.waitFor(expected.size, undefined, 30_000).catch(() => undefined);
+      // Wait for each run, not for a count: the repeat of an attempt cut short by the crash
+      // counts too, so a count could be reached with some runs still on their way.
+      const deadline = Date.now() + 30_000;
+      for (const runId of expected) {
+        const patience = Math.max(1, deadline - Date.now());
+        await hook.waitFor(1, (received) => runIdOf(received) === runId, patience).catch(() => undefined);
+      }
       const arrived = new Set(hook.received.map(runIdOf));
       expect([...expected].filter((runId) => !arrived.has(runId))).toEqual([]);
       // Repeats carry the delivery id they repeat, so a receiver can drop them.
