@@ -207,12 +207,14 @@ export class MemoryWebhooks {
 
     const subscription = this.#subscriptions.get(delivery.webhookId);
     if (!subscription) return true;
-    subscription.updatedAt = now;
     if (result.kind === "delivered") {
+      if (subscription.consecutiveFailures === 0 && subscription.circuitOpenUntil === null) return true;
+      subscription.updatedAt = now;
       subscription.consecutiveFailures = 0;
       subscription.circuitOpenUntil = null;
       return true;
     }
+    subscription.updatedAt = now;
     subscription.consecutiveFailures += 1;
     if (subscription.consecutiveFailures >= outcome.circuit.openAfterFailures) {
       subscription.circuitOpenUntil = outcome.circuit.openUntil;

@@ -270,6 +270,9 @@ circuit AS (
     updated_at                = $13::text
   FROM delivery
   WHERE w.webhook_id = delivery.webhook_id AND delivery.held
+    -- A delivery on a closed circuit changes nothing: not locking the row lets concurrent
+    -- attempts to one receiver commit side by side.
+    AND ($14::boolean OR w.consecutive_failures <> 0 OR w.circuit_open_until IS NOT NULL)
 )
 SELECT held FROM delivery`;
 
@@ -313,7 +316,7 @@ export async function recordAttempt(database: Database, outcome: AttemptOutcome)
 const RELEASE_SQL = `
 WITH released AS (
   UPDATE webhook_deliveries SET lease_holder_id = NULL, lease_expires_at = NULL
-  WHERE lease_holder_id = $1::text
+  WHERE status IN ('pending', 'failed') AND lease_holder_id = $1::text
   RETURNING 1
 )
 SELECT pg_notify('${DELIVERIES_CHANNEL}', '') WHERE EXISTS (SELECT 1 FROM released)`;

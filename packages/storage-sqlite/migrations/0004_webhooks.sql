@@ -103,11 +103,10 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (due_ms, feed_position
 CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, created_at DESC, delivery_id DESC);
 -- The cascade from runs.
 CREATE INDEX webhook_deliveries_by_run ON webhook_deliveries (run_id);
--- releaseDeliveries finds a holder's leases without a scan.
-CREATE INDEX webhook_deliveries_by_lease_holder ON webhook_deliveries (lease_holder_id)
-  WHERE lease_holder_id IS NOT NULL;
--- The delivery gauges: how many wait and since when, how many are dead letters.
-CREATE INDEX webhook_deliveries_waiting ON webhook_deliveries (created_at) WHERE status IN ('pending', 'failed');
+-- Every delivery passes through the indexes on webhook_deliveries once or twice, so there are
+-- no more than the reads need. The gauges count waiting deliveries through the due index;
+-- releaseDeliveries (a process stopping) scans it too, as a leased delivery is always waiting
+-- Dead letters are counted through their own.
 CREATE INDEX webhook_deliveries_dead ON webhook_deliveries (created_at) WHERE status = 'dead_lettered';
 
 CREATE TABLE webhook_attempts (

@@ -217,6 +217,7 @@ export function prepareWebhookStatements(db: Database.Database): WebhookStatemen
         updated_at = @now
       WHERE delivery_id = @deliveryId AND lease_holder_id = @holderId`),
     // Relative to the stored counters. The failure window restarts at now once it is older than windowMs.
+    // A delivery on a closed circuit changes nothing, so it writes nothing.
     applyCircuit: db.prepare<CircuitParams>(`
       UPDATE webhooks SET
         consecutive_failures = CASE WHEN @failed THEN consecutive_failures + 1 ELSE 0 END,
@@ -243,9 +244,12 @@ export function prepareWebhookStatements(db: Database.Database): WebhookStatemen
           WHEN @failed AND failure_window_started_ms < @nowMs - @windowMs THEN @nowMs
           ELSE failure_window_started_ms END,
         updated_at = @now
-      WHERE webhook_id = @webhookId`),
+      WHERE webhook_id = @webhookId
+        AND (@failed OR consecutive_failures <> 0 OR circuit_open_until IS NOT NULL)`),
     releaseDeliveries: db.prepare<[string]>(
-      "UPDATE webhook_deliveries SET lease_holder_id = NULL, lease_expires_at = NULL WHERE lease_holder_id = ?",
+      // A leased delivery is always waiting: the due index holds every one.
+      `UPDATE webhook_deliveries INDEXED BY webhook_deliveries_due SET lease_holder_id = NULL, lease_expires_at = NULL
+       WHERE ${WAITING} AND lease_holder_id = ?`,
     ),
 
     // A delivery's tenant is its subscription's (both are the run's), so the tenant scope is a column of its own.

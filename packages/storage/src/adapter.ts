@@ -343,7 +343,8 @@ export interface WebhookStore {
    * to the delivery (a failed attempt counts against `attempts` and sets `lastError` to its
    * error, or `HTTP <statusCode>`; the lease is cleared) and to its subscription's circuit,
    * relative to the stored counters: a delivered attempt resets `consecutiveFailures` and
-   * closes the circuit; a failed one counts, opens the circuit at `openAfterFailures` in a
+   * closes the circuit (leaving the subscription untouched, `updatedAt` included, when both
+   * already are, so concurrent deliveries to one receiver do not all write its row); a failed one counts, opens the circuit at `openAfterFailures` in a
    * row, and marks the subscription `failed` once `failures` fell within the rolling window
    * (a window older than `windowMs` restarts at `now`). The lease is checked against the
    * stored holder, not the clock, as run claims are: a lapsed lease nobody took over still

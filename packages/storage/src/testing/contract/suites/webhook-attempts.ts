@@ -81,6 +81,15 @@ export function describeWebhookAttempts(harness: AdapterHarness, settings: Contr
       });
     });
 
+    it("a delivered attempt on a closed circuit leaves the subscription as it was, updatedAt included", async () => {
+      const { subscription, deliveries } = await seedLeased(1, { windowFailures: 2 });
+      const delivery = deliveries[0] as WebhookDeliveryRecord;
+      const outcome = deliveredOutcome(delivery.deliveryId, "holder-a", { now: isoAt(5_000) });
+      expect(await harness.adapter.recordAttempt(outcome)).toBe(true);
+      expect((await read(subscription, delivery.deliveryId)).delivery.status).toBe("delivered");
+      expect(await subscriptionNow(subscription)).toEqual(subscription);
+    });
+
     it("a failure to retry makes the delivery failed, due at nextAttemptAt, counting it against the budget", async () => {
       const { subscription, deliveries } = await seedLeased(1);
       const delivery = deliveries[0] as WebhookDeliveryRecord;
