@@ -105,6 +105,7 @@ export { SecretBox, secretBoxFromEnvValue } from "./webhooks/secret-box.js";
 export { DEFAULT_DELIVERY_POLICY, retryDelayMs, type DeliveryPolicy } from "./webhooks/delivery-policy.js";
 export { WebhookDispatcher, type DeliveryAttempted, type DispatcherOptions } from "./webhooks/dispatcher.js";
 export { decodeFeedCursor, encodeFeedCursor } from "./webhooks/feed-cursor.js";
+export { encodeOpaqueCursor, openOpaqueCursor } from "./opaque-cursor.js";
 export {
   WebhookService,
   type FeedPage,

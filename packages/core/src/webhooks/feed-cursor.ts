@@ -1,24 +1,20 @@
 import { ProtocolError, validationError } from "../errors.js";
+import { encodeOpaqueCursor, openOpaqueCursor } from "../opaque-cursor.js";
 
 /**
  * The tenant event feed's cursors (webhooks.md §15): the adapter's position of an event
- * and the event's time, base64url-encoded so clients treat them as opaque. The time lets a
- * host tell a cursor past the retention window (410) without asking storage.
+ * and the event's time, as an opaque cursor. The time lets a host tell a cursor past the
+ * retention window (410) without asking storage.
  */
 export function encodeFeedCursor(position: string, timestamp: string): string {
-  return Buffer.from(JSON.stringify([position, Date.parse(timestamp)])).toString("base64url");
+  return encodeOpaqueCursor([position, Date.parse(timestamp)]);
 }
 
 /** The position a cursor names; 400 for a cursor this host did not issue, 410 for one past retention. */
 export function decodeFeedCursor(cursor: string, oldestKeptMs: number): string {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    decoded = undefined;
-  }
+  const decoded = openOpaqueCursor(cursor);
   if (
-    !Array.isArray(decoded) ||
+    decoded === undefined ||
     decoded.length !== 2 ||
     typeof decoded[0] !== "string" ||
     typeof decoded[1] !== "number" ||

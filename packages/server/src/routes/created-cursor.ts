@@ -1,25 +1,20 @@
-import { validationError } from "@openwop/core";
+import { encodeOpaqueCursor, openOpaqueCursor, validationError } from "@openwop/core";
 import type { CreatedCursor } from "@openwop/storage";
 
 /**
  * Cursors of the newest-first listings (keys, webhooks, deliveries): the creation time and
- * id of a page's last record, base64url-encoded so clients treat them as opaque.
+ * id of a page's last record, as an opaque cursor.
  */
 export function encodeCreatedCursor(cursor: CreatedCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString("base64url");
+  return encodeOpaqueCursor([cursor.createdAt, cursor.id]);
 }
 
 /** The position a `cursor` query value names; absent → undefined; one this host did not issue → 400. */
 export function decodeCreatedCursor(raw: string | undefined): CreatedCursor | undefined {
   if (raw === undefined) return undefined;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
-  } catch {
-    decoded = undefined;
-  }
+  const decoded = openOpaqueCursor(raw);
   if (
-    Array.isArray(decoded) &&
+    decoded !== undefined &&
     decoded.length === 2 &&
     typeof decoded[0] === "string" &&
     !Number.isNaN(Date.parse(decoded[0])) &&
