@@ -1,23 +1,37 @@
 import type { Hono } from "hono";
 import { validationError } from "@openwop/core";
+import { schemas } from "@openwop/schema";
 import type { EventFeedPage } from "@openwop/types";
 import { authorize } from "../auth-middleware.js";
 import type { AppEnv, ServerContext } from "../context.js";
 import { parseBoundedInteger } from "./cursor.js";
 
-/** The shape of an event type, as a subscription's `events` has it (create-webhook-request.schema.json). */
-const EVENT_TYPE = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$/;
-const MAX_TYPES = 100;
+/**
+ * What an event type looks like and how many a filter names: exactly as a subscription's
+ * `events` (create-webhook-request.schema.json), read from the schema so the two never differ.
+ */
+const EVENTS_RULE = (() => {
+  const events = (schemas["create-webhook-request"].properties as { events?: unknown } | undefined)?.events as
+    | { maxItems?: unknown; items?: { pattern?: unknown; maxLength?: unknown } }
+    | undefined;
+  const { pattern, maxLength } = events?.items ?? {};
+  const maxItems = events?.maxItems;
+  if (typeof pattern !== "string" || typeof maxLength !== "number" || typeof maxItems !== "number") {
+    throw new Error("create-webhook-request.schema.json no longer describes events as this route reads them");
+  }
+  return { eventType: new RegExp(pattern), maxLength, maxItems };
+})();
+const MAX_TYPES = EVENTS_RULE.maxItems;
 
 /** `types=a,b`: each an event type's shape, at most 100; absent → every type. */
 function parseTypes(raw: string | undefined): string[] | undefined {
   if (raw === undefined || raw === "") return undefined;
   const types = raw.split(",").map((type) => type.trim());
-  const bad = types.find((type) => type.length > 128 || !EVENT_TYPE.test(type));
+  const bad = types.find((type) => type.length > EVENTS_RULE.maxLength || !EVENTS_RULE.eventType.test(type));
   if (bad !== undefined || types.length > MAX_TYPES) {
     throw validationError(`types is a comma-separated list of at most ${MAX_TYPES} event types`, {
       field: "types",
-      ...(bad === undefined ? {} : { value: bad.slice(0, 128) }),
+      ...(bad === undefined ? {} : { value: bad.slice(0, EVENTS_RULE.maxLength) }),
     });
   }
   return types;
