@@ -6,7 +6,7 @@ export default mergeConfig(
   sharedTestConfig,
   defineConfig({
     test: {
-      projects: ["packages/*", "examples/hosts/*", "conformance", "bench"],
+      projects: ["packages/*", "examples/hosts/*", "conformance", "bench", "fuzz", "soak"],
     },
   }),
 );
