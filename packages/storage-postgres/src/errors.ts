@@ -6,20 +6,6 @@ import { StorageConflictError, StorageUnavailableError } from "@openwop/storage"
  * bugs, without knowing it talks to Postgres.
  */
 
-/** Refuses a database migrated by a newer release: this code would misread its schema. */
-export class SchemaTooNewError extends Error {
-  override readonly name = "SchemaTooNewError";
-  constructor(
-    readonly databaseVersion: number,
-    readonly knownVersion: number,
-  ) {
-    super(
-      `the database schema is at migration ${databaseVersion}, but this @openwop/storage-postgres only knows ` +
-        `migrations up to ${knownVersion}; upgrade the package (never downgrade a migrated database)`,
-    );
-  }
-}
-
 /** The database records a migration under a name this code does not ship: a different lineage. */
 export class SchemaMismatchError extends Error {
   override readonly name = "SchemaMismatchError";

@@ -2,7 +2,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isoAt, newApiKey, newRun, newSubscription } from "@openwop/storage/testing";
 import { loadMigrations, migrate } from "./migrations.js";
-import { openPostgresAdapter } from "./open-adapter.js";
+import { SchemaTooNewError } from "@openwop/storage";
+import { openPostgresAdapter, openPostgresAdapterWithMigrations } from "./open-adapter.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 let pgServer: TestPostgres;
@@ -27,6 +28,40 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 
 async function recordedMigrations(url: string): Promise<Array<{ version: number; name: string }>> {
   return pgServer.sql(url, "SELECT version, name FROM schema_migrations ORDER BY version");
+}
+
+/**
+ * Everything an opener could change, as one comparable value: the public schema's relations,
+ * columns, indexes, constraints and functions, every sequence's position, and every table's rows.
+ */
+async function databaseState(url: string): Promise<unknown> {
+  const catalog = await pgServer.sql(
+    url,
+    `SELECT
+       (SELECT json_agg(c.relname || ':' || c.relkind::text ORDER BY c.relname) FROM pg_class c
+          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public') AS relations,
+       (SELECT json_agg(table_name || '.' || column_name || ':' || data_type ORDER BY table_name, column_name)
+          FROM information_schema.columns WHERE table_schema = 'public') AS columns,
+       (SELECT json_agg(conname ORDER BY conname) FROM pg_constraint c
+          JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public') AS constraints,
+       (SELECT json_agg(p.proname ORDER BY p.proname) FROM pg_proc p
+          JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public') AS functions,
+       (SELECT json_agg(sequencename || '=' || coalesce(last_value::text, 'unused') ORDER BY sequencename)
+          FROM pg_sequences WHERE schemaname = 'public') AS sequences`,
+  );
+  const tables = await pgServer.sql<{ tablename: string }>(
+    url,
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+  );
+  const rows: Record<string, unknown> = {};
+  for (const { tablename } of tables) {
+    const [dump] = await pgServer.sql<{ rows: unknown }>(
+      url,
+      `SELECT coalesce(json_agg(to_jsonb(t) ORDER BY to_jsonb(t)::text), '[]') AS rows FROM "${tablename}" t`,
+    );
+    rows[tablename] = dump?.rows;
+  }
+  return { catalog, rows };
 }
 
 describe("migrations", () => {
@@ -317,9 +352,41 @@ describe("migrations", () => {
     await pgServer.sql(url, "INSERT INTO schema_migrations (version, name) VALUES (99, '0099_future')");
     await expect(openPostgresAdapter({ connectionString: url })).rejects.toMatchObject({
       name: "SchemaTooNewError",
+      message: expect.stringMatching(/schema version 99, but this release knows schema versions up to \d+/),
       databaseVersion: 99,
       knownVersion: loadMigrations().length,
     });
+  });
+
+  it("the previous release refuses a database this release migrated, naming both versions, and writes nothing to it", async () => {
+    const url = await pgServer.freshDatabase();
+    const current = await openPostgresAdapter({ connectionString: url });
+    await current.createRun({
+      run: newRun({ runId: "run-before-rollback" }),
+      events: [{ type: "run.created", payload: {}, timestamp: isoAt(0) }],
+    });
+    await current.close();
+    const before = await databaseState(url);
+
+    const shipped = loadMigrations();
+    const refusal = await openPostgresAdapterWithMigrations({ connectionString: url }, shipped.slice(0, -1)).then(
+      (adapter) => adapter.close().then(() => undefined),
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(SchemaTooNewError);
+    expect(refusal).toMatchObject({ databaseVersion: shipped.length, knownVersion: shipped.length - 1 });
+    const databaseName = new URL(url).pathname.slice(1);
+    expect((refusal as Error).message).toContain(
+      `Postgres database "${databaseName}" is at schema version ${shipped.length}, but this release knows schema versions up to ${shipped.length - 1}`,
+    );
+    expect(await databaseState(url)).toEqual(before);
+
+    // Nothing of the refused opener is left connected either.
+    const sessions = await pgServer.sql<{ n: string }>(
+      url,
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    );
+    expect(Number(sessions[0]?.n)).toBe(0);
   });
 
   it("refuses a database whose recorded migration names differ from ours", async () => {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type { ClientBase } from "pg";
-import { SchemaMismatchError, SchemaTooNewError } from "./errors.js";
+import { SchemaTooNewError } from "@openwop/storage";
+import { SchemaMismatchError } from "./errors.js";
 
 /**
  * Schema migrations: numbered SQL files in the package's `migrations/` directory,
@@ -49,6 +50,11 @@ export function loadMigrations(): readonly Migration[] {
 export interface MigrateOptions {
   /** Stop after this version (tests build a database "from the previous release"). Default: all. */
   upTo?: number;
+  /**
+   * The migrations this code knows. Default: the ones this package ships. Tests pass a
+   * shorter list to play an older release against a database a newer one migrated.
+   */
+  migrations?: readonly Migration[];
 }
 
 export interface MigrationReport {
@@ -61,29 +67,42 @@ export interface MigrationReport {
 /**
  * Brings the database up to date in one transaction that holds an advisory lock, so
  * concurrent openers queue instead of racing, and either every pending migration
- * applies or none does. Refuses a database that is newer than this code.
+ * applies or none does. Refuses a database that is newer than this code with
+ * `SchemaTooNewError` before it changes anything (the version table is only read, and
+ * created only for a database that has none), so an older release leaves it as it was.
  */
 export async function migrate(client: ClientBase, options: MigrateOptions = {}): Promise<MigrationReport> {
-  const migrations = loadMigrations();
-  const target = options.upTo ?? migrations.length;
+  const migrations = options.migrations ?? loadMigrations();
+  const known = migrations.at(-1)?.version ?? 0;
+  const target = options.upTo ?? known;
   await client.query("BEGIN");
   try {
     await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
-    await client.query(`
-      CREATE TABLE IF NOT EXISTS schema_migrations (
-        version    integer PRIMARY KEY,
-        name       text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    const recorded = await client.query<{ version: number; name: string }>(
-      "SELECT version, name FROM schema_migrations ORDER BY version",
-    );
-    const latest = recorded.rows.at(-1)?.version ?? 0;
-    if (latest > migrations.length) throw new SchemaTooNewError(latest, migrations.length);
-    for (const row of recorded.rows) {
-      const known = migrations[row.version - 1];
-      if (known && known.name !== row.name) throw new SchemaMismatchError(row.version, row.name, known.name);
+    const [where] = (
+      await client.query<{ database: string; present: boolean }>(
+        "SELECT current_database() AS database, to_regclass('schema_migrations') IS NOT NULL AS present",
+      )
+    ).rows;
+    const recorded = where?.present
+      ? (
+          await client.query<{ version: number; name: string }>(
+            "SELECT version, name FROM schema_migrations ORDER BY version",
+          )
+        ).rows
+      : [];
+    const latest = recorded.at(-1)?.version ?? 0;
+    if (latest > known) throw new SchemaTooNewError(`Postgres database "${where?.database ?? "?"}"`, latest, known);
+    for (const row of recorded) {
+      const ours = migrations.find((migration) => migration.version === row.version);
+      if (ours && ours.name !== row.name) throw new SchemaMismatchError(row.version, row.name, ours.name);
     }
+    if (!where?.present)
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+          version    integer PRIMARY KEY,
+          name       text NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now()
+        )`);
     const applied: number[] = [];
     for (const migration of migrations) {
       if (migration.version <= latest || migration.version > target) continue;

@@ -1,7 +1,7 @@
 import type { ClientConfig } from "pg";
 import { Database } from "./database.js";
 import { toStorageError } from "./errors.js";
-import { migrate } from "./migrations.js";
+import { migrate, type Migration } from "./migrations.js";
 import { NotificationHub } from "./notification-hub.js";
 import { PostgresStorageAdapter } from "./postgres-adapter.js";
 import { lastSequences } from "./run-reads.js";
@@ -38,8 +38,23 @@ const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
  * assertSpiCompatible(storage);
  * // … on shutdown:
  * await storage.close();
+ *
+ * @throws SchemaTooNewError (from `@openwop/storage`) when a newer release migrated the
+ *   database; nothing is written to it then.
  */
 export async function openPostgresAdapter(options: PostgresAdapterOptions): Promise<PostgresStorageAdapter> {
+  return openPostgresAdapterWithMigrations(options);
+}
+
+/**
+ * {@link openPostgresAdapter} with the migrations this code is to know (default: the shipped
+ * ones). Not exported from the package: tests pass the list cut short to play the previous
+ * release against a database the current one migrated.
+ */
+export async function openPostgresAdapterWithMigrations(
+  options: PostgresAdapterOptions,
+  migrations?: readonly Migration[],
+): Promise<PostgresStorageAdapter> {
   const applicationName = options.applicationName ?? "openwop";
   const onBackgroundError = options.onBackgroundError ?? (() => {});
   const connection: ClientConfig = {
@@ -59,7 +74,7 @@ export async function openPostgresAdapter(options: PostgresAdapterOptions): Prom
     onBackgroundError,
   });
   try {
-    await database.withClient("migrating the schema", (client) => migrate(client));
+    await database.withClient("migrating the schema", (client) => migrate(client, { migrations }));
     await hub.start();
   } catch (error) {
     await hub.close();

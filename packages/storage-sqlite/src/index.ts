@@ -1,2 +1,3 @@
 export { openSqliteAdapter, type SqliteAdapterOptions } from "./sqlite-adapter.js";
-export { SqliteSchemaTooNewError } from "./errors.js";
+/** Re-exported so `import { SchemaTooNewError } from "@openwop/storage-sqlite"` is the SPI's one class. */
+export { SchemaTooNewError } from "@openwop/storage";

@@ -1,9 +1,13 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { StorageAdapter } from "@openwop/storage";
-import { newApiKey, newSubscription } from "@openwop/storage/testing";
-import { SqliteSchemaTooNewError, openSqliteAdapter } from "./index.js";
+import { SchemaTooNewError, type StorageAdapter } from "@openwop/storage";
+import { newApiKey, newRun, newSubscription } from "@openwop/storage/testing";
+import { openSqliteAdapter } from "./index.js";
 import { loadMigrations, migrate } from "./migrations.js";
+import { openSqliteAdapterWithMigrations } from "./sqlite-adapter.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
 
 interface MigrationRow {
@@ -125,6 +129,20 @@ function createVersionThreeDatabaseWithEvents(path: string): void {
   } finally {
     db.close();
   }
+}
+
+/** Every file of a directory and the digest of its bytes. */
+function filesIn(directoryPath: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(directoryPath)
+      .sort()
+      .map((name) => [
+        name,
+        createHash("sha256")
+          .update(readFileSync(join(directoryPath, name)))
+          .digest("hex"),
+      ]),
+  );
 }
 
 describe("SQLite migrations", () => {
@@ -372,10 +390,42 @@ describe("SQLite migrations", () => {
     } catch (error) {
       refusal = error;
     }
-    expect(refusal).toBeInstanceOf(SqliteSchemaTooNewError);
-    expect(refusal).toMatchObject({ databaseVersion: 99, knownVersion: 4 });
+    expect(refusal).toBeInstanceOf(SchemaTooNewError);
+    expect(refusal).toMatchObject({ name: "SchemaTooNewError", databaseVersion: 99, knownVersion: 4 });
     expect(String((refusal as Error).message)).toMatch(/schema version 99.*up to 4.*newer release/s);
     expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4, 99]);
+  });
+
+  it("the previous release refuses a database this release migrated, naming both versions, and writes nothing to it", async () => {
+    const path = directory.file("rollback.db");
+    const current = openSqliteAdapter({ path });
+    await current.createRun({
+      run: newRun({ runId: "run-before-rollback" }),
+      events: [{ type: "run.created", payload: {}, timestamp: "2030-01-01T00:00:00.000Z" }],
+    });
+    await current.close();
+    const before = filesIn(dirname(path));
+
+    const shipped = loadMigrations();
+    const previousRelease = shipped.slice(0, -1);
+    let refusal: unknown;
+    try {
+      adapter = openSqliteAdapterWithMigrations({ path }, previousRelease);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(SchemaTooNewError);
+    expect(refusal).toMatchObject({ databaseVersion: shipped.length, knownVersion: shipped.length - 1 });
+    expect((refusal as Error).message).toContain(
+      `is at schema version ${shipped.length}, but this release knows schema versions up to ${shipped.length - 1}`,
+    );
+    expect((refusal as Error).message).toContain(path);
+    // Byte for byte, and no file added or left behind (no -wal, no -shm, no journal).
+    expect(filesIn(dirname(path))).toEqual(before);
+
+    // The release that migrated it still opens it, with the run it wrote.
+    adapter = openSqliteAdapter({ path });
+    expect(await adapter.getRun("run-before-rollback")).toMatchObject({ status: "pending" });
   });
 
   it("a failing migration leaves the database at its previous version, with none of its changes", () => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
-import { SqliteSchemaTooNewError } from "./errors.js";
+import { SchemaTooNewError } from "@openwop/storage";
 
 /** One numbered schema change, e.g. `0002_retention.sql`. */
 export interface Migration {
@@ -60,12 +60,36 @@ export interface MigrationOutcome {
 }
 
 /**
+ * The newest version recorded in `schema_migrations`, 0 when the table does not exist yet.
+ * Reads only: it must not create the table, so refusing a too-new database writes nothing.
+ */
+export function recordedSchemaVersion(db: Database.Database): number {
+  const table = db
+    .prepare<[], number>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .pluck()
+    .get();
+  if (!table) return 0;
+  return db.prepare<[], number | null>("SELECT max(version) FROM schema_migrations").pluck().get() ?? 0;
+}
+
+/**
  * Brings the database up to the newest migration in one `BEGIN IMMEDIATE` transaction:
  * a crash or a failing statement leaves it at its old version, never half-upgraded, and
  * two processes opening one file at once upgrade it exactly once.
+ *
+ * A database a newer release migrated is refused with `SchemaTooNewError` by a plain read
+ * before the write transaction starts, so an older release writes nothing to it, not even
+ * the write lock's bookkeeping; the same check runs again under the lock in case a newer
+ * release upgraded the file in between.
  */
 export function migrate(db: Database.Database, migrations: readonly Migration[], path: string): MigrationOutcome {
+  const known = migrations.at(-1)?.version ?? 0;
+  const refuseNewer = (recorded: number): void => {
+    if (recorded > known) throw new SchemaTooNewError(`SQLite database ${path}`, recorded, known);
+  };
+  refuseNewer(recordedSchemaVersion(db));
   const upgrade = db.transaction((): MigrationOutcome => {
+    refuseNewer(recordedSchemaVersion(db));
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version    INTEGER NOT NULL PRIMARY KEY,
       name       TEXT    NOT NULL,
@@ -73,9 +97,6 @@ export function migrate(db: Database.Database, migrations: readonly Migration[],
     ) STRICT`);
     const applied = new Set(db.prepare<[], number>("SELECT version FROM schema_migrations").pluck().all());
     const from = Math.max(0, ...applied);
-    const known = migrations.at(-1)?.version ?? 0;
-    if (from > known) throw new SqliteSchemaTooNewError(path, from, known);
-
     const record = db.prepare<[number, string, string]>(
       "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
     );

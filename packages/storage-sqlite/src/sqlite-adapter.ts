@@ -49,7 +49,7 @@ import {
   writeKeyRotation,
   writeKeyUse,
 } from "./keys.js";
-import { loadMigrations, migrate } from "./migrations.js";
+import { loadMigrations, migrate, type Migration } from "./migrations.js";
 import { writeRunExpiry, writeRunsExpiry } from "./retention.js";
 import {
   apiKeyFromRow,
@@ -589,16 +589,29 @@ class SqliteAdapter implements StorageAdapter {
  * writes wait up to `busyTimeoutMs` for the lock), but its appends are not announced to
  * this process's watchers: run one host process per database file.
  *
- * @throws SqliteSchemaTooNewError when the file was written by a newer release.
+ * @throws SchemaTooNewError (from `@openwop/storage`) when a newer release migrated the file;
+ *   nothing is written to it then.
  *
  * @example
  * const storage = openSqliteAdapter({ path: "./.openwop/openwop.db" });
  * assertSpiCompatible(storage);
  */
 export function openSqliteAdapter(options: SqliteAdapterOptions): StorageAdapter {
+  return openSqliteAdapterWithMigrations(options, loadMigrations());
+}
+
+/**
+ * {@link openSqliteAdapter} with the migrations this code is to know. Not exported from the
+ * package: tests pass the shipped list cut short to play the previous release against a
+ * file the current one migrated.
+ */
+export function openSqliteAdapterWithMigrations(
+  options: SqliteAdapterOptions,
+  migrations: readonly Migration[],
+): StorageAdapter {
   const db = openConnection(options.path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   try {
-    migrate(db, loadMigrations(), db.name);
+    migrate(db, migrations, db.name);
     return new SqliteAdapter(db);
   } catch (error) {
     db.close();

@@ -46,3 +46,27 @@ export class StorageUnavailableError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The database was migrated by a newer release than the running code: its schema has
+ * versions this code has never seen, so reading or writing it could misinterpret or damage
+ * data. Adapters raise it while opening, before they write anything, so the older release
+ * refuses to start and the database stays exactly as the newer one left it.
+ */
+export class SchemaTooNewError extends Error {
+  override readonly name = "SchemaTooNewError";
+  constructor(
+    /** What was opened, for the operator: e.g. `SQLite database /var/lib/openwop.db`. */
+    readonly database: string,
+    /** The newest schema version recorded in the database. */
+    readonly databaseVersion: number,
+    /** The newest schema version this release's migrations reach. */
+    readonly knownVersion: number,
+  ) {
+    super(
+      `${database} is at schema version ${databaseVersion}, but this release knows schema versions up to ` +
+        `${knownVersion}: a newer release migrated it. Nothing was written. Run a release that knows version ` +
+        `${databaseVersion}, or restore the backup taken before the upgrade (docs/production.md, "Rolling back a deployment").`,
+    );
+  }
+}
