@@ -256,7 +256,7 @@ function expectStoredExactly(path: string, acknowledged: Iterable<string>): void
           GROUP BY r.run_id ORDER BY r.run_id`,
       )
       .all() as unknown as StoredRun[];
-    expect(runs.map((run) => run.run_id)).toEqual([...acknowledged].sort());
+    expect(runs.map((run) => run.run_id).sort()).toEqual([...acknowledged].sort());
     for (const run of runs) {
       expect(run).toEqual({ ...run, status: "completed", first: 0, last: run.last_sequence });
       expect(run.events).toBe(run.last_sequence + 1);
