@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 
 /**
  * The local webhook receiver: records which (run, sequence) pairs arrived, at least once.
- * It answers 200 to nearly everything and 503 to a few, so retries are exercised too.
+ * It answers 503 to every twentieth delivery, so retries are exercised too, but only
+ * `refusals` times in all: a host marks a subscription `failed` after 100 failed attempts
+ * within 7 days (webhooks.md), and then stops delivering to it, as it should.
  */
 export class WebhookReceiver {
   /** `${runId}:${sequence}` of every delivery that was answered 200. */
@@ -11,15 +13,19 @@ export class WebhookReceiver {
   received = 0;
   /** Deliveries that arrived again after a 200: allowed (at-least-once), counted. */
   repeats = 0;
+  /** Deliveries answered 503 so far. */
+  refused = 0;
   #server: Server | undefined;
-  #refuseEvery: number;
+  readonly #refuseEvery: number;
+  readonly #refusals: number;
 
-  private constructor(refuseEvery: number) {
+  private constructor(refuseEvery: number, refusals: number) {
     this.#refuseEvery = refuseEvery;
+    this.#refusals = refusals;
   }
 
-  static async start(refuseEvery = 20): Promise<WebhookReceiver> {
-    const receiver = new WebhookReceiver(refuseEvery);
+  static async start(refuseEvery = 20, refusals = 40): Promise<WebhookReceiver> {
+    const receiver = new WebhookReceiver(refuseEvery, refusals);
     const server = createServer((req, res) => {
       void receiver.#handle(req).then((status) => {
         res.writeHead(status).end();
@@ -39,7 +45,10 @@ export class WebhookReceiver {
     let raw = "";
     for await (const chunk of req) raw += String(chunk);
     this.received += 1;
-    if (this.#refuseEvery > 0 && this.received % this.#refuseEvery === 0) return 503;
+    if (this.refused < this.#refusals && this.received % this.#refuseEvery === 0) {
+      this.refused += 1;
+      return 503;
+    }
     try {
       const body = JSON.parse(raw) as { runId?: unknown; event?: { sequence?: unknown } };
       const key = `${String(body.runId)}:${String(body.event?.sequence)}`;

@@ -50,10 +50,11 @@ export function renderFigures(report: SoakReport): string {
   row("earlier runs re-read", (k) => k.rechecks);
   row("SSE followers / reconnects with Last-Event-ID", (k) => `${k.followers} / ${k.sseResumes}`);
   row(
-    "webhook deliveries checked / received / repeats",
-    (k) => `${k.deliveriesChecked} / ${k.webhooksReceived} / ${k.webhookRepeats}`,
+    "webhook deliveries checked / requests received / refused with 503 / repeats",
+    (k) => `${k.deliveriesChecked} / ${k.webhooksReceived} / ${k.webhookRefusals} / ${k.webhookRepeats}`,
   );
   row("runs in storage at the end", (k) => k.storedRuns);
+  row("runs read again after the last cycle", (k) => k.finalSweep);
   row(
     "recovery, kill → ready (median / p95 / max)",
     (k) => `${k.recoveryMs.median} / ${k.recoveryMs.p95} / ${k.recoveryMs.max} ms`,

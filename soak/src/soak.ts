@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { PostgresServer } from "@openwop/pg-harness";
-import { audit, SUBSCRIBED_TYPES, type AuditFigures } from "./audit.js";
+import { audit, SUBSCRIBED_TYPES, sweepAll, type AuditFigures } from "./audit.js";
 import { Cluster } from "./cluster.js";
 import { drain } from "./drain.js";
 import { call, sleep } from "./http.js";
@@ -53,7 +53,11 @@ export interface KindReport {
   deliveriesChecked: number;
   webhooksReceived: number;
   webhookRepeats: number;
+  /** Deliveries the receiver answered 503, so they were retried. */
+  webhookRefusals: number;
   storedRuns: number;
+  /** Runs read once more after the last cycle. */
+  finalSweep: number;
   recoveryMs: { median: number; p95: number; max: number };
   drainMs: { median: number; max: number };
   durationSeconds: number;
@@ -86,8 +90,9 @@ export async function soakKind(kind: HostKind, cycles: number, context: SoakCont
   const ledger = new Ledger();
   const load = new LoadGenerator(cluster, ledger, random);
   const perCycle: CycleReport[] = [];
+  let finalSweep = 0;
   try {
-    await subscribe(cluster, receiver);
+    const webhookId = await subscribe(cluster, receiver);
     progress.step(`${cluster.size} host process(es) up; webhook receiver on ${receiver.url}`);
     for (let cycle = 1; cycle <= cycles; cycle++) {
       ledger.cycle = cycle;
@@ -103,6 +108,7 @@ export async function soakKind(kind: HostKind, cycles: number, context: SoakCont
       await drain(cluster, ledger, load, random, timing.drainTimeoutMs);
       const drainMs = Date.now() - drainStarted;
       const figures = await audit(cluster, ledger, load, receiver, random);
+      await checkSubscription(cluster, ledger, webhookId);
       const report: CycleReport = {
         cycle,
         killed: crash.killed,
@@ -121,6 +127,10 @@ export async function soakKind(kind: HostKind, cycles: number, context: SoakCont
           `${report.violations} violations`,
       );
     }
+    const before = ledger.violations.length;
+    finalSweep = await sweepAll(cluster, ledger, random);
+    for (const violation of ledger.violations.slice(before)) progress.fail(violation);
+    progress.step(`final pass: read all ${finalSweep} runs again, ${ledger.violations.length - before} violations`);
   } catch (error) {
     ledger.violate(`the soak stopped: ${error instanceof Error ? error.message : String(error)}`);
     progress.fail(
@@ -132,10 +142,10 @@ export async function soakKind(kind: HostKind, cycles: number, context: SoakCont
     await cluster.close();
     await receiver.close();
   }
-  return summarize(kind, cluster.size, ledger.counters, ledger, receiver, perCycle, started);
+  return { ...summarize(kind, cluster.size, ledger.counters, ledger, receiver, perCycle, started), finalSweep };
 }
 
-async function subscribe(cluster: Cluster, receiver: WebhookReceiver): Promise<void> {
+async function subscribe(cluster: Cluster, receiver: WebhookReceiver): Promise<string> {
   const url = cluster.url();
   if (url === undefined) throw new Error("no host is up");
   const answer = await call(url, cluster.apiKey, "/v1/webhooks", {
@@ -143,6 +153,20 @@ async function subscribe(cluster: Cluster, receiver: WebhookReceiver): Promise<v
     body: { url: receiver.url, events: [...SUBSCRIBED_TYPES] },
   });
   if (answer.status !== 201) throw new Error(`POST /v1/webhooks answered ${answer.status}: ${answer.text}`);
+  return String((answer.json as { webhookId?: unknown }).webhookId);
+}
+
+/**
+ * The subscription must still be active: a `failed` one (too many refused attempts) gets no
+ * deliveries, and the lost deliveries that follow would be the soak's doing, not the host's.
+ */
+async function checkSubscription(cluster: Cluster, ledger: Ledger, webhookId: string): Promise<void> {
+  const url = cluster.url();
+  if (url === undefined) return;
+  const answer = await call(url, cluster.apiKey, `/v1/webhooks/${webhookId}`);
+  const status = (answer.json as { status?: unknown } | undefined)?.status;
+  if (answer.status !== 200 || status !== "active")
+    ledger.violate(`webhook subscription ${webhookId} is ${String(status ?? answer.status)}, no longer active`);
 }
 
 function quantile(values: readonly number[], q: number): number {
@@ -159,7 +183,7 @@ function summarize(
   receiver: WebhookReceiver,
   perCycle: CycleReport[],
   started: number,
-): KindReport {
+): Omit<KindReport, "finalSweep"> {
   const sum = (pick: (c: CycleReport) => number): number => perCycle.reduce((total, c) => total + pick(c), 0);
   const recovery = perCycle.map((c) => c.recoveryMs);
   const drains = perCycle.map((c) => c.drainMs);
@@ -184,6 +208,7 @@ function summarize(
     deliveriesChecked: sum((c) => c.deliveriesChecked),
     webhooksReceived: receiver.received,
     webhookRepeats: receiver.repeats,
+    webhookRefusals: receiver.refused,
     storedRuns: perCycle.at(-1)?.storedRuns ?? 0,
     recoveryMs: { median: quantile(recovery, 0.5), p95: quantile(recovery, 0.95), max: Math.max(0, ...recovery) },
     drainMs: { median: quantile(drains, 0.5), max: Math.max(0, ...drains) },
