@@ -9,7 +9,7 @@ export type StatusOf<C extends ErrorCode> = (typeof ERROR_CATALOG)[C]["statuses"
  * engine raises these for caller mistakes and protocol outcomes; the server renders them
  * without knowing where they came from. The status comes from the error catalog of
  * `@openwop/types`, so a code is never paired with a status by hand; codes with several
- * statuses (`validation_error`: 400, 413, 422) take the usual one unless told otherwise.
+ * statuses (`validation_error`: 400, 413, 422, 431) take the usual one unless told otherwise.
  */
 export class ProtocolError<C extends ErrorCode = ErrorCode> extends Error {
   override readonly name = "ProtocolError";

@@ -106,6 +106,7 @@ export { DEFAULT_DELIVERY_POLICY, retryDelayMs, type DeliveryPolicy } from "./we
 export { WebhookDispatcher, type DeliveryAttempted, type DispatcherOptions } from "./webhooks/dispatcher.js";
 export { decodeFeedCursor, encodeFeedCursor } from "./webhooks/feed-cursor.js";
 export { encodeOpaqueCursor, openOpaqueCursor } from "./opaque-cursor.js";
+export { unstorableTextReason } from "./text.js";
 export {
   WebhookService,
   type FeedPage,

@@ -1,3 +1,5 @@
+import { unstorableTextReason } from "./text.js";
+
 /**
  * Opaque cursors: a short tuple of values as JSON, base64url-encoded, so clients pass them back
  * without reading into them. Each kind of cursor (the event feed's, the newest-first listings')
@@ -11,7 +13,11 @@ export function encodeOpaqueCursor(values: readonly (string | number)[]): string
 export function openOpaqueCursor(cursor: string): unknown[] | undefined {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    return Array.isArray(decoded) ? decoded : undefined;
+    if (!Array.isArray(decoded)) return undefined;
+    // A forged cursor could carry text no storage can compare against; no cursor of ours does.
+    return decoded.some((value) => typeof value === "string" && unstorableTextReason(value) !== undefined)
+      ? undefined
+      : decoded;
   } catch {
     return undefined;
   }

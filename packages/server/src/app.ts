@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import {
   CredentialRefused,
   ProtocolError,
@@ -10,6 +9,7 @@ import {
   type RedactionPolicy,
 } from "@openwop/core";
 import { StorageUnavailableError, type JsonObject } from "@openwop/storage";
+import { ClientAbortedError, refuseDeclaredOversize } from "./body-reader.js";
 import type { AppEnv, ServerContext } from "./context.js";
 import { buildDiscoveryDocument, type Implementation } from "./discovery.js";
 import { sendError } from "./envelope.js";
@@ -29,6 +29,7 @@ import { KeyRateLimiter } from "./production/rate-limit.js";
 import { routeOf } from "./route-of.js";
 import { DEFAULT_HOST_SETTINGS, productionClaimBlocker, type HostSettings } from "./settings/host-settings.js";
 import { registerHealthRoutes } from "./routes/health.js";
+import { queryParameterText } from "./routes/params.js";
 import { registerMetricsRoute } from "./observability/metrics-route.js";
 import { Observability } from "./observability/observability.js";
 import { correlationIdFor } from "./observability/correlation-id.js";
@@ -132,6 +133,8 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
       });
     }
     if (error instanceof ProtocolError) return sendError(c, error);
+    // Nobody is left to read an answer; the request log records the abort (at info).
+    if (error instanceof ClientAbortedError) return c.body(null, 400);
     if (error instanceof StorageUnavailableError) {
       // The degraded state: storage is down, the process is not; the caller retries.
       return sendError(c, serviceUnavailable("storage is unavailable; retry shortly", settings.retryAfterSeconds));
@@ -145,26 +148,8 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     );
   });
 
-  app.use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: settings.maxRequestBodyBytes,
-      // The rest of an oversize body is never read, so the connection cannot be reused.
-      onError: (c) =>
-        sendError(
-          c,
-          new ProtocolError(
-            "validation_error",
-            `request bodies are limited to ${settings.maxRequestBodyBytes} bytes`,
-            { field: "body", maxBytes: settings.maxRequestBodyBytes },
-            413,
-          ),
-          {
-            Connection: "close",
-          },
-        ),
-    }),
-  );
+  app.use("/v1/*", refuseDeclaredOversize(settings.maxRequestBodyBytes));
+  app.use("/v1/*", queryParameterText());
 
   servePublicDocument(app, "/.well-known/openwop", discovery);
   servePublicDocument(

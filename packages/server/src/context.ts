@@ -9,6 +9,8 @@ export type AppVariables = {
   /** The key that authenticated the request; null for an identity provider's token. */
   apiKey: ApiKeyRecord | null;
   correlationId: string;
+  /** How many body bytes a handler has read so far (logged when the client leaves mid-body). */
+  bytesReceived: number;
 };
 
 export type AppEnv = { Variables: AppVariables };

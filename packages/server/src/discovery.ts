@@ -14,10 +14,11 @@ export interface DiscoveryOptions {
   fixtures: string[];
   /** The engine's run limits, advertised under `limits` and `configurable`. */
   limits: RunLimits;
-  /** Body cap, idempotency retention, debug-bundle cap, rate limit and token issuer come from here. */
+  /** Body and nesting caps, idempotency retention, debug-bundle cap, rate limit and token issuer come from here. */
   settings: Pick<
     HostSettings,
     | "maxRequestBodyBytes"
+    | "maxJsonDepth"
     | "idempotencyRetentionSeconds"
     | "debugBundleMaxBytes"
     | "rateLimitPerKey"
@@ -46,6 +47,7 @@ export function buildDiscoveryDocument(options: DiscoveryOptions): JsonObject {
       maxNodeExecutions: options.limits.maxNodeExecutions,
       maxRunDurationMs: options.limits.maxRunDurationMs,
       maxRequestBodyBytes: options.settings.maxRequestBodyBytes,
+      maxJsonDepth: options.settings.maxJsonDepth,
     },
     implementation: { ...options.implementation },
     engineVersion: ENGINE_VERSION,

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
 import {
   DEFAULT_DELIVERY_POLICY,
@@ -17,6 +18,7 @@ import {
 import type { StorageAdapter } from "@openwop/storage";
 import { createOpenWopApp, type OpenWopAppOptions } from "./app.js";
 import type { Implementation } from "./discovery.js";
+import { answerUnparsedRequests, httpServerOptions } from "./http-server.js";
 import { createLogger, errorField, logLevelFromEnv } from "./observability/logger.js";
 import {
   DEFAULT_HOST_SETTINGS,
@@ -140,7 +142,8 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
     engine,
     implementation: options.implementation,
   });
-  const server = createAdaptorServer({ fetch: app.fetch });
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: httpServerOptions(settings) });
+  answerUnparsedRequests(server as Server, logger);
   server.listen(settings.port, settings.host);
   await once(server, "listening");
   engine.start();

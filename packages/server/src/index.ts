@@ -1,5 +1,6 @@
 export { createOpenWopApp, type OpenWopAppOptions } from "./app.js";
 export { startOpenWopHost, type HostOptions, type RunningHost } from "./host.js";
+export { answerUnparsedRequests, httpServerOptions } from "./http-server.js";
 export {
   DEFAULT_HOST_SETTINGS,
   HostConfigError,

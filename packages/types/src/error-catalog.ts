@@ -27,7 +27,7 @@ export const ERROR_CATALOG = {
   key_expired: { statuses: [401], spec: TABLE },
   key_revoked: { statuses: [401], spec: TABLE },
   forbidden: { statuses: [403], spec: "spec/v1/auth.md §4.2" },
-  validation_error: { statuses: [400, 413, 422], spec: "spec/v1/core.md §2.2" },
+  validation_error: { statuses: [400, 413, 422, 431], spec: "spec/v1/core.md §2.2" },
   not_found: { statuses: [404], spec: "spec/v1/core.md §6.8" },
   run_expired: { statuses: [410], spec: "spec/v1/production-profile.md §3.4" },
   run_forbidden: { statuses: [403], spec: TABLE, gated: true },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JsonObject } from "@openwop/storage";
+import type { JsonObject, JsonValue } from "@openwop/storage";
 import { generateKeyMaterial } from "../keys/key-material.js";
 import { Redactor } from "./redact.js";
 
@@ -105,5 +105,21 @@ describe("Redactor: values declared sensitive", () => {
 
   it("masks a short value only where it is the whole string, and never numbers by value", () => {
     expect(redactor.value(["ab", "cabbage", 42])).toEqual([R, "cabbage", 42]);
+  });
+});
+
+describe("Redactor: values nested deeper than any request may send", () => {
+  it("masks what lies below 256 levels instead of walking on, so 5 000-deep stored data cannot overflow the stack", () => {
+    let deep: JsonValue = "bottom";
+    for (let level = 0; level < 5_000; level++) deep = [deep];
+    const redacted = new Redactor().object({ deep });
+    let cursor: JsonValue | undefined = redacted["deep"];
+    let levels = 0;
+    while (Array.isArray(cursor)) {
+      cursor = cursor[0];
+      levels++;
+    }
+    expect(levels).toBe(255);
+    expect(cursor).toBe(R);
   });
 });

@@ -24,6 +24,8 @@ export interface RunSecrets {
  * every string would garble the bundle without protecting anything a reader could not guess.
  */
 const MIN_SUBSTRING_LENGTH = 4;
+/** How deep the redaction walk goes before masking a value whole (see `value`). */
+const MAX_REDACTION_DEPTH = 256;
 
 /** Copies a pattern with only the flags we need, so a caller's `g` or `y` cannot leave state behind. */
 function withFlags(pattern: RegExp, global: boolean): RegExp {
@@ -69,19 +71,25 @@ export class Redactor {
     return this.#keyPatterns.some((pattern) => pattern.test(normalized));
   }
 
-  value(value: JsonValue): JsonValue {
+  /**
+   * The value with its secrets masked. Below {@link MAX_REDACTION_DEPTH} levels a value is
+   * masked whole: request bodies are bounded far shallower, so only stored data from before
+   * that bound could be this deep, and masking it keeps the walk's stack bounded.
+   */
+  value(value: JsonValue, depth = 0): JsonValue {
     if (typeof value === "string") return this.string(value);
     if (value === null || typeof value !== "object") return value;
+    if (depth >= MAX_REDACTION_DEPTH) return REDACTED;
     if (this.#structured.size > 0 && this.#structured.has(canonicalJson(value))) return REDACTED;
-    if (Array.isArray(value)) return value.map((item) => this.value(item));
-    return this.object(value);
+    if (Array.isArray(value)) return value.map((item) => this.value(item, depth + 1));
+    return this.object(value, depth);
   }
 
-  object(value: JsonObject): JsonObject {
+  object(value: JsonObject, depth = 0): JsonObject {
     const out: JsonObject = {};
     for (const [key, item] of Object.entries(value)) {
       const name = this.string(key);
-      const masked = this.isSecretKey(key) ? REDACTED : this.value(item);
+      const masked = this.isSecretKey(key) ? REDACTED : this.value(item, depth + 1);
       // Parsed JSON may carry an own `__proto__` member; plain assignment would set the prototype and drop it.
       if (name === "__proto__")
         Object.defineProperty(out, name, { value: masked, enumerable: true, writable: true, configurable: true });

@@ -447,6 +447,11 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
             "type": "integer",
             "minimum": 1
           },
+          "maxJsonDepth": {
+            "description": "Deepest nesting of arrays and objects a request body may have (the body itself is depth 1); deeper bodies are refused with 400 validation_error.",
+            "type": "integer",
+            "minimum": 2
+          },
           "maxBudgetTokens": {
             "description": "Per-run token budget ceiling (budget policy). Accepted so documents from hosts that enforce budgets stay valid.",
             "type": "integer",

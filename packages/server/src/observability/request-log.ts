@@ -30,7 +30,9 @@ async function errorCodeOf(response: Response): Promise<string | undefined> {
  * closes (Node's `close` on the response; without Node bindings, when the handler returns).
  * The line carries method, path (never the query string), route pattern, status,
  * durationMs, correlationId, tenantId once authenticated, and errorCode on a 5xx. Headers
- * and bodies are never logged. Also keeps the HTTP request metrics.
+ * and bodies are never logged. A client that leaves before any answer is sent gets an
+ * info-level `http.aborted` line instead (with `bytesReceived` when it left mid-body). Also
+ * keeps the HTTP request metrics.
  */
 export function requestLog(logger: Logger, metrics: PrometheusMetrics) {
   return async (c: Context<AppEnv>, next: Next): Promise<void> => {
@@ -61,8 +63,27 @@ export function requestLog(logger: Logger, metrics: PrometheusMetrics) {
       else if (QUIET_PATHS.has(c.req.path)) logger.debug(record, "http.request");
       else logger.info(record, "http.request");
     };
+    const aborted = (): void => {
+      if (written) return;
+      written = true;
+      metrics.httpInflight.dec();
+      const bytesReceived = c.get("bytesReceived");
+      logger.info(
+        {
+          event: "http.aborted",
+          method: c.req.method,
+          path: c.req.path,
+          durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+          correlationId: c.get("correlationId"),
+          ...(bytesReceived === undefined ? {} : { bytesReceived }),
+        },
+        "http.aborted",
+      );
+    };
     const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-    if (outgoing && !outgoing.closed) outgoing.once("close", () => write(outgoing.statusCode));
+    // A connection that closes before any answer was sent is the client leaving, not a 200.
+    if (outgoing && !outgoing.closed)
+      outgoing.once("close", () => (outgoing.headersSent ? write(outgoing.statusCode) : aborted()));
     try {
       await next();
     } finally {

@@ -61,7 +61,7 @@ export function registerKeyRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   const keys = ctx.engine.keys;
 
   app.post("/v1/keys", authorize(ctx, "keys:manage"), async (c) => {
-    const body = await readJsonBody(c);
+    const body = await readJsonBody(c, ctx.settings);
     if (body === undefined) throw validationError("request body is required", { field: "body" });
     return issuedAnswer(c, await keys.issue(c.get("principal"), body));
   });
@@ -106,7 +106,7 @@ export function registerKeyRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   });
 
   app.post("/v1/keys/:keyId/rotate", authorize(ctx, "keys:manage"), async (c) => {
-    const body = (await readJsonBody(c)) as JsonObject | undefined;
+    const body = (await readJsonBody(c, ctx.settings)) as JsonObject | undefined;
     return issuedAnswer(c, await keys.rotate(c.get("principal"), pathParam(c, "keyId"), body));
   });
 

@@ -30,7 +30,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
 
   app.post("/v1/runs", authorize(ctx, "runs:create"), async (c) => {
     const key = idempotencyKeyOf(c);
-    const body = await readJsonBody(c);
+    const body = await readJsonBody(c, ctx.settings);
     if (body === undefined) throw validationError("request body is required", { field: "body" });
     // Kept with the run: its terminal log record names this request, its spans join this trace.
     const trace = parseTraceparent(c.req.header("traceparent"));
@@ -50,7 +50,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   });
 
   app.post("/v1/runs/:runId/cancel", authorize(ctx, "runs:cancel"), async (c) => {
-    const body = await readJsonBody(c);
+    const body = await readJsonBody(c, ctx.settings);
     if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
       throw validationError('cancel body must be an object such as {"reason": "..."}', { field: "body" });
     }
@@ -61,7 +61,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   });
 
   app.post("/v1/runs/:runId/interrupts/:nodeId", authorize(ctx, "approvals:respond"), async (c) => {
-    const body = await readJsonBody(c);
+    const body = await readJsonBody(c, ctx.settings);
     if (body === undefined)
       throw validationError('request body {"resumeValue": ...} is required', { field: "resumeValue" });
     const runId = pathParam(c, "runId");

@@ -91,7 +91,7 @@ export function registerWebhookRoutes(app: Hono<AppEnv>, ctx: ServerContext): vo
 
   app.post("/v1/webhooks", manage, async (c) => {
     const principal = c.get("principal");
-    const body = await readJsonBody(c);
+    const body = await readJsonBody(c, ctx.settings);
     if (body === undefined) throw validationError("request body is required", { field: "body" });
     // The stored answer holds no secret; every answer, first or replayed, adds it from the subscription.
     const register = async () => {
@@ -184,7 +184,11 @@ export function registerWebhookRoutes(app: Hono<AppEnv>, ctx: ServerContext): vo
   });
 
   app.post("/v1/webhooks/:webhookId/dead-letters/replay", manage, async (c) => {
-    const requeued = await webhooks.replayDeadLetters(tenantOf(c), pathParam(c, "webhookId"), await readJsonBody(c));
+    const requeued = await webhooks.replayDeadLetters(
+      tenantOf(c),
+      pathParam(c, "webhookId"),
+      await readJsonBody(c, ctx.settings),
+    );
     ctx.engine.dispatcher.poke();
     return c.json({ requeued }, 202);
   });

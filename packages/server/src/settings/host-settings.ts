@@ -50,6 +50,14 @@ export interface HostSettings {
   debugBundleMaxBytes: number;
   /** Largest accepted request body, advertised as `limits.maxRequestBodyBytes`. */
   maxRequestBodyBytes: number;
+  /** Deepest nesting of arrays and objects a JSON body may have, advertised as `limits.maxJsonDepth`. */
+  maxJsonDepth: number;
+  /** How long a client has to send a request's headers before its connection is closed (slow-header clients). */
+  headersTimeoutMs: number;
+  /** How long a client has to send a whole request, body included; a stalled upload is closed after it. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection is kept open between requests. */
+  keepAliveTimeoutMs: number;
   /** Keep-alive comment interval of SSE streams (at most 30 s). */
   sseKeepAliveMs: number;
   /** Enables `POST /v1/host/test/expire/{runId}` for test keys (conformance only). */
@@ -118,6 +126,10 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
   idempotencyWaitMs: 5_000,
   debugBundleMaxBytes: 8 * 1024 * 1024,
   maxRequestBodyBytes: 1_048_576,
+  maxJsonDepth: 64,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
   sseKeepAliveMs: 15_000,
   testForceExpire: false,
   rateLimitPerKey: undefined,
@@ -160,6 +172,11 @@ export function resolveHostSettings(overrides: Partial<HostSettings> = {}): Host
   }
   if (settings.rateLimitBurst !== undefined && settings.rateLimitPerKey === undefined) {
     throw new HostConfigError("OPENWOP_RATE_LIMIT_BURST needs OPENWOP_RATE_LIMIT_PER_KEY");
+  }
+  if (settings.headersTimeoutMs > settings.requestTimeoutMs) {
+    throw new HostConfigError(
+      `OPENWOP_HEADERS_TIMEOUT_MS (${settings.headersTimeoutMs}) must not exceed OPENWOP_REQUEST_TIMEOUT_MS (${settings.requestTimeoutMs})`,
+    );
   }
   if (settings.sseKeepAliveMs > 30_000) {
     throw new HostConfigError(`sseKeepAliveMs (${settings.sseKeepAliveMs}) must be at most 30000`);

@@ -45,6 +45,10 @@ describe("host settings from the environment", () => {
       OPENWOP_RETENTION_SWEEP_BATCH: "50",
       OPENWOP_IDEMPOTENCY_RETENTION_SECONDS: "172800",
       OPENWOP_DEBUG_BUNDLE_MAX_BYTES: "65536",
+      OPENWOP_MAX_JSON_DEPTH: "16",
+      OPENWOP_HEADERS_TIMEOUT_MS: "2000",
+      OPENWOP_REQUEST_TIMEOUT_MS: "8000",
+      OPENWOP_KEEP_ALIVE_TIMEOUT_MS: "3000",
       OPENWOP_TEST_FORCE_EXPIRE: "true",
       OPENWOP_RATE_LIMIT_PER_KEY: "20",
       OPENWOP_RATE_LIMIT_BURST: "40",
@@ -78,6 +82,10 @@ describe("host settings from the environment", () => {
       retentionSweepBatchSize: 50,
       idempotencyRetentionSeconds: 172_800,
       debugBundleMaxBytes: 65_536,
+      maxJsonDepth: 16,
+      headersTimeoutMs: 2_000,
+      requestTimeoutMs: 8_000,
+      keepAliveTimeoutMs: 3_000,
       testForceExpire: true,
       rateLimitPerKey: 20,
       rateLimitBurst: 40,
@@ -94,7 +102,11 @@ describe("host settings from the environment", () => {
       webhookSecretKey: "k".repeat(44),
     });
     // The test above names every variable of the table, so a new one cannot go untested.
-    expect(Object.values(SETTINGS_FROM_ENV).map((variable) => variable.name)).toHaveLength(30);
+    expect(Object.values(SETTINGS_FROM_ENV).map((variable) => variable.name)).toHaveLength(34);
+  });
+
+  it("refuses a headers timeout longer than the request timeout", () => {
+    expect(() => readHostSettings({ OPENWOP_HEADERS_TIMEOUT_MS: "40000" })).toThrow(/OPENWOP_HEADERS_TIMEOUT_MS/);
   });
 
   it("lets the environment override a host's own defaults, and empty values keep them", () => {

@@ -10,15 +10,15 @@ export interface HttpResult {
 export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
-  /** An object is sent as JSON; a string is sent verbatim. */
+  /** An object is sent as JSON; a string or bytes are sent verbatim. */
   body?: unknown;
 }
 
 /** One request over a real socket, decoded; never throws for an HTTP status. */
 export async function request(baseUrl: string, path: string, options: RequestOptions = {}): Promise<HttpResult> {
   const headers: Record<string, string> = { ...options.headers };
-  let body: string | undefined;
-  if (typeof options.body === "string") body = options.body;
+  let body: string | Uint8Array | undefined;
+  if (typeof options.body === "string" || options.body instanceof Uint8Array) body = options.body;
   else if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers["content-type"] ??= "application/json";

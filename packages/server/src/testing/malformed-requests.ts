@@ -14,6 +14,110 @@ export interface MalformedRequest {
 const runs = "/v1/runs";
 const json = { "content-type": "application/json" };
 
+/** `depth` arrays, one inside the other: `[[[…]]]`. */
+const nestedArrays = (depth: number): string => "[".repeat(depth) + "]".repeat(depth);
+
+/** A create-run body whose `inputs.a` is `raw` JSON text, for values `JSON.stringify` would not write. */
+const createWith = (raw: string): string => `{"workflowId":"conformance-noop","inputs":{"a":${raw}}}`;
+
+/**
+ * Input that reached storage and came back as a 500 before RFC 0012: over-deep nesting, text
+ * Postgres cannot hold (NUL, lone surrogates) in bodies, path ids and query values, and bytes
+ * that are not UTF-8. Each must be the same 400 on every storage.
+ */
+const HOSTILE_TEXT_AND_NESTING: readonly MalformedRequest[] = [
+  ...["inputs", "configurable", "metadata"].map(
+    (member): MalformedRequest => ({
+      name: `${member} nested 5 000 deep`,
+      method: "POST",
+      path: runs,
+      headers: json,
+      body: `{"workflowId":"conformance-noop","${member}":{"a":${nestedArrays(5_000)}}}`,
+      status: 400,
+      code: "validation_error",
+    }),
+  ),
+  {
+    name: "a body one level deeper than the limit",
+    method: "POST",
+    path: runs,
+    headers: json,
+    // The body is depth 1, `inputs` 2, `a` 3: 63 arrays reach depth 65.
+    body: createWith(nestedArrays(63)),
+    status: 400,
+    code: "validation_error",
+  },
+  {
+    name: "NUL in a string input",
+    method: "POST",
+    path: runs,
+    headers: json,
+    body: createWith('"x\\u0000y"'),
+    status: 400,
+    code: "validation_error",
+  },
+  {
+    name: "lone surrogate in a string input",
+    method: "POST",
+    path: runs,
+    headers: json,
+    body: createWith('"\\ud800"'),
+    status: 400,
+    code: "validation_error",
+  },
+  {
+    name: "NUL in a member name",
+    method: "POST",
+    path: runs,
+    headers: json,
+    body: '{"workflowId":"conformance-noop","inputs":{"a\\u0000":1}}',
+    status: 400,
+    code: "validation_error",
+  },
+  {
+    name: "body that is not UTF-8",
+    method: "POST",
+    path: runs,
+    headers: json,
+    body: Buffer.concat([Buffer.from('{"workflowId":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]),
+    status: 400,
+    code: "validation_error",
+  },
+  ...[
+    ["GET", "/v1/runs/%00"],
+    ["GET", "/v1/runs/run-%00/events/poll"],
+    ["GET", "/v1/runs/%00/events"],
+    ["GET", "/v1/runs/%00/debug-bundle"],
+    ["POST", "/v1/runs/%00/cancel"],
+    ["POST", "/v1/runs/%00/interrupts/gate"],
+    ["POST", "/v1/runs/run-x/interrupts/%00"],
+    ["GET", "/v1/keys/%00"],
+    ["GET", "/v1/webhooks/%00"],
+    ["GET", "/v1/webhooks/%00/deliveries"],
+    ["GET", "/v1/workflows/%00"],
+    ["GET", "/v1/runs/run-%1b%5b31m"],
+    ["GET", `/v1/runs/${"r".repeat(300)}`],
+  ].map(
+    ([method, path]): MalformedRequest => ({
+      name: `${method} ${(path as string).slice(0, 48)}`,
+      method: method as string,
+      path: path as string,
+      status: 400,
+      code: "validation_error",
+    }),
+  ),
+  // Percent-escapes that decode to no UTF-8 text stay as they were sent: an id nothing has.
+  { name: "path id that is not UTF-8", method: "GET", path: "/v1/runs/%ED%A0%80", status: 404, code: "not_found" },
+  { name: "NUL in a query value", method: "GET", path: "/v1/events?after=%00", status: 400, code: "validation_error" },
+  {
+    name: "NUL in a delivery filter",
+    method: "GET",
+    path: "/v1/webhooks/wh-x/deliveries?runId=run%00",
+    status: 400,
+    code: "validation_error",
+  },
+];
+
 /** A table of malformed bodies, headers, paths and queries; each must get a 4xx envelope. */
 export const MALFORMED_REQUESTS: readonly MalformedRequest[] = [
   { name: "unversioned path", method: "GET", path: "/runs", status: 400 },
@@ -297,6 +401,7 @@ export const MALFORMED_REQUESTS: readonly MalformedRequest[] = [
     status: 400,
     code: "validation_error",
   },
+  ...HOSTILE_TEXT_AND_NESTING,
   {
     name: "unknown workflow definition",
     method: "GET",

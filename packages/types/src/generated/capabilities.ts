@@ -75,6 +75,10 @@ export interface CapabilityLimits {
   maxLoopIterations?: number;
   maxRequestBodyBytes?: number;
   /**
+   * Deepest nesting of arrays and objects a request body may have (the body itself is depth 1); deeper bodies are refused with 400 validation_error.
+   */
+  maxJsonDepth?: number;
+  /**
    * Per-run token budget ceiling (budget policy). Accepted so documents from hosts that enforce budgets stay valid.
    */
   maxBudgetTokens?: number;

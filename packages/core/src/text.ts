@@ -1,0 +1,13 @@
+/** A lone surrogate: text JSON can spell (`"\ud800"`) but UTF-8, Postgres and most receivers cannot hold. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Why a string cannot be stored as text on every storage, or undefined when it can.
+ * Postgres refuses U+0000 and lone surrogates in `text` and `jsonb` while SQLite keeps them;
+ * refusing them at the edge keeps every host's answer the same (400, not a storage error).
+ */
+export function unstorableTextReason(text: string): string | undefined {
+  if (text.includes("\u0000")) return "contains U+0000 (NUL)";
+  if (LONE_SURROGATE.test(text)) return "contains a lone UTF-16 surrogate";
+  return undefined;
+}
