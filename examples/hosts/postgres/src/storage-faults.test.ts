@@ -7,7 +7,9 @@ import { openPostgresAdapter } from "@openwop/storage-postgres";
 import {
   RunProbe,
   bearer,
+  collectUntilClosed,
   expectErrorEnvelope,
+  openSse,
   request,
   spawnHostProcess,
   type HostProcess,
@@ -29,7 +31,9 @@ import { IMPLEMENTATION } from "./index.js";
  *   terminated while many multi-step runs are mid-step, and the server restarted while
  *   creates keep arriving and runs execute. Every refused create is retried with its
  *   Idempotency-Key until acknowledged, and then the database holds exactly one run per key,
- *   each completed with a log numbered 0…last_sequence without a hole.
+ *   each completed with a log numbered 0…last_sequence without a hole; SSE clients that
+ *   followed runs across the fault received every event once, in order (the listening
+ *   connection is terminated too, so this needs its reconnect and back-fill).
  */
 
 const ENTRY = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -112,6 +116,37 @@ function expectDegradedAnswer(answer: HttpResult): void {
   expect(answer.headers.get("retry-after")).toBe(String(RETRY_AFTER_SECONDS));
 }
 
+/**
+ * Follows runs over SSE from before the fault to their end, resuming with Last-Event-ID
+ * whenever the host ends a stream early, as a client would: together the streams must
+ * deliver every event of the log once, in order.
+ */
+async function followToEnd(url: string, runId: string, timeoutMs: number): Promise<number[]> {
+  const sequences: number[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const headers: Record<string, string> = bearer(KEY);
+    const last = sequences.at(-1);
+    if (last !== undefined) headers["last-event-id"] = String(last);
+    let frames;
+    try {
+      const session = await openSse(`${url}/v1/runs/${runId}/events?streamMode=debug`, headers);
+      if (session.status !== 200) {
+        session.close();
+        await sleep(200);
+        continue;
+      }
+      frames = await collectUntilClosed(session, Math.max(1, deadline - Date.now()));
+    } catch {
+      await sleep(200);
+      continue;
+    }
+    for (const frame of frames) if (frame.id !== undefined && frame.id !== "") sequences.push(Number(frame.id));
+    if (frames.some((frame) => frame.event === "run.completed")) break;
+  }
+  return sequences;
+}
+
 interface StoredRun {
   run_id: string;
   status: string;
@@ -179,6 +214,8 @@ describe("postgres host: storage faults", () => {
       await probe.expectIntactLog(runId);
     }
     await expectAlive(host);
+    // No request met an unexpected error: the fault surfaced as the storage-unavailable 503 only.
+    expect(host.output()).not.toContain('"event":"http.error"');
   };
 
   /** The database holds exactly the acknowledged runs (one per key), each with a gapless log. */
@@ -213,6 +250,10 @@ describe("postgres host: storage faults", () => {
     try {
       const load = new Load(() => host.url, "terminate");
       for (const answer of await load.wave(6)) expect(answer.status, answer.text).toBe(201);
+      const followed = [...load.acknowledged().values()].map((runId) => ({
+        runId,
+        sequences: followToEnd(host.url, runId, 45_000),
+      }));
 
       let terminated = 0;
       const inFlight: Array<Promise<HttpResult[]>> = [];
@@ -234,6 +275,11 @@ describe("postgres host: storage faults", () => {
 
       await recover(host, load);
       for (const answer of load.all()) expectDegradedAnswer(answer);
+      const probe = new RunProbe(() => host.url, KEY);
+      for (const { runId, sequences } of followed) {
+        const log = await probe.events(runId);
+        expect(await sequences).toEqual(log.map((event) => event.sequence));
+      }
       await host.kill("SIGTERM");
       await expectStoredExactly(databaseUrl, load);
     } finally {
@@ -246,6 +292,10 @@ describe("postgres host: storage faults", () => {
     const host = await spawnHost(databaseUrl);
     const load = new Load(() => host.url, "restart");
     for (const answer of await load.wave(6)) expect(answer.status, answer.text).toBe(201);
+    const followed = [...load.acknowledged().values()].map((runId) => ({
+      runId,
+      sequences: followToEnd(host.url, runId, 45_000),
+    }));
 
     // Creates keep arriving, a wave every 100 ms, across the stop and the start.
     let loading = true;
@@ -273,6 +323,11 @@ describe("postgres host: storage faults", () => {
     for (const answer of load.all()) expectDegradedAnswer(answer);
     await recover(host, load);
     for (const answer of load.all()) expectDegradedAnswer(answer);
+    const probe = new RunProbe(() => host.url, KEY);
+    for (const { runId, sequences } of followed) {
+      const log = await probe.events(runId);
+      expect(await sequences).toEqual(log.map((event) => event.sequence));
+    }
     await host.kill("SIGTERM");
     await expectStoredExactly(databaseUrl, load);
   }, 90_000);

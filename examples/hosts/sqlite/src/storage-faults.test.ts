@@ -20,7 +20,9 @@ import { openSqliteAdapter } from "@openwop/storage-sqlite";
 import {
   RunProbe,
   bearer,
+  collectUntilClosed,
   expectErrorEnvelope,
+  openSse,
   request,
   spawnHostProcess,
   type HostProcess,
@@ -184,7 +186,8 @@ function expectDegradedAnswer(answer: HttpResult): void {
  * the 503 envelope, the process alive and serving reads), then the fault lifted with no
  * help from the test: the host accepts work again by itself, every refused request retried
  * with its key creates its run exactly once (never a replay: a refused request did no work),
- * and every acknowledged run completes with a gapless log.
+ * and every acknowledged run completes with a gapless log, which SSE clients that followed
+ * runs across the fault received whole and in order.
  */
 async function throughFault(host: HostProcess, fault: { inject(): void; lift(): void }): Promise<Load> {
   const load = new Load(() => host.url);
@@ -192,6 +195,10 @@ async function throughFault(host: HostProcess, fault: { inject(): void; lift(): 
   const before = await load.wave(6);
   for (const answer of before) expect(answer.status, answer.text).toBe(201);
   const [watched] = load.acknowledged().values();
+  const followed = [...load.acknowledged().values()].map((runId) => ({
+    runId,
+    sequences: followToEnd(host.url, runId, 45_000),
+  }));
 
   fault.inject();
   // Runs from before the fault are mid-chain now: their next steps hit the fault too.
@@ -227,8 +234,45 @@ async function throughFault(host: HostProcess, fault: { inject(): void; lift(): 
     expect(await probe.waitFor(runId, ["completed", "failed", "cancelled"], 30_000)).toBe("completed");
     await probe.expectIntactLog(runId);
   }
+  // Clients that followed runs across the fault got every event once, in order.
+  for (const { runId, sequences } of followed) {
+    expect(await sequences).toEqual((await probe.events(runId)).map((event) => event.sequence));
+  }
   expect(host.child.exitCode, host.output()).toBeNull();
+  // No request met an unexpected error: the fault surfaced as the storage-unavailable 503 only.
+  expect(host.output()).not.toContain('"event":"http.error"');
   return load;
+}
+
+/**
+ * Follows runs over SSE from before the fault to their end, resuming with Last-Event-ID
+ * whenever the host ends a stream early, as a client would: together the streams must
+ * deliver every event of the log once, in order.
+ */
+async function followToEnd(url: string, runId: string, timeoutMs: number): Promise<number[]> {
+  const sequences: number[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const headers: Record<string, string> = bearer(KEY);
+    const last = sequences.at(-1);
+    if (last !== undefined) headers["last-event-id"] = String(last);
+    let frames;
+    try {
+      const session = await openSse(`${url}/v1/runs/${runId}/events?streamMode=debug`, headers);
+      if (session.status !== 200) {
+        session.close();
+        await sleep(200);
+        continue;
+      }
+      frames = await collectUntilClosed(session, Math.max(1, deadline - Date.now()));
+    } catch {
+      await sleep(200);
+      continue;
+    }
+    for (const frame of frames) if (frame.id !== undefined && frame.id !== "") sequences.push(Number(frame.id));
+    if (frames.some((frame) => frame.event === "run.completed")) break;
+  }
+  return sequences;
 }
 
 interface StoredRun {
