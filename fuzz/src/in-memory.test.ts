@@ -1,0 +1,3 @@
+import { describeFuzzSuite } from "./suite.js";
+
+describeFuzzSuite("in-memory", import.meta.filename);

@@ -1,0 +1,3 @@
+import { describeFuzzSuite } from "./suite.js";
+
+describeFuzzSuite("postgres", import.meta.filename);

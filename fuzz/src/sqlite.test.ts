@@ -1,0 +1,3 @@
+import { describeFuzzSuite } from "./suite.js";
+
+describeFuzzSuite("sqlite", import.meta.filename);
