@@ -17,6 +17,23 @@ import { FAULT_SWITCHES, type FaultSwitch } from "./switches.js";
 const manifestPath = fileURLToPath(new URL("../../../examples/hosts/in-memory/openwop-host.json", import.meta.url));
 const hostEntry = fileURLToPath(new URL("../../../examples/hosts/in-memory/dist/main.js", import.meta.url));
 
+/**
+ * The malformed-input scenarios that run against the in-memory host (its webhooks are not
+ * durable, so malformed-durable-webhooks-input skips there).
+ */
+const MALFORMED_INPUT_WITNESSES = [
+  "malformed-run-body",
+  "malformed-run-members",
+  "malformed-run-query-and-headers",
+  "malformed-path-ids",
+  "malformed-cancel-body",
+  "malformed-interrupt-body",
+  "malformed-oversized-body",
+  "malformed-debug-bundle-query",
+  "malformed-keys-input",
+  "malformed-webhooks-input",
+] as const;
+
 /** The scenarios each fault must turn into failures — and the only ones it may change. */
 const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
   "envelope-extra-key": [
@@ -51,6 +68,8 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     "webhooks-url-safety",
     "webhooks-register",
     "webhooks-tenant-isolation",
+    // Every refusal the malformed-input battery expects carries the envelope.
+    ...MALFORMED_INPUT_WITNESSES,
   ],
   "retry-after-missing": ["production-backpressure"],
   // Every scenario that compares a stream, or an event count, with the log sees the duplicate.
@@ -82,6 +101,8 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     "auth-www-authenticate",
   ],
   "sse-never-closes": ["sse-terminal-close"],
+  // Exactly the malformed-input battery: no other scenario sends what the lax host lets through.
+  "junk-accepted": MALFORMED_INPUT_WITNESSES,
 };
 
 /** Faults that need the proxy's load-shedding layer, because the host under it has none. */

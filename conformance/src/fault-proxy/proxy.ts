@@ -8,6 +8,7 @@ import {
 import type { AddressInfo } from "node:net";
 import { isTerminalEventType } from "@openwop/types";
 import { rewriteJsonBody } from "./json-faults.js";
+import { junkVerdict, laxAnswer, laxVerdict, type JunkVerdict, type SeenRequest } from "./junk-requests.js";
 import { SseRewriter, type RawFrame } from "./sse-rewriter.js";
 import type { FaultSwitch } from "./switches.js";
 
@@ -55,30 +56,48 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       inFlight += 1;
       outgoing.once("close", () => (inFlight -= 1));
     }
-    const upstream = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: incoming.method,
-        path,
-        // The proxy rewrites bodies, so it must see them uncompressed.
-        headers: { ...incoming.headers, host: target.host, "accept-encoding": "identity" },
-      },
-      (response) => relay(response, outgoing, path, fault, options.backpressure),
-    );
-    upstream.on("error", (error) => {
-      if (!outgoing.headersSent) outgoing.writeHead(502, { "content-type": "application/json" });
-      outgoing.end(
-        JSON.stringify({
-          error: "internal_error",
-          message: `fault proxy: ${error.message}`,
-          details: { correlationId: "fault-proxy" },
-        }),
+    const forward = (seen: SeenRequest | undefined) => {
+      const upstream = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: incoming.method,
+          path,
+          // The proxy rewrites bodies, so it must see them uncompressed.
+          headers: { ...incoming.headers, host: target.host, "accept-encoding": "identity" },
+        },
+        (response) => {
+          const lax = seen === undefined ? undefined : laxVerdict(response.statusCode ?? 0, junkVerdict(seen));
+          if (seen !== undefined && lax !== undefined) answerLax(response, outgoing, seen, lax);
+          else relay(response, outgoing, path, fault, options.backpressure);
+        },
       );
+      upstream.on("error", (error) => {
+        // The host may close a connection once it has refused an oversized body: the answer already went out.
+        if (outgoing.writableEnded) return;
+        if (!outgoing.headersSent) outgoing.writeHead(502, { "content-type": "application/json" });
+        outgoing.end(
+          JSON.stringify({
+            error: "internal_error",
+            message: `fault proxy: ${error.message}`,
+            details: { correlationId: "fault-proxy" },
+          }),
+        );
+      });
+      // A client that hangs up (an aborted stream) must release the host's stream too.
+      outgoing.once("close", () => upstream.destroy());
+      return upstream;
+    };
+    // The body is read whole before it is forwarded in one write: the lax host of junk-accepted
+    // judges a request by its body, and a host that refuses an oversized body and closes the
+    // connection at once would otherwise break a streamed forward (EPIPE) before its 413 is read.
+    const chunks: Buffer[] = [];
+    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+    incoming.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const seen = { method: incoming.method ?? "GET", url: path, headers: incoming.headers, body };
+      forward(fault === "junk-accepted" ? seen : undefined).end(body);
     });
-    // A client that hangs up (an aborted stream) must release the host's stream too.
-    outgoing.once("close", () => upstream.destroy());
-    incoming.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -103,6 +122,15 @@ function refuse(outgoing: ServerResponse, retryAfterSeconds: number, fault: Faul
   if (fault === "envelope-extra-key") body.correlationId = "fault-proxy";
   outgoing.writeHead(503, headers);
   outgoing.end(JSON.stringify(body));
+}
+
+/** Replaces the host's refusal of a request the lax host would not have refused with the lax host's answer. */
+function answerLax(response: IncomingMessage, outgoing: ServerResponse, seen: SeenRequest, verdict: JunkVerdict): void {
+  response.resume();
+  const { status, body } = laxAnswer(seen, verdict);
+  const text = JSON.stringify(body);
+  outgoing.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
+  outgoing.end(text);
 }
 
 function responseHeaders(

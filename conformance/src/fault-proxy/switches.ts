@@ -10,6 +10,7 @@ export const FAULT_SWITCHES = [
   "replay-header-missing",
   "unauthenticated-as-forbidden",
   "sse-never-closes",
+  "junk-accepted",
 ] as const;
 
 export type FaultSwitch = (typeof FAULT_SWITCHES)[number];
@@ -22,4 +23,8 @@ export const FAULT_DESCRIPTIONS: Readonly<Record<FaultSwitch, string>> = {
   "replay-header-missing": "drops openwop-Idempotent-Replay from replayed answers",
   "unauthenticated-as-forbidden": "answers 403 forbidden where the host said 401 unauthenticated",
   "sse-never-closes": "keeps SSE responses open (with keep-alives) after the host ends them",
+  "junk-accepted":
+    "answers as a host that checks only syntax and required members: refusals of wrong-typed or unknown members, " +
+    "scalar bodies, bodies that are not UTF-8 or too large, non-integer query parameters and malformed " +
+    "Idempotency-Keys become successes; a null body and ids no host issues become 500s",
 };

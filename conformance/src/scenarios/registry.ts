@@ -10,6 +10,7 @@ import { idempotencyScenarios } from "./idempotency.js";
 import { interruptScenarios } from "./interrupts.js";
 import { keyScenarios } from "./keys.js";
 import { limitScenarios } from "./limits.js";
+import { malformedInputScenarios } from "./malformed-input.js";
 import { pollScenarios } from "./poll.js";
 import { productionBackpressureScenarios } from "./production-backpressure.js";
 import { productionDurabilityScenarios } from "./production-durability.js";
@@ -22,8 +23,9 @@ import { webhookScenarios } from "./webhooks.js";
 /**
  * Every scenario, in run order: cheap protocol checks first, then runs, streams,
  * idempotency, interrupts, gated capabilities (key management and the rate-limit burst,
- * webhooks and the event feed among them), and the process-level scenarios last (saturation and restarts would
- * disturb anything that ran alongside them).
+ * webhooks and the event feed among them), the malformed-input battery (after the families whose routes
+ * it probes, so a lax host's leftovers cannot disturb them), and the process-level scenarios last
+ * (saturation and restarts would disturb anything that ran alongside them).
  */
 export const SCENARIOS: readonly Scenario[] = [
   ...discoveryScenarios,
@@ -41,6 +43,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...debugBundleScenarios,
   ...keyScenarios,
   ...webhookScenarios,
+  ...malformedInputScenarios,
   ...productionProfileScenarios,
   ...productionRetentionScenarios,
   ...productionBackpressureScenarios,
