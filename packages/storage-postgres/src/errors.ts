@@ -51,6 +51,16 @@ function isUnavailableSqlState(code: string): boolean {
   return code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300";
 }
 
+/**
+ * SQLSTATEs of a server that is up but cannot take writes for now: a read-only transaction
+ * (25006: a hot standby, or `default_transaction_read_only` switched on during maintenance),
+ * insufficient resources (53000 and 53100 disk full, 53200 out of memory) and a server-side
+ * I/O error (58030). The connection is fine, so these are not connection failures (nothing
+ * to reconnect or retry on the spot), but the caller should hear "try again later", the 503,
+ * not a bug.
+ */
+const CANNOT_WRITE_NOW_SQLSTATES = new Set(["25006", "53000", "53100", "53200", "58030"]);
+
 /** node-postgres reports these without a code; their messages are its stable API. */
 const CLIENT_CONNECTION_MESSAGES = [
   "Connection terminated",
@@ -103,7 +113,7 @@ export function toStorageError(error: unknown, doing: string): unknown {
     const conflict = CONFLICT_BY_CONSTRAINT[constraint];
     if (conflict) return new StorageConflictError(conflict.message, conflict.reason);
   }
-  if (isConnectionFailure(error)) {
+  if (isConnectionFailure(error) || (typeof code === "string" && CANNOT_WRITE_NOW_SQLSTATES.has(code))) {
     const detail = typeof message === "string" ? message : String(error);
     return new StorageUnavailableError(`postgres unavailable while ${doing}: ${detail}`, { cause: error });
   }

@@ -204,3 +204,63 @@ describe("fencing across processes", () => {
     }
   });
 });
+
+describe("a server that turns read-only", () => {
+  it("rejects writes with StorageUnavailableError, still reads, and writes again once it is writable", {
+    timeout: 60_000,
+  }, async () => {
+    const url = await pgServer.freshDatabase();
+    const adapter = await openPostgresAdapter({ connectionString: url, applicationName: "read-only" });
+    // A session of its own that stays writable, to switch the cluster default back and forth
+    // (as maintenance does, and as a hot standby answers every write).
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query("SET default_transaction_read_only = off");
+    const setReadOnly = async (on: boolean): Promise<void> => {
+      await admin.query(
+        on ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only",
+      );
+      await admin.query("SELECT pg_reload_conf()");
+    };
+    try {
+      const run = newRun({ status: "running" });
+      await adapter.createRun({ run });
+      await setReadOnly(true);
+      // A backend applies a reload between statements; wait until the pool's do.
+      await eventually(
+        async () =>
+          await adapter.commitStep({ runId: run.runId, events: numberedEvents(1) }).then(
+            () => false,
+            (error: unknown) => {
+              // Anything but "unavailable" here is the bug: a 500 instead of a 503.
+              expect(error).toBeInstanceOf(StorageUnavailableError);
+              return true;
+            },
+          ),
+        "writes to be refused",
+        10_000,
+      );
+      await expect(adapter.createRun({ run: newRun() })).rejects.toBeInstanceOf(StorageUnavailableError);
+      await expect(adapter.claimRun(run.runId, "w", 1_000, T0)).rejects.toBeInstanceOf(StorageUnavailableError);
+      expect((await adapter.getRun(run.runId))?.runId).toBe(run.runId);
+      await expect(adapter.ping()).resolves.toBeUndefined();
+
+      await setReadOnly(false);
+      await eventually(
+        async () =>
+          adapter.commitStep({ runId: run.runId, events: numberedEvents(1) }).then(
+            () => true,
+            () => false,
+          ),
+        "writes to be accepted again",
+        10_000,
+      );
+      const log = await adapter.readEvents(run.runId);
+      expect(log.map((event) => event.sequence)).toEqual(log.map((_, index) => index));
+    } finally {
+      await setReadOnly(false).catch(() => undefined);
+      await admin.end();
+      await adapter.close();
+    }
+  });
+});
