@@ -332,6 +332,63 @@ describe("postgres host: storage faults", () => {
     await expectStoredExactly(databaseUrl, load);
   }, 90_000);
 
+  it("the cluster turned read-only (default_transaction_read_only, reloaded): the 503 envelope, no crash, recovery by itself when it is writable again", async () => {
+    const databaseUrl = await server.createDatabase("openwop_faults_read_only");
+    const host = await spawnHost(databaseUrl);
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    // This session stays writable whatever the cluster default becomes.
+    await admin.query("SET default_transaction_read_only = off");
+    const setReadOnly = async (on: boolean): Promise<void> => {
+      await admin.query(
+        on ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only",
+      );
+      await admin.query("SELECT pg_reload_conf()");
+    };
+    try {
+      const load = new Load(() => host.url, "read-only");
+      for (const answer of await load.wave(6)) expect(answer.status, answer.text).toBe(201);
+      const followed = [...load.acknowledged().values()].map((runId) => ({
+        runId,
+        sequences: followToEnd(host.url, runId, 45_000),
+      }));
+
+      await setReadOnly(true);
+      const during: HttpResult[] = [];
+      for (let wave = 0; wave < 4; wave += 1) {
+        during.push(...(await load.wave(6)));
+        await sleep(100);
+      }
+      for (const answer of during) expectDegradedAnswer(answer);
+      expect(
+        during.filter((answer) => answer.status === 503).length,
+        "nothing was refused while read-only",
+      ).toBeGreaterThan(0);
+      // Reads are still answered.
+      const read = await request(host.url, `/v1/runs/${[...load.acknowledged().values()][0]}`, {
+        headers: bearer(KEY),
+      });
+      expect(read.status, read.text).toBe(200);
+      // Read-only for longer than the claim TTL: the runs' claims lapse and must be taken again.
+      await sleep(2_000);
+      await expectAlive(host);
+      await setReadOnly(false);
+
+      await recover(host, load);
+      for (const answer of load.all()) expectDegradedAnswer(answer);
+      const probe = new RunProbe(() => host.url, KEY);
+      for (const { runId, sequences } of followed) {
+        const log = await probe.events(runId);
+        expect(await sequences).toEqual(log.map((event) => event.sequence));
+      }
+      await host.kill("SIGTERM");
+      await expectStoredExactly(databaseUrl, load);
+    } finally {
+      await setReadOnly(false).catch(() => undefined);
+      await admin.end();
+    }
+  }, 90_000);
+
   it("a database a newer release migrated: the host exits non-zero naming both schema versions, and writes nothing", async () => {
     const databaseUrl = await server.createDatabase("openwop_schema_too_new");
     // This release migrates the database, then "the next release" applies its migration.
