@@ -37,9 +37,6 @@ export function routesOf(openapi: unknown): RouteSpec[] {
   }));
 }
 
-/** Probes and metrics: served, but outside the operations table. */
-export const UNLISTED_PATHS = ["/healthz", "/readyz", "/metrics"] as const;
-
 /**
  * Query parameters the routes read, by path template. The OpenAPI document does not list
  * query parameters, so this table is joined with every `c.req.query("…")` found in the
