@@ -237,6 +237,11 @@ describe("postgres host: storage faults", () => {
         expect(run).toEqual({ ...run, status: "completed", first: 0, last: run.last_sequence });
         expect(run.events).toBe(run.last_sequence + 1);
       }
+      // Each run came with its idempotency answer, in the same transaction: one completed record a run.
+      const records = await client.query<{ state: string; n: number }>(
+        "SELECT state, count(*)::int AS n FROM idempotency_records GROUP BY state",
+      );
+      expect(records.rows).toEqual([{ state: "completed", n: rows.length }]);
     } finally {
       await client.end();
     }

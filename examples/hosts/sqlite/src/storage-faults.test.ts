@@ -305,6 +305,10 @@ function expectStoredExactly(path: string, acknowledged: Iterable<string>): void
       expect(run).toEqual({ ...run, status: "completed", first: 0, last: run.last_sequence });
       expect(run.events).toBe(run.last_sequence + 1);
     }
+    // Each run came with its idempotency answer, in the same transaction: one completed record a run.
+    expect(db.prepare("SELECT state, count(*) AS n FROM idempotency_records GROUP BY state").all()).toEqual([
+      { state: "completed", n: runs.length },
+    ]);
   } finally {
     db.close();
   }
