@@ -42,6 +42,8 @@ export interface FuzzCase {
   rawQuery: string;
   headers: Array<readonly [string, string]>;
   body: BodySpec;
+  /** Send the body chunked in pieces of about this size rather than with a Content-Length (the size limit must hold either way). */
+  chunkSize?: number;
 }
 
 const MAX_PARAM_LENGTH = 256;
@@ -66,13 +68,18 @@ export function wireRequestOf(request: FuzzCase, body: Buffer | undefined): Wire
     target: targetOf(request),
     headers: [["host", "127.0.0.1"], ...request.headers],
     ...(body === undefined ? {} : { body }),
+    // At most a few thousand chunks, so a 2 MiB body in 16-byte pieces does not become 100 000 writes' worth of framing.
+    ...(body === undefined || request.chunkSize === undefined
+      ? {}
+      : { chunkSize: Math.max(request.chunkSize, Math.ceil(body.length / 4_000)) }),
   };
 }
 
 /** One line per case for fast-check's report: a 1 MiB body or a 4 000-character id must not be printed whole. */
 export function describeCase(request: FuzzCase): string {
   const headers = request.headers.map(([name, value]) => `${name}: ${clip(JSON.stringify(value), 80)}`).join("; ");
-  return `${request.method} ${clip(targetOf(request), 300)} [${headers}] ${describeBody(request.body)}`;
+  const framing = request.chunkSize === undefined ? "" : ` chunked by ${request.chunkSize}`;
+  return `${request.method} ${clip(targetOf(request), 300)} [${headers}] ${describeBody(request.body)}${framing}`;
 }
 
 /** Gives a case its one-line description in fast-check's reports. */
@@ -293,6 +300,11 @@ const extraHeaders: fc.Arbitrary<Array<readonly [string, string]>> = fc.array(
       junkString,
     ),
     fc.tuple(fc.constant("accept"), fc.constantFrom("text/event-stream", "application/json", "*/*", "text/html", "")),
+    // A body that claims a compression it does not have (or one the host never offered).
+    fc.tuple(
+      fc.constant("content-encoding"),
+      fc.constantFrom("gzip", "deflate", "br", "zstd", "identity", "gzip, gzip", "x-junk", ""),
+    ),
     fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,20}$/), fc.string({ maxLength: 40 })),
   ),
   { maxLength: 3 },
@@ -503,6 +515,9 @@ export interface CaseOptions extends HeaderOptions {
   param?: (name: string) => fc.Arbitrary<PathParam>;
 }
 
+/** Mostly a Content-Length; now and then a chunked body, in small or large pieces. */
+const chunking: fc.Arbitrary<number | null> = fc.option(fc.constantFrom(1, 16, 1_000, 65_536), { freq: 6 });
+
 /** A whole request against one of the host's routes (or, now and then, off every route). */
 export function caseArb(
   routes: readonly RouteSpec[],
@@ -539,8 +554,8 @@ export function caseArb(
                   { weight: 1, arbitrary: anyBody("POST", route.template, targets) },
                 )
             : anyBody(m, route.template, targets);
-        return body.map(
-          (b): FuzzCase =>
+        return fc.tuple(body, chunking).map(
+          ([b, chunkSize]): FuzzCase =>
             withDescription({
               method: m,
               route: route.template,
@@ -549,6 +564,7 @@ export function caseArb(
               rawQuery: query.raw,
               headers,
               body: b,
+              ...(chunkSize === null ? {} : { chunkSize }),
             }),
         );
       });

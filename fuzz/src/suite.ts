@@ -79,6 +79,14 @@ async function seedTargets(host: FuzzHost): Promise<FuzzTargets> {
   };
 }
 
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The minimal body a route accepts, for properties that vary something else. */
 function plainBody(method: string, route: RouteSpec): fc.Arbitrary<BodySpec> {
   if (method !== "POST") return fc.constant({ kind: "none" });
@@ -314,6 +322,28 @@ export function describeFuzzSuite(kind: HostKind, testFile: string): void {
         });
         expectErrorEnvelope(result, 413, "validation_error");
       }
+      // Streamed (chunked, no Content-Length): the limit must hold while reading, and fetch still read the answer.
+      const piece = new TextEncoder().encode("x".repeat(64 * 1024));
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent > 4 * targets.maxRequestBodyBytes) return controller.close();
+          sent += piece.length;
+          controller.enqueue(piece);
+        },
+      });
+      const response = await fetch(`${host.url}/v1/runs`, {
+        method: "POST",
+        headers: { ...bearer(host.apiKey), "content-type": "application/json" },
+        body: stream,
+        duplex: "half",
+      } as RequestInit);
+      const text = await response.text();
+      expectErrorEnvelope(
+        { status: response.status, headers: response.headers, text, json: parseOrUndefined(text) },
+        413,
+        "validation_error",
+      );
     });
 
     it("afterwards the host is ready and still completes a run", async () => {

@@ -14,8 +14,8 @@ export interface WireRequest {
   /** Sent in this order, duplicates included; names and values are written as UTF-8. */
   headers: ReadonlyArray<readonly [string, string]>;
   body?: Buffer;
-  /** Skip the automatic Content-Length (the headers frame the body themselves, or not at all). */
-  rawFraming?: boolean;
+  /** Send the body chunked (`Transfer-Encoding: chunked`) in pieces of this size, instead of with a Content-Length. */
+  chunkSize?: number;
 }
 
 /** One response read off the socket. */
@@ -63,9 +63,19 @@ export function wireRequestCount(): number {
 export function serializeRequest(request: WireRequest): Buffer {
   const lines = [`${request.method} ${request.target} HTTP/1.1`];
   for (const [name, value] of request.headers) lines.push(`${name}: ${value}`);
-  if (!request.rawFraming && request.body !== undefined) lines.push(`content-length: ${request.body.length}`);
+  const { body, chunkSize } = request;
+  if (body !== undefined)
+    lines.push(chunkSize === undefined ? `content-length: ${body.length}` : "transfer-encoding: chunked");
   const head = Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "utf8");
-  return request.body === undefined ? head : Buffer.concat([head, request.body]);
+  if (body === undefined) return head;
+  if (chunkSize === undefined) return Buffer.concat([head, body]);
+  const parts: Buffer[] = [head];
+  for (let start = 0; start < body.length; start += chunkSize) {
+    const piece = body.subarray(start, start + chunkSize);
+    parts.push(Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n"));
+  }
+  parts.push(Buffer.from("0\r\n\r\n"));
+  return Buffer.concat(parts);
 }
 
 /** Sends one request on a fresh connection and reads one response. */
