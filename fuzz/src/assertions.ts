@@ -1,6 +1,7 @@
 import { expectErrorEnvelope, type HttpResult } from "@openwop/server/testing";
 import type { BodyFacts, FuzzTargets } from "./bodies.js";
 import { hasGoodAuth, type FuzzCase } from "./requests.js";
+import type { DocumentedErrors } from "./routes.js";
 import { hasControlChar } from "./strings.js";
 import { preview, type WireOutcome, type WireResponse } from "./wire.js";
 
@@ -187,5 +188,26 @@ export function expectQueryRules(
   const body = result.json as { error?: unknown } | undefined;
   if (body?.error === "validation_error" && detailsOf(result)["field"] !== pair[0]) {
     throw new Error(`400 for query ${pair[0]} names field ${String(detailsOf(result)["field"])}: ${result.text}`);
+  }
+}
+
+/**
+ * A refusal of a served operation is one its OpenAPI entry lists (`x-openwop-error-codes` by
+ * status), so a client generated from the document knows every answer it can get. Asserted
+ * where the request is readable HTTP with the bootstrap key, on the operation's own method.
+ */
+export function expectDocumentedRefusal(request: FuzzCase, result: HttpResult, documented: DocumentedErrors): void {
+  if (result.status < 400 || result.status >= 500) return;
+  // Dot segments and malformed escapes are normalized by URL parsing onto another route (`/v1/webhooks/./pause`).
+  if (Object.values(request.params).some((param) => param.verdict === "unclear")) return;
+  const operation = `${request.method} ${request.route}`;
+  const byStatus = documented.get(operation);
+  if (!byStatus) return;
+  const code = String((result.json as { error?: unknown } | undefined)?.error);
+  if (!byStatus.get(result.status)?.has(code)) {
+    const listed = [...byStatus].map(([status, codes]) => `${status} ${[...codes].join("/")}`).join(", ");
+    throw new Error(
+      `${operation} answered ${result.status} ${code}, which its OpenAPI entry does not list (${listed})`,
+    );
   }
 }

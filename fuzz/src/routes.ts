@@ -80,3 +80,23 @@ export function queryNamesFor(template: string, everyName: readonly string[]): {
 
 /** Parameters that make a request wait (long poll, feed wait): kept short so the fuzzer never stalls. */
 export const WAITING_PARAMS: ReadonlySet<string> = new Set(["timeout", "wait"]);
+
+/** The refusals the served OpenAPI document lists per operation: `"GET /v1/runs/{runId}"` → status → codes. */
+export type DocumentedErrors = ReadonlyMap<string, ReadonlyMap<number, ReadonlySet<string>>>;
+
+export function documentedErrorsOf(openapi: unknown): DocumentedErrors {
+  const documented = new Map<string, Map<number, Set<string>>>();
+  const paths = (openapi as { paths?: Record<string, Record<string, unknown>> } | undefined)?.paths ?? {};
+  for (const [template, operations] of Object.entries(paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      const responses = (operation as { responses?: Record<string, unknown> }).responses ?? {};
+      const byStatus = new Map<number, Set<string>>();
+      for (const [status, response] of Object.entries(responses)) {
+        const codes = (response as { "x-openwop-error-codes"?: unknown })["x-openwop-error-codes"];
+        if (Array.isArray(codes)) byStatus.set(Number(status), new Set(codes.map(String)));
+      }
+      documented.set(`${method.toUpperCase()} ${template}`, byStatus);
+    }
+  }
+  return documented;
+}

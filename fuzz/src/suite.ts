@@ -6,6 +6,7 @@ import { bearer, expectErrorEnvelope, request, RunProbe } from "@openwop/server/
 import {
   BODY_FIRST_ROUTES,
   expectBodyRules,
+  expectDocumentedRefusal,
   expectOneSoundAnswer,
   expectParamRules,
   expectQueryRules,
@@ -15,7 +16,15 @@ import { budget, checkProperty, fuzzConfig } from "./config.js";
 import { startFuzzHost, type FuzzHost, type HostKind } from "./hosts.js";
 import { checkRawCase, rawCaseArb } from "./raw-framing.js";
 import { caseArb, wireRequestOf, withDescription, type FuzzCase, type PathParam } from "./requests.js";
-import { queryNamesFor, routesOf, scannedQueryNames, WAITING_PARAMS, type RouteSpec } from "./routes.js";
+import {
+  documentedErrorsOf,
+  queryNamesFor,
+  routesOf,
+  scannedQueryNames,
+  WAITING_PARAMS,
+  type DocumentedErrors,
+  type RouteSpec,
+} from "./routes.js";
 import { poisonedString } from "./strings.js";
 import { send, wireRequestCount } from "./wire.js";
 
@@ -116,6 +125,7 @@ export function describeFuzzSuite(kind: HostKind, testFile: string): void {
     let targets: FuzzTargets;
     let routes: RouteSpec[];
     let queryNames: string[];
+    let documented: DocumentedErrors;
     let sentBefore = 0;
     let startedAt = 0;
     let propertiesFailed = 0;
@@ -136,6 +146,7 @@ export function describeFuzzSuite(kind: HostKind, testFile: string): void {
       const openapi = await request(host.url, "/v1/openapi.json");
       expect(openapi.status, openapi.text).toBe(200);
       routes = routesOf(openapi.json);
+      documented = documentedErrorsOf(openapi.json);
       queryNames = scannedQueryNames();
       sentBefore = wireRequestCount();
       startedAt = Date.now();
@@ -194,6 +205,7 @@ export function describeFuzzSuite(kind: HostKind, testFile: string): void {
           async (fuzzCase) => {
             const { facts, result } = await exchangeCase(fuzzCase);
             expectBodyRules(fuzzCase, facts, result, targets);
+            expectDocumentedRefusal(fuzzCase, result, documented);
           },
           runs.bodies,
           config,
@@ -220,6 +232,7 @@ export function describeFuzzSuite(kind: HostKind, testFile: string): void {
           async (fuzzCase) => {
             const { result } = await exchangeCase(fuzzCase);
             expectParamRules(fuzzCase, result, targets);
+            expectDocumentedRefusal(fuzzCase, result, documented);
           },
           runs.params,
           config,
@@ -285,6 +298,7 @@ export function describeFuzzSuite(kind: HostKind, testFile: string): void {
           async (fuzzCase) => {
             const { result } = await exchangeCase(fuzzCase);
             expectQueryRules(fuzzCase, queryNamesFor(fuzzCase.route, queryNames).own, result, targets);
+            expectDocumentedRefusal(fuzzCase, result, documented);
           },
           runs.query,
           config,
