@@ -140,6 +140,23 @@ function badHeaders(): fc.Arbitrary<RawCase> {
       .map((bytes) => rawCase("lenient header spelling", bytes)),
     fc.constant(rawCase("missing Host", "GET /v1/runs/x HTTP/1.1\r\n\r\n")),
     fc.constant(rawCase("two Host headers", "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")),
+    // Host values a URL cannot be built from.
+    fc
+      .constantFrom(
+        "a b",
+        "[::1",
+        "x:99999",
+        "x:-1",
+        "exa%mple",
+        "a/b",
+        "a?b",
+        "@",
+        "",
+        "x\u00ff",
+        "127.0.0.1:80:80",
+        "[::1]x",
+      )
+      .map((host) => rawCase("bad Host", `GET /v1/runs/x HTTP/1.1\r\nHost: ${host}\r\n\r\n`)),
   );
 }
 
@@ -280,6 +297,11 @@ function oddButReadable(targets: FuzzTargets): fc.Arbitrary<RawCase> {
         "GET http://evil.example/healthz HTTP/1.1",
         "GET v1/runs HTTP/1.1",
         "GET ?x=1 HTTP/1.1",
+        "GET /v1/runs/a\\b HTTP/1.1",
+        "GET /healthz\\ HTTP/1.1",
+        "GET ftp://127.0.0.1/v1/runs/x HTTP/1.1",
+        "GET http:///v1/runs/x HTTP/1.1",
+        "GET http://[::1/v1/runs/x HTTP/1.1",
       )
       .map((line) =>
         rawCase("odd request-target", `${line}\r\nHost: 127.0.0.1\r\n${auth}\r\n\r\n`, {
