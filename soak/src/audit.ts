@@ -32,6 +32,8 @@ export interface AuditFigures {
   sseResumes: number;
   deliveriesChecked: number;
   storedRuns: number;
+  /** Runs of this cycle whose log began before the SIGKILL and ended after it. */
+  inFlightAtKill: number;
 }
 
 /** What a run must end with, given how it was driven. */
@@ -49,7 +51,12 @@ export async function readLog(url: string, apiKey: string, runId: string): Promi
     if (answer.status !== 200) return { found: false, status: answer.status };
     const page = answer.json as { events: LoggedEvent[]; isComplete: boolean };
     events.push(
-      ...page.events.map(({ sequence, type, nodeId }) => ({ sequence, type, ...(nodeId ? { nodeId } : {}) })),
+      ...page.events.map(({ sequence, type, nodeId, timestamp }) => ({
+        sequence,
+        type,
+        ...(nodeId ? { nodeId } : {}),
+        ...(timestamp ? { timestamp } : {}),
+      })),
     );
     if (page.events.length === 0 || page.isComplete) return { found: true, events };
     cursor = page.events.at(-1)?.sequence;
@@ -68,6 +75,7 @@ export async function audit(
   load: LoadGenerator,
   receiver: WebhookReceiver,
   random: Random,
+  killedAt: number,
 ): Promise<AuditFigures> {
   const url = (): string => cluster.url(random) ?? "http://127.0.0.1:1";
   const figures: AuditFigures = {
@@ -79,6 +87,7 @@ export async function audit(
     sseResumes: 0,
     deliveriesChecked: 0,
     storedRuns: 0,
+    inFlightAtKill: 0,
   };
   const runs = [...ledger.runs.values()];
   const fresh = runs.filter((run) => run.verified === undefined && run.terminalStatus !== "lost");
@@ -96,6 +105,9 @@ export async function audit(
     if (!read.found) return;
     figures.eventsChecked += read.events.length;
     logs.set(run.runId, read.events);
+    const began = Date.parse(read.events[0]?.timestamp ?? "");
+    const ended = Date.parse(read.events.at(-1)?.timestamp ?? "");
+    if (began < killedAt && ended > killedAt) figures.inFlightAtKill += 1;
     run.verified = { events: read.events.length, terminalType: read.events.at(-1)?.type ?? "nothing" };
     for (const event of read.events)
       if ((SUBSCRIBED_TYPES as readonly string[]).includes(event.type))

@@ -12,6 +12,7 @@ import type { Random } from "./random.js";
 /** One crash: which processes were killed, and how long until every one of them answered again. */
 export interface Crash {
   killed: string[];
+  killedAt: number;
   /** From the SIGKILL to the restarted process answering /readyz with 200. */
   recoveryMs: number;
 }
@@ -82,7 +83,7 @@ export class Cluster {
     await Promise.all(victims.map((slot) => this.#slots[slot]?.kill("SIGKILL")));
     await Promise.all(victims.map((slot) => this.#startSlot(slot)));
     await Promise.all(victims.map((slot) => this.#waitReady(slot)));
-    return { killed, recoveryMs: Date.now() - killedAt };
+    return { killed, killedAt, recoveryMs: Date.now() - killedAt };
   }
 
   /** How many runs the store holds, read from storage itself, all statuses together. */

@@ -35,6 +35,16 @@ export async function drain(
   for (const key of ledger.unanswered.keys()) ledger.violate(`idempotent create ${key} never got an answer`);
   ledger.unanswered.clear();
 
+  // A subscription paused by the load holds its deliveries back; the check needs them sent.
+  let resumed = false;
+  while (!resumed && Date.now() < deadline) {
+    resumed = await load.setWebhook(url(), "resume").catch((error: unknown) => {
+      ignoreNoAnswer(error);
+      return false;
+    });
+    if (!resumed) await sleep(100);
+  }
+
   let open = [...ledger.runs.values()].filter((run) => run.terminalStatus === undefined);
   while (open.length > 0 && Date.now() < deadline) {
     await inBatches(open, CONCURRENCY, (run) => settle(cluster, ledger, load, url(), run).catch(ignoreNoAnswer));

@@ -8,6 +8,8 @@ export interface LoggedEvent {
   sequence: number;
   type: string;
   nodeId?: string;
+  /** When the host wrote it; not an invariant, used to tell which runs were in flight at a kill. */
+  timestamp?: string;
 }
 
 export const TERMINAL_EVENT_TYPES: readonly string[] = ["run.completed", "run.failed", "run.cancelled"];

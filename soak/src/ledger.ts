@@ -37,6 +37,7 @@ export interface Counters {
   idempotentRetries: number;
   cancelsAcknowledged: number;
   resolutionsAcknowledged: number;
+  webhookPauses: number;
 }
 
 export class Ledger {
@@ -52,6 +53,7 @@ export class Ledger {
     idempotentRetries: 0,
     cancelsAcknowledged: 0,
     resolutionsAcknowledged: 0,
+    webhookPauses: 0,
   };
   /** Non-idempotent creates that got no answer: the host may hold up to this many runs nobody was told of. */
   unansweredPlainCreates = 0;

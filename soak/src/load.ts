@@ -8,7 +8,16 @@ import { SseFollower } from "./sse-follower.js";
 const FOLLOW_SHARE = 0.3;
 const ACTORS = 3;
 
-type Action = "plain" | "idempotent" | "retry" | "approval" | "resolve" | "cancellable" | "cancel";
+type Action =
+  | "plain"
+  | "idempotent"
+  | "retry"
+  | "approval"
+  | "resolve"
+  | "cancellable"
+  | "cancel"
+  | "pause-webhook"
+  | "resume-webhook";
 const MIX: Array<[Action, number]> = [
   ["plain", 30],
   ["idempotent", 22],
@@ -17,6 +26,8 @@ const MIX: Array<[Action, number]> = [
   ["resolve", 12],
   ["cancellable", 8],
   ["cancel", 10],
+  ["pause-webhook", 1],
+  ["resume-webhook", 2],
 ];
 
 /**
@@ -33,6 +44,8 @@ export class LoadGenerator {
   #running = false;
   #actors: Array<Promise<void>> = [];
   #keys = 0;
+  /** The store's webhook subscription, paused and resumed now and then. */
+  webhookId: string | undefined;
 
   constructor(
     private readonly cluster: Cluster,
@@ -106,6 +119,10 @@ export class LoadGenerator {
         if (run) await this.resolve(url, run);
         return;
       }
+      case "pause-webhook":
+      case "resume-webhook":
+        await this.setWebhook(url, action === "pause-webhook" ? "pause" : "resume");
+        return;
       case "cancel": {
         const run = this.cancellables.length > 0 ? this.random.pick(this.cancellables) : undefined;
         if (run) await this.cancel(url, run);
@@ -221,6 +238,21 @@ export class LoadGenerator {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Pauses or resumes the subscription: deliveries of a paused one wait in storage, and must
+   * all arrive once it is resumed (the drain resumes it before the check).
+   */
+  async setWebhook(url: string, action: "pause" | "resume"): Promise<boolean> {
+    if (this.webhookId === undefined) return true;
+    const answer = await call(url, this.cluster.apiKey, `/v1/webhooks/${this.webhookId}/${action}`, { method: "POST" });
+    if (answer.status !== 200) {
+      this.ledger.violate(`POST /v1/webhooks/{id}/${action} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+      return false;
+    }
+    if (action === "pause") this.ledger.counters.webhookPauses += 1;
+    return true;
   }
 
   #acknowledgedRunId(answer: Answer, what: string): string | undefined {

@@ -46,6 +46,8 @@ export function renderFigures(report: SoakReport): string {
   );
   row("idempotency keys / retries of them", (k) => `${k.idempotencyKeys} / ${k.idempotentRetries}`);
   row("interrupts resolved / cancels acknowledged", (k) => `${k.resolutionsAcknowledged} / ${k.cancelsAcknowledged}`);
+  row("runs in flight at a kill (log began before it, ended after)", (k) => k.inFlightAtKill);
+  row("webhook subscription paused (and resumed)", (k) => k.webhookPauses);
   row("events checked (incl. re-reads)", (k) => k.eventsChecked);
   row("earlier runs re-read", (k) => k.rechecks);
   row("SSE followers / reconnects with Last-Event-ID", (k) => `${k.followers} / ${k.sseResumes}`);

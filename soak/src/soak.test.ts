@@ -159,7 +159,7 @@ describe("against real host processes", () => {
       // A run the client was told of, but that the store never kept.
       ledger.acknowledge({ runId: "run_that_was_lost", kind: "plain", workflowId: "conformance-noop" });
       await drain(cluster, ledger, load, random, 5_000);
-      await audit(cluster, ledger, load, receiver, random);
+      await audit(cluster, ledger, load, receiver, random, Date.now());
       expect(ledger.violations.join("\n")).toMatch(/acknowledged run run_that_was_lost is lost/);
       expect(ledger.violations.join("\n")).toMatch(/fewer than the 1 acknowledged/);
     } finally {

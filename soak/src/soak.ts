@@ -46,7 +46,11 @@ export interface KindReport {
   idempotentRetries: number;
   cancelsAcknowledged: number;
   resolutionsAcknowledged: number;
+  /** Acknowledged pauses of the webhook subscription (each resumed later). */
+  webhookPauses: number;
   eventsChecked: number;
+  /** Runs whose log began before a SIGKILL and ended after it (all cycles together). */
+  inFlightAtKill: number;
   rechecks: number;
   followers: number;
   sseResumes: number;
@@ -93,6 +97,7 @@ export async function soakKind(kind: HostKind, cycles: number, context: SoakCont
   let finalSweep = 0;
   try {
     const webhookId = await subscribe(cluster, receiver);
+    load.webhookId = webhookId;
     progress.step(`${cluster.size} host process(es) up; webhook receiver on ${receiver.url}`);
     for (let cycle = 1; cycle <= cycles; cycle++) {
       ledger.cycle = cycle;
@@ -107,7 +112,7 @@ export async function soakKind(kind: HostKind, cycles: number, context: SoakCont
       const drainStarted = Date.now();
       await drain(cluster, ledger, load, random, timing.drainTimeoutMs);
       const drainMs = Date.now() - drainStarted;
-      const figures = await audit(cluster, ledger, load, receiver, random);
+      const figures = await audit(cluster, ledger, load, receiver, random, crash.killedAt);
       await checkSubscription(cluster, ledger, webhookId);
       const report: CycleReport = {
         cycle,
@@ -201,7 +206,9 @@ function summarize(
     idempotentRetries: counters.idempotentRetries,
     cancelsAcknowledged: counters.cancelsAcknowledged,
     resolutionsAcknowledged: counters.resolutionsAcknowledged,
+    webhookPauses: counters.webhookPauses,
     eventsChecked: sum((c) => c.eventsChecked),
+    inFlightAtKill: sum((c) => c.inFlightAtKill),
     rechecks: sum((c) => c.rechecked),
     followers: sum((c) => c.followersChecked),
     sseResumes: sum((c) => c.sseResumes),
