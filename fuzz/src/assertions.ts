@@ -2,7 +2,7 @@ import { expectErrorEnvelope, type HttpResult } from "@openwop/server/testing";
 import type { BodyFacts, FuzzTargets } from "./bodies.js";
 import { hasGoodAuth, type FuzzCase } from "./requests.js";
 import type { DocumentedErrors } from "./routes.js";
-import { hasControlChar } from "./strings.js";
+import { hasControlChar, isUnstorable, percentEncode } from "./strings.js";
 import { preview, type WireOutcome, type WireResponse } from "./wire.js";
 
 /**
@@ -162,8 +162,9 @@ export function expectParamRules(request: FuzzCase, result: HttpResult, targets:
 }
 
 /**
- * The query rule: a parameter the route reads that holds a control character is a 400
- * naming it (a route's own refusal code, such as `unsupported_stream_mode`, also answers it).
+ * The query rule: a parameter the route reads that holds a control character, or is not
+ * UTF-8 text, is a 400 naming it (a route's own refusal code, such as
+ * `unsupported_stream_mode`, also answers it).
  */
 export function expectQueryRules(
   request: FuzzCase,
@@ -180,10 +181,19 @@ export function expectQueryRules(
   )
     return;
   const [pair] = request.query;
-  if (!pair || !ownNames.includes(pair[0]) || !hasControlChar(pair[1])) return;
+  if (!pair || !ownNames.includes(pair[0])) return;
+  // What the host receives: the value percent-encoded, lone surrogates as bytes that are not UTF-8.
+  const why = hasControlChar(pair[1])
+    ? isUnstorable(pair[1])
+      ? "a control character, and a lone surrogate sent as bytes that are not UTF-8"
+      : "a control character"
+    : isUnstorable(pair[1])
+      ? "a lone surrogate, sent as bytes that are not UTF-8"
+      : undefined;
+  if (why === undefined) return;
   if (result.status !== 400)
     throw new Error(
-      `query ${pair[0]}=${JSON.stringify(pair[1])} holds a control character: expected 400, got ${result.status} ${preview(Buffer.from(result.text))}`,
+      `query ${pair[0]}=${percentEncode(pair[1])} holds ${why}: expected 400, got ${result.status} ${preview(Buffer.from(result.text))}`,
     );
   const body = result.json as { error?: unknown } | undefined;
   if (body?.error === "validation_error" && detailsOf(result)["field"] !== pair[0]) {
