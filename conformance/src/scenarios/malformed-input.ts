@@ -661,6 +661,7 @@ export const malformedInputScenarios: readonly Scenario[] = [
         probes.push(
           { sent, method: "GET", path: `/v1/webhooks/${id}`, expect: unknown },
           { sent, method: "POST", path: `/v1/webhooks/${id}/pause`, expect: unknown },
+          { sent, method: "POST", path: `/v1/webhooks/${id}/resume`, expect: unknown },
           { sent, method: "DELETE", path: `/v1/webhooks/${id}`, expect: unknown },
         );
       const answers = await runProbes(context, "webhook registrations and parameters", probes);
@@ -709,13 +710,12 @@ export const malformedInputScenarios: readonly Scenario[] = [
         });
       for (const query of ["limit=abc", "limit=0", "limit=1001", "limit=1&wait=abc", "limit=1&wait=-1"])
         probes.push({ sent: `query ${query}`, method: "GET", path: `/v1/events?${query}`, expect: ignoredOrRefused });
+      const unknownDelivery = refusal(["validation_error", "not_found"], [400, 404]);
       for (const [sent, id] of JUNK_IDS)
-        probes.push({
-          sent,
-          method: "GET",
-          path: `${subscription}/deliveries/${id}`,
-          expect: refusal(["validation_error", "not_found"], [400, 404]),
-        });
+        probes.push(
+          { sent, method: "GET", path: `${subscription}/deliveries/${id}`, expect: unknownDelivery },
+          { sent, method: "POST", path: `${subscription}/deliveries/${id}/replay`, expect: unknownDelivery },
+        );
       await runProbes(context, "durable webhook bodies and parameters", probes);
     },
   },
