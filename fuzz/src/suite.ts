@@ -29,7 +29,10 @@ import { poisonedString } from "./strings.js";
 import { send, wireRequestCount } from "./wire.js";
 
 /** How the per-host budget is spent: a mixed sweep of every route, then one variable at a time. */
-const WEIGHTS = { routes: 40, bodies: 18, params: 14, headers: 10, query: 10, raw: 8 } as const;
+const WEIGHTS = { routes: 34, concurrent: 6, bodies: 18, params: 14, headers: 10, query: 10, raw: 8 } as const;
+
+/** Requests in flight at once in the concurrent property: enough to overlap storage writes, far below any cap. */
+const BATCH = 8;
 
 /** The real resources the fuzzer aims some requests at, created before fuzzing. */
 async function seedTargets(host: FuzzHost): Promise<FuzzTargets> {
@@ -301,6 +304,31 @@ export function describeFuzzSuite(kind: HostKind, testFile: string): void {
             expectDocumentedRefusal(fuzzCase, result, documented);
           },
           runs.query,
+          config,
+        );
+      },
+      propertyTimeout,
+    );
+
+    it(
+      "concurrent batches of mixed requests: no 5xx, every 4xx in the envelope",
+      async () => {
+        await fuzz(
+          "concurrent batches",
+          file,
+          fc.array(caseArb(routes, queryNames, targets), { minLength: BATCH, maxLength: BATCH }),
+          async (batch) => {
+            // Each case is checked on its own; the batch only makes them overlap on the host.
+            const outcomes = await Promise.allSettled(batch.map((fuzzCase) => exchangeCase(fuzzCase)));
+            const failure = outcomes.findIndex((outcome) => outcome.status === "rejected");
+            const rejected = outcomes[failure];
+            if (rejected?.status === "rejected") {
+              const reason = rejected.reason instanceof Error ? rejected.reason.message : String(rejected.reason);
+              throw new Error(`request ${failure + 1} of the batch: ${reason}`);
+            }
+          },
+          // The budget counts requests, a batch is BATCH of them.
+          Math.max(1, Math.round(runs.concurrent / BATCH)),
           config,
         );
       },
