@@ -243,7 +243,8 @@ describe("a server that turns read-only", () => {
       await expect(adapter.createRun({ run: newRun() })).rejects.toBeInstanceOf(StorageUnavailableError);
       await expect(adapter.claimRun(run.runId, "w", 1_000, T0)).rejects.toBeInstanceOf(StorageUnavailableError);
       expect((await adapter.getRun(run.runId))?.runId).toBe(run.runId);
-      await expect(adapter.ping()).resolves.toBeUndefined();
+      // Reads work, but a readiness probe must not call a server that refuses writes ready.
+      await expect(adapter.ping()).rejects.toBeInstanceOf(StorageUnavailableError);
 
       await setReadOnly(false);
       await eventually(
@@ -255,6 +256,7 @@ describe("a server that turns read-only", () => {
         "writes to be accepted again",
         10_000,
       );
+      await expect(adapter.ping()).resolves.toBeUndefined();
       const log = await adapter.readEvents(run.runId);
       expect(log.map((event) => event.sequence)).toEqual(log.map((_, index) => index));
     } finally {

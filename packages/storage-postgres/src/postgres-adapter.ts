@@ -32,7 +32,7 @@ import type {
   WebhookStatus,
   WebhookSubscriptionRecord,
 } from "@openwop/storage";
-import { RecentEvents, ReleasedClaims } from "@openwop/storage";
+import { RecentEvents, ReleasedClaims, StorageUnavailableError } from "@openwop/storage";
 import * as claims from "./claims.js";
 import { commitStep } from "./commit-step.js";
 import { createRun } from "./create-run.js";
@@ -362,7 +362,13 @@ export class PostgresStorageAdapter implements StorageAdapter {
   }
 
   async ping(): Promise<void> {
-    await this.#database.idempotent("pinging", { text: "SELECT 1" });
+    // A server that answers but refuses every write (a hot standby, default_transaction_read_only
+    // switched on) is not ready either: the same round trip asks whether this session may write.
+    const { rows } = await this.#database.idempotent<{ read_only: string }>("pinging", {
+      text: "SELECT current_setting('transaction_read_only') AS read_only",
+    });
+    if (rows[0]?.read_only === "on")
+      throw new StorageUnavailableError("postgres is read-only (transaction_read_only is on): writes are refused");
   }
 
   /**

@@ -84,6 +84,9 @@ export interface SqliteAdapterOptions {
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/** How long after a write failed for want of storage `ping` keeps answering "unavailable". */
+const RECENT_WRITE_FAILURE_MS = 3_000;
 const DEFAULT_READ_LIMIT = 100;
 const CLAIMABLE_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(["pending", "running", "cancelling"]);
 
@@ -111,6 +114,13 @@ class SqliteAdapter implements StorageAdapter {
   /** Event watchers per run, so the recent events are kept exactly while someone may read them. */
   readonly #watchedRuns = new Map<string, number>();
   #closed = false;
+  /**
+   * The last write that failed because SQLite could not write (a full disk, a file it may not
+   * write, an I/O error, a lock held too long), and when. Reads still succeed then, so `ping`
+   * consults this. Ordinary writes that commit do not clear it: a transaction that changed no
+   * row commits without writing a byte, even on a full disk.
+   */
+  #lastWriteFailure: { at: number; error: StorageUnavailableError } | undefined;
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -525,6 +535,23 @@ class SqliteAdapter implements StorageAdapter {
 
   async ping(): Promise<void> {
     this.#use(() => this.#statements.ping.get());
+    // Reads keep working on a full disk or a read-only file, so a read alone would call a host
+    // ready that refuses every write. Only after a write failed, probe with a small write that
+    // always reaches the file: the header's user_version (unused by this adapter) set to its
+    // own value, one page in the WAL. Healthy hosts never write here. A probe can fit in space
+    // a failed larger write left behind, so writes that failed within the last few seconds
+    // keep the answer "unavailable" too; the host is ready again once they stop failing.
+    const failure = this.#lastWriteFailure;
+    if (failure === undefined) return;
+    await this.#write(() => {
+      const userVersion = Number(this.#db.pragma("user_version", { simple: true }));
+      this.#db.pragma(`user_version = ${userVersion}`);
+    });
+    const latest = this.#lastWriteFailure ?? failure;
+    if (Date.now() - latest.at < RECENT_WRITE_FAILURE_MS) {
+      throw new StorageUnavailableError(`SQLite writes are failing: ${latest.error.message}`, { cause: latest.error });
+    }
+    if (this.#lastWriteFailure === latest) this.#lastWriteFailure = undefined;
   }
 
   async close(): Promise<void> {
@@ -556,7 +583,9 @@ class SqliteAdapter implements StorageAdapter {
     try {
       return await this.#writes.write(work);
     } catch (error) {
-      throw toStorageError(error);
+      const translated = toStorageError(error);
+      if (translated instanceof StorageUnavailableError) this.#lastWriteFailure = { at: Date.now(), error: translated };
+      throw translated;
     }
   }
 

@@ -420,7 +420,11 @@ export interface StorageAdapter extends RunStore, ClaimStore, IdempotencyStore, 
   readonly spiVersionRange: string;
   /** Whether runs survive a process restart (the in-memory adapter says false). */
   readonly durable: boolean;
-  /** Resolves when the backend answers a trivial query; rejects with `StorageUnavailableError` otherwise. */
+  /**
+   * Resolves when the backend answers a trivial query and can be expected to take writes;
+   * rejects with `StorageUnavailableError` otherwise. Readiness probes use it, so a backend that
+   * still reads but refuses writes (read-only, a full disk the adapter has met) rejects too.
+   */
   ping(): Promise<void>;
   /** Releases connections and watchers. Further calls reject. */
   close(): Promise<void>;
