@@ -374,6 +374,10 @@ describe("postgres host: storage faults", () => {
         headers: bearer(KEY),
       });
       expect(read.status, read.text).toBe(200);
+      // And the host says it is degraded, although the server answers.
+      const ready = await request(host.url, "/readyz");
+      const readiness = expectErrorEnvelope(ready, 503, "service_unavailable");
+      expect(readiness.details).toMatchObject({ checks: { storage: "failing" } });
       // Read-only for longer than the claim TTL: the runs' claims lapse and must be taken again.
       await sleep(2_000);
       await expectAlive(host);

@@ -183,8 +183,8 @@ function expectDegradedAnswer(answer: HttpResult): void {
 
 /**
  * The whole story of one fault: load before it, load while it lasts (every answer a 201 or
- * the 503 envelope, the process alive and serving reads), then the fault lifted with no
- * help from the test: the host accepts work again by itself, every refused request retried
+ * the 503 envelope, the process alive and serving reads, `/readyz` degraded), then the fault
+ * lifted with no help from the test: the host is ready and accepts work again by itself, every refused request retried
  * with its key creates its run exactly once (never a replay: a refused request did no work),
  * and every acknowledged run completes with a gapless log, which SSE clients that followed
  * runs across the fault received whole and in order.
@@ -214,11 +214,20 @@ async function throughFault(host: HostProcess, fault: { inject(): void; lift(): 
   // Reads are answered while writes cannot be.
   const read = await request(host.url, `/v1/runs/${watched}`, { headers: bearer(KEY) });
   expect(read.status, read.text).toBe(200);
+  // And the host says it is degraded, although the file still reads.
+  const ready = await request(host.url, "/readyz");
+  const readiness = expectErrorEnvelope(ready, 503, "service_unavailable");
+  expect(readiness.details).toMatchObject({ retryAfter: RETRY_AFTER_SECONDS, checks: { storage: "failing" } });
+  expect(ready.headers.get("retry-after")).toBe(String(RETRY_AFTER_SECONDS));
   // Outlast the claim TTL, so recovery has to reclaim the runs whose steps failed, not just retry.
   await sleep(2_000);
   expect(host.child.exitCode, host.output()).toBeNull();
 
   fault.lift();
+  // Ready again by itself, before any client writes.
+  await expect
+    .poll(async () => (await request(host.url, "/readyz")).status, { timeout: 30_000, interval: 250 })
+    .toBe(200);
   const deadline = Date.now() + 30_000;
   while (load.unanswered().length > 0) {
     expect(Date.now() < deadline, `still refused after the fault ended: ${load.unanswered().join(", ")}`).toBe(true);
