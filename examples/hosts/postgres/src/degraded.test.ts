@@ -46,7 +46,7 @@ describe("postgres host: the database stopped, then started again", () => {
     for (const [method, path, body] of [
       ["POST", "/v1/runs", { workflowId: "conformance-noop" }],
       ["GET", `/v1/runs/${before}`, undefined],
-      ["GET", `/v1/runs/${before}/events/poll?lastSequence=0&timeout=0`, undefined],
+      ["GET", `/v1/runs/${before}/events/poll?lastSequence=0&timeout=1`, undefined],
     ] as const) {
       const answer = await request(host.url, path, { method, headers: bearer(KEY), ...(body ? { body } : {}) });
       expect(answer.status, `${method} ${path}: ${answer.text}`).toBe(503);

@@ -168,7 +168,12 @@ export class KeyService {
 
   /** `POST /v1/keys/{keyId}/rotate`: a successor at once, the old key until the grace ends. */
   async rotate(issuer: Principal, keyId: string, body: unknown): Promise<RotatedKey> {
-    const request = checkedBody(validateRotateApiKeyRequest, body ?? {}, "request body", "graceSeconds");
+    const request = checkedBody(
+      validateRotateApiKeyRequest,
+      body === undefined ? {} : body,
+      "request body",
+      "graceSeconds",
+    );
     const graceSeconds = request.graceSeconds ?? this.grace.defaultGraceSeconds;
     if (graceSeconds > this.grace.maxGraceSeconds) {
       throw validationError(`graceSeconds must be at most ${this.grace.maxGraceSeconds}`, {

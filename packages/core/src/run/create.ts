@@ -34,13 +34,43 @@ export function parseCreateRunRequest(body: unknown): AcceptedRunRequest {
   ) as unknown as Partial<AcceptedRunRequest> & {
     workflowId: string;
   };
+  const metadata = value.metadata ?? {};
+  checkMetadataBounds(metadata);
   return {
     workflowId: value.workflowId,
     inputs: value.inputs ?? {},
     configurable: value.configurable ?? {},
     tags: value.tags ?? [],
-    metadata: value.metadata ?? {},
+    metadata,
   };
+}
+
+/** `metadata` nests at most 4 deep (the object itself is depth 1) and serializes to at most 8192 bytes (core.md §6.1). */
+const METADATA_MAX_DEPTH = 4;
+const METADATA_MAX_BYTES = 8192;
+
+function checkMetadataBounds(metadata: JsonObject): void {
+  const depth = jsonDepth(metadata);
+  if (depth > METADATA_MAX_DEPTH) {
+    throw validationError(`metadata nests ${depth} levels deep; at most ${METADATA_MAX_DEPTH} are allowed`, {
+      field: "metadata",
+      maxDepth: METADATA_MAX_DEPTH,
+    });
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(metadata));
+  if (bytes > METADATA_MAX_BYTES) {
+    throw validationError(`metadata serializes to ${bytes} bytes; at most ${METADATA_MAX_BYTES} are allowed`, {
+      field: "metadata",
+      maxBytes: METADATA_MAX_BYTES,
+    });
+  }
+}
+
+/** How deeply arrays and objects nest in `value`: a scalar is 0, `{}` is 1, `{"a": []}` is 2. */
+function jsonDepth(value: JsonValue): number {
+  if (value === null || typeof value !== "object") return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return 1 + children.reduce<number>((deepest, child) => Math.max(deepest, jsonDepth(child as JsonValue)), 0);
 }
 
 const typeOf = (value: JsonValue): WorkflowVariable["type"] | "null" =>

@@ -189,7 +189,7 @@ export class WebhookService {
   /** Dead letters back to pending, oldest first, at most `limit` (webhooks.md §14.4). */
   async replayDeadLetters(tenantId: string, webhookId: string, body: unknown): Promise<number> {
     await this.get(tenantId, webhookId);
-    const request = checkedBody(validateDeadLetterReplayRequest, body ?? {}, "request body");
+    const request = checkedBody(validateDeadLetterReplayRequest, body === undefined ? {} : body, "request body");
     return this.#store.replayDeadLetters(
       tenantId,
       webhookId,

@@ -9,7 +9,7 @@ export function parseSequence(raw: string | undefined, field: string): number | 
   return Number(raw.trim());
 }
 
-/** Parses an integer within bounds; absent → the default. */
+/** Parses an integer within bounds (`max` may be infinite); absent → the default. */
 export function parseBoundedInteger(
   raw: string | undefined,
   field: string,
@@ -20,6 +20,9 @@ export function parseBoundedInteger(
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
+    if (max === Number.POSITIVE_INFINITY) {
+      throw validationError(`${field} must be an integer of at least ${min}`, { field, min });
+    }
     throw validationError(`${field} must be an integer from ${min} to ${max}`, { field, min, max });
   }
   return value;

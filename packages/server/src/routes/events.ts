@@ -39,7 +39,11 @@ export function registerEventRoutes(app: Hono<AppEnv>, ctx: ServerContext): void
     const runId = pathParam(c, "runId");
     const cursor =
       parseSequence(c.req.query("lastSequence"), "lastSequence") ?? parseSequence(c.req.query("since"), "since");
-    const timeoutSeconds = parseBoundedInteger(c.req.query("timeout"), "timeout", 0, 60, 30);
+    // An integer of at least 1; above 60 is treated as 60 (stream-modes.md §4.1).
+    const timeoutSeconds = Math.min(
+      60,
+      parseBoundedInteger(c.req.query("timeout"), "timeout", 1, Number.POSITIVE_INFINITY, 30),
+    );
     const from = cursor === undefined ? 0 : cursor + 1;
     // The run is read first: another tenant's run answers 404 before any event is read. A run
     // read as terminal has its whole log; a run that ended between the two reads shows its

@@ -106,7 +106,7 @@ export function registerKeyRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   });
 
   app.post("/v1/keys/:keyId/rotate", authorize(ctx, "keys:manage"), async (c) => {
-    const body = (await readJsonBody(c, ctx.settings)) as JsonObject | undefined;
+    const body = await readJsonBody(c, ctx.settings);
     return issuedAnswer(c, await keys.rotate(c.get("principal"), pathParam(c, "keyId"), body));
   });
 

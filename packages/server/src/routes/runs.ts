@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import { notFound, toRunSnapshot, validationError, type CreatedRun } from "@openwop/core";
-import type { IdempotentResponse, JsonObject } from "@openwop/storage";
+import type { IdempotentResponse, JsonObject, JsonValue } from "@openwop/storage";
 import type { CreateRunResponse } from "@openwop/types";
 import { authorize } from "../auth-middleware.js";
 import { readJsonBody } from "../body.js";
@@ -50,10 +50,7 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
   });
 
   app.post("/v1/runs/:runId/cancel", authorize(ctx, "runs:cancel"), async (c) => {
-    const body = await readJsonBody(c, ctx.settings);
-    if (body !== undefined && (typeof body !== "object" || body === null || Array.isArray(body))) {
-      throw validationError('cancel body must be an object such as {"reason": "..."}', { field: "body" });
-    }
+    const body = cancelBodyOf(await readJsonBody(c, ctx.settings));
     const runId = pathParam(c, "runId");
     return answerIdempotently(ctx, c, body as JsonObject | undefined, async () => ({
       ...(await ctx.engine.cancelRun(c.get("principal").tenantId, runId)),
@@ -70,4 +67,22 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
       ...(await ctx.engine.resolveInterrupt(c.get("principal").tenantId, runId, nodeId, body)),
     }));
   });
+}
+
+/** The cancel body: absent, or the closed object `{reason?: string}` (core.md §6.7). */
+function cancelBodyOf(body: JsonValue | undefined): JsonObject | undefined {
+  if (body === undefined) return undefined;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw validationError('cancel body must be an object such as {"reason": "..."}', { field: "body" });
+  }
+  const unknown = Object.keys(body).find((member) => member !== "reason");
+  if (unknown !== undefined) {
+    throw validationError(`cancel bodies have only a reason; ${unknown.slice(0, 64)} is not a member`, {
+      field: unknown.slice(0, 64),
+    });
+  }
+  if (body["reason"] !== undefined && typeof body["reason"] !== "string") {
+    throw validationError("reason must be a string", { field: "reason" });
+  }
+  return body;
 }
