@@ -46,7 +46,8 @@ export async function readLog(url: string, apiKey: string, runId: string): Promi
   const events: LoggedEvent[] = [];
   let cursor: number | undefined;
   for (;;) {
-    const query = cursor === undefined ? "?timeout=0" : `?timeout=0&lastSequence=${cursor}`;
+    // timeout=1: the shortest long-poll wait every host version accepts; a finished run never waits.
+    const query = cursor === undefined ? "?timeout=1" : `?timeout=1&lastSequence=${cursor}`;
     const answer = await call(url, apiKey, `/v1/runs/${runId}/events/poll${query}`);
     if (answer.status !== 200) return { found: false, status: answer.status };
     const page = answer.json as { events: LoggedEvent[]; isComplete: boolean };
