@@ -19,6 +19,7 @@ import type { StorageAdapter } from "@openwop/storage";
 import { createOpenWopApp, type OpenWopAppOptions } from "./app.js";
 import type { Implementation } from "./discovery.js";
 import { answerUnparsedRequests, httpServerOptions } from "./http-server.js";
+import { reclaimAfterConnectionBursts } from "./production/burst-reclaimer.js";
 import { createLogger, errorField, logLevelFromEnv } from "./observability/logger.js";
 import {
   DEFAULT_HOST_SETTINGS,
@@ -144,6 +145,12 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
   });
   const server = createAdaptorServer({ fetch: app.fetch, serverOptions: httpServerOptions(settings) });
   answerUnparsedRequests(server as Server, logger);
+  const stopReclaiming = reclaimAfterConnectionBursts(server as Server, {
+    minClosed: 256,
+    settleMs: 2_000,
+    onReclaimed: (report) =>
+      logger.debug({ event: "host.memory_reclaimed", ...report }, "collected after a connection burst"),
+  });
   server.listen(settings.port, settings.host);
   await once(server, "listening");
   engine.start();
@@ -169,6 +176,7 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
     retention,
     close: () =>
       (closing ??= (async () => {
+        stopReclaiming();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         // Open SSE streams would hold the server forever; they resume elsewhere via Last-Event-ID.
         if ("closeAllConnections" in server) server.closeAllConnections();

@@ -231,6 +231,36 @@ describe("hostile clients (RFC 0012)", () => {
     expect(refused.json).toMatchObject({ error: "validation_error", details: { maxDepth: 64, reason: "too_deep" } });
   });
 
+  it("collects garbage once a burst of at least 256 connections has closed and settled", async () => {
+    const before = logs.lines.length;
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 300 },
+        () =>
+          new Promise<Socket>((resolve) => {
+            // One answered request each, so the host has really accepted every connection; keep-alive holds it open.
+            const socket = connect(host.port, "127.0.0.1", () =>
+              socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"),
+            );
+            socket.once("data", () => resolve(socket));
+            socket.on("error", () => undefined);
+          }),
+      ),
+    );
+    for (const socket of sockets) socket.destroy();
+    const deadline = Date.now() + 10_000;
+    let reclaimed: Record<string, unknown> | undefined;
+    while (reclaimed === undefined && Date.now() < deadline) {
+      reclaimed = logs
+        .records()
+        .slice(before)
+        .find((record) => record["event"] === "host.memory_reclaimed");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(reclaimed, "no host.memory_reclaimed record within 10 s of 300 connections closing").toBeDefined();
+    expect(Number(reclaimed?.["closed"])).toBeGreaterThanOrEqual(300);
+  });
+
   it("keeps serving after all of it", async () => {
     expect((await request(host.url, "/readyz")).status).toBe(200);
   });
