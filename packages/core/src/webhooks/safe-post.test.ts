@@ -189,6 +189,29 @@ describe("postWebhook with keep-alive agents", () => {
     }
   });
 
+  it("reuses one connection for many deliveries without piling listeners on its socket", async () => {
+    const server = await receiver(ok);
+    const agents = new ReceiverAgents();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on("warning", onWarning);
+    try {
+      for (let i = 0; i < 15; i += 1) {
+        const result = await postWebhook({ url: `http://127.0.0.1:${server.port}/in`, headers, body }, DEV, { agents });
+        expect(result).toMatchObject({ delivered: true, address: "127.0.0.1" });
+      }
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(server.connections).toBe(1);
+      expect(warnings.filter((warning) => warning.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+      agents.destroy();
+    }
+  });
+
   it("opens a new, pinned connection when the name resolves elsewhere, never reusing the old one", async () => {
     const first = await receiver(ok, "127.0.0.1");
     let second: Receiver;

@@ -190,9 +190,13 @@ function send(
       }
       outgoing = (isHttps ? httpsRequest : httpRequest)(requestOptions, onResponse);
       outgoing.on("socket", (socket: Socket) => {
-        socket.on("connect", () => {
-          address = socket.remoteAddress ?? address;
-        });
+        // A pooled keep-alive socket is already connected and is handed to many requests: a
+        // listener per request would pile up on it, so only a connecting socket gets one.
+        if (socket.connecting) {
+          socket.once("connect", () => {
+            address = socket.remoteAddress ?? address;
+          });
+        } else address = socket.remoteAddress ?? address;
       });
       outgoing.on("error", (error) => finish(errorText(error)));
       outgoing.end(body);
