@@ -1,6 +1,6 @@
 import type { Context, Hono } from "hono";
 import { keyStatus, notFound, validationError, type IssuedKey, type RotatedKey } from "@openwop/core";
-import type { ApiKeyRecord, JsonObject } from "@openwop/storage";
+import type { ApiKeyRecord } from "@openwop/storage";
 import type { ApiKey, ApiKeyList, AuthFailureSummary, IssuedApiKey } from "@openwop/types";
 import { authorize } from "../auth-middleware.js";
 import { readJsonBody } from "../body.js";
