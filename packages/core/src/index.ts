@@ -107,6 +107,7 @@ export { WebhookDispatcher, type DeliveryAttempted, type DispatcherOptions } fro
 export { decodeFeedCursor, encodeFeedCursor } from "./webhooks/feed-cursor.js";
 export { encodeOpaqueCursor, openOpaqueCursor } from "./opaque-cursor.js";
 export { unstorableTextReason } from "./text.js";
+export { instantOf, requireInstant } from "./instant.js";
 export {
   WebhookService,
   type FeedPage,

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { createAdaptorServer } from "@hono/node-server";
+import { createServer } from "node:http";
+import { getRequestListener } from "@hono/node-server";
 import {
   DEFAULT_DELIVERY_POLICY,
   Engine,
@@ -18,7 +18,12 @@ import {
 import type { StorageAdapter } from "@openwop/storage";
 import { createOpenWopApp, type OpenWopAppOptions } from "./app.js";
 import type { Implementation } from "./discovery.js";
-import { answerUnparsedRequests, httpServerOptions } from "./http-server.js";
+import {
+  answerRequestErrors,
+  answerUnparsedRequests,
+  httpServerOptions,
+  ignoreUnknownExpectations,
+} from "./http-server.js";
 import { reclaimAfterConnectionBursts } from "./production/burst-reclaimer.js";
 import { createLogger, errorField, logLevelFromEnv } from "./observability/logger.js";
 import {
@@ -143,9 +148,14 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
     engine,
     implementation: options.implementation,
   });
-  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: httpServerOptions(settings) });
-  answerUnparsedRequests(server as Server, logger);
-  const stopReclaiming = reclaimAfterConnectionBursts(server as Server, {
+  // The listener rather than `createAdaptorServer`, which does not pass `errorHandler` on.
+  const server = createServer(
+    httpServerOptions(settings),
+    getRequestListener(app.fetch, { errorHandler: answerRequestErrors(logger) }),
+  );
+  answerUnparsedRequests(server, logger);
+  ignoreUnknownExpectations(server);
+  const stopReclaiming = reclaimAfterConnectionBursts(server, {
     minClosed: 256,
     settleMs: 2_000,
     onReclaimed: (report) =>

@@ -107,6 +107,58 @@ describe("hostile clients (RFC 0012)", () => {
     expect(answer.closed).toBe(true);
   });
 
+  it.each([
+    ["no Host header", rawRequest(["GET /healthz HTTP/1.1", "Connection: close"])],
+    ["a Host header that is not a host", rawRequest(["GET /healthz HTTP/1.1", "Host: a b", "Connection: close"])],
+    ["a backslash in the path", rawRequest(["GET /v1/runs/a\\b HTTP/1.1", "Host: x", "Connection: close"])],
+    ["the asterisk form", rawRequest(["OPTIONS * HTTP/1.1", "Host: x", "Connection: close"])],
+    ["a malformed absolute form", rawRequest(["GET http://[::1/v1/runs/x HTTP/1.1", "Host: x", "Connection: close"])],
+  ])("answers a request target it cannot read (%s) with the 400 envelope", async (_, payload) => {
+    const answer = await rawExchange(host.port, payload);
+    expect(answer.statusLine, answer.body).toMatch(/^HTTP\/1\.1 400 /);
+    expect(envelopeOf(answer)).toMatchObject({
+      error: "validation_error",
+      details: { field: "request", reason: "invalid_request_target" },
+    });
+  });
+
+  it.each([
+    ["a path parameter", "/v1/runs/%ff", "runId"],
+    ["an encoded UTF-16 surrogate in a path parameter", "/v1/runs/%ED%A0%80/events/poll", "runId"],
+    ["the second path parameter", "/v1/webhooks/wh_x/deliveries/%FE%FF", "deliveryId"],
+    ["a query value", "/v1/runs/run_x/events/poll?lastSequence=%ff", "lastSequence"],
+    ["a query name", "/v1/keys?%c3=1", "(name)"],
+  ])("refuses %s that does not percent-decode as UTF-8 with a 400, not a 404", async (_, path, field) => {
+    const answer = await request(host.url, path, { headers: bearer(apiKey) });
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.json).toMatchObject({
+      error: "validation_error",
+      details: { field, reason: "invalid_percent_encoding" },
+    });
+  });
+
+  it("serves a request whose Expect holds something other than 100-continue", async () => {
+    const body = '{"workflowId":"noop"}';
+    const answer = await rawExchange(
+      host.port,
+      rawRequest(
+        [
+          "POST /v1/runs HTTP/1.1",
+          "Host: x",
+          `Authorization: Bearer ${apiKey}`,
+          "Content-Type: application/json",
+          "Expect: foo",
+          `Content-Length: ${body.length}`,
+          "Connection: close",
+        ],
+        body,
+      ),
+    );
+    // The route itself answered: this host registers no workflow, so the id is what it refuses.
+    expect(answer.statusLine, answer.body).toMatch(/^HTTP\/1\.1 400 /);
+    expect(envelopeOf(answer)).toMatchObject({ error: "validation_error", details: { field: "workflowId" } });
+  });
+
   it("says how large a header section may be", async () => {
     const answer = await rawExchange(
       host.port,

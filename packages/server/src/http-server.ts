@@ -1,5 +1,6 @@
-import { STATUS_CODES, type IncomingMessage, type Server, type ServerOptions } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { RequestError } from "@hono/node-server";
 import { ProtocolError, validationError } from "@openwop/core";
 import { envelopeOf } from "./envelope.js";
 import type { Logger } from "./observability/logger.js";
@@ -25,6 +26,8 @@ export function httpServerOptions(settings: TimeoutSettings): ServerOptions {
     keepAliveTimeout: settings.keepAliveTimeoutMs,
     connectionsCheckingInterval: Math.min(1_000, settings.headersTimeoutMs),
     maxHeaderSize: MAX_HEADER_BYTES,
+    // Node would answer a missing Host with a bare 400; the request listener's refusal carries the envelope.
+    requireHostHeader: false,
   };
 }
 
@@ -68,6 +71,46 @@ export function answerUnparsedRequests(server: Server, logger: Logger): void {
         `CONNECT is not allowed on ${(request.url ?? "this host").slice(0, 200)}`,
       ),
     );
+  });
+}
+
+/**
+ * The answer for what `@hono/node-server` refuses before the app sees it — no `Host`, a host
+ * it cannot parse, a backslash in the path, a `*` or malformed absolute-form target — which
+ * it would otherwise send as a bare `400` with a plain-text body. Anything else reaching here
+ * failed outside the app's own error handling and is logged as the internal error it is.
+ */
+export function answerRequestErrors(logger: Logger): (error: unknown) => Response {
+  return (error) => {
+    if (error instanceof RequestError) {
+      logger.info({ event: "http.client_error", code: "request_target" }, `refused a request: ${error.message}`);
+      return envelopeResponse(
+        validationError(`the request target cannot be read: ${error.message}`, {
+          field: "request",
+          reason: "invalid_request_target",
+        }),
+      );
+    }
+    logger.error({ event: "http.internal_error", err: error }, "a request failed outside the app");
+    return envelopeResponse(new ProtocolError("internal_error", "the host failed to handle this request"));
+  };
+}
+
+/**
+ * Serves requests whose `Expect` holds something other than `100-continue` instead of
+ * letting Node send a bare `417`: RFC 9110 §10.1.1 lets a server ignore an expectation it
+ * does not know, and no OpenWOP request needs one.
+ */
+export function ignoreUnknownExpectations(server: Server): void {
+  server.on("checkExpectation", (request: IncomingMessage, response: ServerResponse) => {
+    server.emit("request", request, response);
+  });
+}
+
+function envelopeResponse(refusal: ProtocolError): Response {
+  return new Response(JSON.stringify(envelopeOf(refusal)), {
+    status: refusal.status,
+    headers: { "Content-Type": "application/json" },
   });
 }
 

@@ -155,6 +155,34 @@ describe("authentication failures an operator can see", () => {
     expect(logged + suppressed).toBe(201);
   });
 
+  it.each([
+    ["an extended year", "+010000-01-01T00:00:00.000Z"],
+    ["year 0000", "0000-06-01T00:00:00Z"],
+    ["31 February", "2026-02-31T00:00:00Z"],
+    ["no time", "2026-12-01"],
+  ])("refuses a since of %s with a 400 naming it, logged under its own route", async (_, since) => {
+    const logs = new LogCapture("info");
+    const running = await start({}, logs);
+    const answer = await request(running.url, `/v1/keys/failures?since=${encodeURIComponent(since)}`, {
+      headers: bearer(KEY),
+    });
+    expectErrorEnvelope(answer, 400, "validation_error");
+    expect((answer.json as { details?: unknown }).details).toEqual({ field: "since" });
+    const line = logs.records().find((record) => record["event"] === "http.request" && record["status"] === 400);
+    expect(line?.["route"]).toBe("/v1/keys/failures");
+  });
+
+  it("refuses an expiresAt that names no real instant", async () => {
+    const running = await start({});
+    const answer = await request(running.url, "/v1/keys", {
+      method: "POST",
+      headers: bearer(KEY),
+      body: { scopes: ["runs:read"], expiresAt: "9999-02-30T00:00:00Z" },
+    });
+    expectErrorEnvelope(answer, 400, "validation_error");
+    expect((answer.json as { details?: unknown }).details).toMatchObject({ field: "expiresAt" });
+  });
+
   it("shows per-tenant key gauges: keys expiring within 7 days, last rotation and revocation", async () => {
     const running = await start({});
     const issue = async (body: Record<string, unknown>) =>

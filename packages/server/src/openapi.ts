@@ -20,9 +20,13 @@ export interface OperationSpec {
   exempt?: boolean;
 }
 
-/** The refusals an operation can meet besides its own: auth, backpressure, the unexpected. */
+/**
+ * The refusals an operation can meet besides its own: a request target or header section
+ * the host refuses (every request is checked, RFC 0012), auth, backpressure, the unexpected.
+ */
 function sharedErrors(op: OperationSpec): ErrorCode[] {
   return [
+    "validation_error",
     ...(op.scope
       ? (["unauthenticated", "forbidden"] as const)
       : op.anyCredential

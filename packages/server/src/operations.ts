@@ -1,6 +1,7 @@
 import type { OperationSpec } from "./openapi.js";
 
-// Every operation answers `internal_error` (500); every one outside the backpressure
+// Every operation answers `validation_error` (a request target or header section it refuses,
+// RFC 0012) and `internal_error` (500); every one outside the backpressure
 // exemptions answers `service_unavailable` (503); every one with a scope answers
 // `unauthenticated` (401) and `forbidden` (403). The OpenAPI builder adds those; `errors`
 // lists what the operation itself refuses with.

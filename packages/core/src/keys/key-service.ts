@@ -2,6 +2,7 @@ import type { ApiKeyCursor, ApiKeyRecord, AuthFailureCount, ConfiguredKeysSync, 
 import { validateCreateApiKeyRequest, validateRotateApiKeyRequest } from "@openwop/schema";
 import type { ApiKeyKind, ApiKeyOrigin, ApiKeyStatus } from "@openwop/types";
 import { notFound, ProtocolError, validationError } from "../errors.js";
+import { requireInstant } from "../instant.js";
 import { checkedBody } from "../validation.js";
 import { AuthFailureLog, type AuthFailure } from "./auth-failures.js";
 import { Authenticator, type Authenticated } from "./authenticator.js";
@@ -132,7 +133,8 @@ export class KeyService {
     const kind = request.kind ?? issuer.kind;
     this.#mayGrant(issuer, request.scopes, kind);
     const now = this.#now();
-    if (request.expiresAt !== undefined && Date.parse(request.expiresAt) <= now) {
+    const expiresAt = request.expiresAt === undefined ? undefined : requireInstant(request.expiresAt, "expiresAt");
+    if (expiresAt !== undefined && expiresAt <= now) {
       throw validationError("expiresAt must be in the future", { field: "expiresAt" });
     }
     const issued = this.#newKey({
@@ -141,7 +143,7 @@ export class KeyService {
       kind,
       label: request.label ?? "",
       origin: "api",
-      expiresAt: request.expiresAt === undefined ? null : new Date(Date.parse(request.expiresAt)).toISOString(),
+      expiresAt: expiresAt === undefined ? null : new Date(expiresAt).toISOString(),
       replaces: null,
       now,
     });

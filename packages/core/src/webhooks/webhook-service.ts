@@ -11,6 +11,7 @@ import { validateCreateWebhookRequest, validateDeadLetterReplayRequest } from "@
 import { DELIVERY_STATUS_VALUES, type RunEvent } from "@openwop/types";
 import { notFound, ProtocolError, validationError } from "../errors.js";
 import { refuseOtherTenant } from "../keys/credential-refused.js";
+import { requireInstant } from "../instant.js";
 import { checkedBody } from "../validation.js";
 import { decodeFeedCursor, encodeFeedCursor } from "./feed-cursor.js";
 import type { SecretBox } from "./secret-box.js";
@@ -195,8 +196,12 @@ export class WebhookService {
       webhookId,
       {
         limit: request.limit ?? 100,
-        ...(request.since === undefined ? {} : { since: new Date(Date.parse(request.since)).toISOString() }),
-        ...(request.until === undefined ? {} : { until: new Date(Date.parse(request.until)).toISOString() }),
+        ...(request.since === undefined
+          ? {}
+          : { since: new Date(requireInstant(request.since, "since")).toISOString() }),
+        ...(request.until === undefined
+          ? {}
+          : { until: new Date(requireInstant(request.until, "until")).toISOString() }),
         ...(request.eventTypes === undefined ? {} : { eventTypes: request.eventTypes }),
       },
       new Date(this.#options.now()).toISOString(),

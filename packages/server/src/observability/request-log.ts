@@ -10,9 +10,11 @@ const QUIET_PATHS: ReadonlySet<string> = new Set(["/healthz", "/readyz", "/metri
 
 /** The route pattern that answered (`/v1/runs/:runId`), or undefined when no route matched. */
 function routeOf(c: Context<AppEnv>): string | undefined {
-  // Middlewares are registered for every method ("ALL"); the last method-specific match is the handler.
-  const handler = matchedRoutes(c).findLast((route) => route.method !== "ALL");
-  return handler?.path;
+  // The route last dispatched, once the chain has returned. App-wide middlewares are registered
+  // for every method ("ALL"): one of them answering means no route did. (The last matching
+  // route is not the answer: `/v1/keys/failures` also matches `/v1/keys/:keyId`, after it.)
+  const handler = matchedRoutes(c)[c.req.routeIndex];
+  return handler === undefined || handler.method === "ALL" ? undefined : handler.path;
 }
 
 /** The `error` code of a 5xx envelope, read from a copy so the response itself is untouched. */

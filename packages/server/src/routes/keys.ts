@@ -1,5 +1,5 @@
 import type { Context, Hono } from "hono";
-import { keyStatus, notFound, validationError, type IssuedKey, type RotatedKey } from "@openwop/core";
+import { keyStatus, notFound, requireInstant, validationError, type IssuedKey, type RotatedKey } from "@openwop/core";
 import type { ApiKeyRecord } from "@openwop/storage";
 import type { ApiKey, ApiKeyList, AuthFailureSummary, IssuedApiKey } from "@openwop/types";
 import { authorize } from "../auth-middleware.js";
@@ -51,9 +51,7 @@ function issuedAnswer(c: Context<AppEnv>, issued: IssuedKey | RotatedKey): Respo
 
 function sinceOf(raw: string | undefined, now: number): number {
   if (raw === undefined) return now - 86_400_000;
-  const since = Date.parse(raw);
-  if (Number.isNaN(since)) throw validationError("since must be a date-time", { field: "since" });
-  return since;
+  return requireInstant(raw, "since");
 }
 
 /** Key management (auth.md §10): every route acts within the caller's tenant. */

@@ -32,6 +32,9 @@ export function pathParam(c: Context, name: string): string {
   if (typeof value !== "string" || value.length === 0) {
     throw validationError(`path parameter ${name} is required`, { field: name });
   }
+  // The router keeps a segment whose escapes are not UTF-8 (`%ff`) as raw text, so check what was sent.
+  const raw = rawSegmentOf(c, name);
+  if (raw !== undefined && decodedComponent(raw) === undefined) refuseUndecodable(name, "path");
   if (value.length > MAX_PATH_PARAM_LENGTH) {
     throw validationError(`path parameter ${name} is longer than ${MAX_PATH_PARAM_LENGTH} characters`, {
       field: name,
@@ -43,16 +46,54 @@ export function pathParam(c: Context, name: string): string {
   return value;
 }
 
+/** Percent-decodes one component, or undefined when its escapes are not UTF-8 (`%ff`, `%ED%A0%80`, `%zz`). */
+function decodedComponent(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The raw path and query of the request, as the client sent them (nothing decoded). */
+function rawTarget(url: string): { path: string; query: string } {
+  const afterScheme = url.indexOf("//");
+  const pathStart = url.indexOf("/", afterScheme < 0 ? 0 : afterScheme + 2);
+  const rest = pathStart < 0 ? "" : (url.slice(pathStart).split("#", 1)[0] ?? "");
+  const queryStart = rest.indexOf("?");
+  return queryStart < 0
+    ? { path: rest, query: "" }
+    : { path: rest.slice(0, queryStart), query: rest.slice(queryStart + 1) };
+}
+
+function refuseUndecodable(field: string, kind: "path" | "query"): never {
+  throw validationError(`${kind} parameter ${field} is not valid percent-encoded UTF-8`, {
+    field,
+    reason: "invalid_percent_encoding",
+  });
+}
+
+/** The segment of the raw path that holds parameter `name` of the route answering (`/v1/runs/:runId`). */
+function rawSegmentOf(c: Context, name: string): string | undefined {
+  const position = c.req.routePath.split("/").indexOf(`:${name}`);
+  return position < 0 ? undefined : rawTarget(c.req.url).path.split("/")[position];
+}
+
 /**
- * Checks every query parameter of every request the same way, so a filter value with NUL in
- * it (`?runId=%00`) is a 400 on every storage rather than whatever the storage makes of it.
- * Each route still parses and bounds the parameters it reads.
+ * Checks every query parameter of every request before any route reads it, so every storage
+ * gives the same 400: each name and value must percent-decode as UTF-8 (the router would
+ * otherwise keep the raw escapes) and hold no control character (`?runId=%00`). Each route
+ * still parses and bounds the parameters it reads; path parameters are checked by {@link pathParam}.
  */
 export function queryParameterText(): MiddlewareHandler {
   return async (c, next) => {
-    for (const [name, values] of Object.entries(c.req.queries())) {
+    const { query } = rawTarget(c.req.url);
+    for (const pair of query === "" ? [] : query.split("&")) {
+      const [rawName = "", rawValue = ""] = pair.replace(/\+/g, " ").split(/=(.*)/s, 2);
+      const name = decodedComponent(rawName) ?? refuseUndecodable("(name)", "query");
       refuseUnsafeParameter(name, "query", "query");
-      for (const value of values) refuseUnsafeParameter(value, name, "query");
+      const value = decodedComponent(rawValue) ?? refuseUndecodable(name, "query");
+      refuseUnsafeParameter(value, name, "query");
     }
     await next();
   };

@@ -106,8 +106,21 @@ const HOSTILE_TEXT_AND_NESTING: readonly MalformedRequest[] = [
       code: "validation_error",
     }),
   ),
-  // Percent-escapes that decode to no UTF-8 text stay as they were sent: an id nothing has.
-  { name: "path id that is not UTF-8", method: "GET", path: "/v1/runs/%ED%A0%80", status: 404, code: "not_found" },
+  // Percent-escapes that decode to no UTF-8 text (RFC 0012 §3.2): refused, not looked up.
+  {
+    name: "path id that is not UTF-8",
+    method: "GET",
+    path: "/v1/runs/%ED%A0%80",
+    status: 400,
+    code: "validation_error",
+  },
+  {
+    name: "query value that is not UTF-8",
+    method: "GET",
+    path: "/v1/events?after=%ff",
+    status: 400,
+    code: "validation_error",
+  },
   { name: "NUL in a query value", method: "GET", path: "/v1/events?after=%00", status: 400, code: "validation_error" },
   {
     name: "NUL in a delivery filter",
