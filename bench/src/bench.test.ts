@@ -234,10 +234,20 @@ describe("options", () => {
       subscribers: 200,
       warmup: 500,
       repeat: 3,
+      burstStreams: 2000,
       write: true,
       json: false,
     });
-    expect(options.workloads).toHaveLength(7);
+    expect(options.workloads).toEqual([
+      "throughput",
+      "delivery",
+      "held",
+      "scaleout",
+      "ceiling",
+      "peer",
+      "webhooks",
+      "burst",
+    ]);
     expect(parseOptions(["--workloads", "webhooks"]).workloads).toEqual(["webhooks"]);
     expect(options.holdMs).toBe(defaultHoldMs(5000));
     expect(defaultHoldMs(500)).toBe(18_000);

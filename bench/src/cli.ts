@@ -33,6 +33,7 @@ import {
   measureThroughput,
 } from "./workloads.js";
 import { measureWebhooks } from "./webhooks.js";
+import { measureBurst } from "./burst.js";
 
 const HOST_TITLES: Record<HostKind, string> = { sqlite: "SQLite host", postgres: "Postgres host" };
 
@@ -74,6 +75,8 @@ async function measureHost(env: BenchEnvironment, kind: HostKind): Promise<HostR
     );
   if (workloads.includes("webhooks"))
     results.webhooks = await attempt(env.progress, `${title}: 7. webhooks`, () => measureWebhooks(env, kind));
+  if (workloads.includes("burst"))
+    results.burst = await attempt(env.progress, `${title}: 8. memory after a burst`, () => measureBurst(env, kind));
   return finishHost(kind, results);
 }
 
@@ -136,6 +139,7 @@ async function run(options: BenchOptions, argv: readonly string[]): Promise<void
         holdMs: options.holdMs,
         readers: options.readers,
         repeat: options.repeat,
+        ...(options.workloads.includes("burst") ? { burstStreams: options.burstStreams } : {}),
         hostLogLevel: process.env["OPENWOP_LOG_LEVEL"] || "info",
         postgres: { ...POSTGRES_SETTINGS, durability: "fsync on, synchronous_commit on (defaults)" },
         sqlite: "WAL, synchronous=NORMAL (the adapter's settings)",

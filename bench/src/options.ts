@@ -1,7 +1,16 @@
 import { parseArgs } from "node:util";
 import { HOST_KINDS, type HostKind } from "./hosts.js";
 
-export const WORKLOADS = ["throughput", "delivery", "held", "scaleout", "ceiling", "peer", "webhooks"] as const;
+export const WORKLOADS = [
+  "throughput",
+  "delivery",
+  "held",
+  "scaleout",
+  "ceiling",
+  "peer",
+  "webhooks",
+  "burst",
+] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export interface BenchOptions {
@@ -21,6 +30,8 @@ export interface BenchOptions {
   holdMs: number;
   /** Concurrent readers issuing GET /v1/runs/{id} during the hold. */
   readers: number;
+  /** SSE streams opened at once by the burst workload. */
+  burstStreams: number;
   /** Repetitions of each runs/s measurement (workloads 1, 4, 5, 6, 7); the median is reported. */
   repeat: number;
   json: boolean;
@@ -47,6 +58,7 @@ bench/results/latest.json and docs/benchmarks.md.
   --held N           runs held in flight at once (default: --runs)
   --hold-ms N        how long each held run sleeps (default 15000 + 6 ms per held run, at most 60000)
   --readers N        concurrent status readers during the hold (default 32)
+  --burst-streams N  SSE streams opened at once by the burst workload (default 2000)
   --repeat N         repetitions of each runs/s measurement, median reported (default 3)
   --json             print the results as JSON on stdout (progress stays on stderr)
   --no-write         do not write bench/results/latest.json and docs/benchmarks.md
@@ -57,7 +69,8 @@ bench/results/latest.json and docs/benchmarks.md.
 
 Workloads: throughput (runs/s over HTTP), delivery (SSE delay), held (runs in flight),
 scaleout (two Postgres host processes), ceiling (no HTTP), peer (DBOS Transact),
-webhooks (runs/s with one subscription and without, event-to-delivery latency).
+webhooks (runs/s with one subscription and without, event-to-delivery latency),
+burst (host RSS a minute after many SSE streams opened and closed at once).
 
 A quick pass: ./pnpmw bench --runs 500 --repeat 1 --no-write`;
 
@@ -110,6 +123,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         "hold-ms": { type: "string" },
         readers: { type: "string" },
         repeat: { type: "string" },
+        "burst-streams": { type: "string" },
         json: { type: "boolean", default: false },
         "no-write": { type: "boolean", default: false },
         profile: { type: "boolean", default: false },
@@ -135,6 +149,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     holdMs: positiveInteger("hold-ms", v["hold-ms"], defaultHoldMs(held), 1000),
     readers: positiveInteger("readers", v.readers, 32),
     repeat: positiveInteger("repeat", v.repeat, 3),
+    burstStreams: positiveInteger("burst-streams", v["burst-streams"], 2000),
     json: v.json === true,
     write: v["no-write"] !== true,
     profile: v.profile === true,

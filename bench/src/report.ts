@@ -10,6 +10,7 @@ import type { ResourceUse } from "./resources.js";
 import type { Summary } from "./stats.js";
 import { TIER_RULES, TIERS } from "./tiers.js";
 import type { WebhookLatencyResult, WebhooksResult } from "./webhooks.js";
+import type { BurstResult } from "./burst.js";
 
 /**
  * Renders docs/benchmarks.md from a bench report. Everything here is derived from the
@@ -402,6 +403,41 @@ function busy(resources: ResourceUse | null): string {
   return `${of(resources.measuredCpuSeconds)} / ${of(resources.postgresCpuSeconds)}`;
 }
 
+function burstSection(report: BenchReport, kinds: HostKind[]): string | null {
+  const measuredKinds = kinds.filter((k) => report.hosts[k]?.burst !== undefined);
+  if (measuredKinds.length === 0) return null;
+  const get = (kind: HostKind) => report.hosts[kind]?.burst;
+  const row = (label: string, show: (result: BurstResult) => string): string[] => [
+    label,
+    ...measuredKinds.map((k) => cell(get(k), show)),
+  ];
+  const sample = measuredKinds.map((k) => get(k)).find((o) => o?.status === "measured");
+  const first = sample?.status === "measured" ? sample.result : undefined;
+  return [
+    "## 8. Memory after a burst",
+    "",
+    `After ${first ? num(first.warmupRuns, 0) : "some"} chain runs to warm the host, ${num(report.settings.burstStreams ?? 0, 0)} SSE streams are opened at once, each on its own socket, on ${first ? num(first.heldRuns, 0) : "a few"} runs that stay in flight; once all are answered, half are reset at once and the other half closed by the client. The host's resident memory (\`VmRSS\`) is read before the burst, with the streams open, and every second for a minute after they closed. The target: back within 20% of the level before the burst a minute after it.`,
+    "",
+    table(
+      ["", ...measuredKinds.map((k) => HOST_TITLES[k])],
+      [
+        row(
+          "streams opened / reset / ended",
+          (r) => `${num(r.opened, 0)} / ${num(r.reset, 0)} / ${num(r.opened - r.reset, 0)}`,
+        ),
+        row(
+          "host RSS: before → streams open → a minute after",
+          (r) => `${mib(r.rssBeforeBytes)} → ${mib(r.rssPeakBytes)} → **${mib(r.rssAfterBytes)}**`,
+        ),
+        row("after / before", (r) => (r.afterOverBefore === null ? "–" : `**${num(r.afterOverBefore, 2)}**`)),
+        row("back within 20% after", (r) =>
+          r.settledAfterSeconds === null ? "not within the minute" : `${num(r.settledAfterSeconds, 1)} s`,
+        ),
+      ],
+    ),
+  ].join("\n");
+}
+
 function webhooksSection(report: BenchReport, kinds: HostKind[]): string | null {
   const measuredKinds = kinds.filter((k) => report.hosts[k]?.webhooks !== undefined);
   if (measuredKinds.length === 0) return null;
@@ -507,6 +543,8 @@ function ratiosSection(report: BenchReport, kinds: HostKind[]): string {
     }
     if (r.subscribedOverUnsubscribed !== undefined)
       rows.push([HOST_TITLES[kind], "one webhook subscription / none", times(r.subscribedOverUnsubscribed, 3)]);
+    if (r.rssAfterOverBeforeBurst !== undefined)
+      rows.push([HOST_TITLES[kind], "RSS a minute after a burst / before it", times(r.rssAfterOverBeforeBurst)]);
   }
   return [
     "## Ratios",
@@ -607,6 +645,7 @@ export function renderMarkdown(report: BenchReport, analysis?: string): string {
     ceilingSection(report, kinds),
     peerSection(report),
     webhooksSection(report, kinds),
+    burstSection(report, kinds),
     ratiosSection(report, kinds),
     reasons(report).length > 0 ? ["## Not measured", "", ...reasons(report)].join("\n") : null,
     analysis?.trim() ? analysis.trim() : null,

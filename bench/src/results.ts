@@ -1,4 +1,5 @@
 import type { HostKind } from "./hosts.js";
+import type { BurstResult } from "./burst.js";
 import type { MachineInfo } from "./machine.js";
 import type { BenchOptions } from "./options.js";
 import type { ProfileSummary } from "./profile.js";
@@ -34,6 +35,7 @@ export interface HostResults {
   /** Postgres only. */
   peer?: Outcome<PeerResult>;
   webhooks?: Outcome<WebhooksResult>;
+  burst?: Outcome<BurstResult>;
   ratios: HostRatios;
   tiers: TierVerdict[];
   /** The tier met on every measured property. */
@@ -51,6 +53,8 @@ export interface HostRatios {
   twoHostsOverOne?: number | null;
   /** Runs/s with one webhook subscription over runs/s with none (workload 7), when it ran. */
   subscribedOverUnsubscribed?: number | null;
+  /** Host RSS a minute after a burst of streams over RSS before it (workload 8), when it ran. */
+  rssAfterOverBeforeBurst?: number | null;
 }
 
 export interface TargetCheck {
@@ -65,6 +69,8 @@ export interface TargetCheck {
 /** The run's options as recorded in the results (workload and host names as plain strings). */
 export interface BenchSettings
   extends Pick<BenchOptions, "runs" | "clients" | "warmup" | "subscribers" | "held" | "holdMs" | "readers" | "repeat"> {
+  /** SSE streams of the burst workload, when it ran. */
+  burstStreams?: number;
   workloads: string[];
   hosts: string[];
   /** OPENWOP_LOG_LEVEL as the hosts saw it. */
@@ -113,6 +119,7 @@ export function ratiosOf(kind: HostKind, results: Omit<HostResults, "tiers" | "t
   }
   if (results.webhooks)
     ratios.subscribedOverUnsubscribed = measuredValue(results.webhooks)?.subscribedOverUnsubscribed ?? null;
+  if (results.burst) ratios.rssAfterOverBeforeBurst = measuredValue(results.burst)?.afterOverBefore ?? null;
   return ratios;
 }
 
@@ -123,6 +130,9 @@ export function finishHost(kind: HostKind, results: Omit<HostResults, "tiers" | 
 }
 
 const GIB = 1024 ** 3;
+
+/** Issue 14's bound on memory after a burst: RSS back within 20% of its level before it. */
+export const BURST_RSS_CEILING = 1.2;
 
 /** The issue's bound on what one webhook subscription may cost: at most 15% of the runs/s. */
 export const WEBHOOK_OVERHEAD_FLOOR = 0.85;
@@ -222,6 +232,15 @@ export function checkTargets(hosts: Partial<Record<HostKind, HostResults>>): Tar
         `≥ ${WEBHOOK_OVERHEAD_FLOOR} (at most 15% slower)`,
         host.ratios.subscribedOverUnsubscribed,
         (v) => v >= WEBHOOK_OVERHEAD_FLOOR,
+        (v) => `${v}`,
+      ),
+      check(
+        `${kind}-burst-rss`,
+        kind,
+        "host RSS a minute after a burst of SSE streams, over RSS before it",
+        `≤ ${BURST_RSS_CEILING}`,
+        host.ratios.rssAfterOverBeforeBurst,
+        (v) => v <= BURST_RSS_CEILING,
         (v) => `${v}`,
       ),
     );
