@@ -19,9 +19,11 @@ import type {
   RunClaim,
   RunCreation,
   RunEvent,
+  RunListQuery,
   RunRecord,
   RunStatus,
   RunStep,
+  RunSummary,
   RotationRefusal,
   RunTombstone,
   StorageAdapter,
@@ -38,6 +40,7 @@ import { isTerminalStatus } from "@openwop/types";
 import { applyStep } from "./apply-step.js";
 import { CLAIMABLE_STATUSES, isClaimable, isExpired } from "./claim-rules.js";
 import { copy } from "./copy.js";
+import { listRunSummaries } from "./list-runs.js";
 import { MemoryKeys } from "./memory-keys.js";
 import { MemoryState, parsePosition, type StoredRun } from "./memory-state.js";
 import { MemoryWebhooks } from "./memory-webhooks.js";
@@ -51,7 +54,7 @@ const DEFAULT_READ_LIMIT = 100;
  */
 class MemoryAdapter implements StorageAdapter {
   readonly name = "memory";
-  readonly spiVersionRange = "^2.0.0";
+  readonly spiVersionRange = "^3.0.0";
   readonly durable = false;
 
   readonly #state = new MemoryState();
@@ -106,6 +109,14 @@ class MemoryAdapter implements StorageAdapter {
     this.#assertOpen();
     const stored = this.#state.runOf(runId, tenantId);
     return stored ? copy(stored.record) : null;
+  }
+
+  async listRuns(query: RunListQuery): Promise<RunSummary[]> {
+    this.#assertOpen();
+    return listRunSummaries(
+      [...this.#state.runs.values()].map((stored) => stored.record),
+      query,
+    );
   }
 
   async commitStep(step: RunStep): Promise<RunEvent[]> {

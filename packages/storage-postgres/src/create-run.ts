@@ -42,7 +42,13 @@ run AS (
     $11::text, $12::json, $13::json, $14::boolean, $15::text, $16::text, $17::text, $17::text::timestamptz,
     $18::text, $19::integer - 1, CASE WHEN $19::integer > 0 THEN pg_current_xact_id() ELSE '0'::xid8 END
   WHERE true ${guard}
-  RETURNING run_id, tenant_id, tags, feed_xid
+  RETURNING run_id, tenant_id, tags, created_at, feed_xid
+),
+-- The tag index of migration 0005, one row per distinct tag.
+tagged AS (
+  INSERT INTO run_tags (tenant_id, tag, created_at, run_id)
+  SELECT DISTINCT run.tenant_id, t.tag, run.created_at, run.run_id
+  FROM run, json_array_elements_text(run.tags) AS t (tag)
 ),
 appended AS (
   INSERT INTO events (run_id, sequence, event_id, type, payload, occurred_at, node_id, schema_version, engine_version,

@@ -157,6 +157,14 @@ describe("migrations", () => {
         events: [{ type: "node.started", payload: {}, timestamp: isoAt(3) }],
       });
       expect(appended[0]?.sequence).toBe(0);
+      // 0005 indexed the tags runs already had, so listings find them by tag.
+      expect((await adapter.listRuns({ tenantId: "t", tag: "x", limit: 10 })).map((run) => run.runId)).toEqual([
+        "old-done",
+      ]);
+      expect((await adapter.listRuns({ tenantId: "t", limit: 10 })).map((run) => run.runId)).toEqual([
+        "old-live",
+        "old-done",
+      ]);
       // 0002 backfilled the instants: retention and purges see the old rows (the
       // completion at 12:00:10+00:00 is 10 s after T0, before the 12:00:11Z cutoff).
       expect(await adapter.expireRuns("2030-01-01T12:00:11Z", 10, isoAt(20_000))).toEqual(["old-done"]);

@@ -18,9 +18,11 @@ import type {
   RunClaim,
   RunCreation,
   RunEvent,
+  RunListQuery,
   RunRecord,
   RunStatus,
   RunStep,
+  RunSummary,
   RotationRefusal,
   RunTombstone,
   StorageAdapter,
@@ -36,6 +38,7 @@ import { RecentEvents, ReleasedClaims, StorageUnavailableError } from "@openwop/
 import * as claims from "./claims.js";
 import { commitStep } from "./commit-step.js";
 import { createRun } from "./create-run.js";
+import { listRuns } from "./list-runs.js";
 import type { Database } from "./database.js";
 import * as feed from "./feed.js";
 import * as idempotency from "./idempotency.js";
@@ -54,7 +57,7 @@ import * as webhooks from "./webhooks.js";
  */
 export class PostgresStorageAdapter implements StorageAdapter {
   readonly name = "postgres";
-  readonly spiVersionRange = "^2.0.0";
+  readonly spiVersionRange = "^3.0.0";
   readonly durable = true;
   readonly #database: Database;
   readonly #hub: NotificationHub;
@@ -82,6 +85,10 @@ export class PostgresStorageAdapter implements StorageAdapter {
     const run = await reads.getRun(this.#database, runId, tenantId);
     if (run && tenantId !== undefined) this.#noteTenant(runId, tenantId);
     return run;
+  }
+
+  async listRuns(query: RunListQuery): Promise<RunSummary[]> {
+    return listRuns(this.#database, query);
   }
 
   async commitStep(step: RunStep): Promise<RunEvent[]> {

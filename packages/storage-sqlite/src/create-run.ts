@@ -64,6 +64,9 @@ export function writeRunCreation(
     lastSequence: events.length - 1,
   });
   if (inserted.changes === 0) throw new StorageConflictError(`run ${run.runId} already exists`, "run-exists");
+  for (const tag of run.tags) {
+    statements.insertRunTag.run({ tenantId: run.tenantId, tag, createdAt: run.createdAt, runId: run.runId });
+  }
   if (events.length === 0) return { events: [], deliveries: 0 };
   const firstPosition = allocateFeedPositions(webhookStatements, events.length);
   const appended = appendEvents(

@@ -165,6 +165,7 @@ describe("SQLite migrations", () => {
       [2, "retention"],
       [3, "key_management"],
       [4, "webhooks"],
+      [5, "run_listing"],
     ]);
     for (const migration of migrations) expect(migration.sql.length).toBeGreaterThan(0);
   });
@@ -177,6 +178,7 @@ describe("SQLite migrations", () => {
       [2, "retention"],
       [3, "key_management"],
       [4, "webhooks"],
+      [5, "run_listing"],
     ]);
   });
 
@@ -186,7 +188,7 @@ describe("SQLite migrations", () => {
     expect(appliedMigrations(path).map((row) => row.version)).toEqual([1]);
 
     adapter = openSqliteAdapter({ path });
-    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4]);
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4, 5]);
 
     expect(await adapter.getRun("run-old")).toEqual({
       runId: "run-old",
@@ -245,6 +247,13 @@ describe("SQLite migrations", () => {
     expect((await adapter.claimRun("run-waiting", "holder", 1_000, 0))?.epoch).toBe(2);
 
     // 0002's retention index and tombstones work on rows written before it existed.
+    // 0005 indexes the tags runs already had, so listings find them by tag.
+    expect(
+      (await adapter.listRuns({ tenantId: "tenant-a", tag: "legacy", limit: 10 })).map((run) => run.runId),
+    ).toEqual(["run-old"]);
+    expect((await adapter.listRuns({ tenantId: "tenant-b", limit: 10 })).map((run) => run.runId)).toEqual([
+      "run-waiting",
+    ]);
     expect(await adapter.expireRuns("2029-06-01T00:00:00.000Z", 10, "2029-07-01T00:00:00.000Z")).toEqual(["run-old"]);
     expect(await adapter.getTombstone("run-old")).toEqual({
       runId: "run-old",
@@ -257,7 +266,7 @@ describe("SQLite migrations", () => {
     const path = directory.file("keys.db");
     createVersionTwoDatabaseWithKeys(path);
     adapter = openSqliteAdapter({ path });
-    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4]);
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4, 5]);
 
     const live = await adapter.findApiKey("hash-live");
     const test = await adapter.findApiKey("hash-test");
@@ -324,7 +333,7 @@ describe("SQLite migrations", () => {
     const path = directory.file("events.db");
     createVersionThreeDatabaseWithEvents(path);
     adapter = openSqliteAdapter({ path });
-    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4]);
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4, 5]);
 
     const feedOf = async (tenantId: string, after?: string) =>
       (await adapter?.readFeed(tenantId, { limit: 100, ...(after === undefined ? {} : { after }) })) ?? [];
@@ -391,9 +400,9 @@ describe("SQLite migrations", () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(SchemaTooNewError);
-    expect(refusal).toMatchObject({ name: "SchemaTooNewError", databaseVersion: 99, knownVersion: 4 });
-    expect(String((refusal as Error).message)).toMatch(/schema version 99.*up to 4.*newer release/s);
-    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4, 99]);
+    expect(refusal).toMatchObject({ name: "SchemaTooNewError", databaseVersion: 99, knownVersion: 5 });
+    expect(String((refusal as Error).message)).toMatch(/schema version 99.*up to 5.*newer release/s);
+    expect(appliedMigrations(path).map((row) => row.version)).toEqual([1, 2, 3, 4, 5, 99]);
   });
 
   it("the previous release refuses a database this release migrated, naming both versions, and writes nothing to it", async () => {

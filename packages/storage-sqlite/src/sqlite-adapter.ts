@@ -19,9 +19,11 @@ import type {
   RunClaim,
   RunCreation,
   RunEvent,
+  RunListQuery,
   RunRecord,
   RunStatus,
   RunStep,
+  RunSummary,
   RotationRefusal,
   RunTombstone,
   StorageAdapter,
@@ -49,6 +51,7 @@ import {
   writeKeyRotation,
   writeKeyUse,
 } from "./keys.js";
+import { RunListing } from "./list-runs.js";
 import { loadMigrations, migrate, type Migration } from "./migrations.js";
 import { writeRunExpiry, writeRunsExpiry } from "./retention.js";
 import {
@@ -92,12 +95,13 @@ const CLAIMABLE_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(["pending"
 
 class SqliteAdapter implements StorageAdapter {
   readonly name = "sqlite";
-  readonly spiVersionRange = "^2.0.0";
+  readonly spiVersionRange = "^3.0.0";
   readonly durable = true;
 
   readonly #db: Database.Database;
   readonly #statements: Statements;
   readonly #keyStatements: KeyStatements;
+  readonly #runListing: RunListing;
   readonly #webhookStatements: WebhookStatements;
   readonly #writeStep: (step: RunStep) => CommittedStep;
   /** Every write goes through here: one FIFO path, group-committed (see group-commit.ts). */
@@ -126,6 +130,7 @@ class SqliteAdapter implements StorageAdapter {
     this.#db = db;
     this.#statements = prepareStatements(db);
     this.#keyStatements = prepareKeyStatements(db);
+    this.#runListing = new RunListing(db);
     this.#webhookStatements = prepareWebhookStatements(db);
     this.#writeStep = createStepWriter(db, this.#statements, this.#webhookStatements);
     this.#writes = new GroupCommit(db);
@@ -150,6 +155,10 @@ class SqliteAdapter implements StorageAdapter {
     );
     if (row && tenantId !== undefined) this.#noteTenant(runId, tenantId);
     return row ? runFromRow(row) : null;
+  }
+
+  async listRuns(query: RunListQuery): Promise<RunSummary[]> {
+    return this.#use(() => this.#runListing.list(query));
   }
 
   async commitStep(step: RunStep): Promise<RunEvent[]> {

@@ -93,6 +93,7 @@ type Statement<Params extends unknown[] | object = [], Result = unknown> = Datab
 export interface Statements {
   ping: Statement<[], number>;
   insertRun: Statement<RunInsertParams>;
+  insertRunTag: Statement<{ tenantId: string; tag: string; createdAt: string; runId: string }>;
   selectRun: Statement<[string], RunRow>;
   selectRunOfTenant: Statement<[runId: string, tenantId: string], RunRow>;
   selectRunHead: Statement<[string], RunHeadRow>;
@@ -145,6 +146,10 @@ export function prepareStatements(db: Database.Database): Statements {
         @cancelRequested, @createdAt, @startedAt, @completedAt, @updatedAt, @lastSequence
       )
       ON CONFLICT (run_id) DO NOTHING`),
+    // The tag index of migration 0005; a tag given twice is one row.
+    insertRunTag: db.prepare<{ tenantId: string; tag: string; createdAt: string; runId: string }>(
+      "INSERT INTO run_tags (tenant_id, tag, created_at, run_id) VALUES (@tenantId, @tag, @createdAt, @runId) ON CONFLICT DO NOTHING",
+    ),
     selectRun: db.prepare<[string], RunRow>("SELECT * FROM runs WHERE run_id = ?"),
     // Tenant-scoped reads (auth.md §5.4): another tenant's run matches no row, in the same statement.
     selectRunOfTenant: db.prepare<[string, string], RunRow>("SELECT * FROM runs WHERE run_id = ? AND tenant_id = ?"),

@@ -14,8 +14,10 @@ import type {
   RunClaim,
   RunEvent,
   RunPatch,
+  RunListQuery,
   RunRecord,
   RunStatus,
+  RunSummary,
   RunTombstone,
   SuspensionRecord,
   SuspensionStatus,
@@ -110,6 +112,11 @@ export interface RunStore {
    * part of the query, so such a run is never loaded (auth.md §5.4).
    */
   getRun(runId: string, tenantId?: string): Promise<RunRecord | null>;
+  /**
+   * One page of a tenant's runs (see {@link RunListQuery}). The tenant is part of the query,
+   * and adapters index every filter so a page costs the same at 100 000 runs as at 100.
+   */
+  listRuns(query: RunListQuery): Promise<RunSummary[]>;
   /** Applies one {@link RunStep}; resolves to the appended events with their sequences. */
   commitStep(step: RunStep): Promise<RunEvent[]>;
 

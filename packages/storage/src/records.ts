@@ -72,6 +72,44 @@ export interface RunRecord {
   lastSequence: number;
 }
 
+/**
+ * A run as a listing shows it: what an operator scans a page for, without the definition,
+ * inputs, variables or engine state a page of 100 runs should not carry.
+ */
+export type RunSummary = Pick<
+  RunRecord,
+  | "runId"
+  | "tenantId"
+  | "workflowId"
+  | "status"
+  | "tags"
+  | "currentNodeId"
+  | "error"
+  | "createdAt"
+  | "startedAt"
+  | "completedAt"
+  | "updatedAt"
+>;
+
+/**
+ * Which of one tenant's runs a listing returns, newest first by `createdAt` then `runId`.
+ * Every filter is exact; `createdAfter`/`createdBefore` are exclusive and compare
+ * `createdAt` as the ISO-8601 UTC string the engine writes (`…T…:…:….sssZ`).
+ */
+export interface RunListQuery {
+  tenantId: string;
+  status?: RunStatus;
+  workflowId?: string;
+  /** Runs carrying this tag among their `tags`. */
+  tag?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  /** At most this many runs; 0 or less lists nothing. */
+  limit: number;
+  /** Only runs strictly older than this position (the last run of the previous page). */
+  after?: CreatedCursor;
+}
+
 /** What a caller supplies to create a run; the adapter fills claim and sequence bookkeeping. */
 export type NewRunRecord = Omit<RunRecord, "claim" | "lastSequence">;
 

@@ -2,7 +2,7 @@
  * The version of the storage SPI this package defines. Semver: a minor bump adds
  * optional capabilities; a major bump changes a contract adapters already implement.
  */
-export const STORAGE_SPI_VERSION = "2.0.0";
+export const STORAGE_SPI_VERSION = "3.0.0";
 
 /** Thrown by {@link assertSpiCompatible} when an adapter implements another SPI range. */
 export class SpiVersionMismatchError extends Error {

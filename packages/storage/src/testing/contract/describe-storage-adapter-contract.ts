@@ -14,6 +14,7 @@ import { describeKeyState } from "./suites/key-state.js";
 import { describeLifecycle } from "./suites/lifecycle.js";
 import { describeRetention } from "./suites/retention.js";
 import { describeRunCreation } from "./suites/run-creation.js";
+import { describeRunListing } from "./suites/run-listing.js";
 import { describeStepCommit } from "./suites/step-commit.js";
 import { describeStepConcurrency } from "./suites/step-concurrency.js";
 import { describeSuspensions } from "./suites/suspensions.js";
@@ -62,6 +63,7 @@ export function describeStorageAdapterContract(
     harness.install();
     describeLifecycle(harness);
     describeRunCreation(harness);
+    describeRunListing(harness);
     describeStepCommit(harness);
     describeStepConcurrency(harness, settings);
     describeEventLog(harness, settings);

@@ -40,6 +40,7 @@ function storeWithRacingAppends(
   return {
     createRun: (creation) => store.createRun(creation),
     getRun: (runId, tenantId) => store.getRun(runId, tenantId),
+    listRuns: (query) => store.listRuns(query),
     commitStep: (step) => store.commitStep(step),
     readEvents: (runId: string, options?: ReadEventsOptions) => duringRead(() => store.readEvents(runId, options)),
     latestEvent: (runId) => store.latestEvent(runId),
