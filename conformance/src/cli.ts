@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { writeFile } from "node:fs/promises";
 import { validateConformanceResult } from "@openwop/schema";
 import { parseCli, UsageError, type CliArguments } from "./cli/args.js";
+import { listingLine, registryListing } from "./cli/registry-listing.js";
 import { USAGE } from "./cli/usage.js";
+import { writeReports } from "./cli/write-reports.js";
 import { loadHostManifest, ManifestError } from "./host-manifest/manifest.js";
 import { paletteFor } from "./report/colour.js";
 import { progressLine, summaryTable } from "./report/text-report.js";
@@ -33,8 +34,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (parsed.kind === "list") {
-    for (const scenario of SCENARIOS)
-      process.stdout.write(`${scenario.id}\t${scenario.profiles.join(",")}\t${scenario.spec}\n`);
+    if (parsed.json) process.stdout.write(`${JSON.stringify(registryListing(SCENARIOS), null, 2)}\n`);
+    else for (const scenario of SCENARIOS) process.stdout.write(`${listingLine(scenario)}\n`);
     return 0;
   }
   return run(parsed.args, errPalette);
@@ -92,7 +93,7 @@ async function run(args: CliArguments, errPalette: ReturnType<typeof paletteFor>
   }
   process.stdout.write(`${summaryTable(suite.runs, suite.profiles, paletteFor(process.stdout))}\n`);
 
-  if (args.jsonPath !== undefined) {
+  if (args.jsonPath !== undefined || args.junitPath !== undefined || args.htmlPath !== undefined) {
     const document = resultDocument(suite, { command: args.command, baseUrl: args.baseUrl });
     const validation = validateConformanceResult(document);
     if (!validation.valid) {
@@ -102,8 +103,7 @@ async function run(args: CliArguments, errPalette: ReturnType<typeof paletteFor>
       );
       return 2;
     }
-    await writeFile(args.jsonPath, `${JSON.stringify(document, null, 2)}\n`);
-    process.stderr.write(errPalette.dim(`wrote ${args.jsonPath}\n`));
+    for (const path of await writeReports(document, args)) process.stderr.write(errPalette.dim(`wrote ${path}\n`));
   }
   return suite.runs.some((result) => result.outcome === "fail" || result.outcome === "blocked") ? 1 : 0;
 }

@@ -29,6 +29,17 @@ describe("parseCli", () => {
     expect(() => parseCli(["--webhook-private-urls=yes"], env)).toThrow(UsageError);
   });
 
+  it("reads --junit and --html as report paths, and --list with an optional --json switch", () => {
+    const env = { OPENWOP_BASE_URL: "http://h", OPENWOP_API_KEY: "k" };
+    expect(parseCli(["--junit", "r.xml", "--html", "r.html", "--json", "r.json"], env)).toMatchObject({
+      args: { junitPath: "r.xml", htmlPath: "r.html", jsonPath: "r.json" },
+    });
+    expect(() => parseCli(["--junit"], env)).toThrow(UsageError);
+    expect(parseCli(["--list"], {})).toEqual({ kind: "list", json: false });
+    expect(parseCli(["--list", "--json"], {})).toEqual({ kind: "list", json: true });
+    expect(() => parseCli(["--list", "--profile", "openwop-core"], {})).toThrow(/--list takes only --json/);
+  });
+
   it("rejects unknown flags, unknown profiles and a missing target", () => {
     const env = { OPENWOP_BASE_URL: "http://h", OPENWOP_API_KEY: "k" };
     expect(() => parseCli(["--require-behaviour"], env)).toThrow(UsageError);

@@ -11,6 +11,10 @@ export interface CliArguments {
   readonly requireBehavior: boolean;
   readonly optOutProfiles: readonly string[];
   readonly jsonPath?: string;
+  /** `--junit <file>`: the result document as a JUnit XML report. */
+  readonly junitPath?: string;
+  /** `--html <file>`: the result document as one self-contained HTML page. */
+  readonly htmlPath?: string;
   readonly hostManifestPath?: string;
   /** `--webhook-private-urls`: the host accepts loopback webhook URLs (its development override is on). */
   readonly webhookPrivateUrls: boolean;
@@ -22,7 +26,7 @@ export interface CliArguments {
 export type ParsedCli =
   | { readonly kind: "run"; readonly args: CliArguments }
   | { readonly kind: "help" }
-  | { readonly kind: "list" }
+  | { readonly kind: "list"; readonly json: boolean }
   | { readonly kind: "version" };
 
 /** Bad arguments; the CLI prints the message with usage and exits 2. */
@@ -42,10 +46,11 @@ const OPTIONS = {
   "require-behavior": { type: "boolean" },
   "opt-out-profiles": { type: "string" },
   json: { type: "string" },
+  junit: { type: "string" },
+  html: { type: "string" },
   "host-manifest": { type: "string" },
   "webhook-private-urls": { type: "boolean" },
   "timeout-scale": { type: "string" },
-  list: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -62,6 +67,14 @@ const list = (value: string | undefined) =>
  * `OPENWOP_BASE_URL` / `OPENWOP_API_KEY` fallbacks.
  */
 export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedCli {
+  // `--list --json` prints the registry as JSON: there `--json` takes no file, so it is read
+  // as a switch before the strict parse, which would otherwise demand a value.
+  const listing = argv.includes("--list") && !argv.includes("--help") && !argv.includes("-h");
+  if (listing) {
+    const rest = argv.filter((word) => word !== "--list" && word !== "--json");
+    if (rest.length > 0) throw new UsageError(`--list takes only --json, got ${rest.join(" ")}`);
+    return { kind: "list", json: argv.includes("--json") };
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
@@ -71,7 +84,6 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   const values = parsed.values;
   if (values.help === true) return { kind: "help" };
   if (values.version === true) return { kind: "version" };
-  if (values.list === true) return { kind: "list" };
 
   const baseUrl = values["base-url"] ?? env.OPENWOP_BASE_URL;
   const apiKey = values["api-key"] ?? env.OPENWOP_API_KEY;
@@ -105,6 +117,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       requireBehavior: values["require-behavior"] === true,
       optOutProfiles,
       ...(values.json === undefined ? {} : { jsonPath: values.json }),
+      ...(values.junit === undefined ? {} : { junitPath: values.junit }),
+      ...(values.html === undefined ? {} : { htmlPath: values.html }),
       ...(values["host-manifest"] === undefined ? {} : { hostManifestPath: values["host-manifest"] }),
       webhookPrivateUrls: values["webhook-private-urls"] === true,
       timeoutScale,

@@ -5,9 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { validateConformanceResult } from "@openwop/schema";
+import type { ConformanceResult } from "@openwop/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchHost, type LaunchedHost } from "../host-manifest/launch.js";
 import { loadHostManifest } from "../host-manifest/manifest.js";
+import { PROFILE_IDS } from "../profiles/catalog.js";
+import { renderHtml } from "../report/html-report.js";
+import { renderJUnit } from "../report/junit-report.js";
+import { SCENARIOS } from "../scenarios/registry.js";
+import type { RegistryListing } from "./registry-listing.js";
 
 const cli = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 const manifestPath = fileURLToPath(new URL("../../../examples/hosts/in-memory/openwop-host.json", import.meta.url));
@@ -64,5 +70,44 @@ describe.skipIf(!existsSync(cli))("openwop-conformance (built CLI)", () => {
     const document = JSON.parse(await readFile(json, "utf8")) as unknown;
     expect(validateConformanceResult(document).valid).toBe(true);
     expect(JSON.stringify(document)).not.toContain(host?.keys.apiKey ?? "<no key>");
+  });
+
+  it("--profile runs one profile's set, and --junit and --html render the same document --json writes", async () => {
+    const paths = { json: join(dir, "p.json"), junit: join(dir, "out", "p.xml"), html: join(dir, "out", "p.html") };
+    const run = await runCli([
+      "--base-url",
+      host?.baseUrl ?? "",
+      "--api-key",
+      host?.keys.apiKey ?? "",
+      "--profile",
+      "openwop-stream-poll",
+      "--json",
+      paths.json,
+      "--junit",
+      paths.junit,
+      "--html",
+      paths.html,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(await readFile(paths.json, "utf8")) as ConformanceResult;
+    expect(document.scenarios.map((scenario) => scenario.id)).toEqual(
+      SCENARIOS.filter((scenario) => scenario.profiles.includes("openwop-stream-poll")).map((scenario) => scenario.id),
+    );
+    expect(document.profiles.find((verdict) => verdict.profile === "openwop-stream-poll")?.claimed).toBe(true);
+    expect(await readFile(paths.junit, "utf8")).toBe(renderJUnit(document));
+    expect(await readFile(paths.html, "utf8")).toBe(renderHtml(document));
+    expect(run.stderr).toContain(`wrote ${paths.junit}`);
+  });
+
+  it("--list --json prints the registry: every scenario and each profile's set", async () => {
+    const run = await runCli(["--list", "--json"]);
+    expect(run.code).toBe(0);
+    const listing = JSON.parse(run.stdout) as RegistryListing;
+    expect(listing.scenarios.map((scenario) => scenario.id)).toEqual(SCENARIOS.map((scenario) => scenario.id));
+    expect(listing.profiles.map((profile) => profile.id)).toEqual([...PROFILE_IDS]);
+    const core = SCENARIOS.filter((scenario) => scenario.profiles.includes("openwop-core")).map(
+      (scenario) => scenario.id,
+    );
+    expect(listing.profiles.find((profile) => profile.id === "openwop-core")?.scenarios).toEqual(core);
   });
 });

@@ -25,7 +25,10 @@ Selection and strictness
 
 Output
   --json <file>               write the result document (schemas/conformance-result.schema.json)
-  --list                      print the scenario registry and exit
+  --junit <file>              write the same result as a JUnit XML report (one test case
+                              per scenario; skip as skipped, blocked as error)
+  --html <file>               write the same result as one self-contained HTML page
+  --list [--json]             print the scenario registry (as JSON with --json) and exit
   --version, --help
 
 Progress goes to stderr (one line per scenario; colour unless NO_COLOR), the summary to

@@ -16,7 +16,10 @@ export type ProductionRequirement = (typeof PRODUCTION_REQUIREMENTS)[number];
  * A scenario witnesses a requirement when it cites the requirement's section, as its own
  * spec or among the sections it also cites; the registry stays the single source.
  */
-export function witnessesOf(requirement: ProductionRequirement, registry: readonly Scenario[]): Scenario[] {
+export function witnessesOf<Citing extends Pick<Scenario, "spec" | "alsoCites">>(
+  requirement: ProductionRequirement,
+  registry: readonly Citing[],
+): Citing[] {
   return registry.filter(
     (scenario) => scenario.spec === requirement.spec || (scenario.alsoCites ?? []).includes(requirement.spec),
   );
