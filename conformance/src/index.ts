@@ -16,3 +16,5 @@ export type { HostManifest, LoadedHostManifest, ExtraKeySpec } from "./host-mani
 export { launchHost, LaunchError } from "./host-manifest/launch.js";
 export type { LaunchedHost, LaunchOptions, LaunchedKeys } from "./host-manifest/launch.js";
 export { SUITE_VERSION } from "./suite-version.js";
+export { CITATION_PATTERN, citationResolves, parseCitation, sectionHeadingPattern } from "./spec-citations.js";
+export type { Citation } from "./spec-citations.js";
