@@ -129,3 +129,24 @@ describe("openwop-webhooks-durable (spec/v1/profiles.md §3.11)", () => {
     });
   });
 });
+
+const runManagement = PROFILES.find((profile) => profile.id === "openwop-run-management");
+
+describe("openwop-run-management (spec/v1/profiles.md §3.12)", () => {
+  it("holds when listing and bulk cancel are both advertised, and names the member that is missing", () => {
+    expect(runManagement?.predicate({ ...base, runs: { list: true, bulkCancel: true } })).toMatchObject({
+      holds: true,
+    });
+    const cases: Array<[unknown, RegExp]> = [
+      [undefined, /runs is not an object/],
+      [{ list: true, bulkCancel: false }, /runs\.bulkCancel/],
+      [{ list: "yes", bulkCancel: true }, /runs\.list/],
+    ];
+    for (const [block, reason] of cases) {
+      const document = (block === undefined ? base : { ...base, runs: block }) as Capabilities;
+      const result = runManagement?.predicate(document);
+      expect(result?.holds, JSON.stringify(block)).toBe(false);
+      expect(result?.reason).toMatch(reason);
+    }
+  });
+});

@@ -13,6 +13,7 @@ export const PROFILE_IDS = [
   "openwop-auth-api-key-rotation",
   "openwop-webhooks",
   "openwop-webhooks-durable",
+  "openwop-run-management",
 ] as const;
 
 export type ProfileId = (typeof PROFILE_IDS)[number];
@@ -191,6 +192,20 @@ function durableWebhooks(d: Capabilities): PredicateResult {
   );
 }
 
+function runManagement(d: Capabilities): PredicateResult {
+  const base = core(d);
+  if (!base.holds) return base;
+  const block = record(d.runs);
+  return all(
+    [
+      [block !== undefined, "runs is not an object"],
+      [block?.list === true, "runs.list is not true"],
+      [block?.bulkCancel === true, "runs.bulkCancel is not true"],
+    ],
+    "run listing and bulk cancel advertised",
+  );
+}
+
 /** The catalog, in {@link PROFILE_IDS} order; predicates transcribe spec/v1/profiles.md §3. */
 export const PROFILES: readonly ProfileDefinition[] = [
   { id: "openwop-core", title: "Core", spec: "spec/v1/profiles.md §3.1", predicate: core },
@@ -258,6 +273,12 @@ export const PROFILES: readonly ProfileDefinition[] = [
     title: "Durable webhooks",
     spec: "spec/v1/profiles.md §3.11",
     predicate: durableWebhooks,
+  },
+  {
+    id: "openwop-run-management",
+    title: "Run management",
+    spec: "spec/v1/profiles.md §3.12",
+    predicate: runManagement,
   },
 ];
 

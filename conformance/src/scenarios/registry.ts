@@ -17,6 +17,7 @@ import { productionDurabilityScenarios } from "./production-durability.js";
 import { productionProfileScenarios } from "./production-profile.js";
 import { productionRetentionScenarios } from "./production-retention.js";
 import { runLifecycleScenarios } from "./run-lifecycle.js";
+import { runManagementScenarios } from "./run-management.js";
 import { sseScenarios } from "./sse.js";
 import { webhookScenarios } from "./webhooks.js";
 
@@ -37,6 +38,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...pollScenarios,
   ...idempotencyScenarios,
   ...cancellationScenarios,
+  ...runManagementScenarios,
   ...interruptScenarios,
   ...limitScenarios,
   ...fixtureScenarios,

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import {
   StorageConflictError,
   assertSpiCompatible,
+  type CreatedCursor,
   subscribeToRunEvents,
   type IdempotentResponse,
   type JsonValue,
@@ -27,8 +28,10 @@ import type { NodeRegistry } from "./nodes/registry.js";
 import { PendingRunAdmission, type PendingRunAdmissionOptions } from "./admission/pending-runs.js";
 import { RunStatusCounts } from "./admission/run-status-counts.js";
 import { forceExpireRun, type ExpiredRun } from "./retention/force-expire.js";
+import { cancelEach, type BulkCancelResult } from "./run/bulk-cancel.js";
 import { cancelRun, resolveInterrupt } from "./run/control.js";
 import { buildRunRecord, parseCreateRunRequest, type RunLimits } from "./run/create.js";
+import { listRunPage, type RunFilter, type RunPage } from "./run/listing.js";
 import { RunWorker } from "./run/worker.js";
 import { TelemetryHub } from "./telemetry/hub.js";
 import type { RunOrigin } from "./telemetry/origin.js";
@@ -282,6 +285,16 @@ export class Engine {
   async cancelRun(tenantId: string, runId: string): Promise<{ runId: string; status: RunStatus }> {
     await this.getRun(tenantId, runId);
     return cancelRun(this.store, this.worker, tenantId, runId, this.now, (run) => this.#runTerminal(run));
+  }
+
+  /** One page of the tenant's runs, newest first (core.md §6.9). */
+  listRuns(tenantId: string, filter: RunFilter, limit: number, after?: CreatedCursor): Promise<RunPage> {
+    return listRunPage(this.store, tenantId, filter, limit, after);
+  }
+
+  /** Cancels each of `runIds` of the tenant in order, each answered on its own (core.md §6.10). */
+  bulkCancel(tenantId: string, runIds: readonly string[]): Promise<BulkCancelResult[]> {
+    return cancelEach(runIds, (runId) => this.cancelRun(tenantId, runId));
   }
 
   async resolveInterrupt(

@@ -44,6 +44,8 @@ export { WorkflowCatalog, WorkflowDefinitionError, type RegisteredWorkflow } fro
 export { CONFORMANCE_FIXTURES } from "./workflow/fixtures.js";
 export { loadWorkflowsFromDir, WorkflowFileError } from "./workflow/load-dir.js";
 export { toRunSnapshot } from "./run/snapshot.js";
+export { toRunSummaryBody, type RunFilter, type RunPage } from "./run/listing.js";
+export { MAX_BULK_CANCEL_RUN_IDS, parseBulkCancelRequest, type BulkCancelResult } from "./run/bulk-cancel.js";
 export { ENGINE_VERSION, NON_UPDATE_EVENT_TYPES } from "./run/events.js";
 export type { RunLimits } from "./run/create.js";
 export { buildDebugBundle, type BuiltDebugBundle, type DebugBundleRequest } from "./debug-bundle/build-bundle.js";
@@ -106,7 +108,7 @@ export { DEFAULT_DELIVERY_POLICY, retryDelayMs, type DeliveryPolicy } from "./we
 export { WebhookDispatcher, type DeliveryAttempted, type DispatcherOptions } from "./webhooks/dispatcher.js";
 export { decodeFeedCursor, encodeFeedCursor } from "./webhooks/feed-cursor.js";
 export { encodeOpaqueCursor, openOpaqueCursor } from "./opaque-cursor.js";
-export { unstorableTextReason } from "./text.js";
+export { hasControlCharacter, unstorableTextReason } from "./text.js";
 export { instantOf, requireInstant } from "./instant.js";
 export {
   WebhookService,

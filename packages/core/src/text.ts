@@ -11,3 +11,12 @@ export function unstorableTextReason(text: string): string | undefined {
   if (LONE_SURROGATE.test(text)) return "contains a lone UTF-16 surrogate";
   return undefined;
 }
+
+/** C0 and C1 controls and DEL: no id or query value of the protocol contains one. */
+export function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}

@@ -221,3 +221,35 @@ export const validateDeadLetterReplayRequest = createValidator("dead-letter-repl
  * const result = validateEventFeedPage(await response.json());
  */
 export const validateEventFeedPage = createValidator("event-feed-page");
+
+/**
+ * Validates a page of runs (`GET /v1/runs`).
+ *
+ * @example
+ * const result = validateRunList(await response.json());
+ */
+export const validateRunList = createValidator("run-list");
+
+/**
+ * Validates one listed run.
+ *
+ * @example
+ * const result = validateRunSummary(page.runs[0]);
+ */
+export const validateRunSummary = createValidator("run-summary");
+
+/**
+ * Validates a `POST /v1/runs:bulk-cancel` body.
+ *
+ * @example
+ * validateBulkCancelRequest({ runIds: [] }).valid; // false: at least one id
+ */
+export const validateBulkCancelRequest = createValidator("bulk-cancel-request");
+
+/**
+ * Validates the 200 of `POST /v1/runs:bulk-cancel`.
+ *
+ * @example
+ * const result = validateBulkCancelResponse(await response.json());
+ */
+export const validateBulkCancelResponse = createValidator("bulk-cancel-response");

@@ -20,6 +20,7 @@ import { registerDebugBundleRoutes } from "./routes/debug-bundle.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerFeedRoutes } from "./routes/feed.js";
 import { registerKeyRoutes } from "./routes/keys.js";
+import { registerRunListRoute } from "./routes/run-list.js";
 import { registerRunRoutes } from "./routes/runs.js";
 import { registerTestSeamRoutes } from "./routes/test-seams.js";
 import { registerWebhookRoutes } from "./routes/webhooks.js";
@@ -158,6 +159,7 @@ export function createOpenWopApp(options: OpenWopAppOptions): Hono<AppEnv> {
     buildOpenApiDocument(options.implementation.name, options.implementation.version, OPERATIONS),
   );
   registerHealthRoutes(app, ctx);
+  registerRunListRoute(app, ctx);
   registerRunRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerKeyRoutes(app, ctx);

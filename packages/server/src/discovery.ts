@@ -66,6 +66,7 @@ export function buildDiscoveryDocument(options: DiscoveryOptions): JsonObject {
     },
     // Every host serves debug bundles; `maxBytes` is the cap it really applies (debug-bundle.md §1).
     debugBundle: { supported: true, maxBytes: options.settings.debugBundleMaxBytes },
+    runs: { list: true, bulkCancel: true },
     auth: {
       schemes: ["bearer"],
       scopes: [...SCOPES],

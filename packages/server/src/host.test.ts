@@ -21,10 +21,10 @@ afterEach(async () => {
 
 describe("startOpenWopHost", () => {
   it("refuses an adapter built for another storage SPI major, naming both versions", async () => {
-    const adapter = Object.assign(createMemoryAdapter(), { spiVersionRange: "^3.0.0" });
+    const adapter = Object.assign(createMemoryAdapter(), { spiVersionRange: "^4.0.0" });
     const attempt = startOpenWopHost({ adapter, implementation });
     await expect(attempt).rejects.toBeInstanceOf(SpiVersionMismatchError);
-    await expect(attempt).rejects.toThrow(new RegExp(`\\^3\\.0\\.0.*${STORAGE_SPI_VERSION.replaceAll(".", "\\.")}`));
+    await expect(attempt).rejects.toThrow(new RegExp(`\\^4\\.0\\.0.*${STORAGE_SPI_VERSION.replaceAll(".", "\\.")}`));
   });
 
   it("stops start-up at a bad workflow file, naming the file and the problem", async () => {

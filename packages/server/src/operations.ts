@@ -45,6 +45,22 @@ export const OPERATIONS: readonly OperationSpec[] = [
   },
   {
     method: "get",
+    path: "/v1/runs",
+    summary: "List the tenant's runs, newest first, by status, workflow, tag and creation time",
+    scope: "runs:read",
+    responses: { "200": "RunList" },
+    errors: ["validation_error"],
+  },
+  {
+    method: "post",
+    path: "/v1/runs:bulk-cancel",
+    summary: "Cancel up to 100 runs, each answered on its own",
+    scope: "runs:cancel",
+    responses: { "200": "BulkCancelResponse" },
+    errors: [...BODY, ...IDEMPOTENCY],
+  },
+  {
+    method: "get",
     path: "/v1/runs/{runId}",
     summary: "Read a run snapshot",
     scope: "runs:read",

@@ -269,6 +269,85 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
       }
     }
   },
+  "bulk-cancel-request": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/bulk-cancel-request.schema.json",
+    "title": "BulkCancelRequest",
+    "description": "Body of POST /v1/runs:bulk-cancel (spec/v1/core.md §6.10): up to 100 run ids, cancelled one by one in the order given. Closed. An id that names no run of the caller's tenant is answered in its own result, not by refusing the request.",
+    "type": "object",
+    "required": [
+      "runIds"
+    ],
+    "properties": {
+      "runIds": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        },
+        "minItems": 1,
+        "maxItems": 100
+      },
+      "reason": {
+        "type": "string",
+        "maxLength": 1000
+      }
+    },
+    "additionalProperties": false
+  },
+  "bulk-cancel-response": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/bulk-cancel-response.schema.json",
+    "title": "BulkCancelResponse",
+    "description": "The 200 of POST /v1/runs:bulk-cancel (spec/v1/core.md §6.10): one result per requested id, in request order. `ok` is true when the run is now cancelling or cancelled; otherwise `error` says why, with the code a single request would have got (`not_found`, `run_expired`, `run_terminal`, `validation_error`).",
+    "type": "object",
+    "required": [
+      "results"
+    ],
+    "properties": {
+      "results": {
+        "type": "array",
+        "maxItems": 100,
+        "items": {
+          "type": "object",
+          "required": [
+            "runId",
+            "ok"
+          ],
+          "properties": {
+            "runId": {
+              "type": "string"
+            },
+            "ok": {
+              "type": "boolean"
+            },
+            "status": {
+              "$ref": "https://openwop.dev/schemas/v1/run-snapshot.schema.json#/$defs/RunStatus"
+            },
+            "error": {
+              "type": "object",
+              "required": [
+                "error",
+                "message"
+              ],
+              "properties": {
+                "error": {
+                  "type": "string",
+                  "minLength": 1
+                },
+                "message": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              "additionalProperties": true
+            }
+          },
+          "additionalProperties": true
+        }
+      }
+    },
+    "additionalProperties": true
+  },
   "cancel-run-response": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://openwop.dev/schemas/v1/cancel-run-response.schema.json",
@@ -381,6 +460,9 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
       },
       "debugBundle": {
         "$ref": "#/$defs/DebugBundleCapability"
+      },
+      "runs": {
+        "$ref": "#/$defs/RunsCapability"
       },
       "webhooks": {
         "$ref": "#/$defs/WebhooksCapability"
@@ -632,6 +714,26 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
           "audience": {
             "type": "string",
             "minLength": 1
+          }
+        },
+        "additionalProperties": false
+      },
+      "RunsCapability": {
+        "title": "RunsCapability",
+        "description": "Run management beyond creating, reading and cancelling one run (core.md §6.9–§6.10). Each member true only where the host serves the operation.",
+        "type": "object",
+        "required": [
+          "list",
+          "bulkCancel"
+        ],
+        "properties": {
+          "list": {
+            "description": "GET /v1/runs lists the tenant's runs (core.md §6.9).",
+            "type": "boolean"
+          },
+          "bulkCancel": {
+            "description": "POST /v1/runs:bulk-cancel cancels up to 100 runs (core.md §6.10).",
+            "type": "boolean"
           }
         },
         "additionalProperties": false
@@ -2164,6 +2266,34 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
     },
     "additionalProperties": false
   },
+  "run-list": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/run-list.schema.json",
+    "title": "RunList",
+    "description": "The 200 of GET /v1/runs (spec/v1/core.md §6.9): one page of the tenant's runs, newest first, and the cursor of the next page, null on the last.",
+    "type": "object",
+    "required": [
+      "runs",
+      "nextCursor"
+    ],
+    "properties": {
+      "runs": {
+        "type": "array",
+        "items": {
+          "$ref": "https://openwop.dev/schemas/v1/run-summary.schema.json"
+        },
+        "maxItems": 100
+      },
+      "nextCursor": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "minLength": 1
+      }
+    },
+    "additionalProperties": true
+  },
   "run-snapshot": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://openwop.dev/schemas/v1/run-snapshot.schema.json",
@@ -2327,6 +2457,61 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
         "additionalProperties": false
       }
     }
+  },
+  "run-summary": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/run-summary.schema.json",
+    "title": "RunSummary",
+    "description": "One run as GET /v1/runs lists it (spec/v1/core.md §6.9): what an operator scans a page for. The full snapshot is at GET /v1/runs/{runId}. Open, like every response body a client reads.",
+    "type": "object",
+    "required": [
+      "runId",
+      "workflowId",
+      "status",
+      "createdAt",
+      "tags"
+    ],
+    "properties": {
+      "runId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "workflowId": {
+        "type": "string",
+        "minLength": 1
+      },
+      "status": {
+        "$ref": "https://openwop.dev/schemas/v1/run-snapshot.schema.json#/$defs/RunStatus"
+      },
+      "createdAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "startedAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "completedAt": {
+        "type": "string",
+        "format": "date-time"
+      },
+      "currentNodeId": {
+        "description": "Set while the run is suspended on a node.",
+        "type": "string",
+        "minLength": 1
+      },
+      "tags": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
+      },
+      "error": {
+        "$ref": "https://openwop.dev/schemas/v1/run-snapshot.schema.json#/$defs/RunError"
+      }
+    },
+    "additionalProperties": true
   },
   "webhook-delivery": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -1,17 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { unstorableTextReason, validationError } from "@openwop/core";
+import { hasControlCharacter, unstorableTextReason, validationError } from "@openwop/core";
 
 /** Longer than any id a host issues or a workflow may declare (ids are at most 128 characters). */
 export const MAX_PATH_PARAM_LENGTH = 256;
-
-/** C0 and C1 controls and DEL: no id or query value of the protocol contains one. */
-function hasControlCharacter(text: string): boolean {
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f)) return true;
-  }
-  return false;
-}
 
 /** Refuses text a parameter can never hold, before any storage sees it (the same 400 on every storage). */
 function refuseUnsafeParameter(value: string, field: string, kind: "path" | "query"): void {

@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
-import { notFound, toRunSnapshot, validationError, type CreatedRun } from "@openwop/core";
+import { notFound, parseBulkCancelRequest, toRunSnapshot, validationError, type CreatedRun } from "@openwop/core";
 import type { IdempotentResponse, JsonObject, JsonValue } from "@openwop/storage";
-import type { CreateRunResponse } from "@openwop/types";
+import type { BulkCancelResponse, CreateRunResponse } from "@openwop/types";
 import { authorize } from "../auth-middleware.js";
 import { readJsonBody } from "../body.js";
 import type { AppEnv, ServerContext } from "../context.js";
@@ -55,6 +55,19 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
     return answerIdempotently(ctx, c, body as JsonObject | undefined, async () => ({
       ...(await ctx.engine.cancelRun(c.get("principal").tenantId, runId)),
     }));
+  });
+
+  // Registered as a literal path: the colon follows no slash, so the router reads no parameter in it.
+  app.post("/v1/runs:bulk-cancel", authorize(ctx, "runs:cancel"), async (c) => {
+    const body = await readJsonBody(c, ctx.settings);
+    if (body === undefined) throw validationError('request body {"runIds": [...]} is required', { field: "runIds" });
+    const request = parseBulkCancelRequest(body);
+    return answerIdempotently(ctx, c, body as JsonObject, async () => {
+      const answer: BulkCancelResponse = {
+        results: await ctx.engine.bulkCancel(c.get("principal").tenantId, request.runIds),
+      };
+      return answer as JsonObject;
+    });
   });
 
   app.post("/v1/runs/:runId/interrupts/:nodeId", authorize(ctx, "approvals:respond"), async (c) => {

@@ -46,6 +46,7 @@ export interface Capabilities {
    */
   streamModes?: StreamMode[];
   debugBundle?: DebugBundleCapability;
+  runs?: RunsCapability;
   webhooks?: WebhooksCapability;
   auth?: AuthCapability;
   observability?: ObservabilityCapability;
@@ -112,6 +113,19 @@ export interface DebugBundleCapability {
    * Size cap after which the bundle is truncated.
    */
   maxBytes?: number;
+}
+/**
+ * Run management beyond creating, reading and cancelling one run (core.md §6.9–§6.10). Each member true only where the host serves the operation.
+ */
+export interface RunsCapability {
+  /**
+   * GET /v1/runs lists the tenant's runs (core.md §6.9).
+   */
+  list: boolean;
+  /**
+   * POST /v1/runs:bulk-cancel cancels up to 100 runs (core.md §6.10).
+   */
+  bulkCancel: boolean;
 }
 export interface WebhooksCapability {
   supported: boolean;

@@ -4,6 +4,8 @@
 export * from "./api-key.js";
 export * from "./api-key-list.js";
 export * from "./auth-failure-summary.js";
+export * from "./bulk-cancel-request.js";
+export * from "./bulk-cancel-response.js";
 export * from "./cancel-run-response.js";
 export * from "./capabilities.js";
 export * from "./conformance-result.js";
@@ -22,7 +24,9 @@ export * from "./issued-api-key.js";
 export * from "./poll-response.js";
 export * from "./rotate-api-key-request.js";
 export * from "./run-event.js";
+export * from "./run-list.js";
 export * from "./run-snapshot.js";
+export * from "./run-summary.js";
 export * from "./webhook-delivery.js";
 export * from "./webhook-delivery-list.js";
 export * from "./webhook-subscription.js";
@@ -32,6 +36,8 @@ export * from "./workflow-definition.js";
 import type { ApiKey } from "./api-key.js";
 import type { ApiKeyList } from "./api-key-list.js";
 import type { AuthFailureSummary } from "./auth-failure-summary.js";
+import type { BulkCancelRequest } from "./bulk-cancel-request.js";
+import type { BulkCancelResponse } from "./bulk-cancel-response.js";
 import type { CancelRunResponse } from "./cancel-run-response.js";
 import type { Capabilities } from "./capabilities.js";
 import type { ConformanceResult } from "./conformance-result.js";
@@ -50,7 +56,9 @@ import type { IssuedApiKey } from "./issued-api-key.js";
 import type { PollResponse } from "./poll-response.js";
 import type { RotateApiKeyRequest } from "./rotate-api-key-request.js";
 import type { RunEvent } from "./run-event.js";
+import type { RunList } from "./run-list.js";
 import type { RunSnapshot } from "./run-snapshot.js";
+import type { RunSummary } from "./run-summary.js";
 import type { WebhookDelivery } from "./webhook-delivery.js";
 import type { WebhookDeliveryList } from "./webhook-delivery-list.js";
 import type { WebhookSubscription } from "./webhook-subscription.js";
@@ -62,6 +70,8 @@ export const schemaNames = [
   "api-key",
   "api-key-list",
   "auth-failure-summary",
+  "bulk-cancel-request",
+  "bulk-cancel-response",
   "cancel-run-response",
   "capabilities",
   "conformance-result",
@@ -80,7 +90,9 @@ export const schemaNames = [
   "poll-response",
   "rotate-api-key-request",
   "run-event",
+  "run-list",
   "run-snapshot",
+  "run-summary",
   "webhook-delivery",
   "webhook-delivery-list",
   "webhook-subscription",
@@ -96,6 +108,8 @@ export interface SchemaTypeMap {
   "api-key": ApiKey;
   "api-key-list": ApiKeyList;
   "auth-failure-summary": AuthFailureSummary;
+  "bulk-cancel-request": BulkCancelRequest;
+  "bulk-cancel-response": BulkCancelResponse;
   "cancel-run-response": CancelRunResponse;
   "capabilities": Capabilities;
   "conformance-result": ConformanceResult;
@@ -114,7 +128,9 @@ export interface SchemaTypeMap {
   "poll-response": PollResponse;
   "rotate-api-key-request": RotateApiKeyRequest;
   "run-event": RunEvent;
+  "run-list": RunList;
   "run-snapshot": RunSnapshot;
+  "run-summary": RunSummary;
   "webhook-delivery": WebhookDelivery;
   "webhook-delivery-list": WebhookDeliveryList;
   "webhook-subscription": WebhookSubscription;
