@@ -19,8 +19,8 @@ interface RunSummaryRow {
 const SUMMARY_COLUMNS = `r.run_id, r.tenant_id, r.workflow_id, r.status, r.tags, r.current_node_id, r.error,
   r.created_at, r.started_at, r.completed_at, r.updated_at`;
 
-type Filter = "status" | "workflowId" | "tag" | "createdAfter" | "createdBefore" | "after";
-const FILTERS: readonly Filter[] = ["status", "workflowId", "tag", "createdAfter", "createdBefore", "after"];
+export type Filter = "status" | "workflowId" | "tag" | "createdAfter" | "createdBefore" | "after";
+export const FILTERS: readonly Filter[] = ["status", "workflowId", "tag", "createdAfter", "createdBefore", "after"];
 
 /**
  * The statement for one combination of filters, named by it so Postgres plans each shape
@@ -28,7 +28,7 @@ const FILTERS: readonly Filter[] = ["status", "workflowId", "tag", "createdAfter
  * primary key being tenant, tag, then creation order; otherwise the runs table through an
  * index of migration 0005. Order and comparisons are COLLATE "C", as those indexes are.
  */
-function listingQuery(query: RunListQuery): { name: string; text: string; values: unknown[] } {
+export function listingQuery(query: RunListQuery): { name: string; text: string; values: unknown[] } {
   const present = new Set(FILTERS.filter((filter) => query[filter] !== undefined));
   const values: unknown[] = [query.tenantId, Math.max(0, Math.floor(query.limit))];
   const parameter = (value: unknown): string => {

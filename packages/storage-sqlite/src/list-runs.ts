@@ -19,8 +19,8 @@ interface RunSummaryRow {
 const SUMMARY_COLUMNS = `r.run_id, r.tenant_id, r.workflow_id, r.status, r.tags_json, r.current_node_id,
   r.error_json, r.created_at, r.started_at, r.completed_at, r.updated_at`;
 
-type Filter = "status" | "workflowId" | "tag" | "createdAfter" | "createdBefore" | "after";
-const FILTERS: readonly Filter[] = ["status", "workflowId", "tag", "createdAfter", "createdBefore", "after"];
+export type Filter = "status" | "workflowId" | "tag" | "createdAfter" | "createdBefore" | "after";
+export const FILTERS: readonly Filter[] = ["status", "workflowId", "tag", "createdAfter", "createdBefore", "after"];
 
 /**
  * The statement for one combination of filters. With a tag the tag rows drive the query
@@ -28,7 +28,7 @@ const FILTERS: readonly Filter[] = ["status", "workflowId", "tag", "createdAfter
  * table, through the index of migration 0005 that leads with the tenant and the most
  * selective equality given. Either way the rows come out in page order and stop at LIMIT.
  */
-function listingSql(present: ReadonlySet<Filter>): string {
+export function listingSql(present: ReadonlySet<Filter>): string {
   const source = present.has("tag") ? "run_tags AS t JOIN runs AS r ON r.run_id = t.run_id" : "runs AS r";
   const order = present.has("tag") ? "t" : "r";
   const conditions = [present.has("tag") ? "t.tenant_id = @tenantId AND t.tag = @tag" : "r.tenant_id = @tenantId"];
