@@ -18,7 +18,9 @@ export const isHostManifestFile = (file: string) => /^openwop-host(\.[a-z0-9][a-
 export async function discoverManifests(root: string): Promise<LoadedHostManifest[]> {
   const hostsDir = join(root, "examples", "hosts");
   const loaded: LoadedHostManifest[] = [];
-  for (const entry of (await readdir(hostsDir, { withFileTypes: true })).filter((dirent) => dirent.isDirectory())) {
+  // A repository without example hosts (one holding only remote or self-reported rows) has no manifests.
+  const entries = await readdir(hostsDir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries.filter((dirent) => dirent.isDirectory())) {
     // A host directory without a manifest is not (yet) part of the matrix.
     const files = (await readdir(join(hostsDir, entry.name))).filter(isHostManifestFile);
     for (const file of files) loaded.push(await loadHostManifest(join(hostsDir, entry.name, file)));

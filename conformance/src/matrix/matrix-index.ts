@@ -12,7 +12,8 @@ export interface MatrixHostEntry {
   readonly name: string;
   /** Manifest path relative to the repository root. */
   readonly manifest: string;
-  readonly storage: "memory" | "sqlite" | "postgres";
+  /** `remote` for a host of conformance/hosts.json, which this repository does not start. */
+  readonly storage: "memory" | "sqlite" | "postgres" | "remote";
   readonly status: "ran" | "not-run";
   /** Why the host did not run, in stable words (details go to stderr). */
   readonly reason?: string;

@@ -1,35 +1,30 @@
-import type { ConformanceResult, ProfileVerdict } from "@openwop/types";
+import type { ConformanceResult } from "@openwop/types";
 import { PROFILES } from "../profiles/catalog.js";
 import { OUTCOMES } from "../result/document.js";
 import type { Scenario } from "../runner/scenario.js";
 import { SUITE_NAME, SUITE_VERSION } from "../suite-version.js";
+import { CLAIMED, cellFor, DENIED, NOT_ADVERTISED, NOT_RUN } from "./cells.js";
+import type { ExternalRow } from "./external-results.js";
 import { table } from "./markdown.js";
 import type { MatrixIndex } from "./matrix-index.js";
 import { INDEX_PATH, resultPath } from "./matrix-index.js";
 import type { ProductionReport } from "./production-report.js";
+import { renderExternalSection } from "./render-external.js";
 
 export const MATRIX_PATH = "INTEROP-MATRIX.md";
-
-const CLAIMED = "✅ claimed";
-const DENIED = "❌ not claimed";
-const NOT_ADVERTISED = "➖ not advertised";
-const NOT_RUN = "⏸ not run";
-
-function cellFor(verdict: ProfileVerdict | undefined): string {
-  if (verdict === undefined) return NOT_RUN;
-  if (verdict.claimed) return CLAIMED;
-  return verdict.predicateHolds ? DENIED : NOT_ADVERTISED;
-}
 
 /**
  * INTEROP-MATRIX.md, computed from result files only. Nothing volatile (times, ports,
  * keys, run ids, failure messages) reaches it, so a CI re-run can compare it byte for byte.
+ * Self-reported rows get their own section after the CI rows' scenarios, only when there are
+ * any, so the page stays as it was for a repository without them.
  */
 export function renderMatrix(
   index: MatrixIndex,
   results: ReadonlyMap<string, ConformanceResult>,
   report: ProductionReport,
   registry: readonly Scenario[],
+  external: readonly ExternalRow[] = [],
 ): string {
   const lines: string[] = [];
   const push = (...more: string[]) => lines.push(...more);
@@ -135,6 +130,7 @@ export function renderMatrix(
       ]),
     ),
     "",
+    ...renderExternalSection(external, registry),
     "## Files",
     "",
     `- \`${INDEX_PATH}\`, \`conformance/results/production-report.json\`, \`conformance/coverage.md\` and this page hold nothing volatile and are drift-checked.`,
