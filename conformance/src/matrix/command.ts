@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { ConformanceResult } from "@openwop/types";
 import type { Palette } from "../report/colour.js";
@@ -48,6 +48,8 @@ export interface MatrixIo {
   readonly palette: Palette;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly registry: readonly Scenario[];
+  /** Where relative `--external` paths start: the directory `pnpm matrix` was typed in. */
+  readonly cwd: string;
 }
 
 /** `pnpm matrix`: exit 0 done, 1 drift under `--check`, 2 bad arguments or a refused input. */
@@ -108,7 +110,7 @@ async function generate(values: Flags, context: GenerateContext): Promise<number
   const knownVersions = await knownSuiteVersions(root);
   const submitted: ExternalRow[] = [];
   for (const path of values.external ?? []) {
-    const row = await readExternalResult(path, knownVersions, registry);
+    const row = await readExternalResult(resolve(context.cwd, path), knownVersions, registry);
     if (row.olderSuite)
       log(
         palette.yellow(

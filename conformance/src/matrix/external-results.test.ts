@@ -33,6 +33,7 @@ async function matrix(repo: string, argv: string[]) {
     palette: paletteFor({ isTTY: false }, {}),
     env: {},
     registry: SCENARIOS,
+    cwd: repo,
   });
   return { code, stderr };
 }
@@ -87,7 +88,8 @@ describe("pnpm matrix --external with a result a real run produced", () => {
   });
 
   it("adds a self-reported row with recomputed verdicts, leaves the CI rows alone, and survives --check", async () => {
-    const added = await matrix(repo, ["--external", submission]);
+    // Relative to where the command was typed (pnpm's INIT_CWD), here the repository itself.
+    const added = await matrix(repo, ["--external", "submitted.json"]);
     expect(added.code, added.stderr).toBe(0);
     const slug = externalSlug(result);
     expect(await readdir(join(repo, EXTERNAL_DIR))).toEqual([`${slug}.json`]);

@@ -13,6 +13,8 @@ matrixCommand(process.argv.slice(2), {
   palette: paletteFor(process.stderr),
   env: process.env,
   registry: SCENARIOS,
+  // pnpm runs the script inside conformance/; INIT_CWD is where the user typed the command.
+  cwd: process.env.INIT_CWD ?? process.cwd(),
 }).then(
   (code) => {
     process.exitCode = code;

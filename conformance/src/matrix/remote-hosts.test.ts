@@ -61,6 +61,7 @@ describe("conformance/hosts.json", () => {
       palette: paletteFor({ isTTY: false }, {}),
       env: {},
       registry: SCENARIOS,
+      cwd: repo,
     });
     expect(code).toBe(0);
     expect(JSON.parse(await readFile(join(repo, INDEX_PATH), "utf8"))).toEqual({
