@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,7 +9,10 @@ import type { ConformanceResult } from "@openwop/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchHost, type LaunchedHost } from "../host-manifest/launch.js";
 import { loadHostManifest } from "../host-manifest/manifest.js";
+import { matrixCommand } from "../matrix/command.js";
+import { MATRIX_PATH } from "../matrix/render-matrix.js";
 import { PROFILE_IDS } from "../profiles/catalog.js";
+import { paletteFor } from "../report/colour.js";
 import { renderHtml } from "../report/html-report.js";
 import { renderJUnit } from "../report/junit-report.js";
 import { SCENARIOS } from "../scenarios/registry.js";
@@ -97,6 +100,25 @@ describe.skipIf(!existsSync(cli))("openwop-conformance (built CLI)", () => {
     expect(await readFile(paths.junit, "utf8")).toBe(renderJUnit(document));
     expect(await readFile(paths.html, "utf8")).toBe(renderHtml(document));
     expect(run.stderr).toContain(`wrote ${paths.junit}`);
+
+    // The same run's document becomes a self-reported row of a repository-like directory.
+    const repo = join(dir, "repo");
+    await mkdir(join(repo, "conformance", "results"), { recursive: true });
+    await writeFile(join(repo, "conformance", "results", "index.json"), '{"indexVersion": 1, "hosts": []}\n');
+    const io = {
+      root: repo,
+      cwd: dir,
+      stdout: () => undefined,
+      stderr: () => undefined,
+      palette: paletteFor({ isTTY: false }, {}),
+      env: {},
+      registry: SCENARIOS,
+    };
+    expect(await matrixCommand(["--external", "p.json"], io)).toBe(0);
+    const matrix = await readFile(join(repo, MATRIX_PATH), "utf8");
+    expect(matrix).toMatch(/^\| openwop-host-in-memory \| .*✅ claimed/m);
+    expect(matrix).toContain("--profile openwop-stream-poll");
+    expect(await matrixCommand(["--check", "--render-only"], io)).toBe(0);
   });
 
   it("--list --json prints the registry: every scenario and each profile's set", async () => {
