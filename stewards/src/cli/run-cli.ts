@@ -1,11 +1,13 @@
 import { GitError } from "../trees.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
+import { RFC_INDEX_USAGE, rfcIndexCommand } from "./rfc-index-command.js";
 import { SPEC_IMPACT_USAGE, specImpactCommand } from "./spec-impact-command.js";
 
 type Command = (argv: readonly string[], io: CliIo) => number;
 
 const COMMANDS: Record<string, { readonly run: Command; readonly usage: string }> = {
   "spec-impact": { run: specImpactCommand, usage: SPEC_IMPACT_USAGE },
+  "rfc-index": { run: rfcIndexCommand, usage: RFC_INDEX_USAGE },
 };
 
 const usage = () =>
