@@ -4,6 +4,7 @@ import { isoAt, newApiKey, newRun, newSubscription } from "@openwop/storage/test
 import { loadMigrations, migrate } from "./migrations.js";
 import { SchemaTooNewError } from "@openwop/storage";
 import { openPostgresAdapter, openPostgresAdapterWithMigrations } from "./open-adapter.js";
+import { loadReleasedMigrations, releasedMigrationsUpTo } from "./testing/released-migrations.js";
 import { startTestPostgres, type TestPostgres } from "./testing/test-postgres.js";
 
 let pgServer: TestPostgres;
@@ -72,10 +73,23 @@ describe("migrations", () => {
     expect(migrations[0]?.name).toBe("0001_initial");
   });
 
+  it("still ships every released migration byte for byte as it was frozen (a schema change is a new file)", () => {
+    const released = loadReleasedMigrations();
+    expect(released.length).toBeGreaterThanOrEqual(1);
+    const shipped = loadMigrations();
+    expect(shipped.length).toBeGreaterThanOrEqual(released.length);
+    for (const frozen of released) {
+      const current = shipped.find((migration) => migration.version === frozen.version);
+      expect(current?.name, `migration ${frozen.version}`).toBe(frozen.name);
+      expect(current?.sql === frozen.sql, `migrations/${frozen.name}.sql differs from its released copy`).toBe(true);
+    }
+  });
+
   it("upgrades a database written by the 0001 release, and its rows read back through the SPI", async () => {
     const url = await pgServer.freshDatabase();
     await withClient(url, async (client) => {
-      expect(await migrate(client, { upTo: 1 })).toEqual({ applied: [1], version: 1 });
+      // The schema as release 0001 shipped it: its frozen migrations, not today's files.
+      expect(await migrate(client, { migrations: releasedMigrationsUpTo(1) })).toEqual({ applied: [1], version: 1 });
       // Rows exactly as the 0001 release wrote them (no instant columns yet).
       await client.query(`
         INSERT INTO runs (run_id, tenant_id, workflow_id, status, definition, inputs, variables, configurable, tags,
@@ -179,7 +193,8 @@ describe("migrations", () => {
   it("upgrades the keys of a database written by the 0002 release: each stays findable, with an id, and can be managed", async () => {
     const url = await pgServer.freshDatabase();
     await withClient(url, async (client) => {
-      expect(await migrate(client, { upTo: 2 })).toEqual({ applied: [1, 2], version: 2 });
+      // The schema as release 0002 shipped it: its frozen migrations, not today's files.
+      expect(await migrate(client, { migrations: releasedMigrationsUpTo(2) })).toEqual({ applied: [1, 2], version: 2 });
       await client.query(`
         INSERT INTO api_keys (key_hash, tenant_id, scopes, label, test, created_at, revoked_at)
         VALUES ('hash-live', 'tenant-a', '["runs:read","runs:create"]', 'bootstrap', false, '${isoAt(0)}', NULL),
@@ -253,7 +268,11 @@ describe("migrations", () => {
   it("upgrades the events of a database written by the 0003 release: each gets a feed position, in creation order, and the feed and the outbox work on them", async () => {
     const url = await pgServer.freshDatabase();
     await withClient(url, async (client) => {
-      expect(await migrate(client, { upTo: 3 })).toEqual({ applied: [1, 2, 3], version: 3 });
+      // The schema as release 0003 shipped it: its frozen migrations, not today's files.
+      expect(await migrate(client, { migrations: releasedMigrationsUpTo(3) })).toEqual({
+        applied: [1, 2, 3],
+        version: 3,
+      });
       // Runs inserted newest first, so the order of the backfill comes from created_at, not from the insertion;
       // one created with an offset, which orders by its instant.
       const runs: Array<[runId: string, tenantId: string, createdAt: string, events: number]> = [
@@ -377,15 +396,18 @@ describe("migrations", () => {
     const before = await databaseState(url);
 
     const shipped = loadMigrations();
-    const refusal = await openPostgresAdapterWithMigrations({ connectionString: url }, shipped.slice(0, -1)).then(
+    // The newest release before this code, as it shipped: the last frozen migration set
+    // older than what this code carries.
+    const previousRelease = releasedMigrationsUpTo(Math.min(loadReleasedMigrations().length, shipped.length - 1));
+    const refusal = await openPostgresAdapterWithMigrations({ connectionString: url }, previousRelease).then(
       (adapter) => adapter.close().then(() => undefined),
       (error: unknown) => error,
     );
     expect(refusal).toBeInstanceOf(SchemaTooNewError);
-    expect(refusal).toMatchObject({ databaseVersion: shipped.length, knownVersion: shipped.length - 1 });
+    expect(refusal).toMatchObject({ databaseVersion: shipped.length, knownVersion: previousRelease.length });
     const databaseName = new URL(url).pathname.slice(1);
     expect((refusal as Error).message).toContain(
-      `Postgres database "${databaseName}" is at schema version ${shipped.length}, but this release knows schema versions up to ${shipped.length - 1}`,
+      `Postgres database "${databaseName}" is at schema version ${shipped.length}, but this release knows schema versions up to ${previousRelease.length}`,
     );
     expect(await databaseState(url)).toEqual(before);
 
@@ -407,7 +429,7 @@ describe("migrations", () => {
   it("rolls a failing migration back completely", async () => {
     const url = await pgServer.freshDatabase();
     await withClient(url, async (client) => {
-      await migrate(client, { upTo: 1 });
+      await migrate(client, { migrations: releasedMigrationsUpTo(1) });
       // Sabotage: 0002 adds this column, so its ALTER TABLE fails half way through the file.
       await client.query("ALTER TABLE idempotency_records ADD COLUMN created_at_ts timestamptz");
       await expect(migrate(client)).rejects.toThrow(/already exists/);

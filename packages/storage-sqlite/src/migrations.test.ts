@@ -8,6 +8,7 @@ import { newApiKey, newRun, newSubscription } from "@openwop/storage/testing";
 import { openSqliteAdapter } from "./index.js";
 import { loadMigrations, migrate } from "./migrations.js";
 import { openSqliteAdapterWithMigrations } from "./sqlite-adapter.js";
+import { loadReleasedMigrations, releasedMigrationsUpTo } from "./testing/released-migrations.js";
 import { createTempDirectory, type TempDirectory } from "./testing/temp-database.js";
 
 interface MigrationRow {
@@ -27,17 +28,13 @@ function appliedMigrations(path: string): MigrationRow[] {
   }
 }
 
-/** A database exactly as release 0001 left it: only the first migration, rows written in its shape. */
+/** A database exactly as release 0001 left it (its frozen migration): only the first migration, rows written in its shape. */
 function createVersionOneDatabase(path: string): void {
   const db = new Database(path);
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
-    migrate(
-      db,
-      loadMigrations().filter((migration) => migration.version === 1),
-      path,
-    );
+    migrate(db, releasedMigrationsUpTo(1), path);
     db.prepare(
       `INSERT INTO runs (run_id, tenant_id, workflow_id, status, definition_json, inputs_json, variables_json,
          configurable_json, tags_json, metadata_json, current_node_id, error_json, engine_state_json,
@@ -74,11 +71,7 @@ function createVersionTwoDatabaseWithKeys(path: string): void {
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
-    migrate(
-      db,
-      loadMigrations().filter((migration) => migration.version <= 2),
-      path,
-    );
+    migrate(db, releasedMigrationsUpTo(2), path);
     db.prepare(
       `INSERT INTO api_keys (key_hash, tenant_id, scopes_json, label, test, created_at, revoked_at)
        VALUES ('hash-live', 'tenant-a', '["runs:read","runs:create"]', 'bootstrap', 0, '2029-01-01T00:00:00.000Z', NULL),
@@ -99,11 +92,7 @@ function createVersionThreeDatabaseWithEvents(path: string): void {
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
-    migrate(
-      db,
-      loadMigrations().filter((migration) => migration.version <= 3),
-      path,
-    );
+    migrate(db, releasedMigrationsUpTo(3), path);
     const insertRun = db.prepare<[string, string, string, string, string, number]>(
       `INSERT INTO runs (run_id, tenant_id, workflow_id, status, definition_json, inputs_json, variables_json,
          configurable_json, tags_json, metadata_json, current_node_id, error_json, engine_state_json,
@@ -168,6 +157,21 @@ describe("SQLite migrations", () => {
       [5, "run_listing"],
     ]);
     for (const migration of migrations) expect(migration.sql.length).toBeGreaterThan(0);
+  });
+
+  it("still ships every released migration byte for byte as it was frozen (a schema change is a new file)", () => {
+    const released = loadReleasedMigrations();
+    expect(released.length).toBeGreaterThanOrEqual(1);
+    const shipped = loadMigrations();
+    expect(shipped.length).toBeGreaterThanOrEqual(released.length);
+    for (const frozen of released) {
+      const current = shipped.find((migration) => migration.version === frozen.version);
+      expect(current?.name, `migration ${frozen.version}`).toBe(frozen.name);
+      expect(
+        current?.sql === frozen.sql,
+        `migrations/${String(frozen.version).padStart(4, "0")}_${frozen.name}.sql differs from its released copy`,
+      ).toBe(true);
+    }
   });
 
   it("creates a new database at the newest version, recording each migration", () => {
@@ -416,7 +420,9 @@ describe("SQLite migrations", () => {
     const before = filesIn(dirname(path));
 
     const shipped = loadMigrations();
-    const previousRelease = shipped.slice(0, -1);
+    // The newest release before this code, as it shipped: the last frozen migration set
+    // older than what this code carries.
+    const previousRelease = releasedMigrationsUpTo(Math.min(loadReleasedMigrations().length, shipped.length - 1));
     let refusal: unknown;
     try {
       adapter = openSqliteAdapterWithMigrations({ path }, previousRelease);
@@ -424,9 +430,9 @@ describe("SQLite migrations", () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(SchemaTooNewError);
-    expect(refusal).toMatchObject({ databaseVersion: shipped.length, knownVersion: shipped.length - 1 });
+    expect(refusal).toMatchObject({ databaseVersion: shipped.length, knownVersion: previousRelease.length });
     expect((refusal as Error).message).toContain(
-      `is at schema version ${shipped.length}, but this release knows schema versions up to ${shipped.length - 1}`,
+      `is at schema version ${shipped.length}, but this release knows schema versions up to ${previousRelease.length}`,
     );
     expect((refusal as Error).message).toContain(path);
     // Byte for byte, and no file added or left behind (no -wal, no -shm, no journal).
@@ -441,7 +447,7 @@ describe("SQLite migrations", () => {
     const path = directory.file("broken.db");
     const db = new Database(path);
     try {
-      const [initial] = loadMigrations();
+      const [initial] = releasedMigrationsUpTo(1);
       if (!initial) throw new Error("migration 0001 is missing");
       migrate(db, [initial], path);
       const broken = {
