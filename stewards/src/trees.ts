@@ -11,6 +11,8 @@ export interface Tree {
   readonly label: string;
   /** The names of the files directly inside `dir` (repository-relative), sorted. */
   list(dir: string): string[];
+  /** The names of the directories directly inside `dir`, sorted. */
+  listDirs(dir: string): string[];
   /** A file's text, or `undefined` when it does not exist in this tree. */
   read(path: string): string | undefined;
   /** Whether a file or directory exists at `path`. */
@@ -47,6 +49,13 @@ export function workingTree(root: string): Tree {
         .filter((name) => statSync(join(full, name)).isFile())
         .sort();
     },
+    listDirs(dir) {
+      const full = join(root, dir);
+      if (!existsSync(full)) return [];
+      return readdirSync(full)
+        .filter((name) => statSync(join(full, name)).isDirectory())
+        .sort();
+    },
     read(path) {
       const full = join(root, path);
       return existsSync(full) && statSync(full).isFile() ? readFileSync(full, "utf8") : undefined;
@@ -66,16 +75,19 @@ export function gitTree(root: string, revision: string): Tree {
     throw new GitError(`${revision} is not a commit of the repository at ${root}`);
   }
   const cache = new Map<string, string | undefined>();
+  // "<mode> <type> <object>\t<path>" per entry directly inside `dir`.
+  const entries = (dir: string, type: "blob" | "tree") => {
+    const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+    return git(root, ["ls-tree", commit, "--", prefix])
+      .split("\n")
+      .filter((line) => line.split(" ")[1] === type)
+      .map((line) => line.slice(line.indexOf("\t") + 1 + prefix.length))
+      .sort();
+  };
   return {
     label: revision,
-    list(dir) {
-      const prefix = dir.endsWith("/") ? dir : `${dir}/`;
-      return git(root, ["ls-tree", commit, "--", prefix])
-        .split("\n")
-        .filter((line) => line.split(" ")[1] === "blob")
-        .map((line) => line.slice(line.indexOf("\t") + 1 + prefix.length))
-        .sort();
-    },
+    list: (dir) => entries(dir, "blob"),
+    listDirs: (dir) => entries(dir, "tree"),
     read(path) {
       if (!cache.has(path)) {
         // "<mode> <type> <object>\t<path>", or nothing when the path is absent.

@@ -8,13 +8,6 @@ import { INDEX_FILE, readRfcs } from "../rfcs/rfc-document.js";
 import { workingTree } from "../trees.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
 
-export const RFC_INDEX_USAGE = `openwop-stewards rfc-index [--check] [--root DIR]
-
-Validates every RFC's header (status from RFC 0001's list, a compatibility class, dates,
-touched paths that exist, number matching the file name, no number used twice) and writes
-RFCS/README.md from the headers; --check writes nothing and exits 1 when the committed index
-differs from what the headers give.`;
-
 export function rfcIndexCommand(argv: readonly string[], io: CliIo): number {
   let values: { check?: boolean; root?: string };
   try {

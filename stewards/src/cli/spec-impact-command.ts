@@ -6,13 +6,6 @@ import { renderImpact } from "../spec/render-impact.js";
 import { gitTree, workingTree } from "../trees.js";
 import { type CliIo, EXIT, UsageError } from "./io.js";
 
-export const SPEC_IMPACT_USAGE = `openwop-stewards spec-impact [--base REV] [--json] [--root DIR]
-
-What the working tree's changes to spec/ and schemas/ touch, against REV (default HEAD):
-each changed section and the scenarios citing it, each changed schema with its generated
-types and the scenarios validating against it, those scenarios' profiles, and every host's
-outcome in conformance/results. Exits 1 when a removed or renumbered section is still cited.`;
-
 /**
  * `spec-impact`: compares the working tree with `--base` and prints the report. The
  * scenarios are the registry this CLI was built with, which is the working tree's.

@@ -11,10 +11,10 @@ import { INDEX_FILE, readRfcs } from "./rfc-document.js";
 /** What the RFC headers may name: the RFCs, and the files they touch. */
 const RFC_INPUTS = ["RFCS", "spec", "schemas", "conformance/coverage.md", "INTEROP-MATRIX.md"];
 
-function rfcIndex(copy: RepoCopy, ...args: string[]) {
+async function rfcIndex(copy: RepoCopy, ...args: string[]) {
   let stdout = "";
   let stderr = "";
-  const code = runCli(["rfc-index", "--root", copy.root, ...args], {
+  const code = await runCli(["rfc-index", "--root", copy.root, ...args], {
     cwd: copy.root,
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
@@ -23,7 +23,7 @@ function rfcIndex(copy: RepoCopy, ...args: string[]) {
 }
 
 describe("RFCS/README.md", () => {
-  it("is what the RFC headers generate, and every header is sound (regenerate with pnpm rfcs)", () => {
+  it("is what the RFC headers generate, and every header is sound (regenerate with pnpm rfcs)", async () => {
     const tree = workingTree(REPO_ROOT);
     const rfcs = readRfcs(tree);
     const vocabulary = processVocabulary(tree);
@@ -33,7 +33,7 @@ describe("RFCS/README.md", () => {
     );
   });
 
-  it("takes its statuses and compatibility classes from RFC 0001", () => {
+  it("takes its statuses and compatibility classes from RFC 0001", async () => {
     expect(processVocabulary(workingTree(REPO_ROOT))).toEqual({
       statuses: ["Draft", "Active", "Accepted", "Rejected", "Withdrawn"],
       classes: ["additive", "behavioural-tightening", "breaking"],
@@ -45,31 +45,31 @@ describe("pnpm rfcs", () => {
   let copy: RepoCopy | undefined;
   afterEach(() => copy?.remove());
 
-  it("fails the check after a hand edit of the index, and regenerating repairs it", () => {
+  it("fails the check after a hand edit of the index, and regenerating repairs it", async () => {
     copy = copyRepository(RFC_INPUTS);
-    expect(rfcIndex(copy, "--check").code).toBe(0);
+    expect((await rfcIndex(copy, "--check")).code).toBe(0);
     copy.edit(INDEX_FILE, "| Accepted |", "| Active |");
-    const drifted = rfcIndex(copy, "--check");
+    const drifted = await rfcIndex(copy, "--check");
     expect(drifted.code).toBe(1);
     expect(drifted.stderr).toContain("run pnpm rfcs");
-    expect(rfcIndex(copy).code).toBe(0);
-    expect(rfcIndex(copy, "--check").code).toBe(0);
+    expect((await rfcIndex(copy)).code).toBe(0);
+    expect((await rfcIndex(copy, "--check")).code).toBe(0);
   });
 
-  it("follows a header change into the index", () => {
+  it("follows a header change into the index", async () => {
     copy = copyRepository(RFC_INPUTS);
     copy.edit(
       "RFCS/0012-hostile-input.md",
       "- **Decided:** 2026-12-06\n",
       "- **Decided:** 2026-12-06\n- **Supersedes:** RFC 0009\n",
     );
-    expect(rfcIndex(copy).code).toBe(0);
+    expect((await rfcIndex(copy)).code).toBe(0);
     expect(copy.read(INDEX_FILE)).toMatch(
       /\| \[0012\][^\n]*\| \[RFC 0009\]\(0009-production-profile-conformance\.md\) \| — \|/,
     );
   });
 
-  it("refuses headers that break the process's rules, naming the file and the rule", () => {
+  it("refuses headers that break the process's rules, naming the file and the rule", async () => {
     copy = copyRepository(RFC_INPUTS);
     copy.edit("RFCS/0009-production-profile-conformance.md", "- **Status:** Accepted", "- **Status:** Approved");
     copy.edit("RFCS/0011-durable-webhooks.md", "`spec/v1/webhooks.md §1", "`spec/v1/no-such-file.md §1");
@@ -78,7 +78,7 @@ describe("pnpm rfcs", () => {
     renameSync(join(copy.root, "RFCS/0010-key-management.md"), join(copy.root, "RFCS/0001-key-management.md"));
     copy.edit("RFCS/0001-key-management.md", "# RFC 0010 —", "# RFC 0001 —");
 
-    const { code, stderr } = rfcIndex(copy);
+    const { code, stderr } = await rfcIndex(copy);
     expect(code).toBe(1);
     expect(stderr).toContain(
       'RFCS/0009-production-profile-conformance.md: status "Approved" is not one of Draft, Active',

@@ -10,10 +10,10 @@ import { type ImpactReport, specImpact as impactOf } from "./impact.js";
 const CORE = "spec/v1/core.md";
 
 /** Runs the CLI as `pnpm spec:impact` would, on the copy, and keeps what it printed. */
-function specImpact(copy: RepoCopy, ...args: string[]) {
+async function specImpact(copy: RepoCopy, ...args: string[]) {
   let stdout = "";
   let stderr = "";
-  const code = runCli(["spec-impact", "--root", copy.root, ...args], {
+  const code = await runCli(["spec-impact", "--root", copy.root, ...args], {
     cwd: copy.root,
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
@@ -21,8 +21,8 @@ function specImpact(copy: RepoCopy, ...args: string[]) {
   return { code, stdout, stderr };
 }
 
-const json = (copy: RepoCopy, ...args: string[]) => {
-  const run = specImpact(copy, "--json", ...args);
+const json = async (copy: RepoCopy, ...args: string[]) => {
+  const run = await specImpact(copy, "--json", ...args);
   return { ...run, report: JSON.parse(run.stdout) as ImpactReport };
 };
 
@@ -47,14 +47,14 @@ describe("pnpm spec:impact", () => {
   let copy: RepoCopy | undefined;
   afterEach(() => copy?.remove());
 
-  it("reports nothing, and exits 0, when spec/ and schemas/ are as committed", () => {
+  it("reports nothing, and exits 0, when spec/ and schemas/ are as committed", async () => {
     copy = copyRepository();
-    const run = specImpact(copy);
+    const run = await specImpact(copy);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("No section of spec/ and no schema changed.");
   });
 
-  it("names the scenarios, profiles and hosts an edit of a cited section of core.md touches", () => {
+  it("names the scenarios, profiles and hosts an edit of a cited section of core.md touches", async () => {
     copy = copyRepository();
     copy.edit(
       CORE,
@@ -64,7 +64,7 @@ describe("pnpm spec:impact", () => {
     const expected = citing(`${CORE} §3.5`);
     expect(expected.length).toBeGreaterThan(0);
 
-    const { code, report } = json(copy);
+    const { code, report } = await json(copy);
     expect(code).toBe(0);
     expect(report.sections).toEqual([
       expect.objectContaining({ kind: "edited", file: CORE, number: "3.5", title: "Caching and validators" }),
@@ -78,13 +78,13 @@ describe("pnpm spec:impact", () => {
     expect(first?.profiles).toEqual(registered?.profiles);
     for (const profile of registered?.profiles ?? []) expect(report.profiles).toContain(profile);
 
-    const human = specImpact(copy).stdout;
+    const human = (await specImpact(copy)).stdout;
     expect(human).toContain(`${CORE} §3.5 "Caching and validators": edited`);
     for (const id of expected) expect(human).toContain(id);
     for (const host of report.hosts) expect(human).toContain(host);
   });
 
-  it("counts an edit of a subsection against the scenarios citing the section that contains it", () => {
+  it("counts an edit of a subsection against the scenarios citing the section that contains it", async () => {
     copy = copyRepository();
     copy.edit(CORE, "### 3.5 Caching and validators\n", "### 3.5 Caching and validators\n\nMore text.\n");
     // No registered scenario cites a whole numbered chapter of core.md, so this registry
@@ -102,7 +102,7 @@ describe("pnpm spec:impact", () => {
     expect(report.scenarios[0]?.outcomes).toEqual(Object.fromEntries(report.hosts.map((host) => [host, "not run"])));
   });
 
-  it("fails when a cited section is renumbered, naming the scenarios that still cite the old number", () => {
+  it("fails when a cited section is renumbered, naming the scenarios that still cite the old number", async () => {
     copy = copyRepository();
     const text = copy.read(CORE);
     copy.write(
@@ -115,7 +115,7 @@ describe("pnpm spec:impact", () => {
           "### 3.5 A new rule\n\nHosts do something new.\n\n### 3.6 Caching and validators",
         ),
     );
-    const { code, report, stderr } = json(copy);
+    const { code, report, stderr } = await json(copy);
     expect(code).toBe(1);
     expect(stderr).toContain("removed or renumbered");
     expect(report.sections).toContainEqual(
@@ -130,14 +130,14 @@ describe("pnpm spec:impact", () => {
     expect([...(error?.scenarios ?? [])].sort()).toEqual([...citing(`${CORE} §3.5`)].sort());
   });
 
-  it("fails when a cited section is removed, and not when an uncited one is", () => {
+  it("fails when a cited section is removed, and not when an uncited one is", async () => {
     copy = copyRepository();
     const cited = `${CORE} §3.5`;
     const text = copy.read(CORE);
     const start = text.indexOf("### 3.5 Caching and validators");
     const end = text.indexOf("### 3.6 ");
     copy.write(CORE, text.slice(0, start) + text.slice(end));
-    const removed = json(copy);
+    const removed = await json(copy);
     expect(removed.code).toBe(1);
     expect(removed.report.sections).toContainEqual(expect.objectContaining({ kind: "removed", number: "3.5" }));
     expect(removed.report.errors[0]?.scenarios).toEqual(expect.arrayContaining(citing(cited)));
@@ -146,28 +146,28 @@ describe("pnpm spec:impact", () => {
     const uncited = ["2.1", "2.3", "2.4", "2.5", "2.6"].find((number) => citing(`${CORE} §${number}`).length === 0);
     expect(uncited).toBeDefined();
     copy.write(CORE, text.replace(new RegExp(`### ${uncited?.replace(".", "\\.")} [^\\n]*\\n`), ""));
-    const quiet = json(copy);
+    const quiet = await json(copy);
     expect(quiet.report.sections).toContainEqual(expect.objectContaining({ kind: "removed", number: uncited }));
     expect(quiet.report.errors).toEqual([]);
     expect(quiet.code).toBe(0);
   });
 
-  it("compares with the revision given as --base, committed changes included", () => {
+  it("compares with the revision given as --base, committed changes included", async () => {
     copy = copyRepository();
     copy.edit(CORE, "### 3.5 Caching and validators\n", "### 3.5 Caching and validators\n\nCommitted.\n");
     copy.commit("edit §3.5");
-    expect(json(copy).report.sections).toEqual([]);
-    const { report } = json(copy, "--base", "HEAD~1");
+    expect((await json(copy)).report.sections).toEqual([]);
+    const { report } = await json(copy, "--base", "HEAD~1");
     expect(report.base).toBe("HEAD~1");
     expect(report.sections).toEqual([expect.objectContaining({ kind: "edited", number: "3.5" })]);
   });
 
-  it("follows a schema change to its generated types and to the scenarios validating against it", () => {
+  it("follows a schema change to its generated types and to the scenarios validating against it", async () => {
     copy = copyRepository();
     const file = "schemas/capabilities.schema.json";
     const schema = JSON.parse(copy.read(file)) as { description: string };
     copy.write(file, `${JSON.stringify({ ...schema, description: `${schema.description} Edited.` }, null, 2)}\n`);
-    const { code, report } = json(copy);
+    const { code, report } = await json(copy);
     expect(code).toBe(0);
     const change = report.schemas.find((entry) => entry.schema === "capabilities");
     expect(change).toMatchObject({ kind: "edited", file, pointers: ["/description"] });
@@ -178,11 +178,11 @@ describe("pnpm spec:impact", () => {
     expect(report.scenarios.map((scenario) => scenario.id)).toContain("discovery-document");
   });
 
-  it("refuses a --base that is not a commit, and an unknown flag, with exit code 2", () => {
+  it("refuses a --base that is not a commit, and an unknown flag, with exit code 2", async () => {
     copy = copyRepository();
-    const unknown = specImpact(copy, "--base", "no-such-revision");
+    const unknown = await specImpact(copy, "--base", "no-such-revision");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no-such-revision is not a commit");
-    expect(specImpact(copy, "--bse", "HEAD").code).toBe(2);
+    expect((await specImpact(copy, "--bse", "HEAD")).code).toBe(2);
   });
 });
