@@ -39,6 +39,9 @@ describe("appenders in separate OS processes", () => {
     );
     await Promise.all(workers.map((worker) => worker.waitForLine("ready")));
     for (const worker of workers) worker.child.stdin.write("go\n");
+    // Both processes finish their first half before either starts the second.
+    await Promise.all(workers.map((worker) => worker.waitForLine("half")));
+    for (const worker of workers) worker.child.stdin.write("continue\n");
     const reports = await Promise.all(
       workers.map(async (worker) => JSON.parse((await worker.finished).at(-1) ?? "null") as AppendWorkerReport),
     );
@@ -53,10 +56,24 @@ describe("appenders in separate OS processes", () => {
     const log = await adapter.readEvents(run.runId, { limit: total + 10 });
     expect(log.map((event) => event.sequence)).toEqual(claimed);
     expect((await adapter.getRun(run.runId))?.lastSequence).toBe(total - 1);
-    // The processes really raced: their steps interleave in the log rather than forming two blocks.
+    // Both processes wrote in both halves of the log (the halfway barrier), so their steps
+    // interleave rather than forming one block per process, whatever the scheduling was.
+    const half = Math.floor(task("").stepsPerAppender / 2);
+    const tagsIn = (second: boolean) =>
+      new Set(
+        log
+          .map((event) => event.payload as { tag: string; step: number })
+          .filter((payload) => payload.step >= half === second)
+          .map((payload) => payload.tag),
+      );
+    expect([...tagsIn(false)].sort()).toEqual(["process-a", "process-b"]);
+    expect([...tagsIn(true)].sort()).toEqual(["process-a", "process-b"]);
+    const firstOfSecondHalf = log.findIndex((event) => (event.payload as { step: number }).step >= half);
+    const lastOfFirstHalf = log.findLastIndex((event) => (event.payload as { step: number }).step < half);
+    expect(lastOfFirstHalf).toBeLessThan(firstOfSecondHalf);
     const tags = log.map((event) => (event.payload as { tag: string }).tag);
     const switches = tags.filter((tag, index) => index > 0 && tag !== tags[index - 1]).length;
-    expect(switches).toBeGreaterThan(1);
+    expect(switches).toBeGreaterThanOrEqual(2);
     // Each step's events are contiguous: a step's parts appear back to back, in order.
     for (let index = 0; index < log.length; ) {
       const first = log[index]?.payload as { tag: string; appender: number; step: number; part: number };

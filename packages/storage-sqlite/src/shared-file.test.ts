@@ -11,8 +11,11 @@ const event = (writer: string, index: number): NewRunEvent => newEvent("node.pro
 
 /**
  * Another thread (standing in for another process) that takes the write lock with
- * `BEGIN IMMEDIATE`, writes, holds the lock for `holdMs` and commits. Plain CommonJS on purpose: it runs
- * outside vitest's transform, with its own better-sqlite3 connection.
+ * `BEGIN IMMEDIATE`, writes, and holds the lock until `holdMs` after the test says it is about
+ * to write (`release()`), then commits. The hold is counted from that signal, not from when the
+ * lock was taken, so however late a loaded machine runs the test's write, the write still meets
+ * the lock for at least `holdMs`. Plain CommonJS on purpose: it runs outside vitest's transform,
+ * with its own better-sqlite3 connection.
  */
 const HOLD_WRITE_LOCK = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -22,14 +25,20 @@ db.exec("BEGIN IMMEDIATE");
 // A real write, so a reader that started before this commit holds a stale snapshot.
 db.prepare("INSERT INTO auth_failures (tenant_id, reason, key_prefix, route, count, first_seen, last_seen) VALUES ('t', 'unknown', '', 'GET /other-process', 1, '2030-01-01', '2030-01-01')").run();
 parentPort.postMessage("locked");
+// Until the test signals (a generous bound, so a test that never does cannot hang the run).
+Atomics.wait(workerData.signal, 0, 0, 60000);
 Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.holdMs);
 db.exec("COMMIT");
 db.close();
 `;
 
-async function holdWriteLockInAnotherThread(path: string, holdMs: number): Promise<{ finished: Promise<void> }> {
+async function holdWriteLockInAnotherThread(
+  path: string,
+  holdMs: number,
+): Promise<{ release: () => void; finished: Promise<void> }> {
   const driverPath = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(HOLD_WRITE_LOCK, { eval: true, workerData: { path, holdMs, driverPath } });
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(HOLD_WRITE_LOCK, { eval: true, workerData: { path, holdMs, driverPath, signal } });
   const finished = new Promise<void>((resolve, reject) => {
     worker.once("error", reject);
     worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`lock holder exited with ${code}`))));
@@ -38,7 +47,11 @@ async function holdWriteLockInAnotherThread(path: string, holdMs: number): Promi
     worker.once("message", () => resolve());
     finished.catch(reject);
   });
-  return { finished };
+  const release = () => {
+    Atomics.store(signal, 0, 1);
+    Atomics.notify(signal, 0);
+  };
+  return { release, finished };
 }
 
 describe("SQLite with more than one connection on a file", () => {
@@ -84,13 +97,17 @@ describe("SQLite with more than one connection on a file", () => {
     const adapter = open({ busyTimeoutMs: 5_000 });
     await adapter.createRun({ run: newRun({ runId: "run-waits", status: "running" }) });
     const holdMs = 300;
-    const { finished } = await holdWriteLockInAnotherThread(directory.file("shared.db"), holdMs);
+    const { release, finished } = await holdWriteLockInAnotherThread(directory.file("shared.db"), holdMs);
     const started = performance.now();
+    release();
     const appended = await adapter.commitStep({ runId: "run-waits", events: [event("main", 0)] });
     const waited = performance.now() - started;
     await finished;
     expect(appended.map((committed) => committed.sequence)).toEqual([0]);
-    expect(waited).toBeGreaterThanOrEqual(holdMs / 2);
+    // The lock stays held for holdMs after release(), so a write that did not wait for it
+    // (or failed over to something else) would be quicker; load can only make this longer.
+    // Slack of a tenth for the timer's granularity.
+    expect(waited).toBeGreaterThanOrEqual(holdMs * 0.9);
   });
 
   it("a lock held past busy_timeout fails the write with StorageUnavailableError, writing nothing", async () => {

@@ -3,7 +3,11 @@
  * multi-process sequence test. Protocol: argv[2] is a JSON {@link AppendWorkerTask};
  * the worker opens the adapter, prints "ready", waits for "go" on stdin (so every
  * process starts appending at the same moment), runs its appenders concurrently and
- * prints one JSON {@link AppendWorkerReport} line.
+ * prints one JSON {@link AppendWorkerReport} line. Halfway, once every appender has
+ * committed its first half of the steps, it prints "half" and waits for "continue": the
+ * test releases the processes only when both got there, so both write in both halves of
+ * the log however the machine schedules them, and their steps interleave by construction
+ * rather than by luck.
  */
 import { createInterface } from "node:readline";
 import { openPostgresAdapter } from "../open-adapter.js";
@@ -29,15 +33,26 @@ async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2] ?? "{}") as AppendWorkerTask;
   const adapter = await openPostgresAdapter({ connectionString: task.connectionString, poolSize: task.appenders });
   const lines = createInterface({ input: process.stdin });
-  const go = new Promise<void>((resolve) => lines.on("line", (line) => line.trim() === "go" && resolve()));
+  const command = (word: string) =>
+    new Promise<void>((resolve) => lines.on("line", (line) => line.trim() === word && resolve()));
+  const go = command("go");
+  const resume = command("continue");
   process.stdout.write("ready\n");
   await go;
-  lines.close();
+
+  const half = Math.floor(task.stepsPerAppender / 2);
+  let atHalf = 0;
+  const halfway = async (): Promise<void> => {
+    atHalf += 1;
+    if (atHalf === task.appenders) process.stdout.write("half\n");
+    await resume;
+  };
 
   const sequences: number[] = [];
   await Promise.all(
     Array.from({ length: task.appenders }, async (_, appender) => {
       for (let step = 0; step < task.stepsPerAppender; step++) {
+        if (step === half) await halfway();
         // Steps of one to three events, so contiguity inside a step is exercised too.
         const size = 1 + ((appender + step) % 3);
         const events = Array.from({ length: size }, (_, part) => ({
@@ -50,6 +65,7 @@ async function main(): Promise<void> {
       }
     }),
   );
+  lines.close();
   await adapter.close();
   const report: AppendWorkerReport = { tag: task.tag, sequences };
   process.stdout.write(`${JSON.stringify(report)}\n`);
