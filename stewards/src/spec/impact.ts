@@ -2,7 +2,7 @@ import { citationResolves, parseCitation } from "@openwop/conformance";
 import { readHostResults } from "../results.js";
 import type { Tree } from "../trees.js";
 import { schemaChanges, type SchemaChange } from "./schema-changes.js";
-import { schemasValidatedByScenario } from "./schema-usage.js";
+import { scenarioSources, schemasValidatedByScenario } from "./schema-usage.js";
 import { type SectionChange, sectionChanges } from "./section-changes.js";
 import { ancestorsOf } from "./sections.js";
 
@@ -98,6 +98,7 @@ export function specImpact(base: Tree, head: Tree, scenarios: readonly CitingSce
     reasons.set(scenario, list);
   };
   const errors: ImpactError[] = [];
+  let baseSources: Map<string, string> | undefined;
 
   const sections: SectionImpact[] = [];
   for (const dir of SPEC_DIRS) {
@@ -108,9 +109,23 @@ export function specImpact(base: Tree, head: Tree, scenarios: readonly CitingSce
       for (const change of sectionChanges(file, base.read(file), headText)) {
         let citedBy: Citer[];
         if (change.kind === "renumbered" || change.kind === "removed") {
-          const stale = citersOf(scenarios, file, change.number, false);
+          const citing = citersOf(scenarios, file, change.number, false);
+          const resolves = citationResolves(`${file} §${change.number}`, headText);
+          // Citing the old number is stale when it no longer resolves, or when the scenario
+          // cited it already in the base: it meant the section that moved. Only a scenario
+          // whose base source is known, writes its citations literally and did not cite this
+          // number cites it afresh, meaning the section now there; anything unsure is stale.
+          baseSources ??= scenarioSources(base, new Set(scenarios.map((scenario) => scenario.id)));
+          const sources = baseSources;
+          const citesAfresh = (citer: Citer) => {
+            const source = sources.get(citer.scenario);
+            // A scenario the base does not have was written against the new text.
+            if (source === undefined) return sources.size > 0;
+            return source.includes('spec: "') && !source.includes(`"${citer.citation}"`);
+          };
+          const stale = citing.filter((citer) => !resolves || !citesAfresh(citer));
           const moved = change.newNumber === undefined ? [] : citersOf(scenarios, file, change.newNumber, false);
-          citedBy = [...stale, ...moved];
+          citedBy = [...citing, ...moved];
           if (stale.length > 0) {
             const where =
               change.kind === "renumbered"
@@ -118,7 +133,6 @@ export function specImpact(base: Tree, head: Tree, scenarios: readonly CitingSce
                 : headText === undefined
                   ? "was removed with its file"
                   : "was removed";
-            const resolves = citationResolves(`${file} §${change.number}`, headText);
             errors.push({
               message:
                 `${sectionLabel(file, change.number)} "${change.title}" ${where}, but scenarios still cite ` +

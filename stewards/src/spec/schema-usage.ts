@@ -70,6 +70,22 @@ export function schemasValidatedByScenario(tree: Tree, scenarioIds: ReadonlySet<
   return result;
 }
 
+/**
+ * The source text of each scenario's object literal in the suite's files of `tree` (from its
+ * `id: "…"` to the next registered id), for the ids given: what a scenario said in a revision.
+ */
+export function scenarioSources(tree: Tree, scenarioIds: ReadonlySet<string>): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const dir of CONFORMANCE_SOURCE_DIRS) {
+    for (const name of tree.list(dir)) {
+      if (!name.endsWith(".ts") || name.endsWith(".test.ts")) continue;
+      for (const [, body] of topLevelChunks(tree.read(`${dir}/${name}`) ?? ""))
+        splitScenarioLiterals(body, scenarioIds, sources);
+    }
+  }
+  return sources;
+}
+
 /** `[name, text]` of each top-level declaration of a file, in order. */
 function topLevelChunks(text: string): Array<[string, string]> {
   const chunks: Array<[string, string]> = [];

@@ -130,6 +130,33 @@ describe("pnpm spec:impact", () => {
     expect([...(error?.scenarios ?? [])].sort()).toEqual([...citing(`${CORE} §3.5`)].sort());
   });
 
+  it("accepts a new scenario citing the number a renumbered section left, and still flags the old citers", () => {
+    copy = copyRepository();
+    const text = copy.read(CORE);
+    copy.write(
+      CORE,
+      text
+        .replace(
+          "### 3.5 Caching and validators",
+          "### 3.5 A new rule\n\nHosts do something new.\n\n### 3.6 Caching and validators",
+        )
+        .replace("### 3.6 Truthful advertisement", "### 3.7 Truthful advertisement")
+        .replace("### 3.7 Evolution of the document", "### 3.8 Evolution of the document"),
+    );
+    const old = SCENARIOS.filter((scenario) => scenario.spec === `${CORE} §3.5`);
+    expect(old.length).toBeGreaterThan(0);
+    // The registry of the working tree: the old citers unchanged, and a scenario written
+    // with the new text, citing the new §3.5, that the base revision does not have.
+    const registry = [
+      ...old,
+      { id: "new-rule-scenario", title: "Witnesses the new rule", profiles: ["openwop-core"], spec: `${CORE} §3.5` },
+    ];
+    const report = impactOf(gitTree(copy.root, "HEAD"), workingTree(copy.root), registry);
+    const error = report.errors.find((entry) => entry.message.includes('"Caching and validators"'));
+    expect([...(error?.scenarios ?? [])].sort()).toEqual(old.map((scenario) => scenario.id).sort());
+    expect(report.scenarios.map((scenario) => scenario.id)).toContain("new-rule-scenario");
+  });
+
   it("fails when a cited section is removed, and not when an uncited one is", async () => {
     copy = copyRepository();
     const cited = `${CORE} §3.5`;
