@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryAdapter } from "@openwop/storage-memory";
 import { SpiVersionMismatchError, STORAGE_SPI_VERSION } from "@openwop/storage";
+import { eventually } from "@openwop/storage/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { startOpenWopHost, type RunningHost } from "./host.js";
 import { resolveHostSettings } from "./settings/host-settings.js";
@@ -69,21 +70,31 @@ describe("startOpenWopHost", () => {
   });
 
   it("sends keep-alive comments on an idle stream at the configured interval", async () => {
+    const intervalMs = 100;
     host = await startOpenWopHost({
       adapter: createMemoryAdapter(),
       implementation,
-      settings: resolveHostSettings({ apiKey: KEY, sseKeepAliveMs: 100 }),
+      settings: resolveHostSettings({ apiKey: KEY, sseKeepAliveMs: intervalMs }),
     });
+    // A delay far longer than the wait below, so the stream stays idle until the test closes it.
     const created = await request(host.url, "/v1/runs", {
       method: "POST",
       headers: bearer(KEY),
-      body: { workflowId: "conformance-delay", inputs: { delayMs: 700 } },
+      body: { workflowId: "conformance-delay", inputs: { delayMs: 30_000 } },
     });
     const runId = (created.json as { runId: string }).runId;
+    const opened = performance.now();
     const session = await openSse(`${host.url}/v1/runs/${runId}/events`, bearer(KEY));
-    await new Promise((resolve) => setTimeout(resolve, 450));
-    session.close();
-    expect(session.comments.filter((c) => c.includes("keepalive")).length).toBeGreaterThanOrEqual(2);
+    const keepAlives = () => session.comments.filter((c) => c.includes("keepalive")).length;
+    try {
+      // Waits on the comments themselves, with a generous bound, instead of counting after a fixed sleep.
+      await eventually(() => keepAlives() >= 3, "three keep-alive comments");
+    } finally {
+      session.close();
+    }
+    // At the configured interval, not faster: a third comment cannot come before two
+    // intervals have passed (a loaded machine only makes it later, which this allows).
+    expect(performance.now() - opened).toBeGreaterThanOrEqual(2 * intervalMs);
   });
 
   it("accepts the legacy `since` poll cursor", async () => {
