@@ -3,6 +3,7 @@ import {
   type ApiKey,
   type ApiKeyList,
   type AuthFailureSummary,
+  type BulkCancelResponse,
   type CancelRunResponse,
   type Capabilities,
   type CreateRunRequest,
@@ -18,7 +19,11 @@ import {
   type IssuedApiKey,
   type PollResponse,
   type RotateApiKeyRequest,
+  type RunList,
+  type RunEvent,
   type RunSnapshot,
+  type RunStatus,
+  type RunSummary,
   type StreamMode,
   type WebhookDelivery,
   type WebhookDeliveryList,
@@ -29,6 +34,10 @@ import {
 import { TimeoutError, UnreadableResponseError, WireError } from "./errors.js";
 import { HttpTransport, type RawResponse, type RequestSpec } from "./http.js";
 import { readSseFrames, type SseFrame } from "./sse-frames.js";
+import { createWithRetries, type CreateRunOptions } from "./create-with-retries.js";
+import { readiness, type Readiness, type ReadinessOptions } from "./readiness.js";
+import { abortableSleep } from "./sleep.js";
+import { watchRun, type WatchRunOptions } from "./watch-run.js";
 
 export interface ClientOptions {
   /** Host origin, e.g. `http://127.0.0.1:3737` (no `/v1`). */
@@ -181,11 +190,49 @@ export interface EventsApi {
   feed(options?: EventFeedOptions): AsyncIterable<FeedEntry>;
 }
 
+export interface ListRunsOptions {
+  readonly status?: RunStatus;
+  readonly workflowId?: string;
+  readonly tag?: string;
+  /** Only runs created after this instant (exclusive). */
+  readonly createdAfter?: string | Date;
+  /** Only runs created before this instant (exclusive). */
+  readonly createdBefore?: string | Date;
+  /** Page size, 1..100 (the host's default, 50, when absent). */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface BulkCancelOptions {
+  readonly reason?: string;
+  /** Sent as `Idempotency-Key`: a retry answers with the first request's results. */
+  readonly idempotencyKey?: string;
+}
+
+/**
+ * Run management (spec/v1/core.md §6.9, §6.10), for hosts that advertise `runs.list` and
+ * `runs.bulkCancel`; refusals throw {@link WireError}.
+ */
+export interface RunsApi {
+  /** `GET /v1/runs`: one page of the tenant's runs, newest first (needs `runs:read`). */
+  list(options?: ListRunsOptions): Promise<RunList>;
+  /** Every matching run, newest first, following `nextCursor` page by page as the iteration goes. */
+  iterate(options?: Omit<ListRunsOptions, "cursor">): AsyncIterable<RunSummary>;
+  /** `POST /v1/runs:bulk-cancel`: one result per id, in order (needs `runs:cancel`; at most 100 ids). */
+  bulkCancel(runIds: readonly string[], options?: BulkCancelOptions): Promise<BulkCancelResponse>;
+}
+
 export interface OpenWopClient {
   readonly baseUrl: string;
   discovery(): Promise<Capabilities>;
   getWorkflow(workflowId: string): Promise<WorkflowDefinition>;
-  createRun(body: CreateRunRequest, options?: { idempotencyKey?: string }): Promise<CreatedRun>;
+  /**
+   * `POST /v1/runs`. A `503` or `429` is retried after its `Retry-After` under the same
+   * `Idempotency-Key` (one is generated when none is given), so a retry never makes a second
+   * run; `retries: 0` sends once.
+   */
+  createRun(body: CreateRunRequest, options?: CreateRunOptions): Promise<CreatedRun>;
   getRun(runId: string): Promise<RunSnapshot>;
   cancelRun(runId: string, reason?: string): Promise<CancelRunResponse>;
   resolveInterrupt(runId: string, nodeId: string, resumeValue: unknown): Promise<InterruptResolutionResponse>;
@@ -194,6 +241,11 @@ export interface OpenWopClient {
   openEventStream(runId: string, options?: StreamOptions): Promise<OpenedEventStream>;
   /** The frames of the run's SSE stream; ends when the server closes it. */
   streamEvents(runId: string, options?: StreamOptions): AsyncIterable<SseFrame>;
+  /**
+   * A run's events, parsed, until its terminal event: reconnects with `Last-Event-ID` after a
+   * dropped stream, backing off, so no event is missed or repeated.
+   */
+  watchRun(runId: string, options?: WatchRunOptions): AsyncIterable<RunEvent>;
   /** Polls the run until it is terminal; throws {@link TimeoutError} past `timeoutMs`. */
   waitForTerminal(runId: string, options: WaitOptions): Promise<RunSnapshot>;
   /** Key management (auth.md §10). */
@@ -204,6 +256,14 @@ export interface OpenWopClient {
   readonly deliveries: DeliveriesApi;
   /** The tenant event feed (webhooks.md §15). */
   readonly events: EventsApi;
+  /** Listing and bulk cancel (core.md §6.9, §6.10). */
+  readonly runs: RunsApi;
+  /**
+   * Whether work can start now: discovery valid and v1, the key accepted with the given
+   * scopes and not about to expire, the host ready with room in its queue, webhook circuits
+   * closed, clocks in agreement. Each blocker and warning names its fix.
+   */
+  readiness(options?: ReadinessOptions): Promise<Readiness>;
   /** One request, any answer: nothing is thrown for a non-2xx, so black-box checks can judge it. */
   raw(method: string, path: string, init?: Omit<RequestSpec, "method" | "path">): Promise<RawResponse>;
 }
@@ -371,6 +431,42 @@ export function createClient(options: ClientOptions): OpenWopClient {
     },
   };
 
+  const instantText = (value: string | Date | undefined) => (value instanceof Date ? value.toISOString() : value);
+
+  const runs: RunsApi = {
+    async list(listOptions = {}) {
+      const path = withQuery("/v1/runs", {
+        status: listOptions.status,
+        workflowId: listOptions.workflowId,
+        tag: listOptions.tag,
+        createdAfter: instantText(listOptions.createdAfter),
+        createdBefore: instantText(listOptions.createdBefore),
+        limit: listOptions.limit,
+        cursor: listOptions.cursor,
+      });
+      const { body } = await call<RunList>("GET", path);
+      if (!Array.isArray(body.runs)) throw new UnreadableResponseError(`GET ${path} answered without a runs array`);
+      return body;
+    },
+    async *iterate(iterateOptions = {}) {
+      let cursor: string | undefined;
+      do {
+        const page = await runs.list({ ...iterateOptions, ...(cursor === undefined ? {} : { cursor }) });
+        yield* page.runs;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+    },
+    async bulkCancel(runIds, bulkOptions = {}) {
+      const headers: Record<string, string> = {};
+      if (bulkOptions.idempotencyKey !== undefined) headers["idempotency-key"] = bulkOptions.idempotencyKey;
+      const body = { runIds, ...(bulkOptions.reason === undefined ? {} : { reason: bulkOptions.reason }) };
+      const { body: answer } = await call<BulkCancelResponse>("POST", "/v1/runs:bulk-cancel", { body, headers });
+      if (!Array.isArray(answer.results))
+        throw new UnreadableResponseError("POST /v1/runs:bulk-cancel answered without a results array");
+      return answer;
+    },
+  };
+
   async function feedPage(pageOptions: EventFeedOptions = {}): Promise<EventFeedPage> {
     const types = typeof pageOptions.types === "string" ? pageOptions.types : pageOptions.types?.join(",");
     const path = withQuery("/v1/events", {
@@ -461,9 +557,11 @@ export function createClient(options: ClientOptions): OpenWopClient {
       return (await call<WorkflowDefinition>("GET", `/v1/workflows/${encodeURIComponent(workflowId)}`)).body;
     },
     async createRun(body, createOptions = {}) {
-      const headers: Record<string, string> = {};
-      if (createOptions.idempotencyKey !== undefined) headers["idempotency-key"] = createOptions.idempotencyKey;
-      const { body: created, response } = await call<CreateRunResponse>("POST", "/v1/runs", { body, headers });
+      const response = await createWithRetries(createOptions, (headers) => send("POST", "/v1/runs", { body, headers }));
+      if (typeof response.body !== "object" || response.body === null) {
+        throw new UnreadableResponseError(`POST /v1/runs → ${response.status} without a JSON object body`);
+      }
+      const created = response.body as CreateRunResponse;
       return { ...created, replayed: isTruthyHeader(response.headers.get(REPLAY_HEADER)) };
     },
     async getRun(runId) {
@@ -497,6 +595,13 @@ export function createClient(options: ClientOptions): OpenWopClient {
     webhooks,
     deliveries,
     events,
+    runs,
+    readiness(readinessOptions) {
+      return readiness((method, path, init = {}) => http.request({ ...init, method, path }), readinessOptions);
+    },
+    watchRun(runId, watchOptions) {
+      return watchRun(openEventStream, runId, watchOptions);
+    },
     async *streamEvents(runId, streamOptions) {
       yield* await openEventStream(runId, streamOptions);
     },
@@ -526,20 +631,6 @@ function isTruthyHeader(value: string | null): boolean {
   if (value === null) return false;
   const normalised = value.trim().toLowerCase();
   return normalised !== "" && normalised !== "false" && normalised !== "0";
-}
-
-/** Resolves after `ms`, or at once when `signal` is (or becomes) aborted. */
-function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 function parseOrUndefined(text: string): unknown {

@@ -1,5 +1,6 @@
 export { createClient } from "./client.js";
 export type {
+  BulkCancelOptions,
   ClientOptions,
   CreatedRun,
   CreateWebhookOptions,
@@ -10,10 +11,12 @@ export type {
   KeysApi,
   ListDeliveriesOptions,
   ListKeysOptions,
+  ListRunsOptions,
   ListWebhooksOptions,
   OpenWopClient,
   OpenedEventStream,
   PollOptions,
+  RunsApi,
   StreamOptions,
   WaitOptions,
   WebhooksApi,
@@ -31,3 +34,8 @@ export { readSseFrames, parseFrameData } from "./sse-frames.js";
 export type { ReadSseFramesOptions, SseFrame } from "./sse-frames.js";
 export { verifyWebhookSignature } from "./webhook-signature.js";
 export type { VerifyWebhookOptions } from "./webhook-signature.js";
+export { readiness, READINESS_CODES } from "./readiness.js";
+export type { Readiness, ReadinessCode, ReadinessIssue, ReadinessOptions } from "./readiness.js";
+export { retryAfterMs } from "./create-with-retries.js";
+export type { CreateRunOptions } from "./create-with-retries.js";
+export type { WatchRunOptions } from "./watch-run.js";

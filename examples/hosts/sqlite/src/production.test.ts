@@ -166,7 +166,11 @@ describe("production profile on the sqlite host", () => {
     expect((await request(host.url, "/healthz")).json).toEqual({ status: "ok" });
     const ready = await request(host.url, "/readyz");
     expect(ready.status).toBe(200);
-    expect(ready.json).toEqual({ status: "ready", checks: { storage: "ok", claimLoop: "ok" } });
+    expect(ready.json).toEqual({
+      status: "ready",
+      checks: { storage: "ok", claimLoop: "ok" },
+      admission: { pendingRuns: 0, maxPendingRuns: 10_000 },
+    });
     await host.engine.stop();
     const notReady = await request(host.url, "/readyz");
     expect(notReady.status).toBe(503);

@@ -37,8 +37,8 @@ export class PendingRunAdmission {
     return this.#counted + this.#createdSince;
   }
 
-  /** Resolves when one more run may be accepted; throws the 503 envelope otherwise. */
-  async admit(): Promise<void> {
+  /** The queue against its bound, as admission sees it now (what `/readyz` reports). */
+  async load(): Promise<{ pendingRuns: number; maxPendingRuns: number }> {
     const { counts, countedAt } = await this.#counts.read(this.#options.refreshMs);
     if (countedAt !== this.#countedAt) {
       // A newer count from storage includes the runs this process created before it.
@@ -46,6 +46,12 @@ export class PendingRunAdmission {
       this.#countedAt = countedAt;
       this.#createdSince = 0;
     }
+    return { pendingRuns: this.pendingEstimate, maxPendingRuns: this.#options.maxPendingRuns };
+  }
+
+  /** Resolves when one more run may be accepted; throws the 503 envelope otherwise. */
+  async admit(): Promise<void> {
+    await this.load();
     if (this.pendingEstimate >= this.#options.maxPendingRuns) {
       throw serviceUnavailable(
         `${this.pendingEstimate} runs are waiting to execute (bound ${this.#options.maxPendingRuns}); retry later`,

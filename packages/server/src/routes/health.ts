@@ -45,7 +45,11 @@ export function registerHealthRoutes(app: Hono<AppEnv>, ctx: ServerContext): voi
       storage: await probeStorage(ctx),
       claimLoop: ctx.engine.worker.running ? ("ok" as const) : ("failing" as const),
     };
-    if (checks.storage === "ok" && checks.claimLoop === "ok") return c.json({ status: "ready", checks });
+    if (checks.storage === "ok" && checks.claimLoop === "ok") {
+      // Ready is not idle: a client about to create work reads how full the queue is.
+      const admission = await ctx.engine.admission?.load().catch(() => undefined);
+      return c.json({ status: "ready", checks, ...(admission ? { admission } : {}) });
+    }
     const retryAfter = ctx.settings.retryAfterSeconds;
     const reason =
       checks.storage === "ok" ? "the claim loop is not running" : "storage is unreachable; the host is degraded";
