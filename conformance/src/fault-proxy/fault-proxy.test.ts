@@ -49,6 +49,8 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     "sse-unknown-stream-mode",
     "idempotency-key-mismatch",
     "cancel-running-run",
+    "runs-list-refusals",
+    "runs-bulk-cancel-refusals",
     "interrupt-unknown-node",
     "interrupt-invalid-resume",
     "interrupt-double-resolution",
