@@ -108,7 +108,7 @@ export { DEFAULT_DELIVERY_POLICY, retryDelayMs, type DeliveryPolicy } from "./we
 export { WebhookDispatcher, type DeliveryAttempted, type DispatcherOptions } from "./webhooks/dispatcher.js";
 export { decodeFeedCursor, encodeFeedCursor } from "./webhooks/feed-cursor.js";
 export { encodeOpaqueCursor, openOpaqueCursor } from "./opaque-cursor.js";
-export { hasControlCharacter, unstorableTextReason } from "./text.js";
+export { MAX_ID_LENGTH, unsafeIdTextReason, unstorableTextReason } from "./text.js";
 export { instantOf, requireInstant } from "./instant.js";
 export {
   WebhookService,

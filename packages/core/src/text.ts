@@ -20,3 +20,14 @@ export function hasControlCharacter(text: string): boolean {
   }
   return false;
 }
+
+/** Longer than any id a host issues or a workflow may declare (ids are at most 128 characters). */
+export const MAX_ID_LENGTH = 256;
+
+/**
+ * Why text cannot be an id or a parameter value on any storage — a control character, or
+ * text {@link unstorableTextReason} refuses — or undefined when it can be looked up.
+ */
+export function unsafeIdTextReason(text: string): string | undefined {
+  return hasControlCharacter(text) ? "contains a control character" : unstorableTextReason(text);
+}

@@ -2,14 +2,11 @@ import { validateBulkCancelRequest } from "@openwop/schema";
 import type { RunStatus } from "@openwop/storage";
 import type { BulkCancelRequest, BulkCancelResponse } from "@openwop/types";
 import { ProtocolError, validationError } from "../errors.js";
-import { hasControlCharacter, unstorableTextReason } from "../text.js";
+import { MAX_ID_LENGTH, unsafeIdTextReason, unstorableTextReason } from "../text.js";
 import { checkedBody } from "../validation.js";
 
 /** The most ids one `POST /v1/runs:bulk-cancel` may name (core.md §6.10). */
 export const MAX_BULK_CANCEL_RUN_IDS = 100;
-
-/** Longer than any id a host issues; the same bound as a path parameter. */
-const MAX_RUN_ID_LENGTH = 256;
 
 export type BulkCancelResult = BulkCancelResponse["results"][number];
 
@@ -28,13 +25,12 @@ export function parseBulkCancelRequest(body: unknown): BulkCancelRequest {
   return checkedBody(validateBulkCancelRequest, body, "bulk cancel body", "runIds");
 }
 
-/** Why `candidate` cannot name a run, or undefined when it can be looked up. */
+/** Why `candidate` cannot name a run, or undefined when it can be looked up: the rules of a path's run id. */
 function runIdProblem(candidate: string): string | undefined {
   if (candidate.length === 0) return "a run id is not empty";
-  if (candidate.length > MAX_RUN_ID_LENGTH) return `a run id has at most ${MAX_RUN_ID_LENGTH} characters`;
-  if (hasControlCharacter(candidate)) return "a run id contains no control character";
-  const unstorable = unstorableTextReason(candidate);
-  return unstorable === undefined ? undefined : `this run id ${unstorable}`;
+  if (candidate.length > MAX_ID_LENGTH) return `a run id has at most ${MAX_ID_LENGTH} characters`;
+  const unsafe = unsafeIdTextReason(candidate);
+  return unsafe === undefined ? undefined : `this run id ${unsafe}`;
 }
 
 /**
@@ -51,7 +47,7 @@ export async function cancelEach(
     const problem = runIdProblem(runId);
     if (problem !== undefined) {
       // Echoed only as far as it is safe to: a result is JSON a client may log or store.
-      const echoed = unstorableTextReason(runId) === undefined ? runId.slice(0, MAX_RUN_ID_LENGTH) : "";
+      const echoed = unstorableTextReason(runId) === undefined ? runId.slice(0, MAX_ID_LENGTH) : "";
       results.push({ runId: echoed, ok: false, error: { error: "validation_error", message: problem } });
       continue;
     }

@@ -1,12 +1,12 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { hasControlCharacter, unstorableTextReason, validationError } from "@openwop/core";
+import { MAX_ID_LENGTH, unsafeIdTextReason, validationError } from "@openwop/core";
 
-/** Longer than any id a host issues or a workflow may declare (ids are at most 128 characters). */
-export const MAX_PATH_PARAM_LENGTH = 256;
+/** The longest path parameter: no id is longer. */
+export const MAX_PATH_PARAM_LENGTH = MAX_ID_LENGTH;
 
 /** Refuses text a parameter can never hold, before any storage sees it (the same 400 on every storage). */
 function refuseUnsafeParameter(value: string, field: string, kind: "path" | "query"): void {
-  const reason = hasControlCharacter(value) ? "contains a control character" : unstorableTextReason(value);
+  const reason = unsafeIdTextReason(value);
   if (reason !== undefined) {
     throw validationError(`${kind} parameter ${field} ${reason}`, { field, reason: "invalid_text" });
   }
