@@ -150,3 +150,27 @@ describe("openwop-run-management (spec/v1/profiles.md §3.12)", () => {
     }
   });
 });
+
+const runPause = PROFILES.find((profile) => profile.id === "openwop-run-pause");
+
+describe("openwop-run-pause (spec/v1/profiles.md §3.13)", () => {
+  it("holds when pause is supported with the default drain policy, and names the member that is missing", () => {
+    const advertised = { supported: true, drainPolicies: ["drain-current-node" as const, "immediate" as const] };
+    expect(
+      runPause?.predicate({ ...base, runs: { list: true, bulkCancel: true, pauseResume: advertised } }),
+    ).toMatchObject({ holds: true });
+    const cases: Array<[unknown, RegExp]> = [
+      [{ list: true, bulkCancel: true }, /runs\.pauseResume is not an object/],
+      [{ list: true, bulkCancel: true, pauseResume: { ...advertised, supported: false } }, /supported/],
+      [
+        { list: true, bulkCancel: true, pauseResume: { supported: true, drainPolicies: ["immediate"] } },
+        /drain-current-node/,
+      ],
+    ];
+    for (const [block, reason] of cases) {
+      const result = runPause?.predicate({ ...base, runs: block } as Capabilities);
+      expect(result?.holds, JSON.stringify(block)).toBe(false);
+      expect(result?.reason).toMatch(reason);
+    }
+  });
+});

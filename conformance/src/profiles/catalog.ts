@@ -14,6 +14,7 @@ export const PROFILE_IDS = [
   "openwop-webhooks",
   "openwop-webhooks-durable",
   "openwop-run-management",
+  "openwop-run-pause",
 ] as const;
 
 export type ProfileId = (typeof PROFILE_IDS)[number];
@@ -206,6 +207,24 @@ function runManagement(d: Capabilities): PredicateResult {
   );
 }
 
+function runPause(d: Capabilities): PredicateResult {
+  const base = core(d);
+  if (!base.holds) return base;
+  const block = record(record(d.runs)?.pauseResume);
+  const policies = block?.drainPolicies;
+  return all(
+    [
+      [block !== undefined, "runs.pauseResume is not an object"],
+      [block?.supported === true, "runs.pauseResume.supported is not true"],
+      [
+        Array.isArray(policies) && policies.includes("drain-current-node"),
+        "runs.pauseResume.drainPolicies does not include drain-current-node",
+      ],
+    ],
+    `pause and resume advertised (${Array.isArray(policies) ? policies.join(", ") : "no policies"})`,
+  );
+}
+
 /** The catalog, in {@link PROFILE_IDS} order; predicates transcribe spec/v1/profiles.md §3. */
 export const PROFILES: readonly ProfileDefinition[] = [
   { id: "openwop-core", title: "Core", spec: "spec/v1/profiles.md §3.1", predicate: core },
@@ -280,6 +299,7 @@ export const PROFILES: readonly ProfileDefinition[] = [
     spec: "spec/v1/profiles.md §3.12",
     predicate: runManagement,
   },
+  { id: "openwop-run-pause", title: "Run pause", spec: "spec/v1/profiles.md §3.13", predicate: runPause },
 ];
 
 export function isProfileId(value: string): value is ProfileId {

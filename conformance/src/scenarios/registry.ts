@@ -18,6 +18,7 @@ import { productionProfileScenarios } from "./production-profile.js";
 import { productionRetentionScenarios } from "./production-retention.js";
 import { runLifecycleScenarios } from "./run-lifecycle.js";
 import { runManagementScenarios } from "./run-management.js";
+import { runPauseScenarios } from "./run-pause.js";
 import { sseScenarios } from "./sse.js";
 import { webhookScenarios } from "./webhooks.js";
 
@@ -39,6 +40,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...idempotencyScenarios,
   ...cancellationScenarios,
   ...runManagementScenarios,
+  ...runPauseScenarios,
   ...interruptScenarios,
   ...limitScenarios,
   ...fixtureScenarios,

@@ -17,7 +17,10 @@ import {
   type FeedEntry,
   type InterruptResolutionResponse,
   type IssuedApiKey,
+  type PauseRunRequest,
+  type PauseRunResponse,
   type PollResponse,
+  type ResumeRunResponse,
   type RotateApiKeyRequest,
   type RunList,
   type RunEvent,
@@ -210,9 +213,14 @@ export interface BulkCancelOptions {
   readonly idempotencyKey?: string;
 }
 
+export interface PauseOptions extends PauseRunRequest {
+  /** Sent as `Idempotency-Key`: a retry answers with the first request's answer. */
+  readonly idempotencyKey?: string;
+}
+
 /**
- * Run management (spec/v1/core.md §6.9, §6.10), for hosts that advertise `runs.list` and
- * `runs.bulkCancel`; refusals throw {@link WireError}.
+ * Run management (spec/v1/core.md §6.9–§6.11), for hosts that advertise `runs.list`,
+ * `runs.bulkCancel` and `runs.pauseResume`; refusals throw {@link WireError}.
  */
 export interface RunsApi {
   /** `GET /v1/runs`: one page of the tenant's runs, newest first (needs `runs:read`). */
@@ -221,6 +229,13 @@ export interface RunsApi {
   iterate(options?: Omit<ListRunsOptions, "cursor">): AsyncIterable<RunSummary>;
   /** `POST /v1/runs:bulk-cancel`: one result per id, in order (needs `runs:cancel`; at most 100 ids). */
   bulkCancel(runIds: readonly string[], options?: BulkCancelOptions): Promise<BulkCancelResponse>;
+  /**
+   * `POST /v1/runs/{runId}:pause` (needs `runs:cancel`): the run starts no node until resumed.
+   * A run already paused, cancelling or ended is a {@link WireError} `run_not_pausable`.
+   */
+  pause(runId: string, options?: PauseOptions): Promise<PauseRunResponse>;
+  /** `POST /v1/runs/{runId}:resume`; a run that is not paused is a {@link WireError} `run_not_paused`. */
+  resume(runId: string, options?: { readonly idempotencyKey?: string }): Promise<ResumeRunResponse>;
 }
 
 export interface OpenWopClient {
@@ -332,6 +347,8 @@ export function createClient(options: ClientOptions): OpenWopClient {
     return `${path}${query.size > 0 ? `?${query}` : ""}`;
   }
 
+  const idempotencyHeader = (key: string | undefined): Record<string, string> =>
+    key === undefined ? {} : { "idempotency-key": key };
   const runPath = (runId: string) => `/v1/runs/${encodeURIComponent(runId)}`;
   const keyPath = (keyId: string) => `/v1/keys/${encodeURIComponent(keyId)}`;
 
@@ -377,8 +394,7 @@ export function createClient(options: ClientOptions): OpenWopClient {
 
   const webhooks: WebhooksApi = {
     async create(body, createOptions = {}) {
-      const headers: Record<string, string> = {};
-      if (createOptions.idempotencyKey !== undefined) headers["idempotency-key"] = createOptions.idempotencyKey;
+      const headers = idempotencyHeader(createOptions.idempotencyKey);
       return (await call<CreatedWebhook>("POST", "/v1/webhooks", { body, headers })).body;
     },
     async list(listOptions = {}) {
@@ -457,13 +473,24 @@ export function createClient(options: ClientOptions): OpenWopClient {
       } while (cursor !== undefined);
     },
     async bulkCancel(runIds, bulkOptions = {}) {
-      const headers: Record<string, string> = {};
-      if (bulkOptions.idempotencyKey !== undefined) headers["idempotency-key"] = bulkOptions.idempotencyKey;
+      const headers = idempotencyHeader(bulkOptions.idempotencyKey);
       const body = { runIds, ...(bulkOptions.reason === undefined ? {} : { reason: bulkOptions.reason }) };
       const { body: answer } = await call<BulkCancelResponse>("POST", "/v1/runs:bulk-cancel", { body, headers });
       if (!Array.isArray(answer.results))
         throw new UnreadableResponseError("POST /v1/runs:bulk-cancel answered without a results array");
       return answer;
+    },
+    async pause(runId, pauseOptions = {}) {
+      const { idempotencyKey, ...request } = pauseOptions;
+      return callAccepted<PauseRunResponse>("POST", `${runPath(runId)}:pause`, {
+        body: request,
+        headers: idempotencyHeader(idempotencyKey),
+      });
+    },
+    async resume(runId, resumeOptions = {}) {
+      return callAccepted<ResumeRunResponse>("POST", `${runPath(runId)}:resume`, {
+        headers: idempotencyHeader(resumeOptions.idempotencyKey),
+      });
     },
   };
 

@@ -15,6 +15,7 @@ export type {
   ListWebhooksOptions,
   OpenWopClient,
   OpenedEventStream,
+  PauseOptions,
   PollOptions,
   RunsApi,
   StreamOptions,

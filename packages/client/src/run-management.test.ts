@@ -103,6 +103,38 @@ describe("runs", () => {
   });
 });
 
+describe("pause and resume", () => {
+  it("sends the pause body and key, reads the 202s, and throws the 409 as a WireError with its code", async () => {
+    const seen: string[] = [];
+    server = await startTestServer((request: IncomingMessage, response: ServerResponse) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        seen.push(`${request.method} ${request.url} ${request.headers["idempotency-key"] ?? "-"} ${body}`);
+        if (request.url === "/v1/runs/r%2F1:pause") {
+          return json(response, 202, { runId: "r/1", status: "paused", pausedAt: "2030-01-01T00:00:00.000Z" });
+        }
+        if (request.url === "/v1/runs/r%2F1:resume") {
+          return json(response, 202, { runId: "r/1", status: "running", resumedAt: "2030-01-01T00:01:00.000Z" });
+        }
+        json(response, 409, { error: "run_not_paused", message: "no", details: { runStatus: "completed" } });
+      });
+    });
+    const client = createClient({ baseUrl: server.url, apiKey: "k" });
+    const paused = await client.runs.pause("r/1", { reason: "why", drainPolicy: "immediate", idempotencyKey: "p1" });
+    expect(paused.status).toBe("paused");
+    expect((await client.runs.resume("r/1")).status).toBe("running");
+    const refused = await client.runs.resume("done").catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(WireError);
+    expect((refused as WireError).code).toBe("run_not_paused");
+    expect(seen).toEqual([
+      'POST /v1/runs/r%2F1:pause p1 {"reason":"why","drainPolicy":"immediate"}',
+      "POST /v1/runs/r%2F1:resume - ",
+      "POST /v1/runs/done:resume - ",
+    ]);
+  });
+});
+
 describe("readiness", () => {
   it("names a missing scope, an expiring key, a full queue and a skewed clock, each with its fix", async () => {
     server = await startTestServer((request: IncomingMessage, response: ServerResponse) => {

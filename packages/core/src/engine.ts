@@ -30,6 +30,14 @@ import { RunStatusCounts } from "./admission/run-status-counts.js";
 import { forceExpireRun, type ExpiredRun } from "./retention/force-expire.js";
 import { cancelEach, type BulkCancelResult } from "./run/bulk-cancel.js";
 import { cancelRun, resolveInterrupt } from "./run/control.js";
+import {
+  parsePauseRequest,
+  parseResumeRequest,
+  pauseRun,
+  resumeRun,
+  type PauseOutcome,
+  type ResumeOutcome,
+} from "./run/pause.js";
 import { buildRunRecord, parseCreateRunRequest, type RunLimits } from "./run/create.js";
 import { listRunPage, type RunFilter, type RunPage } from "./run/listing.js";
 import { RunWorker } from "./run/worker.js";
@@ -285,6 +293,24 @@ export class Engine {
   async cancelRun(tenantId: string, runId: string): Promise<{ runId: string; status: RunStatus }> {
     await this.getRun(tenantId, runId);
     return cancelRun(this.store, this.worker, tenantId, runId, this.now, (run) => this.#runTerminal(run));
+  }
+
+  /**
+   * Pauses the tenant's run (core.md §6.11): it starts no node until resumed, in any process,
+   * across restarts. `body` is the request body, checked here; 409 `run_not_pausable` when
+   * the run is paused already, cancelling or ended.
+   */
+  async pauseRun(tenantId: string, runId: string, body: unknown): Promise<PauseOutcome> {
+    const request = parsePauseRequest(body);
+    const run = await this.getRun(tenantId, runId);
+    return pauseRun(this.store, this.worker, run, request, this.now);
+  }
+
+  /** Resumes the tenant's paused run (core.md §6.11); 409 `run_not_paused` for any other. */
+  async resumeRun(tenantId: string, runId: string, body?: unknown): Promise<ResumeOutcome> {
+    parseResumeRequest(body);
+    const run = await this.getRun(tenantId, runId);
+    return resumeRun(this.store, this.worker, run, this.now);
   }
 
   /** One page of the tenant's runs, newest first (core.md §6.9). */

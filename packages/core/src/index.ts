@@ -45,6 +45,7 @@ export { CONFORMANCE_FIXTURES } from "./workflow/fixtures.js";
 export { loadWorkflowsFromDir, WorkflowFileError } from "./workflow/load-dir.js";
 export { toRunSnapshot } from "./run/snapshot.js";
 export { toRunSummaryBody, type RunFilter, type RunPage } from "./run/listing.js";
+export { DRAIN_POLICIES, type PauseOutcome, type ResumeOutcome } from "./run/pause.js";
 export { MAX_BULK_CANCEL_RUN_IDS, parseBulkCancelRequest, type BulkCancelResult } from "./run/bulk-cancel.js";
 export { ENGINE_VERSION, NON_UPDATE_EVENT_TYPES } from "./run/events.js";
 export type { RunLimits } from "./run/create.js";

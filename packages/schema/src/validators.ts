@@ -253,3 +253,27 @@ export const validateBulkCancelRequest = createValidator("bulk-cancel-request");
  * const result = validateBulkCancelResponse(await response.json());
  */
 export const validateBulkCancelResponse = createValidator("bulk-cancel-response");
+
+/**
+ * Validates a `POST /v1/runs/{runId}:pause` body.
+ *
+ * @example
+ * validatePauseRunRequest({ drainPolicy: "immediate" }).valid; // true
+ */
+export const validatePauseRunRequest = createValidator("pause-run-request");
+
+/**
+ * Validates the 202 of `POST /v1/runs/{runId}:pause`.
+ *
+ * @example
+ * const result = validatePauseRunResponse(await response.json());
+ */
+export const validatePauseRunResponse = createValidator("pause-run-response");
+
+/**
+ * Validates the 202 of `POST /v1/runs/{runId}:resume`.
+ *
+ * @example
+ * const result = validateResumeRunResponse(await response.json());
+ */
+export const validateResumeRunResponse = createValidator("resume-run-response");

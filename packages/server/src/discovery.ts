@@ -1,4 +1,11 @@
-import { ENGINE_VERSION, SCOPES, type DeliveryPolicy, type GraceLimits, type RunLimits } from "@openwop/core";
+import {
+  DRAIN_POLICIES,
+  ENGINE_VERSION,
+  SCOPES,
+  type DeliveryPolicy,
+  type GraceLimits,
+  type RunLimits,
+} from "@openwop/core";
 import type { JsonObject } from "@openwop/storage";
 import { STREAM_MODE_VALUES } from "@openwop/types";
 import type { HostSettings } from "./settings/host-settings.js";
@@ -66,7 +73,7 @@ export function buildDiscoveryDocument(options: DiscoveryOptions): JsonObject {
     },
     // Every host serves debug bundles; `maxBytes` is the cap it really applies (debug-bundle.md §1).
     debugBundle: { supported: true, maxBytes: options.settings.debugBundleMaxBytes },
-    runs: { list: true, bulkCancel: true },
+    runs: { list: true, bulkCancel: true, pauseResume: { supported: true, drainPolicies: [...DRAIN_POLICIES] } },
     auth: {
       schemes: ["bearer"],
       scopes: [...SCOPES],

@@ -31,9 +31,9 @@ export function sendAnswer(c: Context<AppEnv>, answer: IdempotentResponse, repla
 }
 
 /** Runs an operation as a final answer, so protocol refusals can be stored as answers too. */
-async function asAnswer(operation: () => Promise<JsonObject>): Promise<IdempotentResponse> {
+async function asAnswer(operation: () => Promise<JsonObject>, status: number): Promise<IdempotentResponse> {
   try {
-    return { status: 200, headers: {}, body: await operation() };
+    return { status, headers: {}, body: await operation() };
   } catch (error) {
     if (error instanceof ProtocolError) return { status: error.status, headers: {}, body: envelopeOf(error) };
     throw error;
@@ -41,7 +41,7 @@ async function asAnswer(operation: () => Promise<JsonObject>): Promise<Idempoten
 }
 
 /**
- * A mutating operation answered `200` with its result: executed once per (tenant, endpoint,
+ * A mutating operation answered `200` (or `successStatus`) with its result: executed once per (tenant, endpoint,
  * key) when the caller sent a key, its answer replayed after that.
  */
 export async function answerIdempotently(
@@ -49,14 +49,15 @@ export async function answerIdempotently(
   c: Context<AppEnv>,
   body: JsonObject | undefined,
   operation: () => Promise<JsonObject>,
+  successStatus: 200 | 202 = 200,
 ): Promise<Response> {
   const key = idempotencyKeyOf(c);
-  if (key === undefined) return sendAnswer(c, await asAnswer(operation), false);
+  if (key === undefined) return sendAnswer(c, await asAnswer(operation, successStatus), false);
   const outcome = await runIdempotently(
     ctx.engine.store,
     { tenantId: c.get("principal").tenantId, endpoint: routeOf(c), key, body },
     { leaseMs: 30_000, waitMs: ctx.settings.idempotencyWaitMs, now: ctx.engine.now },
-    () => asAnswer(operation),
+    () => asAnswer(operation, successStatus),
   );
   return sendAnswer(c, outcome.response, outcome.replayed);
 }

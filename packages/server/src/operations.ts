@@ -76,6 +76,22 @@ export const OPERATIONS: readonly OperationSpec[] = [
     errors: [...BODY, ...IDEMPOTENCY, ...RUN_LOOKUP, "run_busy"],
   },
   {
+    method: "post",
+    path: "/v1/runs/{runId}:pause",
+    summary: "Pause a run: it starts no node until resumed",
+    scope: "runs:cancel",
+    responses: { "202": "PauseRunResponse" },
+    errors: [...BODY, ...IDEMPOTENCY, ...RUN_LOOKUP, "run_not_pausable", "run_busy"],
+  },
+  {
+    method: "post",
+    path: "/v1/runs/{runId}:resume",
+    summary: "Resume a paused run",
+    scope: "runs:cancel",
+    responses: { "202": "ResumeRunResponse" },
+    errors: [...BODY, ...IDEMPOTENCY, ...RUN_LOOKUP, "run_not_paused", "run_busy"],
+  },
+  {
     method: "get",
     path: "/v1/runs/{runId}/events",
     summary: "Stream run events (SSE)",

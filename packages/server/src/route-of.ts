@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { openApiCustomMethod } from "./routes/custom-method.js";
 
 /**
  * The routed operation as the OpenAPI document names it, e.g. `GET /v1/runs/{runId}`: a
@@ -6,6 +7,6 @@ import type { Context } from "hono";
  * endpoint that scopes idempotency records.
  */
 export function routeOf(c: Context): string {
-  const path = c.req.routePath.replace(/:([A-Za-z0-9_]+)/g, "{$1}");
+  const path = openApiCustomMethod(c.req.routePath).replace(/\/:([A-Za-z0-9_]+)/g, "/{$1}");
   return `${c.req.method} ${path === "/*" || path === "*" ? "(unrouted)" : path}`;
 }

@@ -125,7 +125,11 @@ describe("GET /v1/runs", () => {
   it("needs runs:read", async () => {
     expectErrorEnvelope(await request(host.url, "/v1/runs"), 401, "unauthenticated");
     const discovery = (await request(host.url, "/.well-known/openwop")).json as { runs?: unknown };
-    expect(discovery.runs).toEqual({ list: true, bulkCancel: true });
+    expect(discovery.runs).toEqual({
+      list: true,
+      bulkCancel: true,
+      pauseResume: { supported: true, drainPolicies: ["drain-current-node", "immediate"] },
+    });
   });
 });
 

@@ -64,6 +64,8 @@ export const ERROR_CATALOG = {
   unknown_child_workflow: { statuses: [400], spec: TABLE, gated: true },
   replay_source_missing: { statuses: [404], spec: TABLE, gated: true },
   replay_diverged_at_refusal: { statuses: [409], spec: TABLE, gated: true },
+  run_not_pausable: { statuses: [409], spec: "spec/v1/core.md §6.11", gated: true },
+  run_not_paused: { statuses: [409], spec: "spec/v1/core.md §6.11", gated: true },
   method_not_allowed: { statuses: [405], spec: "spec/v1/core.md §2.1", toolkit: true },
   unsupported_media_type: { statuses: [415], spec: "spec/v1/core.md §2.2", toolkit: true },
   run_not_terminal: { statuses: [409], spec: "spec/v1/production-profile.md §5", toolkit: true },

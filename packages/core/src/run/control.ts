@@ -86,6 +86,8 @@ export async function resolveInterrupt(
   const at = new Date(now).toISOString();
   const state = readEngineState(structuredClone(run.engineState));
   state.nodes[nodeId] = { ...(state.nodes[nodeId] ?? { status: "pending" }), status: "resumed", resumeValue };
+  // A paused run keeps its pause: the answer is recorded, and the resume lets it go on.
+  const status = run.status === "paused" ? "paused" : "running";
   const events = [
     runEvent(
       "interrupt.resolved",
@@ -103,7 +105,7 @@ export async function resolveInterrupt(
       runId: run.runId,
       tenantId,
       events,
-      patch: { status: "running", currentNodeId: null, engineState: storeEngineState(state), updatedAt: at },
+      patch: { status, currentNodeId: null, engineState: storeEngineState(state), updatedAt: at },
       expectStatus: [run.status],
       settleSuspensions: [
         { suspensionId: pending.suspensionId, from: "pending", to: "resolved", resolvedAt: at, resumeValue },
@@ -118,7 +120,7 @@ export async function resolveInterrupt(
     }
     throw error;
   }
-  return { runId: run.runId, nodeId, status: "running" };
+  return { runId: run.runId, nodeId, status };
 }
 
 /**

@@ -24,8 +24,11 @@ import { RunTracing } from "../telemetry/run-tracing.js";
 import { sleepUntil } from "./sleep.js";
 import { readEngineState, storeEngineState, type EngineState, type NodeState } from "./state.js";
 
-/** Why an execution was told to stop. */
-export type StopReason = "cancel" | "claim-lost" | "shutdown";
+/**
+ * Why an execution was told to stop. All but `cancel` stop after committing what is done:
+ * `pause` is an operator's pause draining this process's execution (core.md §6.11).
+ */
+export type StopReason = "cancel" | "claim-lost" | "shutdown" | "pause";
 
 export interface ExecutorDependencies {
   store: StorageAdapter;

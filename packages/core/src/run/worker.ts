@@ -58,6 +58,8 @@ interface ActiveRun {
  */
 export class RunWorker {
   readonly #active = new Map<string, ActiveRun>();
+  /** Runs this process must not claim for now (a pause is deciding their fate). */
+  readonly #held = new Map<string, number>();
   #stopWatching: Unsubscribe | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
@@ -97,6 +99,43 @@ export class RunWorker {
     if (!active) return false;
     active.controller.abort(reason);
     return true;
+  }
+
+  /**
+   * Keeps this process from claiming `runId` until the returned release is called: a pause
+   * drains an execution and then commits, and the run must not be claimed again in between.
+   * Holds nest.
+   */
+  hold(runId: string): () => void {
+    this.#held.set(runId, (this.#held.get(runId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.#held.get(runId) ?? 1) - 1;
+      if (left > 0) this.#held.set(runId, left);
+      else this.#held.delete(runId);
+    };
+  }
+
+  /**
+   * Lets the execution of `runId` in this process finish the node it is on, commit, and stop
+   * (a delay it sleeps on is left for later, its wake time kept). True once it has stopped;
+   * false when it did not stop within `timeoutMs` (it is still told to stop).
+   */
+  async drain(runId: string, timeoutMs: number): Promise<boolean> {
+    const active = this.#active.get(runId);
+    if (!active) return true;
+    active.controller.abort("pause" satisfies StopReason);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([active.done.then(() => true as const), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   start(): void {
@@ -150,10 +189,10 @@ export class RunWorker {
         // or a pool (Postgres). Bounded, so a burst of new runs starts in a few rounds of
         // storage latency without flooding the event loop with launches at once.
         const outcomes = await settleWithConcurrency(
-          candidates.filter((runId) => !this.#active.has(runId)),
+          candidates.filter((runId) => !this.#active.has(runId) && !this.#held.has(runId)),
           CLAIM_CONCURRENCY,
           async (runId) => {
-            if (this.#stopped) return;
+            if (this.#stopped || this.#held.has(runId)) return;
             const claim = await this.store.claimRun(
               runId,
               this.options.holderId,
@@ -162,7 +201,9 @@ export class RunWorker {
             );
             if (!claim) return;
             // Stopped while claiming: hand the run straight back rather than start it unsupervised.
-            if (this.#stopped) await this.store.releaseClaims(this.options.holderId, [runId]).catch(() => undefined);
+            // Held while claiming: a pause is about to commit, so hand it back as well.
+            if (this.#stopped || this.#held.has(runId))
+              await this.store.releaseClaims(this.options.holderId, [runId]).catch(() => undefined);
             else await this.#launch(runId, claim);
           },
         );

@@ -720,7 +720,7 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
       },
       "RunsCapability": {
         "title": "RunsCapability",
-        "description": "Run management beyond creating, reading and cancelling one run (core.md §6.9–§6.10). Each member true only where the host serves the operation.",
+        "description": "Run management beyond creating, reading and cancelling one run (core.md §6.9–§6.11). Each member true only where the host serves the operation.",
         "type": "object",
         "required": [
           "list",
@@ -734,6 +734,32 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
           "bulkCancel": {
             "description": "POST /v1/runs:bulk-cancel cancels up to 100 runs (core.md §6.10).",
             "type": "boolean"
+          },
+          "pauseResume": {
+            "$ref": "#/$defs/PauseResumeCapability"
+          }
+        },
+        "additionalProperties": false
+      },
+      "PauseResumeCapability": {
+        "title": "PauseResumeCapability",
+        "description": "POST /v1/runs/{runId}:pause and :resume (core.md §6.11). Absent or supported false: the host answers both with 404.",
+        "type": "object",
+        "required": [
+          "supported",
+          "drainPolicies"
+        ],
+        "properties": {
+          "supported": {
+            "type": "boolean"
+          },
+          "drainPolicies": {
+            "description": "The drain policies a pause may ask for; the host refuses any other with 400.",
+            "type": "array",
+            "items": {
+              "$ref": "https://openwop.dev/schemas/v1/pause-run-request.schema.json#/$defs/DrainPolicy"
+            },
+            "uniqueItems": true
           }
         },
         "additionalProperties": false
@@ -2138,6 +2164,62 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
     },
     "additionalProperties": true
   },
+  "pause-run-request": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/pause-run-request.schema.json",
+    "title": "PauseRunRequest",
+    "description": "Body of POST /v1/runs/{runId}:pause (spec/v1/core.md §6.11); the body may also be absent. Closed, so a misspelt member is refused rather than ignored.",
+    "type": "object",
+    "properties": {
+      "reason": {
+        "description": "Why the operator paused the run; echoed in run.paused.",
+        "type": "string",
+        "maxLength": 1000
+      },
+      "drainPolicy": {
+        "$ref": "#/$defs/DrainPolicy"
+      }
+    },
+    "additionalProperties": false,
+    "$defs": {
+      "DrainPolicy": {
+        "title": "DrainPolicy",
+        "description": "drain-current-node (the default): a node executing when the pause arrives finishes and its result is kept; immediate: the pause takes effect at once and a node still executing runs again after resume.",
+        "type": "string",
+        "enum": [
+          "drain-current-node",
+          "immediate"
+        ]
+      }
+    }
+  },
+  "pause-run-response": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/pause-run-response.schema.json",
+    "title": "PauseRunResponse",
+    "description": "202 body of POST /v1/runs/{runId}:pause (spec/v1/core.md §6.11): the run is paused from pausedAt and starts no node until it is resumed. Open, like every response body a client reads.",
+    "type": "object",
+    "required": [
+      "runId",
+      "status",
+      "pausedAt"
+    ],
+    "properties": {
+      "runId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "status": {
+        "const": "paused"
+      },
+      "pausedAt": {
+        "type": "string",
+        "format": "date-time"
+      }
+    },
+    "additionalProperties": true
+  },
   "poll-response": {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "https://openwop.dev/schemas/v1/poll-response.schema.json",
@@ -2180,6 +2262,39 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
       "isComplete": {
         "description": "Same as isTerminal; the OpenAPI document's name for it.",
         "type": "boolean"
+      }
+    },
+    "additionalProperties": true
+  },
+  "resume-run-response": {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://openwop.dev/schemas/v1/resume-run-response.schema.json",
+    "title": "ResumeRunResponse",
+    "description": "202 body of POST /v1/runs/{runId}:resume (spec/v1/core.md §6.11): the status the run returned to, `running` for a run that had started, `pending` for one paused before it started, or its waiting status when an interrupt it waits on is still open. Open, like every response body a client reads.",
+    "type": "object",
+    "required": [
+      "runId",
+      "status",
+      "resumedAt"
+    ],
+    "properties": {
+      "runId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 128
+      },
+      "status": {
+        "enum": [
+          "pending",
+          "running",
+          "waiting-approval",
+          "waiting-input",
+          "waiting-external"
+        ]
+      },
+      "resumedAt": {
+        "type": "string",
+        "format": "date-time"
       }
     },
     "additionalProperties": true

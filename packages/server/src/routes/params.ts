@@ -13,13 +13,17 @@ function refuseUnsafeParameter(value: string, field: string, kind: "path" | "que
 }
 
 /**
- * A path parameter, checked before any storage sees it: present, at most
+ * A path parameter (without `suffix`, a custom method sharing its segment), checked before any storage sees it: present, at most
  * {@link MAX_PATH_PARAM_LENGTH} characters, and free of control characters and text no
  * storage can keep. Anything else is a 400 naming the parameter — an id that fails this
  * cannot name anything, so no lookup is made.
  */
-export function pathParam(c: Context, name: string): string {
-  const value = c.req.param(name);
+export function pathParam(c: Context, name: string, suffix = ""): string {
+  const whole = c.req.param(name);
+  // A custom method (`/v1/runs/{runId}:pause`) shares the segment with the id: the route's
+  // pattern ends the parameter with it, and the id is what comes before.
+  const value =
+    typeof whole === "string" && whole.endsWith(suffix) ? whole.slice(0, whole.length - suffix.length) : whole;
   if (typeof value !== "string" || value.length === 0) {
     throw validationError(`path parameter ${name} is required`, { field: name });
   }
@@ -66,7 +70,9 @@ function refuseUndecodable(field: string, kind: "path" | "query"): never {
 
 /** The segment of the raw path that holds parameter `name` of the route answering (`/v1/runs/:runId`). */
 function rawSegmentOf(c: Context, name: string): string | undefined {
-  const position = c.req.routePath.split("/").indexOf(`:${name}`);
+  const position = c.req.routePath
+    .split("/")
+    .findIndex((segment) => segment === `:${name}` || segment.startsWith(`:${name}{`));
   return position < 0 ? undefined : rawTarget(c.req.url).path.split("/")[position];
 }
 

@@ -8,6 +8,7 @@ import type { AppEnv, ServerContext } from "../context.js";
 import { answerIdempotently, idempotencyKeyOf, sendAnswer } from "../idempotency.js";
 import { parseTraceparent } from "../observability/trace-context.js";
 import { routeOf } from "../route-of.js";
+import { customMethodRoute } from "./custom-method.js";
 import { pathParam } from "./params.js";
 
 /** The 201 of `POST /v1/runs` (spec/v1/core.md §6.2): where to follow the new run. */
@@ -68,6 +69,30 @@ export function registerRunRoutes(app: Hono<AppEnv>, ctx: ServerContext): void {
       };
       return answer as JsonObject;
     });
+  });
+
+  app.post(customMethodRoute("/v1/runs", "runId", "pause"), authorize(ctx, "runs:cancel"), async (c) => {
+    const body = await readJsonBody(c, ctx.settings);
+    const runId = pathParam(c, "runId", ":pause");
+    return answerIdempotently(
+      ctx,
+      c,
+      body as JsonObject | undefined,
+      async () => ({ ...(await ctx.engine.pauseRun(c.get("principal").tenantId, runId, body)) }),
+      202,
+    );
+  });
+
+  app.post(customMethodRoute("/v1/runs", "runId", "resume"), authorize(ctx, "runs:cancel"), async (c) => {
+    const body = await readJsonBody(c, ctx.settings);
+    const runId = pathParam(c, "runId", ":resume");
+    return answerIdempotently(
+      ctx,
+      c,
+      body as JsonObject | undefined,
+      async () => ({ ...(await ctx.engine.resumeRun(c.get("principal").tenantId, runId, body)) }),
+      202,
+    );
   });
 
   app.post("/v1/runs/:runId/interrupts/:nodeId", authorize(ctx, "approvals:respond"), async (c) => {

@@ -11,6 +11,7 @@ import { MALFORMED_REQUESTS } from "./malformed-requests.js";
 import { RunProbe, type ProbedEvent } from "./run-probe.js";
 import type { HostSettings } from "../settings/host-settings.js";
 import { describeWebhookSuite, WEBHOOK_SUITE_SETTINGS } from "./host-suite-webhooks.js";
+import { describePauseSuite } from "./host-suite-pause.js";
 
 /**
  * How a suite starts the host under test: keys and a workflows directory to honour, and
@@ -687,6 +688,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
     });
 
     describeWebhookSuite({ url: () => host.url, apiKey, otherTenantKey, probe });
+    describePauseSuite({ url: () => host.url, apiKey, readOnlyKey, otherTenantKey, probe });
 
     describe("malformed requests", () => {
       it.each(MALFORMED_REQUESTS.map((m) => [m.name, m] as const))("%s", async (_, malformed) => {

@@ -1,6 +1,8 @@
 // generated — do not edit; run pnpm generate
 // Source: schemas/capabilities.schema.json (packages/types/scripts/generate.mjs).
 
+import type { DrainPolicy } from "./pause-run-request.js";
+
 export type StreamMode = "updates" | "values" | "messages" | "debug";
 export type ObservabilityNameList = string[];
 
@@ -115,7 +117,7 @@ export interface DebugBundleCapability {
   maxBytes?: number;
 }
 /**
- * Run management beyond creating, reading and cancelling one run (core.md §6.9–§6.10). Each member true only where the host serves the operation.
+ * Run management beyond creating, reading and cancelling one run (core.md §6.9–§6.11). Each member true only where the host serves the operation.
  */
 export interface RunsCapability {
   /**
@@ -126,6 +128,17 @@ export interface RunsCapability {
    * POST /v1/runs:bulk-cancel cancels up to 100 runs (core.md §6.10).
    */
   bulkCancel: boolean;
+  pauseResume?: PauseResumeCapability;
+}
+/**
+ * POST /v1/runs/{runId}:pause and :resume (core.md §6.11). Absent or supported false: the host answers both with 404.
+ */
+export interface PauseResumeCapability {
+  supported: boolean;
+  /**
+   * The drain policies a pause may ask for; the host refuses any other with 400.
+   */
+  drainPolicies: DrainPolicy[];
 }
 export interface WebhooksCapability {
   supported: boolean;

@@ -21,7 +21,10 @@ export * from "./event-feed-page.js";
 export * from "./interrupt-resolution.js";
 export * from "./interrupt-resolution-response.js";
 export * from "./issued-api-key.js";
+export * from "./pause-run-request.js";
+export * from "./pause-run-response.js";
 export * from "./poll-response.js";
+export * from "./resume-run-response.js";
 export * from "./rotate-api-key-request.js";
 export * from "./run-event.js";
 export * from "./run-list.js";
@@ -53,7 +56,10 @@ import type { EventFeedPage } from "./event-feed-page.js";
 import type { InterruptResolution } from "./interrupt-resolution.js";
 import type { InterruptResolutionResponse } from "./interrupt-resolution-response.js";
 import type { IssuedApiKey } from "./issued-api-key.js";
+import type { PauseRunRequest } from "./pause-run-request.js";
+import type { PauseRunResponse } from "./pause-run-response.js";
 import type { PollResponse } from "./poll-response.js";
+import type { ResumeRunResponse } from "./resume-run-response.js";
 import type { RotateApiKeyRequest } from "./rotate-api-key-request.js";
 import type { RunEvent } from "./run-event.js";
 import type { RunList } from "./run-list.js";
@@ -87,7 +93,10 @@ export const schemaNames = [
   "interrupt-resolution",
   "interrupt-resolution-response",
   "issued-api-key",
+  "pause-run-request",
+  "pause-run-response",
   "poll-response",
+  "resume-run-response",
   "rotate-api-key-request",
   "run-event",
   "run-list",
@@ -125,7 +134,10 @@ export interface SchemaTypeMap {
   "interrupt-resolution": InterruptResolution;
   "interrupt-resolution-response": InterruptResolutionResponse;
   "issued-api-key": IssuedApiKey;
+  "pause-run-request": PauseRunRequest;
+  "pause-run-response": PauseRunResponse;
   "poll-response": PollResponse;
+  "resume-run-response": ResumeRunResponse;
   "rotate-api-key-request": RotateApiKeyRequest;
   "run-event": RunEvent;
   "run-list": RunList;
