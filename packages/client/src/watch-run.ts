@@ -13,6 +13,8 @@ export interface WatchRunOptions {
   readonly maxReconnects?: number;
   /** The first reconnection's wait, doubled each time up to 10 s; default 250 ms. */
   readonly backoffMs?: number;
+  /** Which events to receive (stream-modes.md §3); the host's default, `updates`, when absent. `debug` is every event. */
+  readonly streamMode?: StreamOptions["streamMode"];
 }
 
 type OpenStream = (runId: string, options?: StreamOptions) => Promise<OpenedEventStream>;
@@ -48,6 +50,7 @@ export async function* watchRun(
     try {
       const stream = await open(runId, {
         ...(lastSequence === undefined ? {} : { lastEventId: lastSequence }),
+        ...(options.streamMode === undefined ? {} : { streamMode: options.streamMode }),
         ...(signal ? { signal } : {}),
       });
       for await (const frame of stream) {
