@@ -30,6 +30,16 @@ export interface NodeContext {
   wakeAt: number | null;
   /** The value the person answered with, when the node is resumed after an interrupt. */
   resumeValue: JsonValue | null;
+  /** 0 for the first attempt, then 1, 2, ... for each retry (`node.retried`). */
+  attempt: number;
+  /**
+   * Stable for this attempt of this node of this run, also when a crash makes the engine
+   * execute the attempt again: send it with a side effect (an `Idempotency-Key`) so the
+   * receiver performs it once.
+   */
+  idempotencyKey: string;
+  /** Aborts when the run is cancelled, paused, taken over or the host stops: end the work early. */
+  signal: AbortSignal;
   now(): number;
 }
 

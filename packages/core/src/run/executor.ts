@@ -209,6 +209,9 @@ export class RunExecution {
         configurable: this.#run.configurable,
         wakeAt: state.wakeAt ?? null,
         resumeValue: state.status === "resumed" ? (state.resumeValue ?? null) : null,
+        attempt: state.attempt ?? 0,
+        idempotencyKey: `${this.#run.runId}:${node.id}:${state.attempt ?? 0}`,
+        signal: this.signal,
         now: this.deps.now,
       });
     } catch (error) {

@@ -26,6 +26,8 @@ export interface NodeState {
   resumeValue?: JsonValue;
   startedAt?: string;
   completedAt?: string;
+  /** The attempt in progress or last made, 0-based; absent before the first retry. */
+  attempt?: number;
 }
 
 /** The engine's private progress for one run, stored as `RunRecord.engineState`. */
