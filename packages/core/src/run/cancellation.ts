@@ -2,7 +2,7 @@ import type { NewRunEvent } from "@openwop/storage";
 import { runEvent } from "./events.js";
 import type { EngineState } from "./state.js";
 
-const IN_FLIGHT = new Set(["running", "sleeping", "resumed", "suspended"]);
+const IN_FLIGHT = new Set(["running", "sleeping", "retrying", "resumed", "suspended"]);
 
 /**
  * Marks every node still in flight cancelled and returns their `node.cancelled` events.

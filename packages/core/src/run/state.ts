@@ -5,6 +5,7 @@ export type NodeStatus =
   | "pending"
   | "running"
   | "sleeping"
+  | "retrying"
   | "suspended"
   | "resumed"
   | "completed"
@@ -15,7 +16,7 @@ export type NodeStatus =
 /** Where one node of a run stands. Persisted with the run in every step. */
 export interface NodeState {
   status: NodeStatus;
-  /** Persisted delay deadline (epoch ms) while sleeping. */
+  /** Persisted deadline (epoch ms): of a delay while sleeping, of the backoff while retrying. */
   wakeAt?: number;
   outputs?: JsonObject;
   /** Why the node failed, when it did. */

@@ -56,7 +56,8 @@ export class WorkflowGraph {
   next(state: EngineState): NextStep {
     for (const node of this.definition.nodes) {
       const status = state.nodes[node.id]?.status;
-      if (status === "running" || status === "sleeping" || status === "resumed") return { kind: "execute", node };
+      if (status === "running" || status === "sleeping" || status === "retrying" || status === "resumed")
+        return { kind: "execute", node };
     }
     for (const node of this.definition.nodes) {
       if (state.nodes[node.id]?.status !== "pending") continue;
