@@ -19,6 +19,7 @@ import { productionRetentionScenarios } from "./production-retention.js";
 import { runLifecycleScenarios } from "./run-lifecycle.js";
 import { runManagementScenarios } from "./run-management.js";
 import { runPauseScenarios } from "./run-pause.js";
+import { retryScenarios } from "./retries.js";
 import { sseScenarios } from "./sse.js";
 import { webhookScenarios } from "./webhooks.js";
 
@@ -41,6 +42,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...cancellationScenarios,
   ...runManagementScenarios,
   ...runPauseScenarios,
+  ...retryScenarios,
   ...interruptScenarios,
   ...limitScenarios,
   ...fixtureScenarios,

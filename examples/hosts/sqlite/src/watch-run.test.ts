@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@openwop/client";
 import { SLOW_CHAIN_WORKFLOW, spawnHostProcess, type HostProcess } from "@openwop/server/testing";
-import type { RunEvent } from "@openwop/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ENTRY = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -52,7 +51,7 @@ describe("sqlite host: client.watchRun across a host crash", () => {
     const client = createClient({ baseUrl: first.url, apiKey: API_KEY, timeoutMs: 10_000 });
     const { runId } = await client.createRun({ workflowId: SLOW_CHAIN_WORKFLOW.id });
 
-    const seen: RunEvent[] = [];
+    const seen: Array<{ sequence: number; type: string; eventId: string; nodeId?: string }> = [];
     let killed: Promise<void> | undefined;
     for await (const event of client.watchRun(runId, {
       backoffMs: 100,

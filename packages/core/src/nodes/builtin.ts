@@ -1,6 +1,15 @@
-import { requiresMissingNode } from "./conformance.js";
+import { flakyNode, requiresMissingNode } from "./conformance.js";
 import { delayNode } from "./delay.js";
-import { conditionalNode, failNode, identityNode, noopNode, setVariableNode } from "./flow.js";
+import {
+  conditionalNode,
+  endNode,
+  failNode,
+  getVariableNode,
+  identityNode,
+  noopNode,
+  setVariableNode,
+  startNode,
+} from "./flow.js";
 import { approvalGateNode, clarificationGateNode } from "./gates.js";
 import { NodeRegistry } from "./registry.js";
 import type { NodeType } from "./types.js";
@@ -15,7 +24,11 @@ export const BUILTIN_NODE_TYPES: readonly NodeType[] = [
   delayNode,
   approvalGateNode,
   clarificationGateNode,
+  startNode,
+  endNode,
+  getVariableNode,
   requiresMissingNode,
+  flakyNode,
 ];
 
 export function createBuiltinRegistry(): NodeRegistry {

@@ -26,6 +26,41 @@ export const failNode: NodeType = {
   }),
 };
 
+/** Marks where a workflow begins; completes at once with outputs `{}` (core.md §9.11). */
+export const startNode: NodeType = {
+  typeId: "core.start",
+  execute: () => ({ kind: "completed", outputs: {} }),
+};
+
+/**
+ * Marks where a workflow ends; completes with its resolved inputs as outputs, so what it
+ * gathers becomes the run's result (core.md §9.12).
+ */
+export const endNode: NodeType = {
+  typeId: "core.end",
+  execute: ({ inputs }) => ({ kind: "completed", outputs: inputs }),
+};
+
+/**
+ * Reads one run variable, `config.name`, into outputs `{name, value}`; a variable that is
+ * not set gives `config.default` when there is one, and fails the node otherwise (core.md §9.13).
+ */
+export const getVariableNode: NodeType = {
+  typeId: "core.getVariable",
+  execute: ({ config, variables }): NodeOutcome => {
+    const name = config["name"];
+    if (typeof name !== "string" || name.length === 0) {
+      return { kind: "failed", error: { code: "invalid_node_config", message: "core.getVariable needs config.name" } };
+    }
+    if (name in variables) return { kind: "completed", outputs: { name, value: variables[name] ?? null } };
+    if ("default" in config) return { kind: "completed", outputs: { name, value: config["default"] ?? null } };
+    return {
+      kind: "failed",
+      error: { code: "variable_not_set", message: `variable ${name} is not set and core.getVariable has no default` },
+    };
+  },
+};
+
 /** Sets one run variable from `inputs.value` (or `config.value`) under `config.name`. */
 export const setVariableNode: NodeType = {
   typeId: "core.setVariable",
@@ -35,7 +70,7 @@ export const setVariableNode: NodeType = {
       return { kind: "failed", error: { code: "invalid_node_config", message: "core.setVariable needs config.name" } };
     }
     const value: JsonValue = "value" in inputs ? (inputs["value"] ?? null) : (config["value"] ?? null);
-    return { kind: "completed", outputs: { value }, variables: { [name]: value } };
+    return { kind: "completed", outputs: { name, value }, variables: { [name]: value } };
   },
 };
 

@@ -19,6 +19,7 @@ import { InputResolutionError, resolveInputs } from "../workflow/inputs.js";
 import { cancelInFlightNodes, runCancelledEvent } from "./cancellation.js";
 import { runEvent } from "./events.js";
 import { maskSensitiveVariables } from "./redaction.js";
+import { retryDelayFor, retryPolicyOf } from "./retry-policy.js";
 import type { EngineTelemetry } from "../telemetry/sink.js";
 import { RunTracing } from "../telemetry/run-tracing.js";
 import { sleepUntil } from "./sleep.js";
@@ -158,15 +159,18 @@ export class RunExecution {
   /** Returns true when the run stopped executing in this process (suspended). */
   async #executeNode(node: WorkflowNode): Promise<boolean> {
     const current = this.#state.nodes[node.id] ?? { status: "pending" };
-    if (current.status === "pending") {
+    // Backing off before a retry: wait out the persisted deadline (a restart waits only the rest).
+    if (current.status === "retrying" && !(await this.#waitUntil(current.wakeAt ?? 0))) return false;
+    if (current.status === "pending" || current.status === "retrying") {
       if (this.#state.executions + 1 > this.#state.limits.nodeExecutions) {
         await this.#failForNodeLimit(node.id);
         return true;
       }
+      const attempt = current.attempt ?? 0;
       this.#tracing?.nodeStarted(node.id, node.typeId);
       this.#state.executions += 1;
-      this.#setNode(node.id, { status: "running", startedAt: this.#isoNow() });
-      this.#emit("node.started", { nodeId: node.id, typeId: node.typeId, attempt: 0 }, node.id);
+      this.#setNode(node.id, { status: "running", startedAt: this.#isoNow(), ...(attempt > 0 ? { attempt } : {}) });
+      this.#emit("node.started", { nodeId: node.id, typeId: node.typeId, attempt }, node.id);
       const missing = this.#missingCapability(node);
       if (missing !== undefined) {
         this.#nodeFailed(node.id, {
@@ -261,7 +265,7 @@ export class RunExecution {
         return false;
       }
       case "failed":
-        this.#nodeFailed(node.id, outcome.error);
+        if (!this.#scheduleRetry(node, outcome.error)) this.#nodeFailed(node.id, outcome.error);
         return false;
       case "sleep":
         await this.#sleep(node, outcome.wakeAt);
@@ -275,8 +279,20 @@ export class RunExecution {
   async #sleep(node: WorkflowNode, wakeAt: number): Promise<void> {
     const state = this.#state.nodes[node.id] as NodeState;
     if (state.status !== "sleeping" || state.wakeAt !== wakeAt) {
-      this.#setNode(node.id, { status: "sleeping", wakeAt });
+      this.#setNode(node.id, {
+        ...(state.attempt === undefined ? {} : { attempt: state.attempt }),
+        status: "sleeping",
+        wakeAt,
+      });
     }
+    await this.#waitUntil(wakeAt);
+  }
+
+  /**
+   * Commits what is buffered, then waits until `wakeAt`, the run's deadline or a stop,
+   * whichever is first. True when `wakeAt` was reached.
+   */
+  async #waitUntil(wakeAt: number): Promise<boolean> {
     await this.#flushIfDirty();
     this.#sleeping = true;
     try {
@@ -284,6 +300,26 @@ export class RunExecution {
     } finally {
       this.#sleeping = false;
     }
+    return !this.signal.aborted && this.deps.now() >= wakeAt;
+  }
+
+  /**
+   * A failed attempt that its retry policy allows to repeat: `node.retried` with the next
+   * attempt and the wait, and the node backs off (`retrying`, its deadline persisted with
+   * the next step). False when the failure is final.
+   */
+  #scheduleRetry(node: WorkflowNode, error: RunFailure): boolean {
+    const state = this.#state.nodes[node.id] as NodeState;
+    const next = (state.attempt ?? 0) + 1;
+    const delayMs = retryDelayFor(retryPolicyOf(node, this.#graph.definition), next, error.code);
+    if (delayMs === undefined) return false;
+    this.#setNode(node.id, { status: "retrying", attempt: next, wakeAt: this.deps.now() + delayMs });
+    this.#emit(
+      "node.retried",
+      { nodeId: node.id, attempt: next, delayMs, lastError: error as unknown as JsonObject },
+      node.id,
+    );
+    return true;
   }
 
   async #suspend(node: WorkflowNode, kind: "approval" | "clarification", data: JsonObject): Promise<void> {
@@ -335,8 +371,13 @@ export class RunExecution {
 
   #nodeFailed(nodeId: string, error: RunFailure): void {
     const started = this.#state.nodes[nodeId]?.startedAt;
-    this.#setNode(nodeId, { status: "failed", error });
-    this.#emit("node.failed", { nodeId, error: error as unknown as JsonObject }, nodeId);
+    const attempt = this.#state.nodes[nodeId]?.attempt;
+    this.#setNode(nodeId, { status: "failed", error, ...(attempt === undefined ? {} : { attempt }) });
+    this.#emit(
+      "node.failed",
+      { nodeId, error: error as unknown as JsonObject, ...(attempt === undefined ? {} : { attempts: attempt + 1 }) },
+      nodeId,
+    );
     this.#nodeSettled(nodeId, "failed", started, error.code);
   }
 

@@ -99,4 +99,27 @@ export const CONFORMANCE_FIXTURES: readonly WorkflowDefinition[] = [
     { edges: chain(capBreachNodes) },
   ),
   fixture("conformance-capability-missing", "Capability missing", [node("needs", "conformance.requiresMissing")]),
+  fixture(
+    "conformance-retry",
+    "Retry",
+    [
+      node("flaky", "conformance.flaky", {
+        config: { failAttempts: 2 },
+        settings: { maxRetries: 3, retryBackoffMs: 200, maxRetryDelayMs: 1_000 },
+      }),
+    ],
+    { maxRetries: 0 },
+  ),
+  fixture("conformance-retry-exhausted", "Retry exhausted", [
+    node("flaky", "conformance.flaky", {
+      config: { failAttempts: 10 },
+      settings: { maxRetries: 1, retryBackoffMs: 100 },
+    }),
+  ]),
+  fixture(
+    "conformance-run-duration-breach",
+    "Run duration breach",
+    [node("wait", "core.delay", { inputs: { delayMs: { type: "static", value: 30_000 } } })],
+    { timeout: 120_000 },
+  ),
 ];

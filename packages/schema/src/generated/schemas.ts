@@ -3128,8 +3128,28 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
             "uniqueItems": true
           },
           "settings": {
-            "description": "Per-node execution settings (timeouts, retries) interpreted by the host.",
+            "description": "Per-node execution settings interpreted by the host. The retry members are defined by spec/v1/core.md §8.5; other members are host-specific.",
             "type": "object",
+            "properties": {
+              "maxRetries": {
+                "description": "Retries after a failed attempt; overrides the workflow's settings.maxRetries.",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 100
+              },
+              "retryBackoffMs": {
+                "description": "Wait before the first retry, doubled for each later one; 1000 when absent.",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 3600000
+              },
+              "maxRetryDelayMs": {
+                "description": "Cap on the wait between attempts; 30000 when absent.",
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 86400000
+              }
+            },
             "additionalProperties": true
           },
           "disabled": {

@@ -6,6 +6,7 @@ export interface ProbedEvent {
   type: string;
   nodeId?: string;
   payload: Record<string, unknown>;
+  timestamp: string;
 }
 
 /** Black-box helpers for one host: create runs, wait on them, and check their logs. */

@@ -78,9 +78,21 @@ export interface WorkflowNode {
    */
   requires?: string[];
   /**
-   * Per-node execution settings (timeouts, retries) interpreted by the host.
+   * Per-node execution settings interpreted by the host. The retry members are defined by spec/v1/core.md §8.5; other members are host-specific.
    */
   settings?: {
+    /**
+     * Retries after a failed attempt; overrides the workflow's settings.maxRetries.
+     */
+    maxRetries?: number;
+    /**
+     * Wait before the first retry, doubled for each later one; 1000 when absent.
+     */
+    retryBackoffMs?: number;
+    /**
+     * Cap on the wait between attempts; 30000 when absent.
+     */
+    maxRetryDelayMs?: number;
     [k: string]: unknown;
   };
   disabled?: boolean;
