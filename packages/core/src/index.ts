@@ -40,6 +40,17 @@ export { canonicalJson, isJsonObject, sha256Hex } from "./json.js";
 export { NodeRegistry } from "./nodes/registry.js";
 export { BUILTIN_NODE_TYPES, createBuiltinRegistry } from "./nodes/builtin.js";
 export type { NodeContext, NodeOutcome, NodeType, InterruptRequest } from "./nodes/types.js";
+export {
+  instantiateNodePack,
+  isPackTypeId,
+  loadNodePacks,
+  NodePackLoadError,
+  RESERVED_TYPE_ID_PREFIXES,
+  type LoadedNodePack,
+  type NodePack,
+  type NodePackHost,
+  type NodePackSource,
+} from "./nodes/packs.js";
 export { WorkflowCatalog, WorkflowDefinitionError, type RegisteredWorkflow } from "./workflow/catalog.js";
 export { CONFORMANCE_FIXTURES } from "./workflow/fixtures.js";
 export { loadWorkflowsFromDir, WorkflowFileError } from "./workflow/load-dir.js";
@@ -104,6 +115,7 @@ export {
   type DeliveryHeaderInput,
   type WebhookSignatureScheme,
 } from "./webhooks/signing.js";
+export { pinnedLookup } from "./webhooks/receiver-agents.js";
 export { SecretBox, secretBoxFromEnvValue } from "./webhooks/secret-box.js";
 export { DEFAULT_DELIVERY_POLICY, retryDelayMs, type DeliveryPolicy } from "./webhooks/delivery-policy.js";
 export { WebhookDispatcher, type DeliveryAttempted, type DispatcherOptions } from "./webhooks/dispatcher.js";
