@@ -464,6 +464,9 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
       "runs": {
         "$ref": "#/$defs/RunsCapability"
       },
+      "expressions": {
+        "$ref": "#/$defs/ExpressionsCapability"
+      },
       "webhooks": {
         "$ref": "#/$defs/WebhooksCapability"
       },
@@ -714,6 +717,34 @@ export const schemaDocuments: { readonly [Name in SchemaName]: SchemaDocument } 
           "audience": {
             "type": "string",
             "minLength": 1
+          }
+        },
+        "additionalProperties": false
+      },
+      "ExpressionsCapability": {
+        "title": "ExpressionsCapability",
+        "description": "The expression language the host evaluates in `expression` port values and edge conditions (core.md §8.9, RFC 0016). Absent when the host evaluates no expressions, in which case it refuses workflows that use them (core.md §5.3).",
+        "type": "object",
+        "required": [
+          "language",
+          "version",
+          "maxExpressionBytes"
+        ],
+        "properties": {
+          "language": {
+            "description": "Always `cel`: the Common Expression Language subset of core.md §8.9.",
+            "const": "cel"
+          },
+          "version": {
+            "description": "The version of that subset and its bounds; `1` for core.md §8.9 as written.",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 32
+          },
+          "maxExpressionBytes": {
+            "description": "The longest expression source the host accepts, in UTF-8 bytes (at least 4096).",
+            "type": "integer",
+            "minimum": 4096
           }
         },
         "additionalProperties": false

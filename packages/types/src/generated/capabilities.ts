@@ -49,6 +49,7 @@ export interface Capabilities {
   streamModes?: StreamMode[];
   debugBundle?: DebugBundleCapability;
   runs?: RunsCapability;
+  expressions?: ExpressionsCapability;
   webhooks?: WebhooksCapability;
   auth?: AuthCapability;
   observability?: ObservabilityCapability;
@@ -139,6 +140,23 @@ export interface PauseResumeCapability {
    * The drain policies a pause may ask for; the host refuses any other with 400.
    */
   drainPolicies: DrainPolicy[];
+}
+/**
+ * The expression language the host evaluates in `expression` port values and edge conditions (core.md §8.9, RFC 0016). Absent when the host evaluates no expressions, in which case it refuses workflows that use them (core.md §5.3).
+ */
+export interface ExpressionsCapability {
+  /**
+   * Always `cel`: the Common Expression Language subset of core.md §8.9.
+   */
+  language: "cel";
+  /**
+   * The version of that subset and its bounds; `1` for core.md §8.9 as written.
+   */
+  version: string;
+  /**
+   * The longest expression source the host accepts, in UTF-8 bytes (at least 4096).
+   */
+  maxExpressionBytes: number;
 }
 export interface WebhooksCapability {
   supported: boolean;
