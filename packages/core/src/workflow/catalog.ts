@@ -1,7 +1,8 @@
 import { validateWorkflowDefinition } from "@openwop/schema";
 import type { NodeRegistry } from "../nodes/registry.js";
-import { COMPARISONS, isComparison } from "./compare.js";
+import { EDGE_CONDITION_TYPES, isEdgeComparison } from "./compare.js";
 import type { WorkflowDefinition } from "@openwop/types";
+import { compileExpression, compilePattern, ExpressionError, type CompiledExpression } from "./expression.js";
 import { WorkflowGraph } from "./graph.js";
 
 /** Why a workflow definition cannot be registered, with every problem found. */
@@ -66,10 +67,6 @@ export class WorkflowCatalog {
       if (nodeIds.has(node.id)) problems.push(`node id ${node.id} is used twice`);
       nodeIds.add(node.id);
       if (!this.registry.has(node.typeId)) problems.push(`node ${node.id} has unknown typeId ${node.typeId}`);
-      for (const [port, source] of Object.entries(node.inputs)) {
-        if (source.type === "expression")
-          problems.push(`node ${node.id} input ${port} is an expression, which this host does not evaluate`);
-      }
     }
     const variableNames = new Set(definition.variables.map((v) => v.name));
     for (const node of definition.nodes) {
@@ -80,16 +77,17 @@ export class WorkflowCatalog {
         if (source.type === "variable" && !variableNames.has(source.variableName) && !source.optional) {
           problems.push(`node ${node.id} input ${port} reads undeclared variable ${source.variableName}`);
         }
+        if (source.type === "expression") {
+          const problem = expressionProblem(source.expression, nodeIds);
+          if (problem) problems.push(`node ${node.id} input ${port} expression: ${problem}`);
+        }
       }
     }
     for (const edge of definition.edges) {
       if (!nodeIds.has(edge.sourceNodeId)) problems.push(`edge ${edge.id} starts at unknown node ${edge.sourceNodeId}`);
       if (!nodeIds.has(edge.targetNodeId)) problems.push(`edge ${edge.id} ends at unknown node ${edge.targetNodeId}`);
-      if (edge.condition && !isComparison(edge.condition.type)) {
-        problems.push(
-          `edge ${edge.id} condition type ${edge.condition.type} is not supported (use ${COMPARISONS.join(", ")})`,
-        );
-      }
+      const problem = edge.condition ? conditionProblem(edge.condition, nodeIds) : undefined;
+      if (problem) problems.push(`edge ${edge.id} condition: ${problem}`);
     }
     if (problems.length === 0) {
       const order = new WorkflowGraph(definition).topologicalOrder();
@@ -97,4 +95,41 @@ export class WorkflowCatalog {
     }
     return problems;
   }
+}
+
+/** Why an expression cannot run (core.md §8.9): it does not compile, or reads a node the workflow lacks. */
+function expressionProblem(source: string, nodeIds: ReadonlySet<string>): string | undefined {
+  let compiled: CompiledExpression;
+  try {
+    compiled = compileExpression(source);
+  } catch (error) {
+    if (error instanceof ExpressionError) return error.message;
+    throw error;
+  }
+  const unknown = [...compiled.nodeRefs].filter((id) => !nodeIds.has(id));
+  return unknown.length > 0 ? `reads unknown node ${unknown.join(", ")}` : undefined;
+}
+
+/** Why an edge condition cannot be evaluated (core.md §8.2). */
+function conditionProblem(
+  condition: NonNullable<WorkflowDefinition["edges"][number]["condition"]>,
+  nodeIds: ReadonlySet<string>,
+): string | undefined {
+  if (condition.type === "expression") {
+    if (typeof condition.expression !== "string" || condition.expression === "")
+      return "type expression needs a non-empty expression";
+    return expressionProblem(condition.expression, nodeIds);
+  }
+  if (!isEdgeComparison(condition.type))
+    return `type ${condition.type} is not supported (use ${EDGE_CONDITION_TYPES.join(", ")})`;
+  if (condition.type === "regex") {
+    if (typeof condition.right !== "string") return "type regex needs a string pattern in right";
+    try {
+      compilePattern(condition.right);
+    } catch (error) {
+      if (error instanceof ExpressionError) return error.message;
+      throw error;
+    }
+  }
+  return undefined;
 }

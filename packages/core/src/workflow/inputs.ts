@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from "@openwop/storage";
 import type { PortValue } from "@openwop/types";
+import { evaluateExpression } from "./expression.js";
 
 /** A required input port had nothing to read; the node fails with `node_input_missing`. */
 export class InputResolutionError extends Error {
@@ -12,18 +13,33 @@ export class InputResolutionError extends Error {
   }
 }
 
+/** What resolution needs beyond variables and outputs. */
+export interface InputResolutionOptions {
+  /** The run's `inputs` (as given at creation), read by expressions as `inputs`. */
+  runInputs?: JsonObject;
+  /** Names `nodeId` in expression failures. */
+  nodeId?: string;
+  /**
+   * Told of every value an expression derived from a variable declared `sensitive`
+   * (see `RunSensitivity`), so that value is masked wherever it flows.
+   */
+  sensitivity?: { derivedFrom(expression: string, value: JsonValue): void };
+}
+
 /**
  * Resolves a node's input ports against the run's variables and the outputs of nodes
- * that already completed. A required port with nothing to read is an error, not `null`.
+ * that already completed. A required port with nothing to read is an error, not `null`;
+ * an expression that fails raises an `ExpressionError` (the node fails with `expression_error`).
  */
 export function resolveInputs(
   ports: Record<string, PortValue>,
   variables: JsonObject,
   outputsOf: (nodeId: string) => JsonObject | undefined,
+  options: InputResolutionOptions = {},
 ): JsonObject {
   const resolved: JsonObject = {};
   for (const [port, source] of Object.entries(ports)) {
-    const value = resolvePort(port, source, variables, outputsOf);
+    const value = resolvePort(port, source, variables, outputsOf, options);
     if (value !== undefined) resolved[port] = value;
   }
   return resolved;
@@ -34,6 +50,7 @@ function resolvePort(
   source: PortValue,
   variables: JsonObject,
   outputsOf: (nodeId: string) => JsonObject | undefined,
+  options: InputResolutionOptions,
 ): JsonValue | undefined {
   switch (source.type) {
     case "static":
@@ -54,7 +71,15 @@ function resolvePort(
         `input ${port} reads ${source.nodeId}.${source.outputKey}, which has no value`,
       );
     }
-    case "expression":
-      throw new InputResolutionError(port, `input ${port} is an expression; this host does not evaluate expressions`);
+    case "expression": {
+      const where = options.nodeId === undefined ? `input ${port}` : `node ${options.nodeId} input ${port}`;
+      const value = evaluateExpression(
+        source.expression,
+        { variables, inputs: options.runInputs ?? {}, outputsOf },
+        where,
+      );
+      options.sensitivity?.derivedFrom(source.expression, value);
+      return value;
+    }
   }
 }
