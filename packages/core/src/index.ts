@@ -53,6 +53,15 @@ export {
 } from "./nodes/packs.js";
 export { WorkflowCatalog, WorkflowDefinitionError, type RegisteredWorkflow } from "./workflow/catalog.js";
 export { CONFORMANCE_FIXTURES } from "./workflow/fixtures.js";
+export {
+  compileExpression,
+  evaluateExpression,
+  EXPRESSION_LANGUAGE,
+  EXPRESSION_LANGUAGE_VERSION,
+  EXPRESSION_LIMITS,
+  ExpressionError,
+} from "./workflow/expression.js";
+export { RunSensitivity } from "./workflow/sensitivity.js";
 export { loadWorkflowsFromDir, WorkflowFileError } from "./workflow/load-dir.js";
 export { toRunSnapshot } from "./run/snapshot.js";
 export { toRunSummaryBody, type RunFilter, type RunPage } from "./run/listing.js";

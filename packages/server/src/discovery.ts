@@ -3,6 +3,9 @@ import {
   ENGINE_VERSION,
   SCOPES,
   type DeliveryPolicy,
+  EXPRESSION_LANGUAGE,
+  EXPRESSION_LANGUAGE_VERSION,
+  EXPRESSION_LIMITS,
   type GraceLimits,
   type RunLimits,
 } from "@openwop/core";
@@ -74,6 +77,12 @@ export function buildDiscoveryDocument(options: DiscoveryOptions): JsonObject {
     // Every host serves debug bundles; `maxBytes` is the cap it really applies (debug-bundle.md §1).
     debugBundle: { supported: true, maxBytes: options.settings.debugBundleMaxBytes },
     runs: { list: true, bulkCancel: true, pauseResume: { supported: true, drainPolicies: [...DRAIN_POLICIES] } },
+    // The engine evaluates CEL in port values and edge conditions within these bounds (core.md §8.9).
+    expressions: {
+      language: EXPRESSION_LANGUAGE,
+      version: EXPRESSION_LANGUAGE_VERSION,
+      maxExpressionBytes: EXPRESSION_LIMITS.maxSourceBytes,
+    },
     auth: {
       schemes: ["bearer"],
       scopes: [...SCOPES],
