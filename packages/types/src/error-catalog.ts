@@ -99,6 +99,7 @@ export const RUN_ERROR_CATALOG = {
   capability_not_provided: { spec: "spec/v1/core.md §12" },
   unsupported_node_type: { spec: "spec/v1/core.md §9.10" },
   node_input_missing: { spec: "spec/v1/core.md §8.4" },
+  expression_error: { spec: "spec/v1/core.md §8.9.4" },
   approval_rejected: { spec: "spec/v1/core.md §9.6" },
   node_failed: { spec: "spec/v1/core.md §9.5" },
   validation_error: { spec: "spec/v1/core.md §13.5" },
