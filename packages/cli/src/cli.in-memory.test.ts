@@ -77,7 +77,11 @@ describe("openwop on its own: usage, output and configuration (in-memory host)",
       [],
     );
     expect(paths.length).toBeGreaterThan(30);
-    const results = await Promise.all(paths.map((path) => openwop([...path, "--help"])));
+    // A few at a time, so a loaded machine is not asked for forty Node processes at once.
+    const results: Awaited<ReturnType<typeof openwop>>[] = [];
+    for (let start = 0; start < paths.length; start += 8) {
+      results.push(...(await Promise.all(paths.slice(start, start + 8).map((path) => openwop([...path, "--help"])))));
+    }
     results.forEach((result, index) => {
       const label = `openwop ${paths[index]?.join(" ")} --help`;
       expect(result.code, label).toBe(0);
