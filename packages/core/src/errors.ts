@@ -32,6 +32,13 @@ export const validationError = (message: string, details?: JsonObject): Protocol
 export const notFound = (message: string, details?: JsonObject): ProtocolError<"not_found"> =>
   new ProtocolError("not_found", message, details);
 
+/**
+ * A run that kept changing under a compare-and-set retried a few times (cancel, pause,
+ * resume): the caller retries in a second; `doing` says what was being done to it.
+ */
+export const runBusy = (runId: string, doing: string): ProtocolError<"run_busy"> =>
+  new ProtocolError("run_busy", `run ${runId} kept changing while it was being ${doing}; retry`, { retryAfter: 1 });
+
 /** The backpressure answer: 503 with the retry hint the `Retry-After` header repeats. */
 export const serviceUnavailable = (
   message: string,

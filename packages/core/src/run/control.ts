@@ -11,7 +11,7 @@ import {
 import { isTerminalStatus } from "@openwop/types";
 import { validateInterruptResolution } from "@openwop/schema";
 import { checkedBody } from "../validation.js";
-import { ProtocolError, notFound, validationError } from "../errors.js";
+import { ProtocolError, notFound, runBusy, validationError } from "../errors.js";
 import { isJsonObject } from "../json.js";
 import { APPROVAL_ACTIONS } from "../nodes/gates.js";
 import { cancelInFlightNodes, runCancelledEvent } from "./cancellation.js";
@@ -170,9 +170,7 @@ export async function cancelRun(
       throw error;
     }
   }
-  throw new ProtocolError("run_busy", `run ${runId} kept changing while it was being cancelled; retry`, {
-    retryAfter: 1,
-  });
+  throw runBusy(runId, "cancelled");
 }
 
 /** Cancels a run nobody executes in one step; returns the run as committed. */

@@ -1,7 +1,7 @@
 import { validatePauseRunRequest } from "@openwop/schema";
 import { StorageConflictError, type RunRecord, type RunStatus, type StorageAdapter } from "@openwop/storage";
 import { isTerminalStatus, type DrainPolicy, type PauseRunRequest } from "@openwop/types";
-import { ProtocolError, notFound, validationError } from "../errors.js";
+import { ProtocolError, notFound, runBusy, validationError } from "../errors.js";
 import { checkedBody } from "../validation.js";
 import { runEvent } from "./events.js";
 import type { RunWorker } from "./worker.js";
@@ -124,7 +124,7 @@ export async function pauseRun(
       worker.stopRun(runId, "pause");
       return { runId, status: "paused", pausedAt };
     }
-    throw busy(runId);
+    throw runBusy(runId, "paused");
   } finally {
     release();
   }
@@ -166,7 +166,7 @@ export async function resumeRun(
     worker.poke();
     return { runId, status, resumedAt };
   }
-  throw busy(runId);
+  throw runBusy(runId, "resumed");
 }
 
 async function statusAfterPause(store: StorageAdapter, run: RunRecord): Promise<RunStatus> {
@@ -201,10 +201,4 @@ async function lastPausedAt(store: StorageAdapter, run: RunRecord): Promise<stri
   const paused = tail.filter((event) => event.type === "run.paused").at(-1);
   const at = (paused?.payload as { pausedAt?: unknown } | undefined)?.pausedAt;
   return typeof at === "string" ? at : undefined;
-}
-
-function busy(runId: string): ProtocolError {
-  return new ProtocolError("run_busy", `run ${runId} kept changing while it was being paused or resumed; retry`, {
-    retryAfter: 1,
-  });
 }
