@@ -7,7 +7,7 @@ import { startRun, waitForRun } from "../lib/runs.js";
 import { assertSchemaValid } from "../lib/schema-checks.js";
 import type { Assertions } from "../runner/assertions.js";
 import { allOf, discoveryValue, needsFixtures, productionAdvertised, whenAdvertised } from "../runner/gates.js";
-import type { Scenario, ScenarioContext } from "../runner/scenario.js";
+import type { Gate, Scenario, ScenarioContext } from "../runner/scenario.js";
 
 const PROFILES = ["openwop-run-pause"] as const;
 const SPEC = "spec/v1/core.md §6.11";
@@ -19,13 +19,19 @@ const needsPause = whenAdvertised(
 
 /**
  * Surviving a restart or a takeover is asked of hosts whose runs survive them at all: those
- * advertising the production profile's durability (production-profile.md §3.1).
+ * advertising the production profile's durability (production-profile.md §3.1). Elsewhere
+ * the promise does not apply — a run itself is gone after a restart — so the scenario is
+ * inapplicable, not skipped.
  */
-const needsDurablePause = allOf(
-  needsPause,
-  whenAdvertised("production.supported", productionAdvertised),
-  needsFixtures("conformance-delay"),
-);
+const needsDurablePause: Gate = (discovery) => {
+  const base = allOf(needsPause, needsFixtures("conformance-delay"))(discovery);
+  if (!base.run || productionAdvertised(discovery)) return base;
+  return {
+    run: false,
+    outcome: "inapplicable",
+    reason: "production.supported not advertised: this host's runs do not survive a restart or a takeover",
+  };
+};
 
 /** A delay long enough to pause inside and to wait past; resumed, it ends at once. */
 const DELAY_MS = 2_000;
