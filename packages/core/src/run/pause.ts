@@ -94,7 +94,9 @@ export async function pauseRun(
       if (!PAUSABLE.has(current.status)) throw await notPausable(store, current);
       const heldElsewhere = current.claim !== null && current.claim.expiresAt > now() && !worker.isExecuting(runId);
       const policy: DrainPolicy = heldElsewhere ? "immediate" : applied;
-      const pausedAt = new Date(now()).toISOString();
+      // One instant for the answer, the event and the row, so they never disagree by a tick.
+      const at = now();
+      const pausedAt = new Date(at).toISOString();
       try {
         await store.commitStep({
           runId,
@@ -109,7 +111,7 @@ export async function pauseRun(
                 pausedAt,
                 previousStatus: current.status,
               },
-              now(),
+              at,
             ),
           ],
           patch: { status: "paused", updatedAt: pausedAt },
@@ -150,12 +152,13 @@ export async function resumeRun(
       });
     }
     const status = await statusAfterPause(store, current);
-    const resumedAt = new Date(now()).toISOString();
+    const at = now();
+    const resumedAt = new Date(at).toISOString();
     try {
       await store.commitStep({
         runId,
         tenantId,
-        events: [runEvent("run.resumed", { resumedBy: "api", resumedAt, status }, now())],
+        events: [runEvent("run.resumed", { resumedBy: "api", resumedAt, status }, at)],
         patch: { status, updatedAt: resumedAt },
         expectStatus: ["paused"],
       });
