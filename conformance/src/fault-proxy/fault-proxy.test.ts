@@ -51,6 +51,11 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     "cancel-running-run",
     "runs-list-refusals",
     "runs-bulk-cancel-refusals",
+    // Pause and resume's 409s and 400s are judged as envelopes (openwop-run-pause).
+    "runs-pause-resume",
+    "runs-pause-interrupt-and-cancel",
+    "runs-pause-refusals",
+    "runs-pause-tenant-isolation",
     "interrupt-unknown-node",
     "interrupt-invalid-resume",
     "interrupt-double-resolution",
@@ -83,6 +88,9 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     "sse-stream-modes",
     "cancel-running-run",
     "debug-bundle-export",
+    // The paused log must end with run.paused, then one terminal event.
+    "runs-pause-resume",
+    "runs-pause-interrupt-and-cancel",
   ],
   // The lost event 1 is the first node.started: gapless checks and node-start counts see it.
   "sequence-gap": [
@@ -91,6 +99,11 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     "poll-long-wait",
     "cap-breach-recursion-limit",
     "debug-bundle-export",
+    // They count node.started per attempt, or check the paused log is gapless.
+    "node-retry",
+    "node-retry-exhausted",
+    "runs-pause-resume",
+    "runs-pause-interrupt-and-cancel",
   ],
   "replay-header-missing": ["idempotency-replay", "webhooks-register"],
   // Every scenario that expects a 401 (the key scenarios wait for key_expired or key_revoked).

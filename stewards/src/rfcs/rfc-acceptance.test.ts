@@ -18,6 +18,8 @@ const CRITERIA_INPUTS = [
   "conformance/coverage.md",
   "conformance/results",
   "INTEROP-MATRIX.md",
+  // RFC 0016 names the expression module as one of its criteria.
+  "packages/core/src/workflow/expression.ts",
 ];
 
 async function rfcCheck(copy: RepoCopy, ...args: string[]) {
