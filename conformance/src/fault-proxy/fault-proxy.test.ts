@@ -208,6 +208,8 @@ describe("the suite can fail: fault proxy in front of the in-memory host", () =>
           "production-retention-expiry",
           "restart-during-run",
           "stale-claim",
+          "runs-pause-restart",
+          "runs-pause-takeover",
         ].includes(id),
       ),
     ).toBe(true);
