@@ -15,7 +15,9 @@ import type { NodeRegistry } from "../nodes/registry.js";
 import type { NodeOutcome } from "../nodes/types.js";
 import type { WorkflowDefinition, WorkflowNode } from "@openwop/types";
 import { WorkflowGraph } from "../workflow/graph.js";
+import { ExpressionError } from "../workflow/expression.js";
 import { InputResolutionError, resolveInputs } from "../workflow/inputs.js";
+import { RunSensitivity } from "../workflow/sensitivity.js";
 import { cancelInFlightNodes, runCancelledEvent } from "./cancellation.js";
 import { runEvent } from "./events.js";
 import { maskSensitiveVariables } from "./redaction.js";
@@ -62,6 +64,8 @@ export class RunExecution {
   readonly #graph: WorkflowGraph;
   readonly #state: EngineState;
   readonly #fence: ClaimFence;
+  /** What this run must not log in the clear: its sensitive variables and what was derived from them. */
+  readonly #sensitivity: RunSensitivity;
   #run: RunRecord;
   #events: NewRunEvent[] = [];
   #patch: RunPatch = {};
@@ -80,6 +84,7 @@ export class RunExecution {
     this.#fence = fence;
     this.#graph = new WorkflowGraph(run.definition as unknown as WorkflowDefinition);
     this.#state = readEngineState(structuredClone(run.engineState));
+    this.#sensitivity = new RunSensitivity(this.#graph.definition, run);
     this.#lastFlush = deps.now();
   }
 
@@ -119,7 +124,7 @@ export class RunExecution {
         return this.#flushIfDirty();
       }
       if (this.#timedOut()) return this.#failForTimeout();
-      const step = this.#graph.next(this.#state);
+      const step = this.#graph.next(this.#state, { variables: this.#run.variables, inputs: this.#run.inputs });
       if (step.kind === "finished") {
         return step.outcome === "completed"
           ? this.#complete()
@@ -127,7 +132,11 @@ export class RunExecution {
       }
       if (step.kind === "skip") {
         this.#setNode(step.node.id, { status: "skipped" });
-        this.#emit("node.skipped", { nodeId: step.node.id, reason: step.reason }, step.node.id);
+        this.#emit(
+          "node.skipped",
+          { nodeId: step.node.id, reason: step.reason, ...(step.error ? { error: step.error.failure() } : {}) },
+          step.node.id,
+        );
         continue;
       }
       const paused = await this.#executeNode(step.node);
@@ -202,7 +211,11 @@ export class RunExecution {
     }
     const state = this.#state.nodes[node.id] as NodeState;
     try {
-      const inputs = resolveInputs(node.inputs, this.#run.variables, (id) => this.#state.nodes[id]?.outputs);
+      const inputs = resolveInputs(node.inputs, this.#run.variables, (id) => this.#state.nodes[id]?.outputs, {
+        runInputs: this.#run.inputs,
+        nodeId: node.id,
+        sensitivity: this.#sensitivity,
+      });
       return await type.execute({
         runId: this.#run.runId,
         nodeId: node.id,
@@ -219,6 +232,7 @@ export class RunExecution {
         now: this.deps.now,
       });
     } catch (error) {
+      if (error instanceof ExpressionError) return { kind: "failed", error: error.failure() };
       if (error instanceof InputResolutionError) {
         return {
           kind: "failed",
@@ -507,7 +521,7 @@ export class RunExecution {
   }
 
   #emit(type: string, payload: JsonObject, nodeId?: string): void {
-    this.#events.push(runEvent(type, payload, this.deps.now(), nodeId));
+    this.#events.push(runEvent(type, this.#sensitivity.maskEvent(type, payload, nodeId), this.deps.now(), nodeId));
   }
 
   #isoNow(): string {

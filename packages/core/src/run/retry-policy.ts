@@ -21,6 +21,8 @@ const DETERMINISTIC_FAILURES: ReadonlySet<string> = new Set([
   "capability_not_provided",
   "unsupported_node_type",
   "node_input_missing",
+  // An expression fails the same way every time it reads the same values (core.md §8.4).
+  "expression_error",
 ]);
 
 const whole = (value: unknown): number | undefined =>

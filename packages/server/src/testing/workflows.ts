@@ -51,3 +51,88 @@ export const SLOW_CHAIN_WORKFLOW = {
   metadata: {},
   settings: {},
 } as const;
+
+const identity = (id: string, x: number, inputs: Record<string, unknown>, settings?: Record<string, unknown>) => ({
+  id,
+  typeId: "core.identity",
+  name: id,
+  position: { x, y: 0 },
+  config: {},
+  inputs,
+  ...(settings === undefined ? {} : { settings }),
+});
+
+const expression = (source: string) => ({ type: "expression", expression: source }) as const;
+
+/**
+ * Expressions in port values and edge conditions (core.md §8.9): `compute` derives values
+ * from the run's inputs and a sensitive variable; the edges route on its output, so exactly
+ * one of `big` and `small` runs.
+ */
+export const EXPRESSIONS_WORKFLOW = {
+  id: "suite-expressions",
+  name: "Suite: expressions",
+  version: "1.0.0",
+  nodes: [
+    identity("compute", 0, {
+      total: expression("inputs.count * 2 + 1"),
+      greeting: expression('"hello " + inputs.name'),
+      authorization: expression('"Bearer " + variables.apiToken'),
+    }),
+    identity("big", 200, { total: expression("nodes.compute.outputs.total") }),
+    identity("small", 200, { total: expression("nodes.compute.outputs.total") }),
+  ],
+  edges: [
+    {
+      id: "compute-big",
+      sourceNodeId: "compute",
+      targetNodeId: "big",
+      condition: { type: "expression", expression: "nodes.compute.outputs.total > 10" },
+    },
+    {
+      id: "compute-small",
+      sourceNodeId: "compute",
+      targetNodeId: "small",
+      condition: { type: "expression", expression: "nodes.compute.outputs.total <= 10" },
+    },
+  ],
+  triggers: [{ id: "manual", type: "manual" }],
+  variables: [
+    { name: "count", type: "number" },
+    { name: "name", type: "string" },
+    { name: "apiToken", type: "string", sensitive: true },
+  ],
+  metadata: {},
+  settings: {},
+} as const;
+
+/**
+ * Expressions that fail at run time: `lookup` reads a map key the inputs may lack, under a
+ * retry policy that must not apply (core.md §8.4); `guarded`'s condition divides by an input.
+ */
+export const FAILING_EXPRESSIONS_WORKFLOW = {
+  id: "suite-expressions-failing",
+  name: "Suite: failing expressions",
+  version: "1.0.0",
+  nodes: [
+    identity("start", 0, {}),
+    identity("guarded", 200, {}),
+    identity("lookup", 400, { value: expression("inputs.options.depth") }, { maxRetries: 3, retryBackoffMs: 10 }),
+  ],
+  edges: [
+    {
+      id: "start-guarded",
+      sourceNodeId: "start",
+      targetNodeId: "guarded",
+      condition: { type: "expression", expression: "10 / inputs.divisor > 1" },
+    },
+    { id: "start-lookup", sourceNodeId: "start", targetNodeId: "lookup" },
+  ],
+  triggers: [{ id: "manual", type: "manual" }],
+  variables: [
+    { name: "divisor", type: "number" },
+    { name: "options", type: "object" },
+  ],
+  metadata: {},
+  settings: {},
+} as const;
