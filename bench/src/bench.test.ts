@@ -3,13 +3,15 @@ import { closedLoop } from "./closed-loop.js";
 import { filesystemOf } from "./machine.js";
 import { defaultHoldMs, parseOptions, UsageError } from "./options.js";
 import { moduleOf, summarizeProfile, type CpuProfile } from "./profile.js";
-import { wantsColour } from "./progress.js";
+import { createProgress, wantsColour } from "./progress.js";
 import { renderMarkdown } from "./report.js";
-import { checkTargets, finishHost, measured, notMeasured, type BenchReport } from "./results.js";
+import { checkTargets, finishHost, measured, mergeReports, notMeasured, type BenchReport } from "./results.js";
 import { SseParser } from "./sse.js";
 import { percentile, percentileOfSorted, ratio, summarize } from "./stats.js";
 import { classify, overallTier } from "./tiers.js";
-import type { BenchEnvironment } from "./environment.js";
+import { BenchEnvironment } from "./environment.js";
+import { LIST_QUERY_IDS, measureRunsList, type RunsListResult } from "./runs-list.js";
+import { planRuns } from "./runs-list-seed.js";
 import {
   deliveriesPerSecond,
   deliveryLatencies,
@@ -235,7 +237,9 @@ describe("options", () => {
       warmup: 500,
       repeat: 3,
       burstStreams: 2000,
+      listRuns: 100_000,
       write: true,
+      merge: false,
       json: false,
     });
     expect(options.workloads).toEqual([
@@ -247,6 +251,7 @@ describe("options", () => {
       "peer",
       "webhooks",
       "burst",
+      "runs-list",
     ]);
     expect(parseOptions(["--workloads", "webhooks"]).workloads).toEqual(["webhooks"]);
     expect(options.holdMs).toBe(defaultHoldMs(5000));
@@ -540,4 +545,132 @@ describe("webhooks", () => {
     );
     expect(renderMarkdown({ ...report, hosts: {}, targets: [] })).not.toContain("## 7. Webhooks");
   });
+});
+
+describe("the runs-list workload", () => {
+  it("plans finished runs over two tenants and counts what each query should find", () => {
+    const end = Date.parse("2026-01-10T00:00:00.000Z");
+    const { plan, records } = planRuns(400, end);
+    const runs = [...records()];
+    expect(runs).toHaveLength(400);
+    expect(new Set(runs.map((r) => r.tenantId))).toEqual(new Set(["default", "tenant-b"]));
+    expect(runs.every((r) => ["completed", "failed", "cancelled"].includes(r.status))).toBe(true);
+    expect(runs.every((r) => r.createdAt < new Date(end).toISOString() && r.completedAt !== null)).toBe(true);
+    const mine = runs.filter((r) => r.tenantId === "default");
+    expect(plan.tenantRuns).toBe(mine.length);
+    expect(plan.matching.tag).toBe(mine.filter((r) => r.tags.includes("nightly")).length);
+    expect(plan.matching.window).toBe(
+      mine.filter((r) => r.createdAt > plan.createdAfter && r.createdAt < plan.createdBefore).length,
+    );
+    expect(plan.matching.status).toBeGreaterThan(0);
+  });
+
+  // The workload itself, at a few hundred runs: real SQLite host process, real HTTP. Only its
+  // structure is asserted, never a latency.
+  it("measures every query at both sizes on a real host, with full pages and a deep walk to the end", async () => {
+    const options = parseOptions(["--workloads", "runs-list", "--hosts", "sqlite", "--quiet", "--no-write"]);
+    const env = await BenchEnvironment.create(options, createProgress(process.stderr, {}, true));
+    let result: RunsListResult;
+    try {
+      result = await measureRunsList(env, "sqlite", {
+        smallRuns: 100,
+        largeRuns: 300,
+        pageLimit: 20,
+        deepPages: 50,
+        samples: 12,
+        clients: 2,
+        warmup: 2,
+      });
+    } finally {
+      await env.close();
+    }
+    expect(result.ratios.map((r) => r.id)).toEqual([...LIST_QUERY_IDS]);
+    for (const r of result.ratios) {
+      expect(Number.isFinite(r.p50)).toBe(true);
+      expect(Number.isFinite(r.p99)).toBe(true);
+    }
+    for (const size of [result.small, result.large]) {
+      expect(size.errors).toBe(0);
+      expect(size.queries.map((q) => q.id)).toEqual([...LIST_QUERY_IDS]);
+      for (const query of size.queries) {
+        expect(query.mismatches, query.firstMismatch).toBe(0);
+        expect(query.requests).toBeGreaterThan(0);
+        expect(query.latencyMs.count).toBe(query.requests);
+        if (query.id !== "deep") {
+          expect(query.runsPerPage).toEqual({ min: query.expectedRunsPerPage, max: query.expectedRunsPerPage });
+        }
+      }
+      const deep = size.queries.find((q) => q.id === "deep")?.walk;
+      // 50 pages of 20 hold more than either size's tenant has: every walk lists all of them once.
+      expect(deep).toMatchObject({ reachedEnd: true, runsPerWalk: size.tenantRuns });
+      expect(deep?.pagesPerWalk).toBe(Math.ceil(size.tenantRuns / 20));
+    }
+    const large = result.large.queries.find((q) => q.id === "first-page");
+    expect(large?.runsPerPage).toEqual({ min: 20, max: 20 });
+    expect(result.large.runs).toBe(300);
+    expect(result.large.tenantRuns).toBeGreaterThan(result.small.tenantRuns);
+
+    // The page shows it, and a --merge keeps what the earlier run measured.
+    const sqlite = finishHost("sqlite", { runsList: measured(result) });
+    const earlier = finishHost("sqlite", { throughput: measured(throughput(1200, 2, 20)) });
+    const machine = {
+      cpuModel: "Test CPU",
+      cores: 2,
+      memoryGiB: 24,
+      os: "Linux",
+      node: "v24.0.0",
+      postgres: null,
+      scratchFilesystem: "ext4",
+      loadAverage: { start: [1, 1, 1], end: [2, 2, 2] },
+    };
+    const settings = {
+      workloads: ["throughput"],
+      hosts: ["sqlite"],
+      runs: 500,
+      clients: 64,
+      warmup: 50,
+      subscribers: 200,
+      held: 500,
+      holdMs: 18_000,
+      readers: 32,
+      repeat: 3,
+      hostLogLevel: "info",
+      postgres: { sharedBuffers: "256MB", maxConnections: 300, durability: "defaults" },
+      sqlite: "WAL",
+      hostEnvironment: { A: "1" },
+    };
+    const before: BenchReport = {
+      schemaVersion: 1,
+      generatedAt: "2026-01-01T00:00:00.000Z",
+      command: "./pnpmw bench",
+      durationSeconds: 900,
+      machine,
+      settings,
+      hosts: { sqlite: earlier },
+      targets: checkTargets({ sqlite: earlier }),
+    };
+    const now: BenchReport = {
+      ...before,
+      generatedAt: "2026-01-02T00:00:00.000Z",
+      command: "./pnpmw bench --workloads runs-list --merge",
+      durationSeconds: 120,
+      settings: { ...settings, workloads: ["runs-list"], listRuns: 300 },
+      hosts: { sqlite },
+      targets: checkTargets({ sqlite }),
+    };
+    const merged = mergeReports(before, now);
+    expect(merged.hosts.sqlite?.throughput).toEqual(earlier.throughput);
+    expect(merged.hosts.sqlite?.runsList).toEqual(sqlite.runsList);
+    expect(merged.hosts.sqlite?.ratios.runsListWorstP50).toBe(Math.max(...result.ratios.map((r) => r.p50 as number)));
+    expect(merged.settings).toMatchObject({ workloads: ["throughput", "runs-list"], listRuns: 300, runs: 500 });
+    expect(merged.merged).toEqual([expect.objectContaining({ command: now.command, workloads: ["runs-list"] })]);
+    const page = renderMarkdown(merged);
+    expect(page).toContain("## 1. Throughput");
+    expect(page).toContain("## 9. Listing runs with many in storage");
+    expect(page).toContain("| (f) deep paging (pages after the first) |");
+    expect(page).toContain(
+      "Merged in later (`--merge`): runs-list on sqlite, by `./pnpmw bench --workloads runs-list --merge`",
+    );
+    expect(page).toContain("GET /v1/runs p50, many runs stored / few (highest query)");
+  }, 120_000);
 });

@@ -19,6 +19,7 @@ import {
   checkTargets,
   finishHost,
   measured,
+  mergeReports,
   notMeasured,
   type BenchReport,
   type HostResults,
@@ -34,6 +35,7 @@ import {
 } from "./workloads.js";
 import { measureWebhooks } from "./webhooks.js";
 import { measureBurst } from "./burst.js";
+import { measureRunsList } from "./runs-list.js";
 
 const HOST_TITLES: Record<HostKind, string> = { sqlite: "SQLite host", postgres: "Postgres host" };
 
@@ -77,6 +79,10 @@ async function measureHost(env: BenchEnvironment, kind: HostKind): Promise<HostR
     results.webhooks = await attempt(env.progress, `${title}: 7. webhooks`, () => measureWebhooks(env, kind));
   if (workloads.includes("burst"))
     results.burst = await attempt(env.progress, `${title}: 8. memory after a burst`, () => measureBurst(env, kind));
+  if (workloads.includes("runs-list"))
+    results.runsList = await attempt(env.progress, `${title}: 9. GET /v1/runs with many runs stored`, () =>
+      measureRunsList(env, kind),
+    );
   return finishHost(kind, results);
 }
 
@@ -140,6 +146,7 @@ async function run(options: BenchOptions, argv: readonly string[]): Promise<void
         readers: options.readers,
         repeat: options.repeat,
         ...(options.workloads.includes("burst") ? { burstStreams: options.burstStreams } : {}),
+        ...(options.workloads.includes("runs-list") ? { listRuns: options.listRuns } : {}),
         hostLogLevel: process.env["OPENWOP_LOG_LEVEL"] || "info",
         postgres: { ...POSTGRES_SETTINGS, durability: "fsync on, synchronous_commit on (defaults)" },
         sqlite: "WAL, synchronous=NORMAL (the adapter's settings)",
@@ -154,10 +161,15 @@ async function run(options: BenchOptions, argv: readonly string[]): Promise<void
       progress.step(`CPU profiles in ${profileDir}`);
     }
     if (options.write) {
+      const written = options.merge
+        ? mergeReports(JSON.parse(await readFile(JSON_PATH, "utf8")) as BenchReport, report)
+        : report;
       await mkdir(dirname(JSON_PATH), { recursive: true });
-      await writeFile(JSON_PATH, `${JSON.stringify(report, null, 2)}\n`);
-      await writeMarkdown(report);
-      progress.step("wrote bench/results/latest.json and docs/benchmarks.md");
+      await writeFile(JSON_PATH, `${JSON.stringify(written, null, 2)}\n`);
+      await writeMarkdown(written);
+      progress.step(
+        `${options.merge ? "merged into" : "wrote"} bench/results/latest.json and wrote docs/benchmarks.md`,
+      );
     }
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : verdictLines(report));
   } finally {

@@ -30,6 +30,21 @@ export interface StatusRead {
   latencyMs: number;
 }
 
+/** A run as `GET /v1/runs` lists it, as far as the bench checks it. */
+export interface ListedRun {
+  runId: string;
+  workflowId: string;
+  status: string;
+  createdAt: string;
+  tags: string[];
+}
+
+export interface RunListPage {
+  runs: ListedRun[];
+  nextCursor: string | null;
+  latencyMs: number;
+}
+
 /** One received SSE frame, stamped with the client's clock when it was parsed. */
 export interface ReceivedFrame extends SseFrame {
   receivedAt: number;
@@ -97,6 +112,24 @@ export class HostClient {
     if (response.statusCode !== 200) throw new HttpFailure("GET /v1/runs/{id}", response.statusCode, text);
     const status = (JSON.parse(text) as { status?: unknown }).status;
     return { status: typeof status === "string" ? status : "unknown", latencyMs };
+  }
+
+  /** `GET /v1/runs?…`: one page of the key's tenant's runs, and how long the whole body took. */
+  async listRuns(query: Record<string, string>): Promise<RunListPage> {
+    const search = new URLSearchParams(query).toString();
+    const started = performance.now();
+    const response = await this.#pool.request({
+      path: `/v1/runs${search ? `?${search}` : ""}`,
+      method: "GET",
+      headers: { authorization: this.#authorization },
+    });
+    const text = await response.body.text();
+    const latencyMs = performance.now() - started;
+    if (response.statusCode !== 200) throw new HttpFailure("GET /v1/runs", response.statusCode, text);
+    const body = JSON.parse(text) as { runs?: unknown; nextCursor?: unknown };
+    if (!Array.isArray(body.runs)) throw new HttpFailure("GET /v1/runs", response.statusCode, `no runs in ${text}`);
+    const nextCursor = typeof body.nextCursor === "string" ? body.nextCursor : null;
+    return { runs: body.runs as ListedRun[], nextCursor, latencyMs };
   }
 
   /**

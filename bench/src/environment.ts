@@ -83,14 +83,18 @@ export class BenchEnvironment {
     await promisify(execFile)(findPostgresBinaries().psql, ["-X", "-q", "-d", databaseUrl, "-c", "CHECKPOINT"]);
   }
 
-  /** Starts `count` host processes of `kind` over one fresh store, `environment` added to theirs. */
+  /**
+   * Starts `count` host processes of `kind` over one fresh store (or over `storage`, one the
+   * workload prepared with {@link freshStorage}), `environment` added to theirs.
+   */
   async startHosts(
     kind: HostKind,
     name: string,
     count = 1,
     environment: Record<string, string> = {},
+    prepared?: { sqlitePath?: string; databaseUrl?: string },
   ): Promise<RunningHost[]> {
-    const storage = await this.freshStorage(kind, name);
+    const storage = prepared ?? (await this.freshStorage(kind, name));
     const hosts: RunningHost[] = [];
     try {
       for (let i = 0; i < count; i++) {

@@ -10,6 +10,7 @@ export const WORKLOADS = [
   "peer",
   "webhooks",
   "burst",
+  "runs-list",
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
@@ -32,10 +33,14 @@ export interface BenchOptions {
   readers: number;
   /** SSE streams opened at once by the burst workload. */
   burstStreams: number;
+  /** Runs seeded in storage for the large size of the runs-list workload (the small is min(1000, this)). */
+  listRuns: number;
   /** Repetitions of each runs/s measurement (workloads 1, 4, 5, 6, 7); the median is reported. */
   repeat: number;
   json: boolean;
   write: boolean;
+  /** Merge the measured workloads into the existing bench/results/latest.json instead of replacing it. */
+  merge: boolean;
   /** Write V8 CPU profiles of the host processes (and summarise them). */
   profile: boolean;
   quiet: boolean;
@@ -59,9 +64,13 @@ bench/results/latest.json and docs/benchmarks.md.
   --hold-ms N        how long each held run sleeps (default 15000 + 6 ms per held run, at most 60000)
   --readers N        concurrent status readers during the hold (default 32)
   --burst-streams N  SSE streams opened at once by the burst workload (default 2000)
+  --list-runs N      runs seeded in storage for the runs-list workload (default 100000; also
+                     measured at min(1000, N))
   --repeat N         repetitions of each runs/s measurement, median reported (default 3)
   --json             print the results as JSON on stdout (progress stays on stderr)
   --no-write         do not write bench/results/latest.json and docs/benchmarks.md
+  --merge            keep the other workloads' figures in bench/results/latest.json and replace
+                     only those measured now (the page names the command of each)
   --profile          write CPU profiles of the host processes to bench/results/tmp/profiles
   --quiet            no progress on stderr
   --render-only      measure nothing: re-render docs/benchmarks.md from bench/results/latest.json
@@ -70,7 +79,8 @@ bench/results/latest.json and docs/benchmarks.md.
 Workloads: throughput (runs/s over HTTP), delivery (SSE delay), held (runs in flight),
 scaleout (two Postgres host processes), ceiling (no HTTP), peer (DBOS Transact),
 webhooks (runs/s with one subscription and without, event-to-delivery latency),
-burst (host RSS a minute after many SSE streams opened and closed at once).
+burst (host RSS a minute after many SSE streams opened and closed at once),
+runs-list (GET /v1/runs pages with 1 000 and 100 000 runs in storage, and their ratio).
 
 A quick pass: ./pnpmw bench --runs 500 --repeat 1 --no-write`;
 
@@ -124,6 +134,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         readers: { type: "string" },
         repeat: { type: "string" },
         "burst-streams": { type: "string" },
+        "list-runs": { type: "string" },
+        merge: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         "no-write": { type: "boolean", default: false },
         profile: { type: "boolean", default: false },
@@ -150,8 +162,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     readers: positiveInteger("readers", v.readers, 32),
     repeat: positiveInteger("repeat", v.repeat, 3),
     burstStreams: positiveInteger("burst-streams", v["burst-streams"], 2000),
+    listRuns: positiveInteger("list-runs", v["list-runs"], 100_000),
     json: v.json === true,
     write: v["no-write"] !== true,
+    merge: v.merge === true,
     profile: v.profile === true,
     quiet: v.quiet === true,
     renderOnly: v["render-only"] === true,

@@ -11,6 +11,7 @@ import type { Summary } from "./stats.js";
 import { TIER_RULES, TIERS } from "./tiers.js";
 import type { WebhookLatencyResult, WebhooksResult } from "./webhooks.js";
 import type { BurstResult } from "./burst.js";
+import type { ListQueryId, ListSizeResult, RunsListResult } from "./runs-list.js";
 
 /**
  * Renders docs/benchmarks.md from a bench report. Everything here is derived from the
@@ -133,6 +134,14 @@ function settingsSection(report: BenchReport): string {
           "Postgres",
           `shared_buffers ${s.postgres.sharedBuffers}, max_connections ${s.postgres.maxConnections}, ${s.postgres.durability}; a CHECKPOINT before every measurement`,
         ],
+        ...(s.listRuns === undefined
+          ? []
+          : [
+              [
+                "Runs in storage for the listing workload",
+                `${num(Math.min(1000, s.listRuns), 0)} and ${num(s.listRuns, 0)}`,
+              ],
+            ]),
         ["SQLite", s.sqlite],
         ["Host environment", variables(s.hostEnvironment)],
         ...(s.webhookHostEnvironment ? [["Added for the webhook workload", variables(s.webhookHostEnvironment)]] : []),
@@ -438,6 +447,84 @@ function burstSection(report: BenchReport, kinds: HostKind[]): string | null {
   ].join("\n");
 }
 
+const LIST_QUERY_LABELS: Record<ListQueryId, string> = {
+  "first-page": "(a) first page, unfiltered",
+  status: "(b) status filter",
+  workflowId: "(c) workflowId filter",
+  tag: "(d) tag filter",
+  "created-window": "(e) createdAfter / createdBefore window",
+  deep: "(f) deep paging (pages after the first)",
+};
+
+function runsListTable(result: RunsListResult): string {
+  const query = (size: ListSizeResult, id: ListQueryId) => size.queries.find((q) => q.id === id);
+  const ids = Object.keys(LIST_QUERY_LABELS) as ListQueryId[];
+  return table(
+    [
+      "Query",
+      `${num(result.small.runs, 0)} runs: p50 / p99`,
+      "pages/s",
+      `${num(result.large.runs, 0)} runs: p50 / p99`,
+      "pages/s",
+      "**p50 ratio**",
+      "p99 ratio",
+    ],
+    ids.map((id) => {
+      const small = query(result.small, id);
+      const large = query(result.large, id);
+      const r = result.ratios.find((x) => x.id === id);
+      return [
+        LIST_QUERY_LABELS[id],
+        p50p99(small?.latencyMs),
+        num(small?.pagesPerSecond, 0),
+        p50p99(large?.latencyMs),
+        num(large?.pagesPerSecond, 0),
+        `**${times(r?.p50)}**`,
+        times(r?.p99),
+      ];
+    }),
+  );
+}
+
+function runsListFacts(result: RunsListResult): string {
+  const size = (s: ListSizeResult): string => {
+    const deep = s.queries.find((q) => q.id === "deep")?.walk;
+    const wrong = s.queries.reduce((total, q) => total + q.mismatches, 0);
+    const walk = deep
+      ? `a deep walk ${deep.reachedEnd ? "reached the last page" : "stopped"} after ${num(deep.pagesPerWalk, 0)} pages and ${num(deep.runsPerWalk, 0)} runs (${num(deep.walks, 0)} walks, deepest page p50 ${ms(deep.deepestPageMs.p50)})`
+      : "no deep walk";
+    return `${num(s.runs, 0)} runs (${num(s.tenantRuns, 0)} of the listed tenant) seeded in ${num(s.seedSeconds, 1)} s (${num(s.seedRunsPerSecond, 0)} runs/s); ${walk}; host RSS ${mib(s.hostRssBytes)}; ${num(wrong, 0)} wrong pages, ${num(s.errors, 0)} errors`;
+  };
+  return `${size(result.small)}. ${size(result.large)}.`;
+}
+
+function runsListSection(report: BenchReport, kinds: HostKind[]): string | null {
+  const measuredKinds = kinds.filter((k) => report.hosts[k]?.runsList !== undefined);
+  if (measuredKinds.length === 0) return null;
+  const sample = measuredKinds.map((k) => report.hosts[k]?.runsList).find((o) => o?.status === "measured");
+  const first = sample?.status === "measured" ? sample.result : undefined;
+  const from = report.merged?.find((run) => run.workloads.includes("runs-list"));
+  const parts = [
+    "## 9. Listing runs with many in storage",
+    "",
+    `\`GET /v1/runs\` with ${first ? `${num(first.small.runs, 0)} and with ${num(first.large.runs, 0)}` : "few and with many"} runs in storage, each size on a fresh store. The runs are written straight through the storage adapter's own \`createRun\` (the rows and the tag rows of migration 0005 exactly as a host writes them) into the file or database a host process then opens: all finished, over five workflows, three statuses, a few tags each, two tenants (a quarter of the runs belong to the other one), created over three days in whole seconds so some share a \`createdAt\`. On Postgres an \`ANALYZE\` follows, as autovacuum would within a minute. Then ${first ? num(first.clients, 0) : "a few"} keep-alive clients ask each query ${first ? num(first.samples, 0) : "many"} times at \`limit=${first ? first.pageLimit : 100}\` (after ${first ? num(first.warmup, 0) : "some"} unmeasured), and the deep walk follows \`nextCursor\` from the first page up to ${first ? num(first.deepPages, 0) : "many"} pages in. Every page is checked: the runs match the filter, newest first, as many as the seeded store holds, no run twice in a walk.`,
+    "",
+    "The claim is the ratio: a page's p50 with many runs stored over its p50 with few, in the same bench run, stays near 1 because every query is one index range read that stops at the limit. Absolute figures move with the machine; the ratio does not need an idle one.",
+  ];
+  if (from)
+    parts.push("", `Measured by \`${from.command}\` at ${from.generatedAt}, merged into this report (\`--merge\`).`);
+  for (const kind of measuredKinds) {
+    const outcome = report.hosts[kind]?.runsList;
+    parts.push("", `### ${HOST_TITLES[kind]}`, "");
+    if (!outcome || outcome.status === "not-measured") {
+      parts.push(`Not measured${outcome ? `: ${outcome.reason}` : ""}`);
+      continue;
+    }
+    parts.push(runsListTable(outcome.result), "", runsListFacts(outcome.result));
+  }
+  return parts.join("\n");
+}
+
 function webhooksSection(report: BenchReport, kinds: HostKind[]): string | null {
   const measuredKinds = kinds.filter((k) => report.hosts[k]?.webhooks !== undefined);
   if (measuredKinds.length === 0) return null;
@@ -545,6 +632,12 @@ function ratiosSection(report: BenchReport, kinds: HostKind[]): string {
       rows.push([HOST_TITLES[kind], "one webhook subscription / none", times(r.subscribedOverUnsubscribed, 3)]);
     if (r.rssAfterOverBeforeBurst !== undefined)
       rows.push([HOST_TITLES[kind], "RSS a minute after a burst / before it", times(r.rssAfterOverBeforeBurst)]);
+    if (r.runsListWorstP50 !== undefined)
+      rows.push([
+        HOST_TITLES[kind],
+        "GET /v1/runs p50, many runs stored / few (highest query)",
+        times(r.runsListWorstP50),
+      ]);
   }
   return [
     "## Ratios",
@@ -633,6 +726,10 @@ export function renderMarkdown(report: BenchReport, analysis?: string): string {
       `<!-- Generated by \`./pnpmw bench\` (bench/src/report.ts); edit bench/analysis.md or the bench, not this file. -->`,
       "",
       `Generated ${report.generatedAt} by \`${report.command}\` in ${num(minutes, 1)} minutes. The raw figures are in [\`bench/results/latest.json\`](../bench/results/latest.json); to reproduce, run the same command from the repository root.`,
+      ...(report.merged ?? []).map(
+        (run) =>
+          `\nMerged in later (\`--merge\`): ${run.workloads.join(", ")} on ${run.hosts.join(", ")}, by \`${run.command}\` at ${run.generatedAt} in ${num(run.durationSeconds / 60, 1)} minutes (load average ${run.loadAverage.start.join(" / ")} → ${run.loadAverage.end.join(" / ")}); those sections and the targets and ratios they feed come from that run.`,
+      ),
     ].join("\n"),
     targetsSection(report),
     tiersSection(report, kinds),
@@ -646,6 +743,7 @@ export function renderMarkdown(report: BenchReport, analysis?: string): string {
     peerSection(report),
     webhooksSection(report, kinds),
     burstSection(report, kinds),
+    runsListSection(report, kinds),
     ratiosSection(report, kinds),
     reasons(report).length > 0 ? ["## Not measured", "", ...reasons(report)].join("\n") : null,
     analysis?.trim() ? analysis.trim() : null,

@@ -3,6 +3,7 @@ import type { BurstResult } from "./burst.js";
 import type { MachineInfo } from "./machine.js";
 import type { BenchOptions } from "./options.js";
 import type { ProfileSummary } from "./profile.js";
+import type { RunsListResult } from "./runs-list.js";
 import { ratio } from "./stats.js";
 import { classify, overallTier, type Tier, type TierVerdict } from "./tiers.js";
 import type { WebhooksResult } from "./webhooks.js";
@@ -36,6 +37,7 @@ export interface HostResults {
   peer?: Outcome<PeerResult>;
   webhooks?: Outcome<WebhooksResult>;
   burst?: Outcome<BurstResult>;
+  runsList?: Outcome<RunsListResult>;
   ratios: HostRatios;
   tiers: TierVerdict[];
   /** The tier met on every measured property. */
@@ -55,6 +57,8 @@ export interface HostRatios {
   subscribedOverUnsubscribed?: number | null;
   /** Host RSS a minute after a burst of streams over RSS before it (workload 8), when it ran. */
   rssAfterOverBeforeBurst?: number | null;
+  /** The highest p50(large) / p50(small) over the GET /v1/runs queries (workload 9), when it ran. */
+  runsListWorstP50?: number | null;
 }
 
 export interface TargetCheck {
@@ -71,6 +75,8 @@ export interface BenchSettings
   extends Pick<BenchOptions, "runs" | "clients" | "warmup" | "subscribers" | "held" | "holdMs" | "readers" | "repeat"> {
   /** SSE streams of the burst workload, when it ran. */
   burstStreams?: number;
+  /** Runs seeded for the large size of the runs-list workload, when it ran. */
+  listRuns?: number;
   workloads: string[];
   hosts: string[];
   /** OPENWOP_LOG_LEVEL as the hosts saw it. */
@@ -92,6 +98,21 @@ export interface BenchReport {
   hosts: Partial<Record<HostKind, HostResults>>;
   targets: TargetCheck[];
   profiles?: ProfileSummary[];
+  /**
+   * Workloads measured by a later `--merge` run, whose figures replaced these workloads' in
+   * this report; `command` and `generatedAt` above are those of the run that measured the rest.
+   */
+  merged?: MergedRun[];
+}
+
+export interface MergedRun {
+  command: string;
+  generatedAt: string;
+  durationSeconds: number;
+  workloads: string[];
+  hosts: string[];
+  /** Load average (1/5/15 min) at the start and the end of that run. */
+  loadAverage: { start: number[]; end: number[] };
 }
 
 /** The per-property tier verdicts of one host, from workloads 1 (POST), 2 (delivery) and 3 (in flight). */
@@ -120,7 +141,19 @@ export function ratiosOf(kind: HostKind, results: Omit<HostResults, "tiers" | "t
   if (results.webhooks)
     ratios.subscribedOverUnsubscribed = measuredValue(results.webhooks)?.subscribedOverUnsubscribed ?? null;
   if (results.burst) ratios.rssAfterOverBeforeBurst = measuredValue(results.burst)?.afterOverBefore ?? null;
+  if (results.runsList) ratios.runsListWorstP50 = worstListRatio(measuredValue(results.runsList));
   return ratios;
+}
+
+/** The highest p50 ratio of workload 9, or null when any query has none. */
+export function worstListRatio(result: RunsListResult | undefined): number | null {
+  if (!result || result.ratios.length === 0) return null;
+  let worst = Number.NEGATIVE_INFINITY;
+  for (const r of result.ratios) {
+    if (r.p50 === null) return null;
+    worst = Math.max(worst, r.p50);
+  }
+  return worst;
 }
 
 /** Completes a host's results with its ratios and tiers. */
@@ -259,4 +292,51 @@ export function checkTargets(hosts: Partial<Record<HostKind, HostResults>>): Tar
     }
   }
   return checks;
+}
+
+/** The workload outcomes of a host's results, without what {@link finishHost} derives from them. */
+function outcomesOf(host: HostResults): Omit<HostResults, "tiers" | "tier" | "ratios"> {
+  const { ratios: _ratios, tiers: _tiers, tier: _tier, ...outcomes } = host;
+  return outcomes;
+}
+
+/**
+ * `--merge`: the previous report with the workloads measured now replaced by their new
+ * figures, the derived ratios, tiers and targets recomputed, and the run that measured them
+ * recorded in `merged`, so the page can say which command each section comes from.
+ */
+export function mergeReports(previous: BenchReport, current: BenchReport): BenchReport {
+  const hosts: Partial<Record<HostKind, HostResults>> = { ...previous.hosts };
+  for (const kind of Object.keys(current.hosts) as HostKind[]) {
+    const now = current.hosts[kind];
+    if (!now) continue;
+    const before = previous.hosts[kind];
+    hosts[kind] = finishHost(kind, { ...(before ? outcomesOf(before) : {}), ...outcomesOf(now) });
+  }
+  const union = (a: string[], b: string[]): string[] => [...a, ...b.filter((item) => !a.includes(item))];
+  const { workloads: _w, hosts: _h, ...newSettings } = current.settings;
+  return {
+    ...previous,
+    settings: {
+      ...newSettings,
+      ...previous.settings,
+      ...(current.settings.listRuns === undefined ? {} : { listRuns: current.settings.listRuns }),
+      ...(current.settings.burstStreams === undefined ? {} : { burstStreams: current.settings.burstStreams }),
+      workloads: union(previous.settings.workloads, current.settings.workloads),
+      hosts: union(previous.settings.hosts, current.settings.hosts),
+    },
+    hosts,
+    targets: checkTargets(hosts),
+    merged: [
+      ...(previous.merged ?? []).filter((run) => !run.workloads.every((w) => current.settings.workloads.includes(w))),
+      {
+        command: current.command,
+        generatedAt: current.generatedAt,
+        durationSeconds: current.durationSeconds,
+        workloads: current.settings.workloads,
+        hosts: current.settings.hosts,
+        loadAverage: current.machine.loadAverage,
+      },
+    ],
+  };
 }

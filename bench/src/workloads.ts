@@ -51,7 +51,10 @@ function assertAlive(hosts: readonly RunningHost[]): void {
   }
 }
 
-/** Runs `work` on `count` fresh host processes (`environment` added to theirs), then stops them. */
+/**
+ * Runs `work` on `count` fresh host processes (`environment` added to theirs), then stops
+ * them. The hosts open a fresh store, or `storage` when the workload prepared one.
+ */
 export async function withHosts<T>(
   env: BenchEnvironment,
   kind: HostKind,
@@ -59,8 +62,9 @@ export async function withHosts<T>(
   count: number,
   work: (hosts: RunningHost[]) => Promise<T>,
   environment: Record<string, string> = {},
+  storage?: { sqlitePath?: string; databaseUrl?: string },
 ): Promise<T> {
-  const hosts = await env.startHosts(kind, name, count, environment);
+  const hosts = await env.startHosts(kind, name, count, environment, storage);
   try {
     const result = await work(hosts);
     assertAlive(hosts);
