@@ -10,6 +10,7 @@ import { withExample } from "../help.js";
 import { collect, collectList, integerIn } from "../option-values.js";
 import { statusStyle, type Column, type Output } from "../output.js";
 import { sessionFor, type CliIo } from "../session.js";
+import { registerWebhookListen } from "./webhook-listen.js";
 
 interface AddOptions {
   readonly event?: readonly string[];
@@ -126,6 +127,8 @@ export function registerWebhooks(program: Command, io: CliIo): void {
       });
     withExample(sub, `openwop webhooks ${verb} wh_01J…`);
   }
+
+  registerWebhookListen(webhooks, io);
 }
 
 function printWebhook(out: Output, subscription: WebhookSubscription): void {
