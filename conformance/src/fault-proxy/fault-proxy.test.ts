@@ -12,6 +12,13 @@ import { FAULT_SWITCHES, type FaultSwitch } from "./switches.js";
  * The suite must be able to fail. Against the in-memory host, once directly and once
  * through a transparent proxy, then once per fault switch: each switch must make exactly
  * its witnesses fail, and no other scenario may change outcome.
+ *
+ * The whole suite runs a dozen times here, inside a parallel test run, and a scenario that
+ * waits on the host can come out differently on a loaded machine for reasons no fault
+ * explains. So a scenario outside the witnesses that changed outcome is run again, alone,
+ * once along each route: only a change that repeats counts; one that does not was timing,
+ * not the fault, and is reported on stderr. Witnesses are judged on the first run, since a
+ * fault that makes a scenario fail does so every time.
  */
 
 const manifestPath = fileURLToPath(new URL("../../../examples/hosts/in-memory/openwop-host.json", import.meta.url));
@@ -115,7 +122,8 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     "keys-expiry",
     "auth-www-authenticate",
   ],
-  "sse-never-closes": ["sse-terminal-close"],
+  // sse-stream-modes also waits for the messages stream of a terminal run to be closed.
+  "sse-never-closes": ["sse-terminal-close", "sse-stream-modes"],
   // Exactly the malformed-input battery: no other scenario sends what the lax host lets through.
   "junk-accepted": MALFORMED_INPUT_WITNESSES,
 };
@@ -129,12 +137,25 @@ interface Outcomes {
   readonly message: Map<string, string | undefined>;
 }
 
+/** One way of reaching the host: directly, or through the proxy with a fault and/or load shedding. */
+interface Route {
+  readonly direct?: true;
+  readonly fault?: FaultSwitch;
+  readonly backpressure?: SyntheticBackpressure;
+}
+
+const DIRECT: Route = { direct: true };
+const CLEAN: Route = {};
+const CLEAN_WITH_BACKPRESSURE: Route = { backpressure: BACKPRESSURE };
+
 let host: LaunchedHost | undefined;
 let privateUrls = false;
 
-async function suite(baseUrl: string): Promise<Outcomes> {
+/** The whole suite, or only the scenario `only`, against `baseUrl`. */
+async function suite(baseUrl: string, only?: string): Promise<Outcomes> {
   if (host === undefined) throw new Error("host not started");
   const run = await runSuite({
+    ...(only === undefined ? {} : { filter: only }),
     baseUrl,
     apiKey: host.keys.apiKey,
     ...(host.keys.lowScopeApiKey === undefined ? {} : { lowScopeApiKey: host.keys.lowScopeApiKey }),
@@ -146,21 +167,24 @@ async function suite(baseUrl: string): Promise<Outcomes> {
     optOutProfiles: [],
     env: {},
   });
+  // `filter` keeps every id containing the text: keep exactly the one asked for.
+  const runs = only === undefined ? run.runs : run.runs.filter((result) => result.scenario.id === only);
   return {
-    outcome: new Map(run.runs.map((result) => [result.scenario.id, result.outcome])),
-    message: new Map(run.runs.map((result) => [result.scenario.id, result.message])),
+    outcome: new Map(runs.map((result) => [result.scenario.id, result.outcome])),
+    message: new Map(runs.map((result) => [result.scenario.id, result.message])),
   };
 }
 
-async function throughProxy(fault?: FaultSwitch, backpressure?: SyntheticBackpressure): Promise<Outcomes> {
+async function along(route: Route, only?: string): Promise<Outcomes> {
   if (host === undefined) throw new Error("host not started");
+  if (route.direct) return suite(host.baseUrl, only);
   const proxy = await startFaultProxy({
     target: host.baseUrl,
-    ...(fault ? { fault } : {}),
-    ...(backpressure ? { backpressure } : {}),
+    ...(route.fault ? { fault: route.fault } : {}),
+    ...(route.backpressure ? { backpressure: route.backpressure } : {}),
   });
   try {
-    return await suite(proxy.url);
+    return await suite(proxy.url, only);
   } finally {
     await proxy.close();
   }
@@ -168,6 +192,24 @@ async function throughProxy(fault?: FaultSwitch, backpressure?: SyntheticBackpre
 
 const changedIds = (baseline: Outcomes, faulty: Outcomes) =>
   [...baseline.outcome.keys()].filter((id) => baseline.outcome.get(id) !== faulty.outcome.get(id)).sort();
+
+/**
+ * The scenarios of `changed` whose change repeats when each runs again alone along both
+ * routes; the others changed by timing, and are only reported.
+ */
+async function repeatedChanges(changed: readonly string[], baseline: Route, other: Route): Promise<string[]> {
+  const repeated: string[] = [];
+  for (const id of changed) {
+    const before = (await along(baseline, id)).outcome.get(id);
+    const after = (await along(other, id)).outcome.get(id);
+    if (before !== after) repeated.push(id);
+    else
+      process.stderr.write(
+        `fault-proxy: ${id} changed outcome once but not when run again alone (${before} both times): timing, not the route\n`,
+      );
+  }
+  return repeated;
+}
 
 describe("the suite can fail: fault proxy in front of the in-memory host", () => {
   let direct: Outcomes;
@@ -180,23 +222,23 @@ describe("the suite can fail: fault proxy in front of the in-memory host", () =>
     const loaded = await loadHostManifest(manifestPath);
     privateUrls = loaded.manifest.testSeams?.webhookPrivateUrls === true;
     host = await launchHost(loaded);
-    direct = await suite(host.baseUrl);
-    clean = await throughProxy();
-    cleanWithBackpressure = await throughProxy(undefined, BACKPRESSURE);
+    direct = await along(DIRECT);
+    clean = await along(CLEAN);
+    cleanWithBackpressure = await along(CLEAN_WITH_BACKPRESSURE);
   }, 300_000);
 
   afterAll(async () => {
     await host?.stop();
   });
 
-  it("a proxy without faults is transparent", () => {
-    expect(changedIds(direct, clean)).toEqual([]);
+  it("a proxy without faults is transparent", async () => {
+    expect(await repeatedChanges(changedIds(direct, clean), DIRECT, CLEAN)).toEqual([]);
     expect([...clean.outcome.values()].filter((outcome) => outcome === "pass").length).toBeGreaterThan(30);
   });
 
-  it("the load-shedding layer makes production-backpressure pass and disturbs nothing it does not advertise", () => {
+  it("the load-shedding layer makes production-backpressure pass and disturbs nothing it does not advertise", async () => {
     expect(cleanWithBackpressure.outcome.get("production-backpressure")).toBe("pass");
-    const changed = changedIds(clean, cleanWithBackpressure);
+    const changed = await repeatedChanges(changedIds(clean, cleanWithBackpressure), CLEAN, CLEAN_WITH_BACKPRESSURE);
     // Advertising production.supported ungates the production scenarios; nothing else moves.
     expect(
       changed.every((id) =>
@@ -218,9 +260,11 @@ describe("the suite can fail: fault proxy in front of the in-memory host", () =>
   it.each(FAULT_SWITCHES)(
     "%s fails exactly its witnesses",
     async (fault) => {
-      const backpressure = NEEDS_BACKPRESSURE.has(fault) ? BACKPRESSURE : undefined;
-      const baseline = backpressure ? cleanWithBackpressure : clean;
-      const faulty = await throughProxy(fault, backpressure);
+      const withBackpressure = NEEDS_BACKPRESSURE.has(fault);
+      const baseline = withBackpressure ? cleanWithBackpressure : clean;
+      const baselineRoute = withBackpressure ? CLEAN_WITH_BACKPRESSURE : CLEAN;
+      const faultyRoute: Route = { ...baselineRoute, fault };
+      const faulty = await along(faultyRoute);
       const witnesses = [...WITNESSES[fault]].sort();
       for (const id of witnesses) {
         expect(faulty.outcome.get(id), `${id} under ${fault}`).toBe("fail");
@@ -231,7 +275,10 @@ describe("the suite can fail: fault proxy in front of the in-memory host", () =>
         ).toBe(true);
       }
       const unexpected = changedIds(baseline, faulty).filter((id) => !witnesses.includes(id));
-      expect(unexpected, `scenarios ${fault} must not change`).toEqual([]);
+      expect(
+        await repeatedChanges(unexpected, baselineRoute, faultyRoute),
+        `scenarios ${fault} must not change`,
+      ).toEqual([]);
     },
     300_000,
   );

@@ -29,7 +29,8 @@ export const KEY_POLL_INTERVAL_MS = 100;
  * (status, `issued-api-key` schema, `Cache-Control: no-store`) and revokes it on cleanup.
  */
 export async function issueKey(context: ScenarioContext, request: KeyRequest, issuer?: string): Promise<IssuedApiKey> {
-  const assert: Assertions = context.assert;
+  // Setup: a scenario that wants the issuing answer as evidence checks it with its own assert.
+  const assert: Assertions = context.setupAssert;
   const response = await context.client.raw("POST", "/v1/keys", {
     body: { label: SUITE_KEY_LABEL, ...request },
     ...(issuer === undefined ? {} : { auth: issuer }),

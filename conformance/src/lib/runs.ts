@@ -7,7 +7,8 @@ import type { ScenarioContext } from "../runner/scenario.js";
 export const isTerminalEvent = (event: { type: string }) => isTerminalEventType(event.type);
 
 /**
- * Creates a run and asserts the 201 contract. Cancels it on cleanup when the scenario
+ * Creates a run and asserts the 201 contract, as setup: the checks fail the scenario when
+ * they do not hold but are not its evidence. Cancels the run on cleanup when the scenario
  * leaves it unfinished, so a failing scenario does not leave long delays running.
  */
 export async function startRun(
@@ -16,7 +17,7 @@ export async function startRun(
   inputs?: Record<string, unknown>,
   extra: Record<string, unknown> = {},
 ): Promise<string> {
-  const assert: Assertions = context.assert;
+  const assert: Assertions = context.setupAssert;
   const response = await context.client.raw("POST", "/v1/runs", {
     body: { workflowId, ...(inputs === undefined ? {} : { inputs }), ...extra },
   });

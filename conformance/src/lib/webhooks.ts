@@ -84,7 +84,8 @@ export async function registerWebhook(
   body: CreateWebhookRequest,
   options: RegisterOptions = {},
 ): Promise<{ readonly created: CreatedWebhook; readonly response: RawResponse }> {
-  const assert: Assertions = context.assert;
+  // Setup: a scenario that wants the 201 as evidence checks it with its own assert.
+  const assert: Assertions = context.setupAssert;
   const response = await context.client.raw("POST", "/v1/webhooks", {
     body,
     ...(options.auth === undefined ? {} : { auth: options.auth }),
@@ -129,9 +130,10 @@ export async function startTaggedRun(
   const workflowId = options.workflowId ?? "conformance-noop";
   const client = options.auth === undefined ? context.client : context.clientWithKey(options.auth);
   const response = await client.raw("POST", "/v1/runs", { body: { workflowId, tags: [tag] } });
-  context.assert.equal(response.status, 201, `POST /v1/runs (${workflowId}, tagged) status`);
+  // Setup: the run is the scenario's precondition, not its evidence.
+  context.setupAssert.equal(response.status, 201, `POST /v1/runs (${workflowId}, tagged) status`);
   const runId = (response.body as { runId?: unknown } | undefined)?.runId;
-  context.assert.isString(runId, `POST /v1/runs (${workflowId}, tagged) runId`);
+  context.setupAssert.isString(runId, `POST /v1/runs (${workflowId}, tagged) runId`);
   if (options.auth === undefined) context.defer(() => cancelQuietly(context, runId));
   return runId;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Capabilities } from "@openwop/types";
+import type { Assertions } from "./assertions.js";
 import { always } from "./gates.js";
 import { runScenario } from "./run-scenario.js";
 import type { Scenario, ScenarioContext, SuiteOptions } from "./scenario.js";
@@ -38,6 +39,50 @@ describe("runScenario", () => {
     const run = await runScenario(scenario({}), discovery, options);
     expect(run.outcome).toBe("blocked");
     expect(run.message).toMatch(/without asserting/);
+  });
+
+  it("does not count setup checks as evidence: a body that only set up is blocked", async () => {
+    const setupOnly = await runScenario(
+      scenario({ run: async ({ setupAssert }) => setupAssert.equal(201, 201, "POST /v1/runs status") }),
+      discovery,
+      options,
+    );
+    expect(setupOnly).toMatchObject({ outcome: "blocked", assertions: 0 });
+    expect(setupOnly.message).toMatch(/without asserting anything of its own \(only 1 setup checks\)/);
+    const failedSetup = await runScenario(
+      scenario({ run: async ({ setupAssert }) => setupAssert.equal(500, 201, "POST /v1/runs status") }),
+      discovery,
+      options,
+    );
+    expect(failedSetup).toMatchObject({ outcome: "fail", message: "POST /v1/runs status: expected 201, got 500" });
+    const both = await runScenario(
+      scenario({
+        run: async (context) => {
+          const setup: Assertions = context.setupAssert;
+          const own: Assertions = context.assert;
+          setup.ok(true, "setup");
+          own.ok(true, "own");
+        },
+      }),
+      discovery,
+      options,
+    );
+    expect(both).toMatchObject({ outcome: "pass", assertions: 1 });
+  });
+
+  it("records an explicit blocked signal as blocked with its reason, whatever was asserted", async () => {
+    const run = await runScenario(
+      scenario({
+        run: async (context) => {
+          const own: Assertions = context.assert;
+          own.ok(true, "advertised");
+          context.blocked("a 404 proves nothing");
+        },
+      }),
+      discovery,
+      options,
+    );
+    expect(run).toMatchObject({ outcome: "blocked", assertions: 1, message: "a 404 proves nothing" });
   });
 
   it("fails on a broken assertion with its message, and on any other exception", async () => {

@@ -2,14 +2,15 @@ import { createClient, type OpenWopClient } from "@openwop/client";
 import type { Capabilities } from "@openwop/types";
 import { Assertions } from "./assertions.js";
 import type { Scenario, ScenarioContext, ScenarioRun, SuiteOptions } from "./scenario.js";
-import { AssertionFailure, ScenarioInapplicable, ScenarioSkip } from "./signals.js";
+import { AssertionFailure, ScenarioBlocked, ScenarioInapplicable, ScenarioSkip } from "./signals.js";
 
 const DEFAULT_SCENARIO_TIMEOUT_MS = 60_000;
 
 /**
  * Runs one scenario: gate, prerequisites, body under a time bound, deferred cleanup, and
- * classification. A body that throws anything but a skip or inapplicable signal fails; a
- * body that returns having asserted nothing is `blocked`, because silence is not evidence.
+ * classification. A body that throws anything but a skip, inapplicable or blocked signal
+ * fails; a body that returns having asserted nothing of its own is `blocked`, because silence
+ * is not evidence, and neither are the checks helpers make while setting up its preconditions.
  */
 export async function runScenario(
   scenario: Scenario,
@@ -40,6 +41,7 @@ export async function runScenario(
   }
 
   const assert = new Assertions();
+  const setupAssert = new Assertions();
   const notes: string[] = [];
   const cleanups: Array<() => unknown> = [];
   const controller = new AbortController();
@@ -63,6 +65,7 @@ export async function runScenario(
     client: clientWithKey(options.apiKey),
     discovery,
     assert,
+    setupAssert,
     options,
     signal: controller.signal,
     clientWithKey,
@@ -74,6 +77,9 @@ export async function runScenario(
     },
     inapplicable: (reason) => {
       throw new ScenarioInapplicable(reason);
+    },
+    blocked: (reason) => {
+      throw new ScenarioBlocked(reason);
     },
     note: (text) => void notes.push(text),
   };
@@ -93,7 +99,12 @@ export async function runScenario(
         ? finish({
             outcome: "blocked",
             assertions: 0,
-            message: joinMessage("ran to the end without asserting anything", notes),
+            message: joinMessage(
+              setupAssert.count === 0
+                ? "ran to the end without asserting anything"
+                : `ran to the end without asserting anything of its own (only ${setupAssert.count} setup checks)`,
+              notes,
+            ),
           })
         : finish({ outcome: "pass", assertions: assert.count, ...optionalMessage(notes) });
   } catch (error) {
@@ -125,6 +136,8 @@ function classify(
       advertised: error.advertised,
     });
   }
+  if (error instanceof ScenarioBlocked)
+    return finish({ outcome: "blocked", assertions, message: joinMessage(error.message, notes) });
   if (error instanceof ScenarioInapplicable)
     return finish({ outcome: "inapplicable", assertions, message: joinMessage(error.message, notes) });
   if (error instanceof AssertionFailure) return finish({ outcome: "fail", assertions, message: error.message });

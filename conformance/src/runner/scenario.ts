@@ -61,7 +61,14 @@ export interface SuiteOptions {
 export interface ScenarioContext {
   readonly client: OpenWopClient;
   readonly discovery: Capabilities;
+  /** The scenario's own checks: only these count as its evidence. */
   readonly assert: Assertions;
+  /**
+   * Checks of the preconditions a helper sets up (a run created with 201, a key issued).
+   * A failing one fails the scenario like any assertion, but passing ones are not evidence
+   * for it: a scenario whose own `assert` never ran is `blocked`, however much setup passed.
+   */
+  readonly setupAssert: Assertions;
   readonly options: SuiteOptions;
   /** Aborted when the scenario runs out of time. */
   readonly signal: AbortSignal;
@@ -75,6 +82,8 @@ export interface ScenarioContext {
   /** Ends the scenario as `skip`; `advertised` says whether the host promised what went untested. */
   skip(reason: string, advertised: boolean): never;
   inapplicable(reason: string): never;
+  /** Ends the scenario as `blocked`: it ran, but what came back proves nothing either way. */
+  blocked(reason: string): never;
   /** Records a fact worth reporting even on a pass (e.g. an optional check that did not apply). */
   note(text: string): void;
 }

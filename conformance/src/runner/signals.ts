@@ -28,3 +28,11 @@ export class ScenarioSkip extends Error {
 export class ScenarioInapplicable extends Error {
   override readonly name = "ScenarioInapplicable";
 }
+
+/**
+ * The scenario ran but what the host answered cannot serve as evidence either way (an
+ * operator-supplied run id that answers 404 may never have existed): neither pass nor fail.
+ */
+export class ScenarioBlocked extends Error {
+  override readonly name = "ScenarioBlocked";
+}

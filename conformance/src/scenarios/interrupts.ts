@@ -56,6 +56,7 @@ export const interruptScenarios: readonly Scenario[] = [
     title: "conformance-clarification suspends as waiting-input; an answers map resumes it to completed",
     profiles: PROFILES,
     spec: "spec/v1/core.md §10.5",
+    alsoCites: ["spec/v1/core.md §10.2", "spec/v1/core.md §10.3", "spec/v1/core.md §9.7"],
     gate: needsFixtures("conformance-clarification"),
     async run(context) {
       const { client } = context;
@@ -69,12 +70,69 @@ export const interruptScenarios: readonly Scenario[] = [
         "waiting-input",
       );
       assert.equal(waiting.currentNodeId, "ask", "currentNodeId while suspended");
+      const requested = (await readLog(context, runId)).filter((event) => event.type === "interrupt.requested");
+      assert.equal(requested.length, 1, "§10.1: the log has one interrupt.requested while the run waits");
+      const request = requested[0]?.payload as Record<string, unknown> | undefined;
+      assert.isObject(request, "interrupt.requested payload");
+      assert.equal(request.kind, "clarification", "§10.2: interrupt.requested kind");
+      assert.equal(request.nodeId, "ask", "§10.2: interrupt.requested nodeId");
+      assert.isString(request.interruptId, "§10.2: interrupt.requested interruptId");
+      assert.isString(request.key, "§10.2: interrupt.requested key");
+      assert.isString(request.requestedAt, "§10.2: interrupt.requested requestedAt");
+      assert.deepEqual(
+        request.data,
+        { questions: [{ id: "q1", question: "What is your favorite color?" }] },
+        "§10.5: interrupt.requested data is the fixture's questions",
+      );
+
       const resolved = await client.raw("POST", resolvePath(runId, "ask"), {
         body: { resumeValue: { answers: { q1: "blue" } } },
       });
       assert.equal(resolved.status, 200, "resolve with answers {q1: blue}");
+      const answer = resolved.body as Record<string, unknown> | undefined;
+      assert.isObject(answer, "§10.3: the 200 body");
+      assert.equal(answer.runId, runId, "§10.3: the 200 body's runId");
+      assert.equal(answer.nodeId, "ask", "§10.3: the 200 body's nodeId");
+      // §10.3: the status the resolving transaction set, which is running (the run is not paused).
+      assert.equal(answer.status, "running", "§10.3: the 200 body's status (the run status after the resolution)");
       const done = await waitForTerminal(context, runId);
       assert.equal(done.status, "completed", "status after answering");
+
+      const log = await readLog(context, runId);
+      const resolutions = log.filter((event) => event.type === "interrupt.resolved");
+      assert.equal(resolutions.length, 1, "§10.3: the log has exactly one interrupt.resolved");
+      const resolution = resolutions[0]?.payload as Record<string, unknown> | undefined;
+      assert.isObject(resolution, "interrupt.resolved payload");
+      assert.equal(resolution.runId, runId, "§10.2: interrupt.resolved runId");
+      assert.equal(resolution.nodeId, "ask", "§10.2: interrupt.resolved nodeId");
+      assert.equal(resolution.kind, "clarification", "§10.2: interrupt.resolved kind");
+      assert.equal(
+        resolution.interruptId,
+        request.interruptId,
+        "§10.2: interrupt.resolved names the interrupt that was requested",
+      );
+      assert.deepEqual(
+        resolution.resumeValue,
+        { answers: { q1: "blue" } },
+        "§10.2: interrupt.resolved carries the answers sent",
+      );
+      assert.isString(resolution.resolvedAt, "§10.2: interrupt.resolved resolvedAt");
+      const completed = log.find((event) => event.type === "node.completed" && event.nodeId === "ask");
+      assert.ok(completed !== undefined, "the log has node.completed for ask");
+      assert.deepEqual(
+        (completed.payload as Record<string, unknown> | null)?.outputs,
+        { answers: { q1: "blue" } },
+        "§9.7: the clarification node completes with the answers (map form) as its outputs",
+      );
+      // clarification.resolved is a SHOULD (§10.5); when it is there, it must carry the same answers.
+      const legacy = log.find((event) => event.type === "clarification.resolved");
+      if (legacy === undefined) context.note("no clarification.resolved (a SHOULD of §10.5)");
+      else
+        assert.deepEqual(
+          (legacy.payload as Record<string, unknown> | null)?.answers,
+          { q1: "blue" },
+          "§10.5: clarification.resolved answers (map form)",
+        );
     },
   },
   {

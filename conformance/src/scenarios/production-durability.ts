@@ -54,9 +54,10 @@ function assertTerminalLogRecord(assert: Assertions, host: LaunchedHost, runId: 
   assert.isString(record.correlationId, "log record correlationId");
 }
 
-async function createDelayRun(assert: Assertions, client: OpenWopClient, delayMs: number): Promise<string> {
+/** Creates the delay run a scenario then disrupts; its checks are setup, not evidence. */
+async function createDelayRun(setup: Assertions, client: OpenWopClient, delayMs: number): Promise<string> {
   const created = await client.createRun({ workflowId: "conformance-delay", inputs: { delayMs } });
-  assert.isString(created.runId, "runId of the delay run");
+  setup.isString(created.runId, "runId of the delay run");
   return created.runId;
 }
 
@@ -73,7 +74,7 @@ export const productionDurabilityScenarios: readonly Scenario[] = [
     async run(context) {
       const assert: Assertions = context.assert;
       const first = await launchScenarioHost(context);
-      const runId = await createDelayRun(assert, first.client, 4_000);
+      const runId = await createDelayRun(context.setupAssert, first.client, 4_000);
       await waitForRun(context, runId, (snapshot) => snapshot.status === "running", 5_000, "running", {
         client: first.client,
       });
@@ -143,7 +144,7 @@ async function staleClaimTakeover(context: ScenarioContext): Promise<void> {
   const delayMs = Math.min(30_000, context.scaled(15_000));
   const holder = await launchScenarioHost(context, { claim: TAKEOVER_CLAIM });
   const createdAt = Date.now();
-  const runId = await createDelayRun(assert, holder.client, delayMs);
+  const runId = await createDelayRun(context.setupAssert, holder.client, delayMs);
   // Started while the holder is the only process, so the holder is the one that claimed it.
   await waitForRun(context, runId, (snapshot) => snapshot.status === "running", 5_000, "running", {
     client: holder.client,

@@ -6,6 +6,9 @@ import { updatesView } from "../lib/stream-modes.js";
 import { needsFixtures } from "../runner/gates.js";
 import type { Scenario } from "../runner/scenario.js";
 
+/** Event timestamps are whole milliseconds, possibly taken a little apart from the clock reads they follow. */
+const TIMESTAMP_ROUNDING_MS = 5;
+
 export const runLifecycleScenarios: readonly Scenario[] = [
   {
     id: "run-noop-completes",
@@ -59,17 +62,38 @@ export const runLifecycleScenarios: readonly Scenario[] = [
     gate: needsFixtures("conformance-delay"),
     async run(context) {
       const assert: Assertions = context.assert;
-      const runId = await startRun(context, "conformance-delay", { delayMs: 1_500 });
+      const delayMs = 3_000;
+      const runId = await startRun(context, "conformance-delay", { delayMs });
+      // No bound on leaving pending beyond a generous wait: a loaded host may take a while to
+      // pick the run up, and the delay only starts once it has.
       const during = await waitForRun(
         context,
         runId,
         (snapshot) => snapshot.status !== "pending",
-        1_200,
+        10_000,
         "a status after pending",
       );
-      assert.equal(during.status, "running", "status during the delay");
-      const after = await waitForTerminal(context, runId);
+      assert.equal(during.status, "running", `status once the run left pending, during its ${delayMs} ms delay`);
+      const after = await waitForTerminal(context, runId, 10_000 + delayMs);
       assert.equal(after.status, "completed", "status after the delay");
+      // The delay really passed between the run starting and its node completing (host clock).
+      const log = await readLog(context, runId);
+      const startedAt = Date.parse(log.find((event) => event.type === "run.started")?.timestamp ?? "");
+      const nodeDoneAt = Date.parse(
+        log.find(
+          (event) =>
+            event.type === "node.completed" &&
+            (event.nodeId ?? (event.payload as { nodeId?: string } | null)?.nodeId) === "wait",
+        )?.timestamp ?? "",
+      );
+      assert.ok(
+        Number.isFinite(startedAt) && Number.isFinite(nodeDoneAt),
+        "the log has run.started and node.completed for wait, with timestamps",
+      );
+      assert.ok(
+        nodeDoneAt - startedAt >= delayMs - TIMESTAMP_ROUNDING_MS,
+        `§9.4: node wait completed ${nodeDoneAt - startedAt} ms after run.started, before its ${delayMs} ms delay had passed`,
+      );
     },
   },
   {

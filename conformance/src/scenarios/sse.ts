@@ -224,17 +224,30 @@ export const sseScenarios: readonly Scenario[] = [
         "values: the last snapshot shows completed",
       );
 
-      // No AI node runs in this fixture, so messages admits nothing; whether the server then
-      // closes is judged by sse-terminal-close, so a bounded read suffices here.
+      // No AI node runs in this fixture, so §3.4 admits nothing: the evidence is an event
+      // stream that carries no frame at all (a host that ignored the mode would send the
+      // updates view) and that the server closes, the run being terminal (§2.5). The bound
+      // is generous: a correct host closes at once, and only a stream left open waits it out.
       const messages = await collectFrames(context, runId, {
         streamMode: "messages",
         stopAtTerminal: false,
-        boundMs: 2_000,
+        boundMs: 10_000,
       });
       assert.equal(messages.status, 200, "messages: status");
-      assert.ok(
-        messages.frames.every((frame) => frame.event === "ai.message.chunk"),
-        "messages: only ai.message.chunk frames",
+      assert.match(
+        messages.headers.get("content-type"),
+        /^text\/event-stream\b/i,
+        "messages: Content-Type is text/event-stream",
+      );
+      assert.deepEqual(
+        messages.frames.map((frame) => frame.event),
+        [],
+        "messages: a run without AI nodes yields no frames (stream-modes.md §3.4: only ai.message.chunk, one per output.chunk)",
+      );
+      assert.equal(
+        messages.endedBy,
+        "server-close",
+        "messages: the server closes the stream of a terminal run (stream-modes.md §2.5) instead of holding it open",
       );
     },
   },
