@@ -90,3 +90,54 @@ describe("openwop webhooks and deliveries against the sqlite host (durable deliv
     expect(bare.stderr).toMatch(/at least one --event/);
   });
 });
+
+describe("openwop doctor against a host whose webhook receiver keeps failing", () => {
+  let host: TestHost;
+  let receiver: WebhookReceiver;
+  let configHome: string;
+
+  beforeAll(async () => {
+    // One failed attempt opens the circuit, for longer than the test lasts.
+    host = await startTestHost("sqlite", {
+      OPENWOP_WEBHOOK_CIRCUIT_FAILURES: "1",
+      OPENWOP_WEBHOOK_CIRCUIT_OPEN_MS: "600000",
+    });
+    receiver = await startWebhookReceiver(() => ({ status: 500, body: "receiver down" }));
+    configHome = await mkdtemp(join(tmpdir(), "openwop-cli-config-"));
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await host?.close();
+    await rm(configHome, { recursive: true, force: true });
+  });
+
+  const openwop = (args: readonly string[]) =>
+    runOpenwop(args, { configHome, env: { OPENWOP_BASE_URL: host.url, OPENWOP_API_KEY: host.apiKey } });
+
+  it("warns of the open circuit, naming the subscription, and still exits 0 (a warning blocks nothing)", async () => {
+    const before = parseJson<{ warnings: Array<{ code: string }> }>(await openwop(["doctor", "--json"]));
+    expect(before.warnings.map((warning) => warning.code)).not.toContain("webhook_circuit_open");
+
+    const added = await openwop(["webhooks", "add", receiver.url, "--event", "run.completed", "--json"]);
+    expect(added.code, added.stderr).toBe(0);
+    const { webhookId } = parseJson<{ webhookId: string }>(added);
+    await new RunProbe(() => host.url, host.apiKey).create("conformance-noop");
+    await receiver.waitFor(1);
+    await eventually(async () => {
+      const shown = parseJson<{ circuit: { open: boolean } }>(await openwop(["webhooks", "show", webhookId, "--json"]));
+      return shown.circuit.open;
+    }, "the subscription's circuit to open");
+
+    const json = await openwop(["doctor", "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const report = parseJson<{ ok: boolean; warnings: Array<{ code: string; message: string; fix: string }> }>(json);
+    expect(report.ok).toBe(true);
+    const warning = report.warnings.find((issue) => issue.code === "webhook_circuit_open");
+    expect(warning?.message).toContain(webhookId);
+    expect(warning?.fix.length).toBeGreaterThan(0);
+
+    const human = await openwop(["doctor"]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/warnings:\n(?:.*\n)*?\s+! webhook_circuit_open/);
+  });
+});
