@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startPostgres, type PostgresServer } from "@openwop/pg-harness";
 import { spawnHostProcess, webhookDurabilityEnv, type HostProcess } from "@openwop/server/testing";
 
 /** The built binary, as `npm i -g @openwop/cli` would run it. */
@@ -14,6 +15,7 @@ export const OPENWOP_LIBRARY = fileURLToPath(new URL("../../dist/index.js", impo
 const HOST_ENTRIES = {
   sqlite: fileURLToPath(new URL("../../../../examples/hosts/sqlite/dist/main.js", import.meta.url)),
   "in-memory": fileURLToPath(new URL("../../../../examples/hosts/in-memory/dist/main.js", import.meta.url)),
+  postgres: fileURLToPath(new URL("../../../../examples/hosts/postgres/dist/main.js", import.meta.url)),
 } as const;
 export type HostKind = keyof typeof HOST_ENTRIES;
 
@@ -64,7 +66,7 @@ export interface TestHost {
 
 /**
  * One example host as its own process, from its `dist/main.js` (SQLite in a temporary
- * folder), with the environment the
+ * folder, Postgres on a throwaway server of its own), with the environment the
  * server's webhook tests give theirs (loopback receivers allowed, quick retries, sealed
  * secrets) and a read-only second key.
  */
@@ -72,9 +74,11 @@ export async function startTestHost(kind: HostKind, extraEnv: Record<string, str
   const apiKey = `hk_test_cli_${randomBytes(8).toString("hex")}`;
   const readOnlyKey = `hk_test_cli_ro_${randomBytes(8).toString("hex")}`;
   const dir = await mkdtemp(join(tmpdir(), `openwop-cli-${kind}-`));
+  const postgres: PostgresServer | undefined = kind === "postgres" ? await startPostgres() : undefined;
   const started = await spawnHostProcess(HOST_ENTRIES[kind], {
     ...webhookDurabilityEnv(apiKey),
     OPENWOP_SQLITE_PATH: join(dir, "openwop.db"),
+    ...(postgres === undefined ? {} : { DATABASE_URL: postgres.url }),
     OPENWOP_EXTRA_API_KEYS: JSON.stringify([{ key: readOnlyKey, tenant: "default", scopes: ["runs:read"] }]),
     OPENWOP_LOG_LEVEL: "warn",
     ...extraEnv,
@@ -87,6 +91,7 @@ export async function startTestHost(kind: HostKind, extraEnv: Record<string, str
     process: started,
     close: async () => {
       await started.kill("SIGTERM");
+      await postgres?.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,3 @@
+import { describeCliCommands } from "./testing/commands-suite.js";
+
+describeCliCommands("postgres");
