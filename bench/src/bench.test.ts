@@ -12,6 +12,7 @@ import { classify, overallTier } from "./tiers.js";
 import { BenchEnvironment } from "./environment.js";
 import { LIST_QUERY_IDS, measureRunsList, type RunsListResult } from "./runs-list.js";
 import { planRuns } from "./runs-list-seed.js";
+import { measurePolling, type PollingResult } from "./polling.js";
 import {
   deliveriesPerSecond,
   deliveryLatencies,
@@ -238,6 +239,7 @@ describe("options", () => {
       repeat: 3,
       burstStreams: 2000,
       listRuns: 100_000,
+      pollMs: 5,
       write: true,
       merge: false,
       json: false,
@@ -252,7 +254,10 @@ describe("options", () => {
       "webhooks",
       "burst",
       "runs-list",
+      "polling",
     ]);
+    expect(parseOptions(["--workloads", "polling", "--poll-ms", "20"]).pollMs).toBe(20);
+    expect(() => parseOptions(["--poll-ms", "0"])).toThrow(UsageError);
     expect(parseOptions(["--workloads", "webhooks"]).workloads).toEqual(["webhooks"]);
     expect(options.holdMs).toBe(defaultHoldMs(5000));
     expect(defaultHoldMs(500)).toBe(18_000);
@@ -673,4 +678,122 @@ describe("the runs-list workload", () => {
     );
     expect(page).toContain("GET /v1/runs p50, many runs stored / few (highest query)");
   }, 120_000);
+});
+
+describe("the polling workload", () => {
+  // A tiny run on a real SQLite host process over real HTTP: the structure of the result and
+  // that every run completed are asserted, never a rate or a latency.
+  it("creates every run, polls each to a terminal status, and feeds the targets, ratio and page", async () => {
+    const options = parseOptions([
+      "--workloads",
+      "polling",
+      "--hosts",
+      "sqlite",
+      "--runs",
+      "6",
+      "--clients",
+      "2",
+      "--warmup",
+      "2",
+      "--repeat",
+      "1",
+      "--quiet",
+      "--no-write",
+    ]);
+    expect(options.pollMs).toBe(5);
+    const env = await BenchEnvironment.create(options, createProgress(process.stderr, {}, true));
+    let result: PollingResult;
+    try {
+      result = await measurePolling(env, "sqlite");
+    } finally {
+      await env.close();
+    }
+    expect(result).toMatchObject({
+      runs: 6,
+      clients: 2,
+      warmupRuns: 2,
+      pollMs: 5,
+      notCompleted: 0,
+      errors: 0,
+      hostProcesses: 1,
+      sseRunsPerSecond: null,
+    });
+    expect(result.firstError).toBeUndefined();
+    expect(result.repeats).toHaveLength(1);
+    expect(result.createMs.count).toBe(6);
+    expect(result.createToTerminalMs.count).toBe(6);
+    // At least the one read per run that saw it terminal; warm-up reads are not counted.
+    expect(result.statusReads).toBeGreaterThanOrEqual(6);
+    expect(result.statusReadMs.count).toBe(result.statusReads);
+    expect(result.readsPerRun).toBeGreaterThanOrEqual(1);
+    expect(result.resources.measuredCpuSeconds).not.toBeNull();
+    expect(result.resources.postgresCpuSeconds).toBeNull();
+
+    // Alone, the ratio has no SSE figure of the same run; with one it is polling over SSE.
+    const alone = finishHost("sqlite", { polling: measured(result) });
+    expect(alone.ratios.pollingOverSse).toBeNull();
+    const targets = checkTargets({ sqlite: alone });
+    for (const id of ["sqlite-polling-throughput", "sqlite-polling-post-p99"]) {
+      expect(targets.find((t) => t.id === id)?.met, id).not.toBeNull();
+    }
+    const polling = { ...result, runsPerSecond: 900, sseRunsPerSecond: 1200 };
+    const both = finishHost("sqlite", { throughput: measured(throughput(1200, 2, 20)), polling: measured(polling) });
+    expect(both.ratios.pollingOverSse).toBe(0.75);
+    const verdicts = checkTargets({ sqlite: both });
+    expect(verdicts.find((t) => t.id === "sqlite-polling-throughput")).toMatchObject({
+      met: false,
+      measured: "900 runs/s",
+      target: "≥ 1000 runs/s",
+    });
+    const report: BenchReport = {
+      schemaVersion: 1,
+      generatedAt: "2026-01-01T00:00:00.000Z",
+      command: "./pnpmw bench --workloads throughput,polling",
+      durationSeconds: 60,
+      machine: {
+        cpuModel: "Test CPU",
+        cores: 2,
+        memoryGiB: 24,
+        os: "Linux",
+        node: "v24.0.0",
+        postgres: null,
+        scratchFilesystem: "ext4",
+        loadAverage: { start: [0, 0, 0], end: [0, 0, 0] },
+      },
+      settings: {
+        workloads: ["throughput", "polling"],
+        hosts: ["sqlite"],
+        runs: 6,
+        clients: 2,
+        warmup: 2,
+        subscribers: 200,
+        held: 6,
+        holdMs: 15_000,
+        readers: 32,
+        repeat: 1,
+        pollMs: 5,
+        hostLogLevel: "info",
+        postgres: { sharedBuffers: "256MB", maxConnections: 300, durability: "defaults" },
+        sqlite: "WAL",
+        hostEnvironment: { A: "1" },
+      },
+      hosts: { sqlite: both },
+      targets: verdicts,
+    };
+    const page = renderMarkdown(report);
+    expect(page).toContain("## 10. Throughput, polling instead of SSE");
+    expect(page).toContain("| runs/s polling GET /v1/runs/{id} / runs/s over SSE (same bench run) | 0.75× |");
+    expect(page).toContain(
+      "| SQLite host | runs/s, 3-node chain, 2 clients polling GET /v1/runs/{id} every 5 ms | ≥ 1000 runs/s | 900 runs/s | **missed** |",
+    );
+
+    // --merge of a polling-only run keeps the throughput figures it did not measure.
+    const merged = mergeReports(
+      { ...report, hosts: { sqlite: finishHost("sqlite", { throughput: measured(throughput(1200, 2, 20)) }) } },
+      { ...report, settings: { ...report.settings, workloads: ["polling"] }, hosts: { sqlite: alone } },
+    );
+    expect(merged.hosts.sqlite?.throughput).toEqual(both.throughput);
+    expect(merged.hosts.sqlite?.polling).toEqual(alone.polling);
+    expect(merged.settings.pollMs).toBe(5);
+  }, 60_000);
 });

@@ -36,6 +36,7 @@ import {
 import { measureWebhooks } from "./webhooks.js";
 import { measureBurst } from "./burst.js";
 import { measureRunsList } from "./runs-list.js";
+import { measurePolling } from "./polling.js";
 
 const HOST_TITLES: Record<HostKind, string> = { sqlite: "SQLite host", postgres: "Postgres host" };
 
@@ -63,6 +64,14 @@ async function measureHost(env: BenchEnvironment, kind: HostKind): Promise<HostR
     results.throughput = await attempt(env.progress, `${title}: 1. throughput`, () =>
       measureThroughput(env, kind, "w1"),
     );
+  if (workloads.includes("polling")) {
+    results.polling = await attempt(env.progress, `${title}: 10. throughput, polling GET /v1/runs/{id}`, () =>
+      measurePolling(env, kind),
+    );
+    // The polling/SSE ratio only compares runs/s measured in this same bench run.
+    const sse = results.throughput?.status === "measured" ? results.throughput.result.runsPerSecond : null;
+    if (results.polling.status === "measured") results.polling.result.sseRunsPerSecond = sse;
+  }
   if (workloads.includes("ceiling"))
     results.ceiling = await attempt(env.progress, `${title}: 5. in-process ceiling`, () => measureCeiling(env, kind));
   if (kind === "postgres" && workloads.includes("peer"))
@@ -147,6 +156,7 @@ async function run(options: BenchOptions, argv: readonly string[]): Promise<void
         repeat: options.repeat,
         ...(options.workloads.includes("burst") ? { burstStreams: options.burstStreams } : {}),
         ...(options.workloads.includes("runs-list") ? { listRuns: options.listRuns } : {}),
+        ...(options.workloads.includes("polling") ? { pollMs: options.pollMs } : {}),
         hostLogLevel: process.env["OPENWOP_LOG_LEVEL"] || "info",
         postgres: { ...POSTGRES_SETTINGS, durability: "fsync on, synchronous_commit on (defaults)" },
         sqlite: "WAL, synchronous=NORMAL (the adapter's settings)",

@@ -11,6 +11,7 @@ export const WORKLOADS = [
   "webhooks",
   "burst",
   "runs-list",
+  "polling",
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
@@ -35,7 +36,9 @@ export interface BenchOptions {
   burstStreams: number;
   /** Runs seeded in storage for the large size of the runs-list workload (the small is min(1000, this)). */
   listRuns: number;
-  /** Repetitions of each runs/s measurement (workloads 1, 4, 5, 6, 7); the median is reported. */
+  /** The polling workload's wait between a status answer that was not terminal and the next read. */
+  pollMs: number;
+  /** Repetitions of each runs/s measurement (workloads 1, 4, 5, 6, 7, 10); the median is reported. */
   repeat: number;
   json: boolean;
   write: boolean;
@@ -66,6 +69,7 @@ bench/results/latest.json and docs/benchmarks.md.
   --burst-streams N  SSE streams opened at once by the burst workload (default 2000)
   --list-runs N      runs seeded in storage for the runs-list workload (default 100000; also
                      measured at min(1000, N))
+  --poll-ms N        polling workload: ms between status reads of one run (default 5)
   --repeat N         repetitions of each runs/s measurement, median reported (default 3)
   --json             print the results as JSON on stdout (progress stays on stderr)
   --no-write         do not write bench/results/latest.json and docs/benchmarks.md
@@ -80,7 +84,8 @@ Workloads: throughput (runs/s over HTTP), delivery (SSE delay), held (runs in fl
 scaleout (two Postgres host processes), ceiling (no HTTP), peer (DBOS Transact),
 webhooks (runs/s with one subscription and without, event-to-delivery latency),
 burst (host RSS a minute after many SSE streams opened and closed at once),
-runs-list (GET /v1/runs pages with 1 000 and 100 000 runs in storage, and their ratio).
+runs-list (GET /v1/runs pages with 1 000 and 100 000 runs in storage, and their ratio),
+polling (the throughput runs, each followed by GET /v1/runs/{id} every --poll-ms instead of SSE).
 
 A quick pass: ./pnpmw bench --runs 500 --repeat 1 --no-write`;
 
@@ -135,6 +140,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         repeat: { type: "string" },
         "burst-streams": { type: "string" },
         "list-runs": { type: "string" },
+        "poll-ms": { type: "string" },
         merge: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         "no-write": { type: "boolean", default: false },
@@ -163,6 +169,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     repeat: positiveInteger("repeat", v.repeat, 3),
     burstStreams: positiveInteger("burst-streams", v["burst-streams"], 2000),
     listRuns: positiveInteger("list-runs", v["list-runs"], 100_000),
+    pollMs: positiveInteger("poll-ms", v["poll-ms"], 5),
     json: v.json === true,
     write: v["no-write"] !== true,
     merge: v.merge === true,

@@ -12,6 +12,7 @@ import { TIER_RULES, TIERS } from "./tiers.js";
 import type { WebhookLatencyResult, WebhooksResult } from "./webhooks.js";
 import type { BurstResult } from "./burst.js";
 import type { ListQueryId, ListSizeResult, RunsListResult } from "./runs-list.js";
+import type { PollingResult } from "./polling.js";
 
 /**
  * Renders docs/benchmarks.md from a bench report. Everything here is derived from the
@@ -142,6 +143,9 @@ function settingsSection(report: BenchReport): string {
                 `${num(Math.min(1000, s.listRuns), 0)} and ${num(s.listRuns, 0)}`,
               ],
             ]),
+        ...(s.pollMs === undefined
+          ? []
+          : [["Polling interval (workload 10)", `${num(s.pollMs, 0)} ms between a status answer and the next read`]]),
         ["SQLite", s.sqlite],
         ["Host environment", variables(s.hostEnvironment)],
         ...(s.webhookHostEnvironment ? [["Added for the webhook workload", variables(s.webhookHostEnvironment)]] : []),
@@ -228,6 +232,53 @@ function throughputSection(report: BenchReport, kinds: HostKind[]): string {
       ],
     ),
   ].join("\n");
+}
+
+function pollingSection(report: BenchReport, kinds: HostKind[]): string | null {
+  const measuredKinds = kinds.filter((k) => report.hosts[k]?.polling !== undefined);
+  if (measuredKinds.length === 0) return null;
+  const get = (kind: HostKind) => report.hosts[kind]?.polling;
+  const row = (label: string, show: (r: PollingResult) => string): string[] => [
+    label,
+    ...measuredKinds.map((k) => cell(get(k), show)),
+  ];
+  const sample = measuredKinds.map(get).find((o) => o?.status === "measured");
+  const first = sample?.status === "measured" ? sample.result : undefined;
+  const from = report.merged?.find((run) => run.workloads.includes("polling"));
+  const parts = [
+    "## 10. Throughput, polling instead of SSE",
+    "",
+    `The runs of workload 1 (${first ? num(first.runs, 0) : "the same number of"} three-node chains by ${first ? num(first.clients, 0) : "the same"} concurrent clients, after ${first ? num(first.warmupRuns, 0) : "the same"} unmeasured warm-up runs, the median of the repetitions), but each client follows its run by reading \`GET /v1/runs/{id}\` on its keep-alive connections, waiting ${first ? num(first.pollMs, 0) : "a few"} ms after every answer that is not terminal, and creates the next run once the status is terminal. Create → terminal is from sending the POST to the status read that saw the terminal status, so it includes up to one polling interval.`,
+  ];
+  if (from)
+    parts.push("", `Measured by \`${from.command}\` at ${from.generatedAt}, merged into this report (\`--merge\`).`);
+  parts.push(
+    "",
+    table(
+      ["", ...measuredKinds.map((k) => HOST_TITLES[k])],
+      [
+        row("runs/s (each repetition)", (r) => rate(r.runsPerSecond, r.repeats)),
+        row("POST /v1/runs p50 / p99", (r) => p50p99(r.createMs)),
+        row("create → terminal status p50 / p99", (r) => p50p99(r.createToTerminalMs)),
+        row("GET /v1/runs/{id} p50 / p99", (r) => p50p99(r.statusReadMs)),
+        row("status reads per run", (r) => num(r.readsPerRun, 1)),
+        row("runs not completed / errors", (r) => `${r.notCompleted} / ${r.errors}`),
+        row("host CPU per run", (r) => cpuPerRun(r.resources, r.runs, "measuredCpuSeconds")),
+        row("Postgres CPU per run", (r) => cpuPerRun(r.resources, r.runs, "postgresCpuSeconds")),
+        row("bench client CPU per run", (r) => cpuPerRun(r.resources, r.runs, "benchCpuSeconds")),
+        row("measured wall time", (r) => `${num(r.seconds, 1)} s`),
+        row("SSE runs/s in the same bench run (workload 1)", (r) =>
+          r.sseRunsPerSecond === null ? "not measured in this run" : num(r.sseRunsPerSecond),
+        ),
+      ],
+    ),
+  );
+  for (const kind of measuredKinds) {
+    const outcome = get(kind);
+    if (outcome?.status === "measured" && outcome.result.firstError)
+      parts.push("", `${HOST_TITLES[kind]}, first error: ${outcome.result.firstError}`);
+  }
+  return parts.join("\n");
 }
 
 function deliverySection(report: BenchReport, kinds: HostKind[]): string {
@@ -632,6 +683,12 @@ function ratiosSection(report: BenchReport, kinds: HostKind[]): string {
       rows.push([HOST_TITLES[kind], "one webhook subscription / none", times(r.subscribedOverUnsubscribed, 3)]);
     if (r.rssAfterOverBeforeBurst !== undefined)
       rows.push([HOST_TITLES[kind], "RSS a minute after a burst / before it", times(r.rssAfterOverBeforeBurst)]);
+    if (r.pollingOverSse !== undefined)
+      rows.push([
+        HOST_TITLES[kind],
+        "runs/s polling GET /v1/runs/{id} / runs/s over SSE (same bench run)",
+        r.pollingOverSse === null ? "not measured (SSE throughput not in the same run)" : times(r.pollingOverSse),
+      ]);
     if (r.runsListWorstP50 !== undefined)
       rows.push([
         HOST_TITLES[kind],
@@ -744,6 +801,7 @@ export function renderMarkdown(report: BenchReport, analysis?: string): string {
     webhooksSection(report, kinds),
     burstSection(report, kinds),
     runsListSection(report, kinds),
+    pollingSection(report, kinds),
     ratiosSection(report, kinds),
     reasons(report).length > 0 ? ["## Not measured", "", ...reasons(report)].join("\n") : null,
     analysis?.trim() ? analysis.trim() : null,

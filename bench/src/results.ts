@@ -3,6 +3,7 @@ import type { BurstResult } from "./burst.js";
 import type { MachineInfo } from "./machine.js";
 import type { BenchOptions } from "./options.js";
 import type { ProfileSummary } from "./profile.js";
+import type { PollingResult } from "./polling.js";
 import type { RunsListResult } from "./runs-list.js";
 import { ratio } from "./stats.js";
 import { classify, overallTier, type Tier, type TierVerdict } from "./tiers.js";
@@ -38,6 +39,8 @@ export interface HostResults {
   webhooks?: Outcome<WebhooksResult>;
   burst?: Outcome<BurstResult>;
   runsList?: Outcome<RunsListResult>;
+  /** Workload 10: the throughput runs followed by polling GET /v1/runs/{id} instead of SSE. */
+  polling?: Outcome<PollingResult>;
   ratios: HostRatios;
   tiers: TierVerdict[];
   /** The tier met on every measured property. */
@@ -59,6 +62,8 @@ export interface HostRatios {
   rssAfterOverBeforeBurst?: number | null;
   /** The highest p50(large) / p50(small) over the GET /v1/runs queries (workload 9), when it ran. */
   runsListWorstP50?: number | null;
+  /** Polling runs/s (workload 10) over SSE runs/s (workload 1) measured in the same bench run, when polling ran. */
+  pollingOverSse?: number | null;
 }
 
 export interface TargetCheck {
@@ -77,6 +82,8 @@ export interface BenchSettings
   burstStreams?: number;
   /** Runs seeded for the large size of the runs-list workload, when it ran. */
   listRuns?: number;
+  /** The polling workload's interval between status reads of one run, when it ran. */
+  pollMs?: number;
   workloads: string[];
   hosts: string[];
   /** OPENWOP_LOG_LEVEL as the hosts saw it. */
@@ -142,6 +149,10 @@ export function ratiosOf(kind: HostKind, results: Omit<HostResults, "tiers" | "t
     ratios.subscribedOverUnsubscribed = measuredValue(results.webhooks)?.subscribedOverUnsubscribed ?? null;
   if (results.burst) ratios.rssAfterOverBeforeBurst = measuredValue(results.burst)?.afterOverBefore ?? null;
   if (results.runsList) ratios.runsListWorstP50 = worstListRatio(measuredValue(results.runsList));
+  if (results.polling) {
+    const polling = measuredValue(results.polling);
+    ratios.pollingOverSse = ratio(polling?.runsPerSecond, polling?.sseRunsPerSecond);
+  }
   return ratios;
 }
 
@@ -277,6 +288,30 @@ export function checkTargets(hosts: Partial<Record<HostKind, HostResults>>): Tar
         (v) => `${v}`,
       ),
     );
+    if (host.polling) {
+      const polling = measuredValue(host.polling);
+      const pollingFloor = kind === "sqlite" ? 1000 : 600;
+      checks.push(
+        check(
+          `${kind}-polling-throughput`,
+          kind,
+          `runs/s, 3-node chain, ${polling?.clients ?? 64} clients polling GET /v1/runs/{id} every ${polling?.pollMs ?? 5} ms`,
+          `≥ ${pollingFloor} runs/s`,
+          polling?.runsPerSecond,
+          (v) => v >= pollingFloor,
+          (v) => `${v} runs/s`,
+        ),
+        check(
+          `${kind}-polling-post-p99`,
+          kind,
+          "POST /v1/runs p99 under that polling load",
+          "≤ 50 ms",
+          polling?.createMs.p99,
+          (v) => v <= 50,
+          ms,
+        ),
+      );
+    }
     if (kind === "postgres") {
       checks.push(
         check(
@@ -322,6 +357,7 @@ export function mergeReports(previous: BenchReport, current: BenchReport): Bench
       ...previous.settings,
       ...(current.settings.listRuns === undefined ? {} : { listRuns: current.settings.listRuns }),
       ...(current.settings.burstStreams === undefined ? {} : { burstStreams: current.settings.burstStreams }),
+      ...(current.settings.pollMs === undefined ? {} : { pollMs: current.settings.pollMs }),
       workloads: union(previous.settings.workloads, current.settings.workloads),
       hosts: union(previous.settings.hosts, current.settings.hosts),
     },
