@@ -109,6 +109,7 @@ const WITNESSES: Readonly<Record<FaultSwitch, readonly string[]>> = {
     // They count node.started per attempt, or check the paused log is gapless.
     "node-retry",
     "node-retry-exhausted",
+    "expressions-error-not-retried",
     "runs-pause-resume",
     "runs-pause-interrupt-and-cancel",
   ],

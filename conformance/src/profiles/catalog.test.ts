@@ -174,3 +174,23 @@ describe("openwop-run-pause (spec/v1/profiles.md §3.13)", () => {
     }
   });
 });
+
+const expressionsProfile = PROFILES.find((profile) => profile.id === "openwop-expressions");
+
+describe("openwop-expressions (spec/v1/profiles.md §3.14)", () => {
+  it("holds when CEL expressions are advertised, and says why not otherwise", () => {
+    const advertised = { language: "cel", version: "1", maxExpressionBytes: 4096 };
+    expect(expressionsProfile?.predicate({ ...base, expressions: advertised } as Capabilities)).toMatchObject({
+      holds: true,
+    });
+    const cases: Array<[unknown, RegExp]> = [
+      [undefined, /expressions is not an object/],
+      [{ ...advertised, language: "jsonata" }, /not "cel"/],
+    ];
+    for (const [block, reason] of cases) {
+      const result = expressionsProfile?.predicate({ ...base, expressions: block } as Capabilities);
+      expect(result?.holds, JSON.stringify(block)).toBe(false);
+      expect(result?.reason).toMatch(reason);
+    }
+  });
+});

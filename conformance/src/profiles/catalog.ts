@@ -15,6 +15,7 @@ export const PROFILE_IDS = [
   "openwop-webhooks-durable",
   "openwop-run-management",
   "openwop-run-pause",
+  "openwop-expressions",
 ] as const;
 
 export type ProfileId = (typeof PROFILE_IDS)[number];
@@ -225,6 +226,19 @@ function runPause(d: Capabilities): PredicateResult {
   );
 }
 
+function expressions(d: Capabilities): PredicateResult {
+  const base = core(d);
+  if (!base.holds) return base;
+  const block = record(d.expressions);
+  return all(
+    [
+      [block !== undefined, "expressions is not an object"],
+      [block?.language === "cel", `expressions.language is ${JSON.stringify(block?.language)}, not "cel"`],
+    ],
+    `expressions advertised (${String(block?.language)} ${String(block?.version ?? "")})`.trim(),
+  );
+}
+
 /** The catalog, in {@link PROFILE_IDS} order; predicates transcribe spec/v1/profiles.md §3. */
 export const PROFILES: readonly ProfileDefinition[] = [
   { id: "openwop-core", title: "Core", spec: "spec/v1/profiles.md §3.1", predicate: core },
@@ -300,6 +314,7 @@ export const PROFILES: readonly ProfileDefinition[] = [
     predicate: runManagement,
   },
   { id: "openwop-run-pause", title: "Run pause", spec: "spec/v1/profiles.md §3.13", predicate: runPause },
+  { id: "openwop-expressions", title: "Expressions", spec: "spec/v1/profiles.md §3.14", predicate: expressions },
 ];
 
 export function isProfileId(value: string): value is ProfileId {

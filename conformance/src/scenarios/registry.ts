@@ -4,6 +4,7 @@ import { cancellationScenarios } from "./cancellation.js";
 import { debugBundleScenarios } from "./debug-bundle.js";
 import { discoveryScenarios } from "./discovery.js";
 import { errorScenarios } from "./errors.js";
+import { expressionScenarios } from "./expressions.js";
 import { eventOrderingScenarios } from "./event-ordering.js";
 import { fixtureScenarios } from "./fixtures.js";
 import { idempotencyScenarios } from "./idempotency.js";
@@ -43,6 +44,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...runManagementScenarios,
   ...runPauseScenarios,
   ...retryScenarios,
+  ...expressionScenarios,
   ...interruptScenarios,
   ...limitScenarios,
   ...fixtureScenarios,

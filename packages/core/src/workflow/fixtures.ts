@@ -47,6 +47,54 @@ const chain = (ids: string[]): WorkflowEdge[] => ids.slice(1).map((id, i) => edg
 
 const capBreachNodes = Array.from({ length: 10 }, (_, i) => `n${i + 1}`);
 
+const expression = (source: string) => ({ type: "expression", expression: source }) as const;
+
+/** `compute` → `big` when its total is over 10, else → `small`: exactly one of them runs. */
+const routeOnTotal = (target: string, condition: string): WorkflowEdge => ({
+  ...edge("compute", target),
+  condition: { type: "expression", expression: condition },
+});
+
+const EXPRESSION_FIXTURES: readonly WorkflowDefinition[] = [
+  fixture(
+    "conformance-expressions",
+    "Expressions",
+    [
+      node("compute", "core.identity", {
+        inputs: {
+          total: expression("inputs.count * 2 + 1"),
+          greeting: expression('"hello " + variables.name'),
+          authorization: expression('"Bearer " + variables.token'),
+        },
+      }),
+      node("big", "core.identity", { inputs: { total: expression("nodes.compute.outputs.total") } }),
+      node("small", "core.identity", { inputs: { total: expression("nodes.compute.outputs.total") } }),
+    ],
+    {
+      edges: [
+        routeOnTotal("big", "nodes.compute.outputs.total > 10"),
+        routeOnTotal("small", "nodes.compute.outputs.total <= 10"),
+      ],
+      variables: [
+        { name: "count", type: "number", required: true },
+        { name: "name", type: "string", defaultValue: "world" },
+        { name: "token", type: "string", required: true, sensitive: true },
+      ],
+    },
+  ),
+  fixture(
+    "conformance-expression-error",
+    "Expression error",
+    [
+      node("lookup", "core.identity", {
+        inputs: { value: expression("inputs.options.depth") },
+        settings: { maxRetries: 2, retryBackoffMs: 100 },
+      }),
+    ],
+    { variables: [{ name: "options", type: "object", defaultValue: {} }] },
+  ),
+];
+
 export const CONFORMANCE_FIXTURES: readonly WorkflowDefinition[] = [
   fixture("conformance-noop", "Noop", [node("noop", "core.noop")]),
   fixture(
@@ -122,4 +170,6 @@ export const CONFORMANCE_FIXTURES: readonly WorkflowDefinition[] = [
     [node("wait", "core.delay", { inputs: { delayMs: { type: "static", value: 30_000 } } })],
     { timeout: 120_000 },
   ),
+  // Expressions in port values and edge conditions (core.md §8.9).
+  ...EXPRESSION_FIXTURES,
 ];
