@@ -78,3 +78,7 @@ export async function readLog(context: ScenarioContext, runId: string): Promise<
   const response = await context.client.pollEvents(runId);
   return [...response.events];
 }
+
+/** A log as `sequence type` pairs, for failure messages that show the order the host wrote. */
+export const eventOrder = (events: readonly RunEvent[]): string[] =>
+  events.map((event) => `${event.sequence} ${event.type}`);

@@ -14,10 +14,14 @@ export class Assertions {
     return this.performed;
   }
 
-  /** Fails with `message` unless `condition` is truthy. */
-  ok(condition: unknown, message: string): asserts condition {
+  /**
+   * Fails with `message` unless `condition` is truthy. Pass what the host answered as
+   * `got` (even `undefined`) and the failure ends with `; got <value>`, so it says what
+   * came back and not only what should have.
+   */
+  ok(condition: unknown, message: string, ...got: [observed?: unknown]): asserts condition {
     this.performed += 1;
-    if (!condition) throw new AssertionFailure(message);
+    if (!condition) throw new AssertionFailure(got.length > 0 ? `${message}; got ${show(got[0])}` : message);
   }
 
   equal<T>(actual: unknown, expected: T, message: string): asserts actual is T {
