@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import {
+  createBuiltinRegistry,
   DEFAULT_DELIVERY_POLICY,
   Engine,
   loadWorkflowsFromDir,
@@ -14,6 +15,8 @@ import {
   SCOPES,
   type ConfiguredKeysReport,
   type EngineOptions,
+  type LoadedNodePack,
+  type NodePackSource,
 } from "@openwop/core";
 import type { StorageAdapter } from "@openwop/storage";
 import { createOpenWopApp, type OpenWopAppOptions } from "./app.js";
@@ -25,6 +28,7 @@ import {
   ignoreUnknownExpectations,
 } from "./http-server.js";
 import { reclaimAfterConnectionBursts } from "./production/burst-reclaimer.js";
+import { loadHostNodePacks } from "./node-packs.js";
 import { createLogger, errorField, logLevelFromEnv } from "./observability/logger.js";
 import {
   DEFAULT_HOST_SETTINGS,
@@ -45,6 +49,8 @@ export interface HostOptions {
   >;
   /** App hooks that are code rather than settings: logger, redaction policy, extra discovery blocks. */
   app?: Omit<OpenWopAppOptions, "engine" | "implementation" | "settings">;
+  /** Node packs to load besides the modules `settings.nodePacks` names (`defineNodePack` builds one). */
+  nodePacks?: readonly NodePackSource[];
 }
 
 export interface RunningHost {
@@ -55,6 +61,8 @@ export interface RunningHost {
   /** What start-up did with the configured keys (kept, created, generated, retired). */
   keys: ConfiguredKeysReport;
   engine: Engine;
+  /** The node packs loaded at start, with their node types. */
+  nodePacks: readonly LoadedNodePack[];
   /** Removes finished runs past the retention window, on the settings' interval. */
   retention: RetentionSweeper;
   /** Stops accepting requests, stops the engine (releasing claims), closes storage. */
@@ -99,8 +107,19 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
       "OPENWOP_WEBHOOK_SECRET_KEY is unset: webhook secrets are stored unencrypted",
     );
   }
+  // Before the engine exists, so a refused pack stops the start with nothing begun; and before
+  // any workflow is registered, so workflows may use the packs' node types.
+  const registry = options.engine?.registry ?? createBuiltinRegistry();
+  const nodePacks = await loadHostNodePacks(registry, options.nodePacks ?? [], settings);
+  for (const pack of nodePacks) {
+    logger.info(
+      { event: "host.node_pack_loaded", pack: pack.name, version: pack.version, nodeTypes: pack.nodeTypes.length },
+      `node pack ${pack.name}@${pack.version}: ${pack.nodeTypes.map((node) => node.typeId).join(", ")}`,
+    );
+  }
   const engine = new Engine({
     ...options.engine,
+    registry,
     webhooks: {
       box: secretBoxOf(settings),
       allowPrivate: settings.webhookAllowPrivate,
@@ -183,6 +202,7 @@ export async function startOpenWopHost(options: HostOptions): Promise<RunningHos
     apiKey: keys.bootstrap.key,
     keys,
     engine,
+    nodePacks,
     retention,
     close: () =>
       (closing ??= (async () => {

@@ -2,7 +2,7 @@ import type { NodeRegistry } from "./registry.js";
 import type { NodeType } from "./types.js";
 
 /**
- * A versioned set of node types a host loads besides its built-in ones (core.md §9.14).
+ * A versioned set of node types a host loads besides its built-in ones.
  * `@openwop/node-pack`'s `defineNodePack` builds one with validated configuration; any
  * object of this shape can be loaded.
  */

@@ -29,6 +29,12 @@ const flag = (raw: string, name: string): boolean => {
 };
 
 const text = (raw: string): string => raw;
+/** Comma-separated module specifiers; blanks between commas are ignored. */
+const moduleList = (raw: string): readonly string[] =>
+  raw
+    .split(",")
+    .map((specifier) => specifier.trim())
+    .filter((specifier) => specifier !== "");
 
 const url = (raw: string, name: string): string => {
   if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
@@ -67,6 +73,7 @@ export const SETTINGS_FROM_ENV: { readonly [K in keyof HostSettings]?: Variable<
   apiKey: { name: "OPENWOP_API_KEY", read: text },
   extraApiKeys: { name: "OPENWOP_EXTRA_API_KEYS", read: extraApiKeys },
   workflowsDir: { name: "OPENWOP_WORKFLOWS_DIR", read: text },
+  nodePacks: { name: "OPENWOP_NODE_PACKS", read: moduleList },
   claimTtlMs: { name: "OPENWOP_CLAIM_TTL_MS", read: integer(100, 3_600_000) },
   heartbeatIntervalMs: { name: "OPENWOP_HEARTBEAT_INTERVAL_MS", read: integer(10, 3_600_000) },
   maxActiveRuns: { name: "OPENWOP_MAX_ACTIVE_RUNS", read: integer(1, 1_000_000) },

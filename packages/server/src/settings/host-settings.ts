@@ -91,6 +91,8 @@ export interface HostSettings {
   webhookAllowPrivate: boolean;
   /** The 32-byte key (base64 or hex) that seals webhook secrets at rest; production requires it. */
   webhookSecretKey: string | undefined;
+  /** Node pack modules to load at start (`OPENWOP_NODE_PACKS`): paths or package names. */
+  nodePacks: readonly string[];
 }
 
 export class HostConfigError extends Error {
@@ -145,6 +147,7 @@ export const DEFAULT_HOST_SETTINGS: Readonly<HostSettings> = Object.freeze({
   webhookLeaseMs: 30_000,
   webhookAllowPrivate: false,
   webhookSecretKey: undefined,
+  nodePacks: [],
 });
 
 /**

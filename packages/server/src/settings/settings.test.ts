@@ -63,6 +63,7 @@ describe("host settings from the environment", () => {
       OPENWOP_WEBHOOK_LEASE_MS: "8000",
       OPENWOP_WEBHOOK_ALLOW_PRIVATE: "true",
       OPENWOP_WEBHOOK_SECRET_KEY: "k".repeat(44),
+      OPENWOP_NODE_PACKS: "./packs/http.mjs,@acme/pack",
     });
     expect(settings).toEqual({
       ...DEFAULT_HOST_SETTINGS,
@@ -100,9 +101,10 @@ describe("host settings from the environment", () => {
       webhookLeaseMs: 8_000,
       webhookAllowPrivate: true,
       webhookSecretKey: "k".repeat(44),
+      nodePacks: ["./packs/http.mjs", "@acme/pack"],
     });
     // The test above names every variable of the table, so a new one cannot go untested.
-    expect(Object.values(SETTINGS_FROM_ENV).map((variable) => variable.name)).toHaveLength(34);
+    expect(Object.values(SETTINGS_FROM_ENV).map((variable) => variable.name)).toHaveLength(35);
   });
 
   it("refuses a headers timeout longer than the request timeout", () => {
