@@ -16,22 +16,25 @@ export const fixtureScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       for (const fixtureId of discovery.fixtures ?? []) {
         const response = await client.raw("GET", `/v1/workflows/${encodeURIComponent(fixtureId)}`);
-        assert.equal(response.status, 200, `GET /v1/workflows/${fixtureId}`);
-        assertSchemaValid(assert, validateWorkflowDefinition, response.body, `workflow ${fixtureId}`);
+        const request = `GET /v1/workflows/{workflowId} (${fixtureId}, advertised in discovery fixtures)`;
+        assert.equal(response.status, 200, `§14.1: ${request}: status`);
+        assertSchemaValid(assert, validateWorkflowDefinition, response.body, `§14.1: ${request}: workflow`);
         const workflow = response.body as {
           id?: unknown;
           triggers?: Array<{ type?: unknown }>;
           metadata?: { tags?: unknown };
         };
-        assert.equal(workflow.id, fixtureId, `workflow ${fixtureId}: id`);
+        assert.equal(workflow.id, fixtureId, `§14.1: ${request}: id`);
         assert.ok(
           workflow.triggers?.some((trigger) => trigger.type === "manual") === true,
-          `workflow ${fixtureId}: declares a manual trigger`,
+          `§14.1: ${request}: triggers must include one of type manual; trigger types`,
+          workflow.triggers?.map((trigger) => trigger.type),
         );
         const tags = workflow.metadata?.tags;
         assert.ok(
           Array.isArray(tags) && tags.includes("conformance"),
-          `workflow ${fixtureId}: metadata.tags includes conformance`,
+          `§14.1: ${request}: metadata.tags must include conformance`,
+          tags,
         );
       }
     },

@@ -1,6 +1,6 @@
 import type { Assertions } from "../runner/assertions.js";
 import { validateRunSnapshot } from "@openwop/schema";
-import { readLog, startRun, waitForRun, waitForTerminal } from "../lib/runs.js";
+import { eventOrder, readLog, startRun, waitForRun, waitForTerminal } from "../lib/runs.js";
 import { assertSchemaValid } from "../lib/schema-checks.js";
 import { updatesView } from "../lib/stream-modes.js";
 import { needsFixtures } from "../runner/gates.js";
@@ -20,22 +20,24 @@ export const runLifecycleScenarios: readonly Scenario[] = [
       const { client } = context;
       const assert: Assertions = context.assert;
       const created = await client.raw("POST", "/v1/runs", { body: { workflowId: "conformance-noop" } });
-      assert.equal(created.status, 201, "POST /v1/runs status");
-      assert.isObject(created.body, "create-run body");
-      assert.isString(created.body.runId, "runId");
-      assert.isString(created.body.status, "status");
-      assert.isString(created.body.eventsUrl, "eventsUrl");
+      const create = 'POST /v1/runs {"workflowId":"conformance-noop"}';
+      assert.equal(created.status, 201, `§6.2: ${create}: status`);
+      assert.isObject(created.body, `§6.2: ${create}: body`);
+      assert.isString(created.body.runId, `§6.2: ${create}: body.runId`);
+      assert.isString(created.body.status, `§6.2: ${create}: body.status`);
+      assert.isString(created.body.eventsUrl, `§6.2: ${create}: body.eventsUrl`);
       const runId = created.body.runId;
       const snapshot = await waitForTerminal(context, runId, 5_000);
-      assert.equal(snapshot.status, "completed", "terminal status of conformance-noop");
-      assertSchemaValid(assert, validateRunSnapshot, snapshot, "run snapshot");
-      assert.equal(snapshot.runId, runId, "snapshot runId");
-      assert.equal(snapshot.workflowId, "conformance-noop", "snapshot workflowId");
+      const read = "GET /v1/runs/{runId} (conformance-noop)";
+      assert.equal(snapshot.status, "completed", `§6.2: ${read}: terminal status`);
+      assertSchemaValid(assert, validateRunSnapshot, snapshot, `§6.2: ${read}: run snapshot`);
+      assert.equal(snapshot.runId, runId, `§6.2: ${read}: runId`);
+      assert.equal(snapshot.workflowId, "conformance-noop", `§6.2: ${read}: workflowId`);
       const types = updatesView(await readLog(context, runId)).map((event) => event.type);
       assert.deepEqual(
         types,
         ["run.started", "node.completed", "run.completed"],
-        "updates view of the conformance-noop log",
+        "§6.2: GET /v1/runs/{runId}/events/poll (conformance-noop): event types of the updates view",
       );
     },
   },
@@ -50,8 +52,13 @@ export const runLifecycleScenarios: readonly Scenario[] = [
       const payload = { text: "héllo ✓", count: 3, nested: { list: [1, "two", null, true], empty: {} } };
       const runId = await startRun(context, "conformance-identity", { payload });
       const snapshot = await waitForTerminal(context, runId);
-      assert.equal(snapshot.status, "completed", "terminal status of conformance-identity");
-      assert.deepEqual(snapshot.variables?.payload, payload, "snapshot variables.payload");
+      const read = "GET /v1/runs/{runId} (conformance-identity, inputs.payload sent to POST /v1/runs)";
+      assert.equal(snapshot.status, "completed", `§6.4: ${read}: terminal status`);
+      assert.deepEqual(
+        snapshot.variables?.payload,
+        payload,
+        `§6.4: ${read}: variables.payload (must deep-equal the input)`,
+      );
     },
   },
   {
@@ -73,9 +80,10 @@ export const runLifecycleScenarios: readonly Scenario[] = [
         10_000,
         "a status after pending",
       );
-      assert.equal(during.status, "running", `status once the run left pending, during its ${delayMs} ms delay`);
+      const read = `GET /v1/runs/{runId} (conformance-delay, delayMs ${delayMs})`;
+      assert.equal(during.status, "running", `§9.4: ${read}: status once the run left pending, during its delay`);
       const after = await waitForTerminal(context, runId, 10_000 + delayMs);
-      assert.equal(after.status, "completed", "status after the delay");
+      assert.equal(after.status, "completed", `§9.4: ${read}: status after the delay`);
       // The delay really passed between the run starting and its node completing (host clock).
       const log = await readLog(context, runId);
       const startedAt = Date.parse(log.find((event) => event.type === "run.started")?.timestamp ?? "");
@@ -86,13 +94,16 @@ export const runLifecycleScenarios: readonly Scenario[] = [
             (event.nodeId ?? (event.payload as { nodeId?: string } | null)?.nodeId) === "wait",
         )?.timestamp ?? "",
       );
+      const logRequest = `GET /v1/runs/{runId}/events/poll (conformance-delay, delayMs ${delayMs})`;
       assert.ok(
         Number.isFinite(startedAt) && Number.isFinite(nodeDoneAt),
-        "the log has run.started and node.completed for wait, with timestamps",
+        `§9.4: ${logRequest}: the log must have run.started and node.completed for node wait, each with a ` +
+          "parseable timestamp; (sequence type timestamp)",
+        log.map((event) => `${event.sequence} ${event.type} ${event.timestamp}`),
       );
       assert.ok(
         nodeDoneAt - startedAt >= delayMs - TIMESTAMP_ROUNDING_MS,
-        `§9.4: node wait completed ${nodeDoneAt - startedAt} ms after run.started, before its ${delayMs} ms delay had passed`,
+        `§9.4: ${logRequest}: node wait completed ${nodeDoneAt - startedAt} ms after run.started, before its ${delayMs} ms delay had passed`,
       );
     },
   },
@@ -106,12 +117,20 @@ export const runLifecycleScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const runId = await startRun(context, "conformance-multi-node");
       const snapshot = await waitForTerminal(context, runId);
-      assert.equal(snapshot.status, "completed", "terminal status of conformance-multi-node");
+      assert.equal(
+        snapshot.status,
+        "completed",
+        "§8.2: GET /v1/runs/{runId} (conformance-multi-node): terminal status",
+      );
       const completed = (await readLog(context, runId))
         .filter((event) => event.type === "node.completed")
         .sort((left, right) => left.sequence - right.sequence)
         .map((event) => event.nodeId ?? (event.payload as { nodeId?: string } | null)?.nodeId);
-      assert.deepEqual(completed, ["a", "b", "c"], "nodes completed, by sequence");
+      assert.deepEqual(
+        completed,
+        ["a", "b", "c"],
+        "§8.2: GET /v1/runs/{runId}/events/poll (conformance-multi-node): nodeIds of node.completed, by sequence",
+      );
     },
   },
   {
@@ -124,18 +143,37 @@ export const runLifecycleScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const runId = await startRun(context, "conformance-failure");
       const snapshot = await waitForTerminal(context, runId);
-      assert.equal(snapshot.status, "failed", "terminal status of conformance-failure");
-      assert.isObject(snapshot.error, "snapshot error");
-      assert.isString(snapshot.error.code, "snapshot error.code");
-      assert.isString(snapshot.error.message, "snapshot error.message");
+      const read = "GET /v1/runs/{runId} (conformance-failure)";
+      assert.equal(snapshot.status, "failed", `§8.6: ${read}: terminal status`);
+      assert.isObject(snapshot.error, `§8.6: ${read}: error`);
+      assert.isString(snapshot.error.code, `§8.6: ${read}: error.code`);
+      assert.isString(snapshot.error.message, `§8.6: ${read}: error.message`);
       const events = await readLog(context, runId);
+      const logRequest = "GET /v1/runs/{runId}/events/poll (conformance-failure)";
       const nodeFailed = events.find((event) => event.type === "node.failed");
       const runFailed = events.find((event) => event.type === "run.failed");
-      assert.ok(nodeFailed !== undefined, "the log has a node.failed event");
-      assert.ok(runFailed !== undefined, "the log has a run.failed event");
-      assert.ok(nodeFailed.sequence < runFailed.sequence, "node.failed comes before run.failed");
+      assert.ok(
+        nodeFailed !== undefined,
+        `§8.6: ${logRequest}: the log must have a node.failed event; event order (sequence type)`,
+        eventOrder(events),
+      );
+      assert.ok(
+        runFailed !== undefined,
+        `§8.6: ${logRequest}: the log must have a run.failed event; event order (sequence type)`,
+        eventOrder(events),
+      );
+      assert.ok(
+        nodeFailed.sequence < runFailed.sequence,
+        `§8.6: ${logRequest}: node.failed (sequence ${nodeFailed.sequence}) must come before run.failed ` +
+          `(sequence ${runFailed.sequence}); event order (sequence type)`,
+        eventOrder(events),
+      );
       const logged = (runFailed.payload as { error?: unknown } | null)?.error;
-      assert.deepEqual(logged, snapshot.error, "snapshot error equals the run.failed payload error (core.md §7.6)");
+      assert.deepEqual(
+        logged,
+        snapshot.error,
+        `§8.6, §7.6: ${logRequest}: run.failed payload.error (must equal the error of ${read})`,
+      );
     },
   },
 ];
