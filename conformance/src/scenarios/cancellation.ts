@@ -1,6 +1,6 @@
 import type { Assertions } from "../runner/assertions.js";
 import { assertErrorEnvelope } from "../lib/error-envelope.js";
-import { isTerminalEvent, readLog, startRun, waitForRun } from "../lib/runs.js";
+import { eventOrder, isTerminalEvent, readLog, startRun, waitForRun } from "../lib/runs.js";
 import { needsFixtures } from "../runner/gates.js";
 import type { Scenario } from "../runner/scenario.js";
 
@@ -18,10 +18,11 @@ export const cancellationScenarios: readonly Scenario[] = [
       await waitForRun(context, runId, (snapshot) => snapshot.status === "running", 5_000, "running");
       const path = `/v1/runs/${encodeURIComponent(runId)}/cancel`;
       const cancelled = await client.raw("POST", path, { body: { reason: "conformance" } });
-      assert.equal(cancelled.status, 200, "POST /v1/runs/{id}/cancel");
-      assert.isObject(cancelled.body, "cancel response body");
-      assert.equal(cancelled.body.runId, runId, "cancel response runId");
-      assert.oneOf(cancelled.body.status, ["cancelling", "cancelled"], "cancel response status");
+      const cancel = 'POST /v1/runs/{runId}/cancel {"reason":"conformance"} (running conformance-cancellable)';
+      assert.equal(cancelled.status, 200, `§6.7: ${cancel}: status`);
+      assert.isObject(cancelled.body, `§6.7: ${cancel}: body`);
+      assert.equal(cancelled.body.runId, runId, `§6.7: ${cancel}: body.runId`);
+      assert.oneOf(cancelled.body.status, ["cancelling", "cancelled"], `§6.7: ${cancel}: body.status`);
       const snapshot = await waitForRun(
         context,
         runId,
@@ -29,20 +30,39 @@ export const cancellationScenarios: readonly Scenario[] = [
         5_000,
         "cancelled",
       );
-      assert.equal(snapshot.status, "cancelled", "status after cancel");
+      assert.equal(snapshot.status, "cancelled", `§6.7: GET /v1/runs/{runId} after ${cancel}: status`);
       const events = await readLog(context, runId);
-      assert.equal(events.at(-1)?.type, "run.cancelled", "the last event is run.cancelled");
-      assert.equal(events.filter(isTerminalEvent).length, 1, "exactly one terminal event");
+      const logRequest = `GET /v1/runs/{runId}/events/poll after ${cancel}`;
+      assert.equal(
+        events.at(-1)?.type,
+        "run.cancelled",
+        `§6.7: ${logRequest}: type of the last event (order, sequence type: ${eventOrder(events).join(", ")})`,
+      );
+      assert.equal(
+        events.filter(isTerminalEvent).length,
+        1,
+        `§6.7: ${logRequest}: number of terminal events (${eventOrder(events.filter(isTerminalEvent)).join(", ") || "none"})`,
+      );
       const again = await client.raw("POST", path, { body: {} });
-      assert.equal(again.status, 200, "cancelling a terminal run answers 200");
+      const repeat = "POST /v1/runs/{runId}/cancel {} (run already cancelled)";
+      assert.equal(again.status, 200, `§6.7: ${repeat}: status`);
       assert.equal(
         (again.body as { status?: unknown } | undefined)?.status,
         "cancelled",
-        "and reports the terminal status",
+        `§6.7: ${repeat}: body.status (must report the terminal status)`,
       );
-      assert.equal((await readLog(context, runId)).length, events.length, "cancelling a terminal run appends nothing");
+      assert.equal(
+        (await readLog(context, runId)).length,
+        events.length,
+        `§6.7: GET /v1/runs/{runId}/events/poll after ${repeat}: number of events (cancelling a terminal run must append nothing)`,
+      );
       const unknown = await client.raw("POST", "/v1/runs/run-that-does-not-exist/cancel", { body: {} });
-      assertErrorEnvelope(assert, unknown, { code: "not_found" }, "cancel an unknown run");
+      assertErrorEnvelope(
+        assert,
+        unknown,
+        { code: "not_found" },
+        "§6.7: POST /v1/runs/{runId}/cancel {} (runId run-that-does-not-exist)",
+      );
     },
   },
 ];

@@ -22,8 +22,8 @@ export const errorScenarios: readonly Scenario[] = [
           path,
           method === "POST" ? { body: { workflowId: "conformance-noop" } } : {},
         );
-        const envelope = assertErrorEnvelope(assert, response, { code: "validation_error" }, `${method} ${path}`);
-        assert.equal(envelope.details?.reason, "unversioned_path", `${method} ${path}: details.reason`);
+        const envelope = assertErrorEnvelope(assert, response, { code: "validation_error" }, `§2.1: ${method} ${path}`);
+        assert.equal(envelope.details?.reason, "unversioned_path", `§2.1: ${method} ${path}: details.reason`);
       }
     },
   },
@@ -40,14 +40,19 @@ export const errorScenarios: readonly Scenario[] = [
         body: '{"workflowId": "conformance-noop"',
         headers: { "content-type": "application/json" },
       });
-      assertErrorEnvelope(assert, broken, { code: "validation_error" }, "POST /v1/runs with truncated JSON");
+      assertErrorEnvelope(
+        assert,
+        broken,
+        { code: "validation_error" },
+        '§2.2: POST /v1/runs with the truncated JSON body {"workflowId": "conformance-noop"',
+      );
       const array = await client.raw("POST", "/v1/runs", {
         body: "[]",
         headers: { "content-type": "application/json" },
       });
-      assertErrorEnvelope(assert, array, { code: "validation_error" }, "POST /v1/runs with a JSON array");
+      assertErrorEnvelope(assert, array, { code: "validation_error" }, "§2.2: POST /v1/runs with the JSON array []");
       const missing = await client.raw("POST", "/v1/runs", { body: {} });
-      assertErrorEnvelope(assert, missing, { code: "validation_error" }, "POST /v1/runs without workflowId");
+      assertErrorEnvelope(assert, missing, { code: "validation_error" }, "§2.2: POST /v1/runs {} (no workflowId)");
     },
   },
   {
@@ -64,11 +69,16 @@ export const errorScenarios: readonly Scenario[] = [
         assert,
         response,
         { status: [400, 404] },
-        "POST /v1/runs with an unknown workflowId",
+        '§6.3: POST /v1/runs {"workflowId":"conformance-no-such-workflow"}',
       );
       if (response.status === 404)
         note("unknown workflowId answered 404 (tolerated; core.md §6.3 prefers 400 validation_error)");
-      else assert.equal(envelope.error, "validation_error", "error code for an unknown workflowId");
+      else
+        assert.equal(
+          envelope.error,
+          "validation_error",
+          `§6.3: POST /v1/runs {"workflowId":"conformance-no-such-workflow"}: error code of the ${response.status} answer`,
+        );
     },
   },
   {
@@ -81,11 +91,21 @@ export const errorScenarios: readonly Scenario[] = [
       const { client } = context;
       const assert: Assertions = context.assert;
       const run = await client.raw("GET", "/v1/runs/run-that-does-not-exist");
-      assertErrorEnvelope(assert, run, { code: "not_found" }, "GET an unknown run");
+      assertErrorEnvelope(
+        assert,
+        run,
+        { code: "not_found" },
+        "§6.8: GET /v1/runs/{runId} (runId run-that-does-not-exist)",
+      );
       const poll = await client.raw("GET", "/v1/runs/run-that-does-not-exist/events/poll");
-      assertErrorEnvelope(assert, poll, { code: "not_found" }, "poll an unknown run");
+      assertErrorEnvelope(
+        assert,
+        poll,
+        { code: "not_found" },
+        "§6.8: GET /v1/runs/{runId}/events/poll (runId run-that-does-not-exist)",
+      );
       const path = await client.raw("GET", "/v1/no-such-operation");
-      assertErrorEnvelope(assert, path, { code: "not_found" }, "GET an unknown /v1 path");
+      assertErrorEnvelope(assert, path, { code: "not_found" }, "§6.8: GET /v1/no-such-operation (an unknown /v1 path)");
     },
   },
 ];

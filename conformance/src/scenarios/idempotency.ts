@@ -52,12 +52,25 @@ export const idempotencyScenarios: readonly Scenario[] = [
       const key = freshKey("replay");
       const nonce = randomUUID();
       const first = await postIdempotent(context, key, nonce);
-      assert.equal(first.status, 201, "first POST /v1/runs under a new key");
-      const runId = acceptedRunId(context, assert, first, "first request");
-      assert.ok(!isTruthyReplayHeader(first.headers.get(REPLAY_HEADER)), "the first answer is not marked as a replay");
+      const request = "POST /v1/runs (a fresh Idempotency-Key, conformance-idempotent, one inputs.nonce)";
+      assert.equal(first.status, 201, `§2.6: first ${request} under a new key: status`);
+      const runId = acceptedRunId(context, assert, first, `§2.6: first ${request}`);
+      assert.ok(
+        !isTruthyReplayHeader(first.headers.get(REPLAY_HEADER)),
+        `§2.6: first ${request}: the first answer must not carry ${REPLAY_HEADER}: true; header`,
+        first.headers.get(REPLAY_HEADER),
+      );
       const second = await postIdempotent(context, key, nonce);
-      assert.equal(acceptedRunId(context, assert, second, "replayed request"), runId, "the replay names the same run");
-      assert.ok(isTruthyReplayHeader(second.headers.get(REPLAY_HEADER)), `the replay carries ${REPLAY_HEADER}: true`);
+      assert.equal(
+        acceptedRunId(context, assert, second, `§2.6: repeated ${request}`),
+        runId,
+        `§2.6: repeated ${request}: runId (must name the first answer's run)`,
+      );
+      assert.ok(
+        isTruthyReplayHeader(second.headers.get(REPLAY_HEADER)),
+        `§2.6: repeated ${request}: the replay must carry ${REPLAY_HEADER}: true; header`,
+        second.headers.get(REPLAY_HEADER),
+      );
     },
   },
   {
@@ -71,10 +84,16 @@ export const idempotencyScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const key = freshKey("mismatch");
       const first = await postIdempotent(context, key, randomUUID());
-      const runId = acceptedRunId(context, assert, first, "first request");
+      const request = "POST /v1/runs (a fresh Idempotency-Key, conformance-idempotent)";
+      const runId = acceptedRunId(context, assert, first, `§2.7: first ${request}`);
       const conflicting = await postIdempotent(context, key, randomUUID());
-      assertErrorEnvelope(assert, conflicting, { code: "idempotency_key_mismatch" }, "same key, different nonce");
-      assert.ok(!conflicting.text.includes(runId), "the 409 must not leak the cached run id anywhere in its body");
+      const again = `§2.7: ${request} again with a different inputs.nonce`;
+      assertErrorEnvelope(assert, conflicting, { code: "idempotency_key_mismatch" }, again);
+      assert.ok(
+        !conflicting.text.includes(runId),
+        `${again}: the ${conflicting.status} body must not contain the cached run id of the first answer; body`,
+        conflicting.text.slice(0, 300),
+      );
     },
   },
   {
@@ -88,17 +107,23 @@ export const idempotencyScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const key = freshKey("concurrent");
       const nonce = randomUUID();
+      const request =
+        "§2.8: POST /v1/runs (a fresh Idempotency-Key, conformance-idempotent, one inputs.nonce) sent 10 times at once";
       const responses = await Promise.all(Array.from({ length: 10 }, () => postIdempotent(context, key, nonce)));
       const runIds = new Set<string>();
       responses.forEach((response, index) => {
         if (response.status === 409) {
           // The one legitimate refusal: the first request is still executing.
-          assertErrorEnvelope(assert, response, { code: "idempotency_in_flight" }, `concurrent request ${index}`);
+          assertErrorEnvelope(assert, response, { code: "idempotency_in_flight" }, `${request}: request ${index}`);
         } else {
-          runIds.add(acceptedRunId(context, assert, response, `concurrent request ${index}`));
+          runIds.add(acceptedRunId(context, assert, response, `${request}: request ${index}`));
         }
       });
-      assert.equal(runIds.size, 1, `distinct runs created by 10 concurrent duplicates (${[...runIds].join(", ")})`);
+      assert.equal(
+        runIds.size,
+        1,
+        `${request}: distinct runIds answered (${[...runIds].join(", ")}; statuses ${responses.map((response) => response.status).join(", ")})`,
+      );
     },
   },
   {
@@ -111,11 +136,18 @@ export const idempotencyScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const key = freshKey("retries");
       const nonce = randomUUID();
+      const request = "§2.11: POST /v1/runs (a fresh Idempotency-Key, conformance-idempotent, one inputs.nonce)";
       const runIds = new Set<string>();
       for (let attempt = 0; attempt < 6; attempt += 1) {
-        runIds.add(acceptedRunId(context, assert, await postIdempotent(context, key, nonce), `attempt ${attempt}`));
+        runIds.add(
+          acceptedRunId(context, assert, await postIdempotent(context, key, nonce), `${request}, attempt ${attempt}`),
+        );
       }
-      assert.equal(runIds.size, 1, "distinct runs created by one request and five retries");
+      assert.equal(
+        runIds.size,
+        1,
+        `${request} sent once and retried five times in sequence: distinct runIds answered (${[...runIds].join(", ")})`,
+      );
     },
   },
 ];
