@@ -1,6 +1,6 @@
 import type { Assertions } from "../runner/assertions.js";
 import { assertErrorEnvelope } from "../lib/error-envelope.js";
-import { readLog, startRun, waitForRun, waitForTerminal } from "../lib/runs.js";
+import { eventOrder, readLog, startRun, waitForRun, waitForTerminal } from "../lib/runs.js";
 import { needsFixtures } from "../runner/gates.js";
 import type { Scenario, ScenarioContext } from "../runner/scenario.js";
 
@@ -28,26 +28,34 @@ export const interruptScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const runId = await suspendedApproval(context);
       const waiting = await client.getRun(runId);
-      assert.equal(waiting.status, "waiting-approval", "status while suspended");
-      assert.equal(waiting.currentNodeId, "gate", "currentNodeId while suspended");
+      const read = "GET /v1/runs/{runId} (conformance-approval, suspended at gate)";
+      assert.equal(waiting.status, "waiting-approval", `§10.4: ${read}: status`);
+      assert.equal(waiting.currentNodeId, "gate", `§10.4: ${read}: currentNodeId`);
       const before = await readLog(context, runId);
+      const logRequest = "GET /v1/runs/{runId}/events/poll (conformance-approval, suspended at gate)";
       assert.ok(
         before.some((event) => event.type === "interrupt.requested"),
-        "the log has interrupt.requested",
+        `§10.4: ${logRequest}: the log must have interrupt.requested; event order (sequence type)`,
+        eventOrder(before),
       );
       assert.ok(
         before.some((event) => event.type === "node.suspended"),
-        "the log has node.suspended",
+        `§10.4: ${logRequest}: the log must have node.suspended; event order (sequence type)`,
+        eventOrder(before),
       );
       const resolved = await client.raw("POST", resolvePath(runId, "gate"), {
         body: { resumeValue: { action: "accept" } },
       });
-      assert.equal(resolved.status, 200, "resolve with action accept");
+      const accept = 'POST /v1/runs/{runId}/interrupts/gate {"resumeValue":{"action":"accept"}}';
+      assert.equal(resolved.status, 200, `§10.4: ${accept}: status`);
       const done = await waitForTerminal(context, runId);
-      assert.equal(done.status, "completed", "status after accept");
+      assert.equal(done.status, "completed", `§10.4: GET /v1/runs/{runId} after ${accept}: status`);
+      const after = await readLog(context, runId);
       assert.ok(
-        (await readLog(context, runId)).some((event) => event.type === "interrupt.resolved"),
-        "the log has interrupt.resolved",
+        after.some((event) => event.type === "interrupt.resolved"),
+        `§10.4: GET /v1/runs/{runId}/events/poll after ${accept}: the log must have interrupt.resolved; ` +
+          "event order (sequence type)",
+        eventOrder(after),
       );
     },
   },
@@ -118,7 +126,12 @@ export const interruptScenarios: readonly Scenario[] = [
       );
       assert.isString(resolution.resolvedAt, "§10.2: interrupt.resolved resolvedAt");
       const completed = log.find((event) => event.type === "node.completed" && event.nodeId === "ask");
-      assert.ok(completed !== undefined, "the log has node.completed for ask");
+      assert.ok(
+        completed !== undefined,
+        "§9.7: GET /v1/runs/{runId}/events/poll (conformance-clarification, answered): the log must have " +
+          "node.completed for node ask; event order (sequence type)",
+        eventOrder(log),
+      );
       assert.deepEqual(
         (completed.payload as Record<string, unknown> | null)?.outputs,
         { answers: { q1: "blue" } },

@@ -1,5 +1,5 @@
 import type { RunEvent } from "@openwop/types";
-import { readLog, startRun, waitForTerminal } from "../lib/runs.js";
+import { eventOrder, readLog, startRun, waitForTerminal } from "../lib/runs.js";
 import type { Assertions } from "../runner/assertions.js";
 import { needsFixtures } from "../runner/gates.js";
 import type { Scenario } from "../runner/scenario.js";
@@ -22,27 +22,36 @@ export const retryScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const runId = await startRun(context, "conformance-retry");
       const snapshot = await waitForTerminal(context, runId, 20_000);
-      assert.equal(snapshot.status, "completed", "terminal status");
+      assert.equal(snapshot.status, "completed", "§8.5: GET /v1/runs/{runId} (conformance-retry): terminal status");
       const events = await readLog(context, runId);
+      const retryLog = "GET /v1/runs/{runId}/events/poll (conformance-retry)";
       assert.deepEqual(
         ofType(events, "node.started").map((event) => payloadOf(event)["attempt"]),
         [0, 1, 2],
-        "node.started carries attempts 0, 1 and 2",
+        `§8.5: ${retryLog}: payload.attempt of each node.started`,
       );
       const retried = ofType(events, "node.retried");
       assert.deepEqual(
         retried.map((event) => payloadOf(event)["attempt"]),
         [1, 2],
-        "node.retried announces attempts 1 and 2",
+        `§8.5: ${retryLog}: payload.attempt of each node.retried`,
       );
       assert.deepEqual(
         retried.map((event) => payloadOf(event)["delayMs"]),
         [200, 400],
-        "the waits start at retryBackoffMs and double",
+        `§8.5: ${retryLog}: payload.delayMs of each node.retried (starts at retryBackoffMs 200 and doubles)`,
       );
       const lastError = payloadOf(retried[0])["lastError"] as Record<string, unknown> | undefined;
-      assert.equal(lastError?.["code"], "flaky_failure", "node.retried carries the failed attempt's error");
-      assert.equal(ofType(events, "node.failed").length, 0, "no node.failed: only a final failure is one");
+      assert.equal(
+        lastError?.["code"],
+        "flaky_failure",
+        `§8.5: ${retryLog}: payload.lastError.code of the first node.retried (the failed attempt's error)`,
+      );
+      assert.equal(
+        ofType(events, "node.failed").length,
+        0,
+        `§8.5: ${retryLog}: number of node.failed events (only a final failure is one)`,
+      );
       // Each retry waited at least its delay after the failure it follows.
       for (const [index, event] of retried.entries()) {
         const next = ofType(events, "node.started")[index + 1];
@@ -50,11 +59,16 @@ export const retryScenarios: readonly Scenario[] = [
         const delay = payloadOf(event)["delayMs"] as number;
         assert.ok(
           waited >= delay - 5,
-          `attempt ${index + 1} started ${waited} ms after node.retried (delay ${delay} ms)`,
+          `§8.5: ${retryLog}: attempt ${index + 1} started ${waited} ms after node.retried (sequence ${event.sequence}), ` +
+            `before its payload.delayMs ${delay} ms had passed`,
         );
       }
       const completed = ofType(events, "node.completed")[0];
-      assert.deepEqual(payloadOf(completed)["outputs"], { attempt: 2 }, "the third attempt completed");
+      assert.deepEqual(
+        payloadOf(completed)["outputs"],
+        { attempt: 2 },
+        `§8.5, §14.3: ${retryLog}: payload.outputs of node.completed (the third attempt's)`,
+      );
     },
   },
   {
@@ -68,15 +82,29 @@ export const retryScenarios: readonly Scenario[] = [
       const assert: Assertions = context.assert;
       const runId = await startRun(context, "conformance-retry-exhausted");
       const snapshot = await waitForTerminal(context, runId, 20_000);
-      assert.equal(snapshot.status, "failed", "terminal status");
-      assert.equal(snapshot.error?.code, "flaky_failure", "the run fails with the last attempt's error");
+      const exhaustedRead = "GET /v1/runs/{runId} (conformance-retry-exhausted, maxRetries 1)";
+      assert.equal(snapshot.status, "failed", `§8.6: ${exhaustedRead}: terminal status`);
+      assert.equal(
+        snapshot.error?.code,
+        "flaky_failure",
+        `§8.5: ${exhaustedRead}: error.code (must be the last attempt's error)`,
+      );
       const events = await readLog(context, runId);
-      assert.equal(ofType(events, "node.retried").length, 1, "one retry (maxRetries 1)");
-      assert.equal(ofType(events, "node.started").length, 2, "two attempts started");
+      const exhaustedLog = "GET /v1/runs/{runId}/events/poll (conformance-retry-exhausted, maxRetries 1)";
+      assert.equal(ofType(events, "node.retried").length, 1, `§8.5: ${exhaustedLog}: number of node.retried events`);
+      assert.equal(ofType(events, "node.started").length, 2, `§8.5: ${exhaustedLog}: number of node.started events`);
       const failed = ofType(events, "node.failed");
-      assert.equal(failed.length, 1, "one node.failed, for the final attempt");
-      assert.equal(payloadOf(failed[0])["attempts"], 2, "node.failed counts the attempts");
-      assert.equal(events.at(-1)?.type, "run.failed", "run.failed ends the log");
+      assert.equal(
+        failed.length,
+        1,
+        `§8.5: ${exhaustedLog}: number of node.failed events (one, for the final attempt)`,
+      );
+      assert.equal(payloadOf(failed[0])["attempts"], 2, `§8.5: ${exhaustedLog}: node.failed payload.attempts`);
+      assert.equal(
+        events.at(-1)?.type,
+        "run.failed",
+        `§8.6: ${exhaustedLog}: type of the last event (order, sequence type: ${eventOrder(events).join(", ")})`,
+      );
     },
   },
   {
@@ -92,17 +120,29 @@ export const retryScenarios: readonly Scenario[] = [
         configurable: { runTimeoutMs: 1_000 },
       });
       const snapshot = await waitForTerminal(context, runId, 15_000);
-      assert.equal(snapshot.status, "failed", "terminal status");
-      assert.equal(snapshot.error?.code, "run_timeout", "snapshot error.code");
+      const read = "GET /v1/runs/{runId} (conformance-run-duration-breach, runTimeoutMs 1000)";
+      assert.equal(snapshot.status, "failed", `§11.3: ${read}: terminal status`);
+      assert.equal(snapshot.error?.code, "run_timeout", `§11.4: ${read}: error.code`);
       const events = await readLog(context, runId);
+      const logRequest = "GET /v1/runs/{runId}/events/poll (conformance-run-duration-breach, runTimeoutMs 1000)";
       const breach = ofType(events, "cap.breached")[0];
-      assert.equal(payloadOf(breach)["kind"], "run-duration", "cap.breached kind");
+      assert.equal(
+        payloadOf(breach)["kind"],
+        "run-duration",
+        `§11.3: ${logRequest}: payload.kind of the first cap.breached`,
+      );
       const failed = ofType(events, "run.failed")[0];
       assert.ok(
         breach !== undefined && failed !== undefined && breach.sequence < failed.sequence,
-        "cap.breached comes before run.failed",
+        `§11.3: ${logRequest}: cap.breached (sequence ${breach?.sequence ?? "none"}) must come before run.failed ` +
+          `(sequence ${failed?.sequence ?? "none"}); event order (sequence type)`,
+        eventOrder(events),
       );
-      assert.equal(events.at(-1)?.type, "run.failed", "run.failed ends the log");
+      assert.equal(
+        events.at(-1)?.type,
+        "run.failed",
+        `§11.4: ${logRequest}: type of the last event (order, sequence type: ${eventOrder(events).join(", ")})`,
+      );
     },
   },
 ];
