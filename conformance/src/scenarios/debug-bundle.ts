@@ -52,7 +52,12 @@ export const debugBundleScenarios: readonly Scenario[] = [
       const runId = await startRun(context, "conformance-multi-node");
       await waitForTerminal(context, runId);
       const bundle = await fetchBundle(context, assert, runId, "", "debug bundle");
-      assert.ok(bundle.truncated !== true, "a small run's bundle is not truncated");
+      assert.ok(
+        bundle.truncated !== true,
+        "debug-bundle.md §2: GET /v1/runs/{runId}/debug-bundle (finished conformance-multi-node run): a small " +
+          "run's bundle must not be truncated; truncated, truncatedReason",
+        [bundle.truncated, (bundle as { truncatedReason?: unknown }).truncatedReason],
+      );
       const log = await readLog(context, runId);
       assert.deepEqual(
         bundle.events.map((event) => event.sequence),
@@ -90,7 +95,12 @@ export const debugBundleScenarios: readonly Scenario[] = [
       const runId = await startRun(context, "conformance-multi-node");
       await waitForTerminal(context, runId);
       const full = await fetchBundle(context, assert, runId, "", "full bundle");
-      assert.ok(full.events.length >= 3, "the full bundle has at least three events");
+      assert.ok(
+        full.events.length >= 3,
+        "debug-bundle.md §5.2: GET /v1/runs/{runId}/debug-bundle (finished conformance-multi-node run): the full " +
+          "bundle must have at least three events; sequences",
+        full.events.map((event) => event.sequence),
+      );
       const cut = await fetchBundle(context, assert, runId, "?maxEvents=1", "bundle with maxEvents=1");
       assert.equal(cut.truncated, true, "truncated");
       assert.equal(cut.truncatedReason, "events_truncated_to_max_events", "truncatedReason names the maxEvents cut");

@@ -30,24 +30,32 @@ export const discoveryScenarios: readonly Scenario[] = [
         PROTOCOL_VERSION,
         "protocolVersion grammar <major>.<minor> (core.md §3.3)",
       );
-      assert.ok(Array.isArray(document.supportedEnvelopes), "supportedEnvelopes must be an array");
+      assert.ok(
+        Array.isArray(document.supportedEnvelopes),
+        "§3.2: GET /.well-known/openwop: supportedEnvelopes must be an array",
+        document.supportedEnvelopes,
+      );
       assert.isObject(document.schemaVersions, "schemaVersions");
       assert.isObject(document.limits, "limits");
       for (const key of ["clarificationRounds", "schemaRounds", "envelopesPerTurn"]) {
         const value = document.limits[key];
         assert.ok(
           typeof value === "number" && Number.isInteger(value) && value >= 0,
-          `limits.${key} must be a non-negative integer`,
+          `§3.2: GET /.well-known/openwop: limits.${key} must be a non-negative integer`,
+          value,
         );
       }
       assert.ok(
         !("capabilities" in document),
-        "capability families belong at the root, not under a `capabilities` wrapper (core.md §3.1)",
+        "§3.1: GET /.well-known/openwop: capability families belong at the root, not under a `capabilities` " +
+          "wrapper; top-level keys",
+        Object.keys(document),
       );
       if (Array.isArray(document.protocolVersions)) {
         assert.ok(
           document.protocolVersions.includes(document.protocolVersion),
-          "protocolVersions must contain protocolVersion",
+          `§3.3: GET /.well-known/openwop: protocolVersions must contain protocolVersion ${String(document.protocolVersion)}`,
+          document.protocolVersions,
         );
       }
       // A credential must not change the answer: discovery is public even to a bad key.

@@ -63,7 +63,12 @@ export const pollScenarios: readonly Scenario[] = [
       const runId = await startRun(context, "conformance-delay", { delayMs });
       await waitForRun(context, runId, (snapshot) => snapshot.status === "running", 10_000, "running");
       let cursor = (await client.pollEvents(runId)).events.at(-1)?.sequence;
-      assert.ok(cursor !== undefined, "a running run has events to poll");
+      assert.ok(
+        cursor !== undefined,
+        `stream-modes.md §4.4: GET /v1/runs/{runId}/events/poll (running conformance-delay, delayMs ${delayMs}): a ` +
+          "running run must have events to poll; last sequence",
+        cursor,
+      );
       // Events already appended answer at once; keep following the cursor until a poll has
       // to wait, which happens for the event that ends the delay. A poll was held when, after
       // it was sent, a read of the whole log showed nothing after its cursor and the poll was
@@ -85,7 +90,12 @@ export const pollScenarios: readonly Scenario[] = [
           log.at(-1)?.sequence === cursor && !log.some((event) => isTerminalEvent(event)) && !answered;
         const page = await polled;
         const waited = Math.round(performance.now() - started);
-        assert.ok(page.events.length > 0, `the poll after cursor ${cursor} returned events rather than an empty page`);
+        assert.ok(
+          page.events.length > 0,
+          `§4.4: GET /v1/runs/{runId}/events/poll?lastSequence=${cursor}&timeout=${LONG_POLL_TIMEOUT_S} ` +
+            `(answered after ${waited} ms): must return events rather than an empty page; page`,
+          page,
+        );
         assert.equal(page.events[0]?.sequence, cursor + 1, `the poll starts right after cursor ${cursor}`);
         if (heldWithNothingToSend) {
           // It came back with the new event; had it waited for its timeout it would have

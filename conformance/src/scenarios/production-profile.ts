@@ -21,16 +21,24 @@ export const productionProfileScenarios: readonly Scenario[] = [
       const cap = value("production.backpressure.inflightCap");
       assert.ok(
         typeof cap === "number" && Number.isInteger(cap) && cap >= 1,
-        "production.backpressure.inflightCap is an integer ≥ 1",
+        "production-profile.md §4.2: GET /.well-known/openwop: production.backpressure.inflightCap must be an integer ≥ 1",
+        cap,
       );
       const retryAfter = value("production.backpressure.retryAfterSeconds");
       assert.ok(
         typeof retryAfter === "number" && Number.isInteger(retryAfter) && retryAfter >= 0 && retryAfter <= 86_400,
-        "retryAfterSeconds is in 0..86400",
+        "production-profile.md §4.2: GET /.well-known/openwop: production.backpressure.retryAfterSeconds must be an " +
+          "integer in 0..86400",
+        retryAfter,
       );
       assert.equal(value("production.retention.supported"), true, "production.retention.supported");
       const window = value("production.retention.minWindowSeconds");
-      assert.ok(typeof window === "number" && window >= 604_800, "retention.minWindowSeconds is at least seven days");
+      assert.ok(
+        typeof window === "number" && window >= 604_800,
+        "production-profile.md §4.2: GET /.well-known/openwop: production.retention.minWindowSeconds must be at " +
+          "least 604800 (seven days)",
+        window,
+      );
       assert.equal(
         value("production.debugBundle.truncationMetadata"),
         true,
@@ -38,7 +46,12 @@ export const productionProfileScenarios: readonly Scenario[] = [
       );
       assert.equal(value("idempotency.supported"), true, "idempotency.supported");
       const layer1 = value("idempotency.layer1RetentionSeconds");
-      assert.ok(typeof layer1 === "number" && layer1 >= 86_400, "idempotency.layer1RetentionSeconds is at least 24 h");
+      assert.ok(
+        typeof layer1 === "number" && layer1 >= 86_400,
+        "production-profile.md §4.2: GET /.well-known/openwop: idempotency.layer1RetentionSeconds must be at least " +
+          "86400 (24 h)",
+        layer1,
+      );
     },
   },
   {

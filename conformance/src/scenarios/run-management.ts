@@ -86,7 +86,11 @@ export const runManagementScenarios: readonly Scenario[] = [
       let pages = 0;
       do {
         const page: RunList = await listRuns(context, { tag, limit: "1", ...(cursor ? { cursor } : {}) });
-        assert.ok(page.runs.length <= 1, `limit=1 returns at most one run (got ${page.runs.length})`);
+        assert.ok(
+          page.runs.length <= 1,
+          `§6.9: GET /v1/runs?tag={tag}&limit=1 (page ${pages + 1}): must return at most one run; runIds`,
+          idsOf(page),
+        );
         paged.push(...idsOf(page));
         cursor = page.nextCursor;
         pages++;
@@ -163,7 +167,12 @@ export const runManagementScenarios: readonly Scenario[] = [
       const other = context.clientWithKey(secondaryApiKey);
       assert.deepEqual(idsOf(await listRuns(context, { tag }, other)), [], "another tenant lists nothing by that tag");
       const unfiltered = await listRuns(context, { workflowId: "conformance-noop", limit: "100" }, other);
-      assert.ok(!idsOf(unfiltered).includes(runId), "another tenant's listing by workflow omits the run");
+      assert.ok(
+        !idsOf(unfiltered).includes(runId),
+        "§6.9, auth.md §5.4: GET /v1/runs?workflowId=conformance-noop&limit=100 with another tenant's key: must " +
+          "omit the owner's run; runIds",
+        idsOf(unfiltered),
+      );
     },
   },
   {
