@@ -3,7 +3,7 @@ import { validatePauseRunResponse, validateResumeRunResponse } from "@openwop/sc
 import { isTerminalStatus, type RunEvent } from "@openwop/types";
 import { assertErrorEnvelope } from "../lib/error-envelope.js";
 import { launchScenarioHost, type ClaimTimings } from "../lib/host-processes.js";
-import { startRun, waitForRun } from "../lib/runs.js";
+import { eventOrder, startRun, waitForRun } from "../lib/runs.js";
 import { assertSchemaValid } from "../lib/schema-checks.js";
 import type { Assertions } from "../runner/assertions.js";
 import { allOf, discoveryValue, needsFixtures, productionAdvertised, whenAdvertised } from "../runner/gates.js";
@@ -84,8 +84,18 @@ function assertPausedLog(assert: Assertions, events: readonly RunEvent[], ending
   assert.equal(types.filter((type) => type === "run.started").length, 1, "run.started appears once");
   const paused = types.indexOf("run.paused");
   const resumed = types.indexOf("run.resumed");
-  assert.ok(paused >= 0, `the log holds run.paused (${types.join(", ")})`);
-  if (ending === "run.completed") assert.ok(resumed > paused, "run.resumed follows run.paused");
+  assert.ok(
+    paused >= 0,
+    "§6.11: GET /v1/runs/{runId}/events/poll: the log must hold run.paused; event order (sequence type)",
+    eventOrder(events),
+  );
+  if (ending === "run.completed")
+    assert.ok(
+      resumed > paused,
+      `§6.11: GET /v1/runs/{runId}/events/poll: run.resumed (sequence ${resumed < 0 ? "none" : resumed}) must ` +
+        `follow run.paused (sequence ${paused}); event order (sequence type)`,
+      eventOrder(events),
+    );
   assert.equal(types.at(-1), ending, `the log ends with ${ending}`);
 }
 
@@ -122,7 +132,9 @@ export const runPauseScenarios: readonly Scenario[] = [
       assert.equal(payload["reason"], "conformance pause", "run.paused echoes the reason");
       assert.ok(
         payload["drainPolicy"] === "drain-current-node" || payload["drainPolicy"] === "immediate",
-        `run.paused names the drain policy that applied (got ${String(payload["drainPolicy"])})`,
+        "§6.11: GET /v1/runs/{runId}/events/poll (paused conformance-delay): run.paused payload.drainPolicy must " +
+          "be drain-current-node or immediate",
+        payload["drainPolicy"],
       );
       assert.equal((await client.getRun(runId)).status, "paused", "still paused past the wake time");
 
@@ -172,8 +184,18 @@ export const runPauseScenarios: readonly Scenario[] = [
       await context.sleep(500);
       assert.equal((await client.getRun(gated)).status, "paused", "answered but not resumed, the run stays paused");
       const types = (await client.pollEvents(gated)).events.map((event) => event.type);
-      assert.ok(types.includes("interrupt.resolved"), "the answer was recorded: interrupt.resolved is in the log");
-      assert.ok(!types.includes("run.completed"), "nothing completed while paused");
+      const logRequest =
+        "§6.11, §10.3: GET /v1/runs/{runId}/events/poll (paused conformance-approval, approval answered, not resumed)";
+      assert.ok(
+        types.includes("interrupt.resolved"),
+        `${logRequest}: the answer must be recorded as interrupt.resolved; event types`,
+        types,
+      );
+      assert.ok(
+        !types.includes("run.completed"),
+        `${logRequest}: nothing may complete while paused, so no run.completed; event types`,
+        types,
+      );
       assert.equal(
         await resumeOk(assert, client, gated),
         "running",

@@ -13,7 +13,8 @@ import type { Scenario } from "../runner/scenario.js";
 const STREAM_MODES = ["updates", "values", "messages", "debug"];
 
 /** Checks the three-field framing of stream-modes.md §2.3 and returns the frames' sequences. */
-function assertFraming(assert: Assertions, frames: readonly SseFrame[], label: string): number[] {
+function assertFraming(assert: Assertions, frames: readonly SseFrame[], stream: string): number[] {
+  const label = `stream-modes.md §2.3: GET /v1/runs/{runId}/events (${stream})`;
   const sequences: number[] = [];
   frames.forEach((frame, index) => {
     const event = frameEvent(frame);
@@ -24,7 +25,9 @@ function assertFraming(assert: Assertions, frames: readonly SseFrame[], label: s
     const previous = sequences.at(-1);
     assert.ok(
       previous === undefined || (event.sequence as number) > previous,
-      `${label} frame ${index}: sequences strictly increase on one connection`,
+      `${label} frame ${index}: sequence ${String(event.sequence)} must be greater than the previous frame's ` +
+        `${previous}; sequences strictly increase on one connection; sequences so far`,
+      sequences,
     );
     sequences.push(event.sequence as number);
   });
@@ -61,7 +64,12 @@ export const sseScenarios: readonly Scenario[] = [
         assertSchemaValid(assert, validateRunEvent, frameEvent(frame), `frame ${index} data`);
       }
       const types = read.frames.map((frame) => frame.event);
-      assert.ok(types.includes("run.started"), "the stream carries run.started");
+      assert.ok(
+        types.includes("run.started"),
+        "stream-modes.md §2.3: GET /v1/runs/{runId}/events (conformance-delay, delayMs 500): the stream must carry " +
+          "run.started; frame event types",
+        types,
+      );
       assert.equal(types.at(-1), "run.completed", "the stream's terminal frame is run.completed");
     },
   },
@@ -193,7 +201,12 @@ export const sseScenarios: readonly Scenario[] = [
         expectedUpdates.map((event) => event.sequence),
         "updates: exactly the admitted events of the log, in order",
       );
-      assert.ok(!updates.frames.some((frame) => frame.event === "node.started"), "updates: no node.started");
+      assert.ok(
+        !updates.frames.some((frame) => frame.event === "node.started"),
+        "stream-modes.md §3.2: GET /v1/runs/{runId}/events?streamMode=updates (finished conformance-multi-node run): " +
+          "must not carry node.started; frame event types",
+        updates.frames.map((frame) => frame.event),
+      );
 
       const debug = await collectFrames(context, runId, { streamMode: "debug", stopAtTerminal: true, boundMs: 10_000 });
       assert.equal(debug.endedBy, "terminal", "debug: reaches the terminal frame");
@@ -203,7 +216,12 @@ export const sseScenarios: readonly Scenario[] = [
         log.map((event) => event.sequence),
         "debug: every event of the log (stream-modes.md §5)",
       );
-      assert.ok(debug.frames.length >= updates.frames.length, "debug carries at least as many frames as updates");
+      assert.ok(
+        debug.frames.length >= updates.frames.length,
+        `stream-modes.md §3.5: GET /v1/runs/{runId}/events?streamMode=debug: must carry at least as many frames as ` +
+          `streamMode=updates (${updates.frames.length}); debug frame sequences`,
+        sequencesOf(debug.frames),
+      );
 
       const values = await collectFrames(context, runId, {
         streamMode: "values",
@@ -212,7 +230,12 @@ export const sseScenarios: readonly Scenario[] = [
         isTerminal: valuesTerminal,
       });
       assert.equal(values.endedBy, "terminal", "values: reaches a snapshot of the terminal state");
-      assert.ok(values.frames.length >= 1, "values: at least one snapshot");
+      assert.ok(
+        values.frames.length >= 1,
+        "stream-modes.md §3.3: GET /v1/runs/{runId}/events?streamMode=values (finished conformance-multi-node run): " +
+          "must carry at least one state.snapshot; frames",
+        values.frames.length,
+      );
       values.frames.forEach((frame, index) => {
         assert.equal(frame.event, "state.snapshot", `values frame ${index}: event`);
         assert.isObject(frameEvent(frame)?.payload, `values frame ${index}: payload is a run snapshot`);
@@ -272,7 +295,11 @@ export const sseScenarios: readonly Scenario[] = [
         "streamMode=everything",
       );
       const supported = envelope.details?.supported;
-      assert.ok(Array.isArray(supported), "details.supported is an array");
+      assert.ok(
+        Array.isArray(supported),
+        "stream-modes.md §3.1: GET /v1/runs/{runId}/events?streamMode=everything: details.supported must be an array",
+        supported,
+      );
       assert.deepEqual(
         [...supported].sort(),
         [...STREAM_MODES].sort(),
