@@ -165,7 +165,9 @@ export const keyScenarios: readonly Scenario[] = [
         const secondPage = second.body as ApiKeyList;
         assert.ok(
           secondPage.keys.every((key) => !firstPage.keys.some((seen) => seen.keyId === key.keyId)),
-          "the second page repeats no key of the first",
+          "auth.md §10.3: GET /v1/keys?limit=1&cursor={nextCursor}: the second page must repeat no key of the " +
+            "first; keys repeated",
+          secondPage.keys.filter((key) => firstPage.keys.some((seen) => seen.keyId === key.keyId)).length,
         );
         assertNewestFirst(assert, [...firstPage.keys, ...secondPage.keys], "pages one and two");
       } else {
@@ -176,7 +178,7 @@ export const keyScenarios: readonly Scenario[] = [
         assertNoSecretMaterial(assert, response.text, issued.key, label);
         assertNewestFirst(assert, page.keys, label);
       });
-      assert.ok(listed !== undefined, `GET /v1/keys lists the new key ${issued.keyId}`);
+      assert.ok(listed !== undefined, `auth.md §10.3: GET /v1/keys (every page) must list the new key ${issued.keyId}`);
       assert.equal(listed.prefix, issued.prefix, "the listed key's prefix");
 
       const bogus = await context.client.raw("GET", "/v1/keys?cursor=not-a-cursor-this-host-issued");
@@ -275,7 +277,12 @@ export const keyScenarios: readonly Scenario[] = [
       const successor = rotated.body as IssuedApiKey;
       assert.equal(successor.replaces, old.keyId, "the successor's replaces names the rotated key");
       assert.isString(successor.graceUntil, "the rotation answer carries graceUntil");
-      assert.ok(successor.keyId !== old.keyId && successor.key !== old.key, "the successor is a new key");
+      assert.ok(
+        successor.keyId !== old.keyId && successor.key !== old.key,
+        "auth.md §10.6: POST /v1/keys/{keyId}/rotate: the successor must be a new key (a new keyId and a new " +
+          "secret); same keyId, same secret",
+        [successor.keyId === old.keyId, successor.key === old.key],
+      );
       assert.deepEqual(sorted(successor.scopes), sorted(old.scopes), "the successor keeps the scopes");
       assert.equal(successor.kind, old.kind, "the successor keeps the kind");
       assert.equal(successor.label, old.label, "the successor keeps the label");
@@ -474,11 +481,17 @@ export const keyScenarios: readonly Scenario[] = [
         (page, _response, label) =>
           assert.ok(
             page.keys.every((key) => key.tenant === otherKey.tenant),
-            `${label} with the secondary key lists only its own tenant's keys`,
+            `auth.md §10.2: ${label} with the secondary key must list only its own tenant's keys; tenants listed`,
+            [...new Set(page.keys.map((key) => key.tenant))],
           ),
         secondary,
       );
-      assert.ok(listedForOther === undefined, "another tenant's GET /v1/keys does not list the key");
+      assert.ok(
+        listedForOther === undefined,
+        "auth.md §10.2: GET /v1/keys with another tenant's key must not list the primary tenant's key; listed with " +
+          "tenant",
+        listedForOther?.tenant,
+      );
     },
   },
   {

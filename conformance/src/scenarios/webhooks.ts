@@ -431,7 +431,9 @@ export const webhookScenarios: readonly Scenario[] = [
       });
       assert.ok(
         originalResponse.headers.get("openwop-idempotent-replay")?.toLowerCase() !== "true",
-        "the first registration under a key is not marked as a replay",
+        "webhooks.md §2.2: first POST /v1/webhooks under a fresh Idempotency-Key: the answer must not carry " +
+          "openwop-Idempotent-Replay: true; header",
+        originalResponse.headers.get("openwop-idempotent-replay"),
       );
       const replay = await client.raw("POST", "/v1/webhooks", { body, headers: { "idempotency-key": idempotencyKey } });
       assert.equal(replay.status, 201, "the replayed registration answers 201 again");
@@ -466,7 +468,9 @@ export const webhookScenarios: readonly Scenario[] = [
       const after = await listAllSubscriptions(context, "GET /v1/webhooks after DELETE", { secrets });
       assert.ok(
         !after.some((subscription) => subscription.webhookId === first.webhookId),
-        "GET /v1/webhooks no longer lists the removed subscription",
+        "webhooks.md §2.2: GET /v1/webhooks after DELETE /v1/webhooks/{webhookId}: must no longer list the removed " +
+          "subscription; subscriptions listed",
+        after.length,
       );
     },
   },
@@ -571,7 +575,9 @@ export const webhookScenarios: readonly Scenario[] = [
         });
         assert.ok(
           !after.events.some((entry) => entry.event.runId === runId && entry.event.sequence <= sequence),
-          "the feed after a delivery's X-openwop-Cursor starts after its event",
+          `webhooks.md §15: GET /v1/events?after={X-openwop-Cursor of the delivery of sequence ${sequence}}: must ` +
+            "start after that event; sequences of the run's entries answered",
+          after.events.filter((entry) => entry.event.runId === runId).map((entry) => entry.event.sequence),
         );
       }
 
@@ -712,7 +718,9 @@ export const webhookScenarios: readonly Scenario[] = [
       });
       assert.ok(
         !otherList.some((subscription) => subscription.webhookId === created.webhookId),
-        "another tenant's GET /v1/webhooks does not list the subscription",
+        "webhooks.md §12: GET /v1/webhooks with another tenant's key: must not list the primary tenant's " +
+          "subscription; subscriptions listed",
+        otherList.length,
       );
       const after = await readSubscription(
         context,
@@ -730,13 +738,30 @@ export const webhookScenarios: readonly Scenario[] = [
           client: other,
         });
         const runsOf = (entries: readonly FeedEntry[]) => new Set(entries.map((entry) => entry.event.runId));
-        assert.ok(runsOf(mine.entries).has(primaryRun), "the primary tenant's feed holds its own run");
+        const feedOf = (entries: readonly FeedEntry[], runId: string) =>
+          entries.filter((entry) => entry.event.runId === runId).map((entry) => entry.event.type);
+        assert.ok(
+          runsOf(mine.entries).has(primaryRun),
+          "webhooks.md §15: GET /v1/events with the primary tenant's key: must hold its own run; entries answered",
+          mine.entries.length,
+        );
         assert.ok(
           !runsOf(mine.entries).has(secondaryRun),
-          "the primary tenant's feed never shows the other tenant's run",
+          "webhooks.md §12, auth.md §5.2: GET /v1/events with the primary tenant's key: must never show the other " +
+            "tenant's run; its event types answered",
+          feedOf(mine.entries, secondaryRun),
         );
-        assert.ok(runsOf(theirs.entries).has(secondaryRun), "the secondary tenant's feed holds its own run");
-        assert.ok(!runsOf(theirs.entries).has(primaryRun), "the secondary tenant's feed never shows the primary's run");
+        assert.ok(
+          runsOf(theirs.entries).has(secondaryRun),
+          "webhooks.md §15: GET /v1/events with the secondary tenant's key: must hold its own run; entries answered",
+          theirs.entries.length,
+        );
+        assert.ok(
+          !runsOf(theirs.entries).has(primaryRun),
+          "webhooks.md §12, auth.md §5.2: GET /v1/events with the secondary tenant's key: must never show the " +
+            "primary tenant's run; its event types answered",
+          feedOf(theirs.entries, primaryRun),
+        );
         // A cursor of one tenant's feed opens nothing of it to another.
         if (tails.primary !== null) {
           const borrowed = await other.raw("GET", `/v1/events?after=${encodeURIComponent(tails.primary)}&limit=1000`);
@@ -744,7 +769,9 @@ export const webhookScenarios: readonly Scenario[] = [
             const entries = (borrowed.body as { events?: FeedEntry[] } | undefined)?.events ?? [];
             assert.ok(
               !entries.some((entry) => entry.event.runId === primaryRun),
-              "the other tenant, given the primary's cursor, still sees none of the primary's events",
+              "webhooks.md §12: GET /v1/events?after={the primary tenant's cursor}&limit=1000 with the secondary " +
+                "tenant's key: must show none of the primary's events; the primary run's event types answered",
+              entries.filter((entry) => entry.event.runId === primaryRun).map((entry) => entry.event.type),
             );
           } else {
             assertErrorEnvelope(
@@ -1285,14 +1312,18 @@ export const webhookScenarios: readonly Scenario[] = [
       );
       assert.ok(
         resumed.entries.slice(rest.length).every((entry) => !runs.includes(entry.event.runId)),
-        "nothing of the finished runs appears after the end an earlier read reached",
+        "webhooks.md §15: GET /v1/events?after={a mid cursor}: nothing of the finished runs may appear after the " +
+          "end an earlier read reached; entries past that end",
+        resumed.entries.slice(rest.length).map((entry) => entry.event.type),
       );
 
       const types = ["run.started", "run.completed"];
       const typed = await readFeed(context, { after: tail, types, limit: 100, label: "the feed filtered by types" });
       assert.ok(
         typed.entries.every((entry) => types.includes(entry.event.type)),
-        "?types= gives only those event types",
+        "webhooks.md §15: GET /v1/events?types=run.started,run.completed: must answer only those event types; " +
+          "types answered",
+        [...new Set(typed.entries.map((entry) => entry.event.type))],
       );
       for (const [index, runId] of runs.entries()) {
         assert.deepEqual(
