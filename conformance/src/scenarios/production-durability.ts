@@ -2,7 +2,7 @@ import type { OpenWopClient } from "@openwop/client";
 import { isTerminalStatus } from "@openwop/types";
 import type { LaunchedHost } from "../host-manifest/launch.js";
 import { type ClaimTimings, launchScenarioHost } from "../lib/host-processes.js";
-import { isTerminalEvent, waitForRun } from "../lib/runs.js";
+import { eventOrder, isTerminalEvent, waitForRun } from "../lib/runs.js";
 import type { Assertions } from "../runner/assertions.js";
 import { allOf, needsFixtures, productionAdvertised, whenAdvertised } from "../runner/gates.js";
 import type { Scenario, ScenarioContext } from "../runner/scenario.js";
@@ -181,7 +181,12 @@ async function staleClaimTakeover(context: ScenarioContext): Promise<void> {
 
   const { events } = await peer.client.pollEvents(runId);
   const completed = events.find((event) => event.type === "run.completed");
-  assert.ok(completed !== undefined, "the log holds run.completed");
+  assert.ok(
+    completed !== undefined,
+    "storage-adapters.md §5.8: GET /v1/runs/{runId}/events/poll on the peer after its takeover: the log must hold " +
+      "run.completed; event order (sequence type)",
+    eventOrder(events),
+  );
   const completedAt = Date.parse(completed.timestamp);
   assert.ok(Number.isFinite(completedAt), `run.completed has an RFC 3339 timestamp (got ${completed.timestamp})`);
   const afterKill = completedAt - killedAt;
