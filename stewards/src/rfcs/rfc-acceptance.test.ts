@@ -18,8 +18,10 @@ const CRITERIA_INPUTS = [
   "conformance/coverage.md",
   "conformance/results",
   "INTEROP-MATRIX.md",
-  // RFC 0016 names the expression module as one of its criteria.
+  // RFC 0016 names the expression module as one of its criteria, RFC 0019 the interrupt node and its host suite.
   "packages/core/src/workflow/expression.ts",
+  "packages/core/src/nodes/gates.ts",
+  "packages/server/src/testing/host-suite-node-types.ts",
 ];
 
 async function rfcCheck(copy: RepoCopy, ...args: string[]) {

@@ -10,7 +10,7 @@ import {
   setVariableNode,
   startNode,
 } from "./flow.js";
-import { approvalGateNode, clarificationGateNode } from "./gates.js";
+import { approvalGateNode, clarificationGateNode, interruptNode } from "./gates.js";
 import { NodeRegistry } from "./registry.js";
 import type { NodeType } from "./types.js";
 
@@ -24,6 +24,7 @@ export const BUILTIN_NODE_TYPES: readonly NodeType[] = [
   delayNode,
   approvalGateNode,
   clarificationGateNode,
+  interruptNode,
   startNode,
   endNode,
   getVariableNode,

@@ -48,3 +48,24 @@ export const clarificationGateNode: NodeType = {
     return { kind: "completed", outputs: { answers } };
   },
 };
+
+/**
+ * The generic interrupt (core.md §9.14): `config.kind` chooses the approval or the
+ * clarification behaviour, with the rest of `config` read as that gate reads it.
+ */
+export const interruptNode: NodeType = {
+  typeId: "core.interrupt",
+  execute: (context): NodeOutcome | Promise<NodeOutcome> => {
+    const kind = context.config["kind"];
+    if (kind === "approval") return approvalGateNode.execute(context);
+    if (kind === "clarification") return clarificationGateNode.execute(context);
+    return {
+      kind: "failed",
+      error: {
+        code: "invalid_node_config",
+        message: `core.interrupt needs config.kind "approval" or "clarification", got ${JSON.stringify(kind ?? null)}`,
+        details: { field: "config.kind" },
+      },
+    };
+  },
+};

@@ -21,6 +21,8 @@ const DETERMINISTIC_FAILURES: ReadonlySet<string> = new Set([
   "capability_not_provided",
   "unsupported_node_type",
   "node_input_missing",
+  // A configuration the node type cannot use stays unusable however often it is tried.
+  "invalid_node_config",
   // An expression fails the same way every time it reads the same values (core.md §8.4).
   "expression_error",
 ]);

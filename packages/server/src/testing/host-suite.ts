@@ -13,6 +13,7 @@ import type { HostSettings } from "../settings/host-settings.js";
 import { describeWebhookSuite, WEBHOOK_SUITE_SETTINGS } from "./host-suite-webhooks.js";
 import { describePauseSuite } from "./host-suite-pause.js";
 import { describeExpressionSuite, EXPRESSION_SUITE_WORKFLOWS } from "./host-suite-expressions.js";
+import { describeNodeTypeSuite, NODE_TYPE_SUITE_WORKFLOWS } from "./host-suite-node-types.js";
 
 /**
  * How a suite starts the host under test: keys and a workflows directory to honour, and
@@ -63,7 +64,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
     beforeAll(async () => {
       workflowsDir = await mkdtemp(join(tmpdir(), "openwop-workflows-"));
       await writeFile(join(workflowsDir, "diamond.json"), JSON.stringify(DIAMOND_WORKFLOW));
-      for (const workflow of EXPRESSION_SUITE_WORKFLOWS)
+      for (const workflow of [...EXPRESSION_SUITE_WORKFLOWS, ...NODE_TYPE_SUITE_WORKFLOWS])
         await writeFile(join(workflowsDir, `${workflow.id}.json`), JSON.stringify(workflow));
       host = await launch({
         apiKey,
@@ -693,6 +694,7 @@ export function describeHostSuite(name: string, launch: (options: HostLaunch) =>
     describeWebhookSuite({ url: () => host.url, apiKey, otherTenantKey, probe });
     describePauseSuite({ url: () => host.url, apiKey, readOnlyKey, otherTenantKey, probe });
     describeExpressionSuite({ probe });
+    describeNodeTypeSuite({ url: () => host.url, apiKey, probe });
 
     describe("malformed requests", () => {
       it.each(MALFORMED_REQUESTS.map((m) => [m.name, m] as const))("%s", async (_, malformed) => {

@@ -136,3 +136,69 @@ export const FAILING_EXPRESSIONS_WORKFLOW = {
   metadata: {},
   settings: {},
 } as const;
+
+const typed = (id: string, typeId: string, x: number, extra: Record<string, unknown> = {}) => ({
+  id,
+  typeId,
+  name: id,
+  position: { x, y: 0 },
+  config: {},
+  inputs: {},
+  ...extra,
+});
+
+/**
+ * `core.start` → `core.getVariable` (one set, one defaulted) → `core.end` gathering both
+ * values through connections, so they are the run's result (core.md §9.11–§9.13).
+ */
+export const START_END_WORKFLOW = {
+  id: "suite-start-end",
+  name: "Suite: start, getVariable, end",
+  version: "1.0.0",
+  nodes: [
+    typed("begin", "core.start", 0),
+    typed("who", "core.getVariable", 100, { config: { name: "who" } }),
+    typed("mood", "core.getVariable", 100, { config: { name: "mood", default: "calm" } }),
+    typed("finish", "core.end", 200, {
+      inputs: {
+        who: { type: "connection", nodeId: "who", outputKey: "value" },
+        mood: { type: "connection", nodeId: "mood", outputKey: "value" },
+      },
+    }),
+  ],
+  edges: [
+    { id: "begin-who", sourceNodeId: "begin", targetNodeId: "who" },
+    { id: "begin-mood", sourceNodeId: "begin", targetNodeId: "mood" },
+    { id: "who-finish", sourceNodeId: "who", targetNodeId: "finish" },
+    { id: "mood-finish", sourceNodeId: "mood", targetNodeId: "finish" },
+  ],
+  triggers: [{ id: "manual", type: "manual" }],
+  variables: [
+    { name: "who", type: "string" },
+    { name: "mood", type: "string" },
+  ],
+  metadata: {},
+  settings: {},
+} as const;
+
+/** One `core.interrupt` whose kind is a run input's choice of three configurations (core.md §9.14). */
+export const interruptWorkflow = (id: string, config: Record<string, unknown>) => ({
+  id,
+  name: `Suite: ${id}`,
+  version: "1.0.0",
+  nodes: [typed("pause", "core.interrupt", 0, { config })],
+  edges: [],
+  triggers: [{ id: "manual", type: "manual" }],
+  variables: [],
+  metadata: {},
+  settings: { maxRetries: 2 },
+});
+
+export const INTERRUPT_WORKFLOWS = [
+  interruptWorkflow("suite-interrupt-approval", { kind: "approval", title: "Ship it?" }),
+  interruptWorkflow("suite-interrupt-clarification", {
+    kind: "clarification",
+    questions: [{ id: "q1", question: "Which region?" }],
+  }),
+  interruptWorkflow("suite-interrupt-bogus", { kind: "telepathy" }),
+] as const;
