@@ -101,6 +101,7 @@ export const RUN_ERROR_CATALOG = {
   node_input_missing: { spec: "spec/v1/core.md §8.4" },
   expression_error: { spec: "spec/v1/core.md §8.9.4" },
   approval_rejected: { spec: "spec/v1/core.md §9.6" },
+  invalid_node_config: { spec: "spec/v1/core.md §9.14" },
   node_failed: { spec: "spec/v1/core.md §9.5" },
   validation_error: { spec: "spec/v1/core.md §13.5" },
   internal_error: { spec: "spec/v1/core.md §13.5" },
