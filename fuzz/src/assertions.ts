@@ -1,6 +1,6 @@
 import { expectErrorEnvelope, type HttpResult } from "@openwop/server/testing";
 import type { BodyFacts, FuzzTargets } from "./bodies.js";
-import { hasGoodAuth, type FuzzCase } from "./requests.js";
+import { hasGoodAuth, targetOf, type FuzzCase } from "./requests.js";
 import type { DocumentedErrors } from "./routes.js";
 import { hasControlChar, isUnstorable, percentEncode } from "./strings.js";
 import { preview, type WireOutcome, type WireResponse } from "./wire.js";
@@ -63,6 +63,32 @@ export function expectOneSoundAnswer(outcome: WireOutcome, method: string): Http
 function detailsOf(result: HttpResult): Record<string, unknown> {
   const details = (result.json as { details?: unknown } | undefined)?.details;
   return details !== null && typeof details === "object" ? (details as Record<string, unknown>) : {};
+}
+
+/** The host's bound on a request's header section, request line included (packages/server/src/http-server.ts). */
+const MAX_HEADER_SECTION_BYTES = 16_384;
+/** How far from the bound a case is left unjudged: framing bytes the estimate does not count. */
+const HEADER_SECTION_SLACK_BYTES = 1_024;
+
+/**
+ * Whether a case's header section is over the host's bound (then it is refused `431` before
+ * any parameter is looked at), under it, or too close to tell from the outside.
+ */
+function headerSection(request: FuzzCase): "over" | "under" | "unclear" {
+  const bytes =
+    Buffer.byteLength(`${request.method} ${targetOf(request)} HTTP/1.1\r\n`) +
+    request.headers.reduce((sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${value}\r\n`), 0);
+  if (bytes > MAX_HEADER_SECTION_BYTES + HEADER_SECTION_SLACK_BYTES) return "over";
+  if (bytes < MAX_HEADER_SECTION_BYTES - HEADER_SECTION_SLACK_BYTES) return "under";
+  return "unclear";
+}
+
+/** True when the case was judged by the header-section rule, which comes before the others. */
+function judgedByHeaderSection(request: FuzzCase, result: HttpResult): boolean {
+  const section = headerSection(request);
+  if (section === "under") return false;
+  if (section === "over") expectCode(result, 431, "validation_error", "a header section over 16 KiB");
+  return true;
 }
 
 function expectCode(result: HttpResult, status: number, code: string, why: string): Record<string, unknown> {
@@ -139,6 +165,7 @@ function isolatesParams(request: FuzzCase, targets: FuzzTargets): boolean {
  */
 export function expectParamRules(request: FuzzCase, result: HttpResult, targets: FuzzTargets): void {
   if (!isolatesParams(request, targets)) return;
+  if (judgedByHeaderSection(request, result)) return;
   const params = Object.entries(request.params);
   // `/v1/keys/self` and `/v1/keys/failures` are routes of their own, not key ids.
   if (params.some(([, param]) => ["self", "failures"].includes(param.encoded))) return;
@@ -187,6 +214,7 @@ export function expectQueryRules(
     return;
   const [pair] = request.query;
   if (!pair || !ownNames.includes(pair[0])) return;
+  if (judgedByHeaderSection(request, result)) return;
   // What the host receives: the value percent-encoded, lone surrogates as bytes that are not UTF-8.
   const why = hasControlChar(pair[1])
     ? isUnstorable(pair[1])
