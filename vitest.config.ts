@@ -6,7 +6,7 @@ export default mergeConfig(
   sharedTestConfig,
   defineConfig({
     test: {
-      projects: ["packages/*", "examples/hosts/*", "conformance", "bench", "soak", "fuzz", "stewards"],
+      projects: ["packages/*", "examples/hosts/*", "conformance", "bench", "soak", "fuzz", "stewards", "packaging"],
     },
   }),
 );
