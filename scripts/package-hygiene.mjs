@@ -6,7 +6,8 @@
 //   1. metadata the registry page and tooling rely on (README, description, license,
 //      repository, engines.node, sideEffects, files);
 //   2. publint, on the tarball `pnpm pack` produces (so publishConfig is applied);
-//   3. arethetypeswrong, on that same tarball, with the esm-only profile.
+//   3. arethetypeswrong, on that same tarball, with the esm-only profile;
+// and then knip once for the whole workspace (unused dependencies and files).
 // Every problem is printed as `<package>: <problem>`; the exit code is 1 if there was any.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -74,6 +75,17 @@ for (const dir of packages) {
   } finally {
     rmSync(packDir, { recursive: true, force: true });
   }
+}
+
+// 4. knip, across the whole workspace (knip.jsonc): dependencies declared and never imported,
+// imports of undeclared ones, and files nothing reaches. Each exception there says why.
+try {
+  execFileSync("pnpm", ["exec", "knip", "--no-progress", "--reporter", "compact"], {
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+} catch (error) {
+  problems.push(`knip:\n${(error.stdout || error.message).trim()}`);
 }
 
 if (problems.length > 0) {
