@@ -15,23 +15,19 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const guide = join(root, "docs", "host-authoring.md");
 const CLAIMED = ["openwop-core", "openwop-stream-sse", "openwop-interrupts"];
 
-interface Manifest {
+interface WorkspacePackage {
   name: string;
+  path: string;
   private?: boolean;
 }
 
-/** Every workspace package a host author could install: those not marked private. */
-function publicPackageDirs(): string[] {
-  const dirs = [
-    ...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name)),
-    join(root, "conformance"),
-  ];
-  return dirs.filter((dir) => {
-    const file = join(dir, "package.json");
-    if (!existsSync(file)) return false;
-    const manifest = JSON.parse(readFileSync(file, "utf8")) as Manifest;
-    return manifest.private !== true;
-  });
+/**
+ * Every workspace package a host author could install: those not marked private. pnpm knows
+ * the workspace globs, as in scripts/package-hygiene.mjs, which judges the same set.
+ */
+function publicPackages(): WorkspacePackage[] {
+  const listed = JSON.parse(mustRun("pnpm", ["-r", "ls", "--depth", "-1", "--json"], root)) as WorkspacePackage[];
+  return listed.filter((entry) => entry.private !== true);
 }
 
 /** The guide's first ```js block: the complete host.mjs it promises. */
@@ -70,19 +66,19 @@ describe("the packed packages, installed outside the workspace (docs/host-author
   const tarballs = join(work, "tarballs");
   const app = join(work, "app");
   const apiKey = `owk_${randomBytes(24).toString("hex")}`;
+  const packages = publicPackages();
   let host: ChildProcess | undefined;
   let url = "";
 
   beforeAll(async () => {
     expect(relative(root, work).startsWith(".."), "the install folder must be outside the workspace").toBe(true);
     const packed: Record<string, string> = {};
-    for (const dir of publicPackageDirs()) {
+    for (const { name, path } of packages) {
       const before = new Set(existsSync(tarballs) ? readdirSync(tarballs) : []);
-      mustRun("pnpm", ["pack", "--pack-destination", tarballs], dir);
+      mustRun("pnpm", ["pack", "--pack-destination", tarballs], path);
       const created = readdirSync(tarballs).filter((file) => !before.has(file));
-      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest;
-      if (created.length !== 1 || !created[0]) throw new Error(`pnpm pack in ${dir} made ${created.join(", ")}`);
-      packed[manifest.name] = `file:${join(tarballs, created[0])}`;
+      if (created.length !== 1 || !created[0]) throw new Error(`pnpm pack in ${path} made ${created.join(", ")}`);
+      packed[name] = `file:${join(tarballs, created[0])}`;
     }
     // Overrides make every @openwop/* dependency between the tarballs resolve to the
     // tarball, never to a registry copy of the same name.
@@ -114,12 +110,12 @@ describe("the packed packages, installed outside the workspace (docs/host-author
   });
 
   it("installs every public package from its tarball, none from the workspace", () => {
-    for (const dir of publicPackageDirs()) {
-      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest;
-      const installed = join(app, "node_modules", ...manifest.name.split("/"));
-      expect(existsSync(join(installed, "package.json")), `${manifest.name} installed`).toBe(true);
+    expect(packages.length, "public packages found").toBeGreaterThan(0);
+    for (const { name } of packages) {
+      const installed = join(app, "node_modules", ...name.split("/"));
+      expect(existsSync(join(installed, "package.json")), `${name} installed`).toBe(true);
       const text = readFileSync(join(installed, "package.json"), "utf8");
-      expect(text, `${manifest.name}: workspace: ranges are replaced when packing`).not.toContain("workspace:");
+      expect(text, `${name}: workspace: ranges are replaced when packing`).not.toContain("workspace:");
     }
   });
 
